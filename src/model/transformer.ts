@@ -1,0 +1,129 @@
+// The GPT: pre-LayerNorm blocks, causal multi-head attention, GELU MLP, output head tied to wte.
+// The per-layer pieces are exported so the KV cache reuses the very same math. No training code here.
+// Shapes: B batch, T query tokens, S key tokens (T, or past + T with a cache), C dModel, H heads, D = C / H.
+import type { ModelConfig } from './config';
+import type { Params } from './params';
+import { tf } from './tf';
+
+const LN_EPS = 1e-5; // GPT-2's LayerNorm epsilon
+const MASK = 1e9; // additive mask: exp(-1e9 - max) is exactly 0 in float32
+const GELU_K = Math.sqrt(2 / Math.PI);
+
+export interface ForwardOptions {
+  /** int32 [B, T]: position of each token (default 0..T-1 in every row). */
+  positions?: tf.Tensor2D;
+  /** [B, T]: 1 = a real token that may be attended to, 0 = padding. Default: all 1. */
+  keyMask?: tf.Tensor2D;
+}
+
+/** One layer's keys and values, [B, H, S, D]. */
+export interface LayerKV {
+  k: tf.Tensor4D;
+  v: tf.Tensor4D;
+}
+
+export function param(params: Params, name: string): tf.Variable {
+  const p = params[name];
+  if (!p) throw new Error(`missing model parameter ${name}`);
+  return p;
+}
+
+/** x @ w + b over the last axis: [B, T, Cin] -> [B, T, Cout], as one 2-D matmul. */
+function linear(x: tf.Tensor3D, w: tf.Tensor, b?: tf.Tensor): tf.Tensor3D {
+  const [B, T, Cin] = x.shape;
+  let y = tf.matMul(x.reshape([B * T, Cin]), w); // [B*T, Cout]
+  if (b) y = y.add(b);
+  return y.reshape([B, T, w.shape[1]!]);
+}
+
+/** LayerNorm over the last axis (biased variance, as PyTorch). */
+export function layerNorm(x: tf.Tensor3D, g: tf.Tensor, b: tf.Tensor): tf.Tensor3D {
+  const { mean, variance } = tf.moments(x, -1, true); // [B, T, 1] each
+  return x.sub(mean).mul(tf.rsqrt(variance.add(LN_EPS))).mul(g).add(b);
+}
+
+/** GELU, tanh approximation (GPT-2). */
+export function gelu(x: tf.Tensor3D): tf.Tensor3D {
+  const inner = x.add(x.pow(3).mul(0.044715)).mul(GELU_K);
+  return x.mul(0.5).mul(tf.tanh(inner).add(1));
+}
+
+/** A one-hot matmul, never gather: gather's gradient has no WASM kernel. int32 [B, T] -> [B, T, C]. */
+function lookup(ids: tf.Tensor2D, table: tf.Tensor): tf.Tensor3D {
+  const [B, T] = ids.shape;
+  const [N, C] = table.shape as [number, number];
+  const oneHot = tf.oneHot(ids.reshape([B * T]), N, 1, 0, 'float32') as tf.Tensor2D; // [B*T, N]
+  return tf.matMul(oneHot, table).reshape([B, T, C]);
+}
+
+/** Token plus position embeddings: int32 [B, T] -> [B, T, C]. */
+export function embed(params: Params, cfg: ModelConfig, tokens: tf.Tensor2D, positions?: tf.Tensor2D): tf.Tensor3D {
+  const [, T] = tokens.shape;
+  const tok = lookup(tokens, param(params, 'wte')); // [B, T, C]
+  if (positions) return tok.add(lookup(positions, param(params, 'wpe')));
+  if (T > cfg.context) throw new Error(`sequence of ${T} tokens is longer than the model's context (${cfg.context})`);
+  return tok.add(param(params, 'wpe').slice([0, 0], [T, cfg.dModel])); // [T, C] broadcast over B
+}
+
+/**
+ * Additive attention bias [B or 1, 1, T, S]: 0 where query j (absolute index offset + j) may see key s
+ * (s <= offset + j and keyMask[b, s] = 1), -1e9 elsewhere.
+ */
+export function attentionBias(T: number, S: number, offset: number, keyMask?: tf.Tensor2D): tf.Tensor4D {
+  return tf.tidy(() => {
+    const causal = new Float32Array(T * S);
+    for (let j = 0; j < T; j++) for (let s = 0; s <= Math.min(offset + j, S - 1); s++) causal[j * S + s] = 1;
+    let allowed: tf.Tensor4D = tf.tensor4d(causal, [1, 1, T, S]);
+    if (keyMask) allowed = allowed.mul(keyMask.toFloat().reshape([keyMask.shape[0], 1, 1, S]));
+    return allowed.sub(1).mul(MASK);
+  });
+}
+
+/** [B, T, C] -> [B, H, T, D] */
+function splitHeads(x: tf.Tensor3D, H: number): tf.Tensor4D {
+  const [B, T, C] = x.shape;
+  return x.reshape([B, T, H, C / H]).transpose([0, 2, 1, 3]);
+}
+
+/** Scaled dot-product attention over heads: q [B, H, T, D], k, v [B, H, S, D] -> [B, T, C]. */
+function attend(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, bias: tf.Tensor4D): tf.Tensor3D {
+  const [B, H, T, D] = q.shape;
+  const scores = tf.matMul(q, k, false, true).mul(1 / Math.sqrt(D)).add(bias); // [B, H, T, S]
+  const y = tf.matMul(tf.softmax(scores), v) as tf.Tensor4D; // [B, H, T, D]
+  return y.transpose([0, 2, 1, 3]).reshape([B, T, H * D]);
+}
+
+/**
+ * Transformer block i on x [B, T, C]. With `past`, the new keys/values are appended to it. Returns the new
+ * residual stream and this layer's full keys/values [B, H, S, D] (for the cache; a plain forward drops them).
+ */
+export function block(params: Params, cfg: ModelConfig, i: number, x: tf.Tensor3D, bias: tf.Tensor4D, past?: LayerKV) {
+  const p = (n: string) => param(params, `h${i}.${n}`);
+  const qkv = linear(layerNorm(x, p('ln1.g'), p('ln1.b')), p('attn.wqkv'), p('attn.bqkv')); // [B, T, 3C]
+  const [q, kNew, vNew] = tf.split(qkv, 3, 2).map((t) => splitHeads(t as tf.Tensor3D, cfg.heads)) as [
+    tf.Tensor4D, tf.Tensor4D, tf.Tensor4D,
+  ]; // each [B, H, T, D]
+  const k = past ? tf.concat([past.k, kNew], 2) : kNew; // [B, H, S, D]
+  const v = past ? tf.concat([past.v, vNew], 2) : vNew;
+  const x1: tf.Tensor3D = x.add(linear(attend(q, k, v, bias), p('attn.wo'), p('attn.bo'))); // [B, T, C]
+  const hidden = gelu(linear(layerNorm(x1, p('ln2.g'), p('ln2.b')), p('mlp.w1'), p('mlp.b1'))); // [B, T, 4C]
+  const x2: tf.Tensor3D = x1.add(linear(hidden, p('mlp.w2'), p('mlp.b2'))); // [B, T, C]
+  return { x: x2, kv: { k, v } as LayerKV };
+}
+
+/** Final LayerNorm and the tied output head: [B, T, C] -> logits [B, T, V]. */
+export function head(params: Params, x: tf.Tensor3D): tf.Tensor3D {
+  const h = layerNorm(x, param(params, 'lnf.g'), param(params, 'lnf.b'));
+  return linear(h, param(params, 'wte').transpose());
+}
+
+/** Logits [B, T, V] for int32 tokens [B, T]. Intermediates are freed; the caller owns the result. */
+export function forward(params: Params, cfg: ModelConfig, tokens: tf.Tensor2D, opts: ForwardOptions = {}): tf.Tensor3D {
+  return tf.tidy(() => {
+    const [, T] = tokens.shape;
+    let x = embed(params, cfg, tokens, opts.positions); // [B, T, C]
+    const bias = attentionBias(T, T, 0, opts.keyMask); // [B|1, 1, T, T]
+    for (let i = 0; i < cfg.layers; i++) x = block(params, cfg, i, x, bias).x;
+    return head(params, x);
+  });
+}

@@ -1,0 +1,13 @@
+// Errors a user can cause, with a message that says what was wrong and what is allowed.
+// Plain classes only: no UI strings beyond the message, no logging.
+
+/** A config field outside its allowed range. `field` is the dotted path, e.g. "model.heads". */
+export class ConfigError extends Error {
+  readonly field: string;
+
+  constructor(field: string, message: string) {
+    super(message);
+    this.name = 'ConfigError';
+    this.field = field;
+  }
+}

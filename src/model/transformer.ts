@@ -16,11 +16,8 @@ export interface ForwardOptions {
   keyMask?: tf.Tensor2D;
 }
 
-/** One layer's keys and values, [B, H, S, D]. */
-export interface LayerKV {
-  k: tf.Tensor4D;
-  v: tf.Tensor4D;
-}
+/** One layer's keys and values, [B, H, S, D]. A type alias, not an interface, so tf.tidy can return it. */
+export type LayerKV = { k: tf.Tensor4D; v: tf.Tensor4D };
 
 export function param(params: Params, name: string): tf.Variable {
   const p = params[name];
@@ -61,7 +58,7 @@ export function embed(params: Params, cfg: ModelConfig, tokens: tf.Tensor2D, pos
   const [, T] = tokens.shape;
   const tok = lookup(tokens, param(params, 'wte')); // [B, T, C]
   if (positions) return tok.add(lookup(positions, param(params, 'wpe')));
-  if (T > cfg.context) throw new Error(`sequence of ${T} tokens is longer than the model's context (${cfg.context})`);
+  if (T > cfg.context) throw new Error(`sequence of ${T} tokens is longer than the model's context (${cfg.context} tokens)`);
   return tok.add(param(params, 'wpe').slice([0, 0], [T, cfg.dModel])); // [T, C] broadcast over B
 }
 

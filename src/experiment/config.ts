@@ -1,0 +1,137 @@
+// The run config: everything that defines a run besides its seed, as one plain JSON value
+// (it goes into the URL, IndexedDB and postMessage unchanged). Validation here; no training logic.
+import { ConfigError } from '../util/errors';
+import { DEFAULT_DATA_CONFIG, validateDataConfig, type DataConfig } from '../tasks/dataset';
+import { DEFAULT_MODEL_CONFIG, validateModelConfig, type ModelConfig } from '../model/config';
+
+export const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKENDS)[number];
+
+export interface SftConfig {
+  steps: number;
+  batchSize: number;
+  lr: number;
+  warmupSteps: number;
+  minLrRatio: number;
+  weightDecay: number;
+  beta1: number;
+  beta2: number;
+  gradClip: number;
+  logEvery: number;
+  evalEvery: number;
+  evalSize: number;
+  maxNewTokens: number;
+  checkpointEvery: number;
+}
+
+export interface RunConfig {
+  version: 1;
+  seed: number;
+  backend: BackendChoice;
+  data: DataConfig;
+  model: ModelConfig;
+  sft: SftConfig;
+}
+
+export const DEFAULT_SFT_CONFIG: Readonly<SftConfig> = Object.freeze({
+  steps: 300, // enough for the default addition task to reach high held-out accuracy on a GPU
+  batchSize: 32, // nanoGPT-scale batches for a 0.8M model; smaller is noisier, larger is slower per step
+  lr: 3e-3, // tiny models tolerate a high peak rate (minGPT adder uses 5e-4 at 100x the size)
+  warmupSteps: 20, // a short linear warmup keeps Adam's first steps from blowing up the embeddings
+  minLrRatio: 0.1, // cosine decays to 10% of peak, as in nanoGPT
+  weightDecay: 0.1, // decoupled (AdamW), on matrices only; grokking work shows it aids generalization
+  beta1: 0.9, // Adam defaults
+  beta2: 0.99, // slightly lower than 0.999 for short runs (nanoGPT's choice for small models)
+  gradClip: 1.0, // global-norm clipping, as in nanoGPT and TRL
+  logEvery: 10, // read metrics from the GPU only this often (each read is a CPU-GPU sync point)
+  evalEvery: 50, // greedy held-out accuracy this often; every evaluation is also a log step
+  evalSize: 64, // held-out prompts per evaluation (and the same number out-of-distribution)
+  maxNewTokens: 160, // longest completion the sampler generates during evaluation
+  checkpointEvery: 100, // weights + optimizer state to IndexedDB this often, and at the end
+});
+
+export const DEFAULT_RUN_CONFIG: Readonly<RunConfig> = Object.freeze({
+  version: 1,
+  seed: 1, // every run is (config, seed)
+  backend: 'auto', // WebGPU, then WebGL, then WASM, then CPU
+  data: DEFAULT_DATA_CONFIG,
+  model: DEFAULT_MODEL_CONFIG,
+  sft: DEFAULT_SFT_CONFIG,
+}) as RunConfig;
+
+type Range = { min: number; max: number; integer: boolean };
+const SFT_RANGES: Record<keyof SftConfig, Range> = {
+  steps: { min: 1, max: 100_000, integer: true },
+  batchSize: { min: 1, max: 1024, integer: true },
+  lr: { min: 1e-6, max: 1, integer: false },
+  warmupSteps: { min: 0, max: 100_000, integer: true },
+  minLrRatio: { min: 0, max: 1, integer: false },
+  weightDecay: { min: 0, max: 10, integer: false },
+  beta1: { min: 0, max: 0.9999, integer: false },
+  beta2: { min: 0, max: 0.99999, integer: false },
+  gradClip: { min: 0, max: 1e6, integer: false },
+  logEvery: { min: 1, max: 100_000, integer: true },
+  evalEvery: { min: 1, max: 100_000, integer: true },
+  evalSize: { min: 1, max: 4096, integer: true },
+  maxNewTokens: { min: 1, max: 1024, integer: true },
+  checkpointEvery: { min: 1, max: 100_000, integer: true },
+};
+
+/** A number field within its range, or a ConfigError naming the field and the range. */
+export function checkNumber(field: string, value: unknown, r: Range): number {
+  const kind = r.integer ? 'an integer' : 'a number';
+  if (typeof value !== 'number' || !Number.isFinite(value) || (r.integer && !Number.isInteger(value)) || value < r.min || value > r.max) {
+    throw new ConfigError(field, `${field} must be ${kind} from ${r.min} to ${r.max}; got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function validateSft(raw: unknown): SftConfig {
+  if (!isRecord(raw)) throw new ConfigError('sft', 'sft must be an object');
+  const out = {} as SftConfig;
+  for (const key of Object.keys(SFT_RANGES) as (keyof SftConfig)[]) {
+    out[key] = checkNumber(`sft.${key}`, raw[key] ?? DEFAULT_SFT_CONFIG[key], SFT_RANGES[key]);
+  }
+  return out;
+}
+
+/** Prefix a nested validator's field with its section, so the message names the full path. */
+function within<T>(section: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof ConfigError && !err.field.startsWith(`${section}.`)) {
+      throw new ConfigError(`${section}.${err.field}`, err.message.startsWith(section) ? err.message : `${section}.${err.message}`);
+    }
+    throw err;
+  }
+}
+
+/**
+ * Validate a whole run config (missing fields take their defaults). Throws ConfigError naming the field.
+ * Also refuses a context shorter than the longest example the data can produce, when `maxLength` is given.
+ */
+export function validateRunConfig(raw: unknown, maxLength?: (data: DataConfig, seed: number) => number): RunConfig {
+  if (!isRecord(raw)) throw new ConfigError('config', 'the run config must be an object');
+  if (raw.version !== undefined && raw.version !== 1) throw new ConfigError('version', `version must be 1; got ${JSON.stringify(raw.version)}`);
+  const seed = checkNumber('seed', raw.seed ?? DEFAULT_RUN_CONFIG.seed, { min: 0, max: 2 ** 31 - 1, integer: true });
+  const backend = raw.backend ?? 'auto';
+  if (!BACKENDS.includes(backend as BackendChoice)) {
+    throw new ConfigError('backend', `backend must be one of ${BACKENDS.join(', ')}; got ${JSON.stringify(backend)}`);
+  }
+  const data = within('data', () => validateDataConfig(raw.data ?? DEFAULT_DATA_CONFIG));
+  const model = within('model', () => validateModelConfig(raw.model ?? DEFAULT_MODEL_CONFIG));
+  const sft = validateSft(raw.sft ?? DEFAULT_SFT_CONFIG);
+  const config: RunConfig = { version: 1, seed, backend: backend as BackendChoice, data, model, sft };
+  if (maxLength) {
+    const need = maxLength(data, seed) + 3; // BOS, SEP and EOS around prompt + completion
+    if (need > model.context) {
+      throw new ConfigError('model.context', `model.context (${model.context}) is shorter than the longest example (${need} tokens with BOS, SEP and EOS); raise it to at least ${need} or lower the task difficulty`);
+    }
+  }
+  return config;
+}

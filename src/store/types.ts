@@ -1,0 +1,70 @@
+// Plain-data records as stored in IndexedDB (and sent over postMessage unchanged). No behaviour here.
+import type { RunConfig } from '../experiment/config';
+
+export type RunStatus = 'queued' | 'running' | 'paused' | 'completed' | 'stopped' | 'failed' | 'interrupted';
+
+export interface BackendReport {
+  /** The backend the run uses. */
+  name: 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+  /** GPU adapter description (vendor, architecture, device) where there is one. */
+  adapter: string;
+  /** WASM: SIMD and threads. */
+  features: string[];
+  /** Why each backend tried before this one was skipped, in order. */
+  skipped: { name: string; reason: string }[];
+}
+
+export interface RunRecord {
+  id: string;
+  name: string;
+  config: RunConfig;
+  status: RunStatus;
+  /** Why the run failed or paused by itself (NaN loss, device lost), for the user. */
+  reason?: string;
+  backend?: BackendReport;
+  createdAt: number;
+  updatedAt: number;
+  /** Last completed optimizer step (global across stages). */
+  step: number;
+  totalSteps: number;
+  stage: string;
+}
+
+/** One row per logged step: training metrics and, on evaluation steps, `eval_*` values too. */
+export interface MetricRow {
+  runId: string;
+  step: number;
+  stage: string;
+  time: number;
+  values: Record<string, number>;
+}
+
+export interface SampleItem {
+  split: 'train' | 'heldout' | 'ood';
+  prompt: string;
+  completion: string;
+  answer: string;
+  correct: boolean;
+}
+
+export interface SampleRow {
+  runId: string;
+  step: number;
+  items: SampleItem[];
+}
+
+export interface TensorData {
+  shape: number[];
+  data: ArrayBuffer;
+}
+
+export interface CheckpointRow {
+  runId: string;
+  step: number;
+  stage: string;
+  time: number;
+  weights: Record<string, TensorData>;
+  optimizer: Record<string, TensorData>;
+  /** Trainer state that is not a tensor (data cursor, RNG state, optimizer step count). */
+  state: Record<string, number>;
+}

@@ -1,0 +1,34 @@
+// The page's side of the worker: one bridge object owns the Worker's lifecycle and the comlink proxy.
+// The UI calls it through one-line methods; only the API *type* comes from the worker module.
+import * as Comlink from 'comlink';
+import type { LabApi } from './lab.worker';
+import type { LabEvent, StartResult } from './events';
+import type { BackendReport } from '../store/types';
+
+export class LabBridge {
+  private worker: Worker;
+  private api: Comlink.Remote<LabApi>;
+
+  constructor(private readonly onEvent: (e: LabEvent) => void) {
+    this.worker = new Worker(new URL('./lab.worker.ts', import.meta.url), { type: 'module', name: 'rlvr-lab-trainer' });
+    this.api = Comlink.wrap<LabApi>(this.worker);
+  }
+
+  backend(choice: Parameters<LabApi['backend']>[0] = 'auto'): Promise<BackendReport> {
+    return this.api.backend(choice);
+  }
+  start(config: unknown, name: string): Promise<StartResult> {
+    return this.api.start(config, name, Comlink.proxy(this.onEvent));
+  }
+  pause = () => this.api.pause();
+  resume = () => this.api.resume();
+  stop = () => this.api.stop();
+  stepN = (n: number) => this.api.stepN(n);
+  current = () => this.api.current();
+  sweepInterrupted = () => this.api.sweepInterrupted();
+
+  dispose(): void {
+    this.api[Comlink.releaseProxy]();
+    this.worker.terminate();
+  }
+}

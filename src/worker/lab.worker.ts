@@ -1,0 +1,157 @@
+// The lab's Web Worker: owns tfjs and the GPU, runs one training run at a time, writes every
+// metric, sample and checkpoint to IndexedDB itself. Thin glue over train/, model/ and store/.
+import * as Comlink from 'comlink';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { tf } from '../model/tf';
+import { chooseBackend } from '../model/backend';
+import { validateRunConfig, type RunConfig } from '../experiment/config';
+import { ConfigError } from '../util/errors';
+import { buildDataset } from '../tasks/dataset';
+import { RunController, type RunHooks } from '../train/run';
+import { openLabDb, isQuotaError, type LabDb } from '../store/db';
+import { patchRun, putRun, markInterrupted } from '../store/runs';
+import { putCheckpoint, putMetrics, putSamples, pruneCheckpoints } from '../store/series';
+import type { BackendReport, RunRecord, RunStatus } from '../store/types';
+import type { LabEvent, StartResult } from './events';
+
+const WASM_PATHS = {
+  'tfjs-backend-wasm.wasm': wasmPlain,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+};
+const KEEP_CHECKPOINTS = 3;
+
+let db: LabDb | null = null;
+let backend: BackendReport | null = null;
+let controller: RunController | null = null;
+let deviceLost: string | null = null;
+
+async function database(): Promise<LabDb> {
+  db ??= await openLabDb(undefined, () => {
+    db?.close();
+    db = null;
+  });
+  return db;
+}
+
+/** Initialise the backend the config asks for (once; again only if a different one is forced). */
+async function ensureBackend(choice: RunConfig['backend']): Promise<BackendReport> {
+  if (backend && (choice === 'auto' || choice === backend.name) && !deviceLost) return backend;
+  backend = await chooseBackend(choice, { wasmPaths: WASM_PATHS });
+  deviceLost = null;
+  if (backend.name === 'webgpu') {
+    const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+    void device?.lost.then((info) => {
+      deviceLost = `the GPU device was lost (${info.reason}: ${info.message || 'no details'})`;
+      controller?.stop();
+    });
+  }
+  return backend;
+}
+
+function hooksFor(runId: string, emit: (e: LabEvent) => void): RunHooks {
+  return {
+    async metrics(row) {
+      await putMetrics(await database(), [row]);
+      await patchRun(await database(), runId, { step: row.step });
+      emit({ type: 'metrics', row });
+    },
+    async samples(row) {
+      await putSamples(await database(), row);
+      emit({ type: 'samples', row });
+    },
+    async checkpoint(row) {
+      const d = await database();
+      try {
+        await putCheckpoint(d, row);
+        await pruneCheckpoints(d, runId, KEEP_CHECKPOINTS);
+      } catch (err) {
+        if (!isQuotaError(err)) throw err;
+        await pruneCheckpoints(d, runId, 1);
+        emit({ type: 'warning', runId, message: `storage is full: the checkpoint at step ${row.step} was not saved; older checkpoints were pruned. Metrics are kept.` });
+      }
+    },
+    async status(status, step, reason) {
+      await patchRun(await database(), runId, { status, step, ...(reason ? { reason } : {}) });
+      emit({ type: 'status', runId, status, step, ...(reason ? { reason } : {}) });
+    },
+  };
+}
+
+function newRunId(): string {
+  return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+/** Train in the background, holding the run's Web Lock so other tabs know it is alive. */
+async function train(record: RunRecord, emit: (e: LabEvent) => void): Promise<void> {
+  const c = new RunController(record.id, record.config, hooksFor(record.id, emit));
+  controller = c;
+  const body = async () => {
+    try {
+      await c.run();
+    } catch (err) {
+      const reason = deviceLost ?? (err instanceof Error ? err.message : String(err));
+      await hooksFor(record.id, emit).status('failed', c.step, reason).catch(() => undefined);
+    } finally {
+      if (controller === c) controller = null;
+    }
+  };
+  if (navigator.locks) await navigator.locks.request(`rlvr-run:${record.id}`, body);
+  else await body();
+}
+
+const api = {
+  /** Backend in use (initialising the automatic choice if none yet). */
+  async backend(choice: RunConfig['backend'] = 'auto'): Promise<BackendReport> {
+    return ensureBackend(choice);
+  },
+
+  /** Validate and start a run; progress arrives through `onEvent`. */
+  async start(raw: unknown, name: string, onEvent: (e: LabEvent) => void): Promise<StartResult> {
+    if (controller) return { ok: false, field: 'run', message: 'a run is already training in this tab; stop it first' };
+    let config: RunConfig;
+    try {
+      config = validateRunConfig(raw, (data, seed) => buildDataset(data, seed).maxLength());
+    } catch (err) {
+      if (err instanceof ConfigError) return { ok: false, field: err.field, message: err.message };
+      throw err;
+    }
+    const report = await ensureBackend(config.backend);
+    onEvent({ type: 'backend', report });
+    const now = Date.now();
+    const record: RunRecord = { id: newRunId(), name, config, status: 'queued', backend: report, createdAt: now, updatedAt: now, step: 0, totalSteps: config.sft.steps, stage: 'sft' };
+    await putRun(await database(), record);
+    void train(record, onEvent);
+    return { ok: true, runId: record.id };
+  },
+
+  pause(): void {
+    controller?.pause();
+  },
+  resume(): void {
+    controller?.resume();
+  },
+  stepN(n: number): void {
+    controller?.stepN(n);
+  },
+  stop(): void {
+    controller?.stop();
+  },
+  current(): { runId: string; step: number } | null {
+    return controller ? { runId: controller.runId, step: controller.step } : null;
+  },
+
+  /** Mark runs that were training when their tab closed (no live lock) as interrupted. */
+  async sweepInterrupted(): Promise<string[]> {
+    const held = new Set((await navigator.locks?.query())?.held?.map((l) => l.name) ?? []);
+    const d = await database();
+    const stale = await markInterrupted(d, (id) => held.has(`rlvr-run:${id}`));
+    return stale;
+  },
+};
+
+export type LabApi = typeof api;
+export type { RunStatus };
+Comlink.expose(api);

@@ -1,0 +1,58 @@
+// The data regime of one experiment: which task, which rationale style, how many distinct training
+// prompts, how large the held-out splits are, and how much persistent label noise.
+// Plain record with a frozen default, a reason per field and a validator naming the field.
+import { ConfigError } from '../util/errors';
+import { validateFields } from './config';
+import { getTask, TASK_IDS, type TaskId } from './registry';
+import { RATIONALE_STYLES, type FieldSpec, type RationaleStyle } from './types';
+
+export interface DataConfig {
+  task: TaskId;
+  /** The task's own settings, validated by the task (missing fields take its defaults). */
+  taskConfig: Record<string, unknown>;
+  style: RationaleStyle;
+  /** Distinct training prompts; 0 = unlimited fresh examples. */
+  trainSize: number;
+  heldoutSize: number;
+  oodSize: number;
+  /** gamma in [0, 1): the exact fraction of training items that carry a plausible wrong label. */
+  labelNoise: number;
+  /** With style 'corrupted': the exact fraction of training rationales with one wrong step. */
+  corruptFraction: number;
+}
+
+export const DEFAULT_DATA_CONFIG: Readonly<DataConfig> = Object.freeze({
+  task: 'addition', // the smallest task: learnable by a tiny model in minutes
+  taskConfig: Object.freeze({}) as Record<string, unknown>, // the task's own defaults
+  style: 'pattern', // PARO: the one canonical procedure is what SFT+RLVR needs
+  trainSize: 512, // a scarce-data setting of the weak-supervision paper (N in 8..2048)
+  heldoutSize: 256, // enough for accuracy to +-3 points, cheap to evaluate greedily in a browser
+  oodSize: 256, // same size as held-out so the two curves are equally noisy
+  labelNoise: 0, // clean labels unless the experiment is about noise (paper: 0.1..0.9)
+  corruptFraction: 0.25, // PARO corrupted 25% of rationales
+});
+
+export const DATA_FIELDS: Record<Exclude<keyof DataConfig, 'taskConfig'>, FieldSpec> = {
+  task: { label: 'Task', options: TASK_IDS, reason: 'Which rule-generated task supplies prompts and verifiers.' },
+  style: { label: 'Rationale style', options: RATIONALE_STYLES, reason: 'How SFT rationales are written (PARO compares these).' },
+  trainSize: { label: 'Training prompts (N)', min: 0, max: 65536, reason: 'Scarce data: N distinct prompts repeated; 0 = fresh examples forever.' },
+  heldoutSize: { label: 'Held-out size', min: 1, max: 4096, reason: 'In-distribution evaluation prompts, disjoint from training.' },
+  oodSize: { label: 'OOD size', min: 0, max: 4096, reason: 'Harder out-of-distribution prompts, disjoint from training and held-out.' },
+  labelNoise: { label: 'Label noise (gamma)', min: 0, max: 0.99, integer: false, reason: 'Persistent noise: this fraction of training labels is wrong.' },
+  corruptFraction: { label: 'Corrupted fraction', min: 0, max: 1, integer: false, reason: "With style 'corrupted': share of rationales with one wrong step." },
+};
+
+/** Validate a raw (possibly partial) data config; the task's settings are checked by the task. */
+export function validateDataConfig(raw: unknown): DataConfig {
+  const rec = raw === undefined || raw === null ? {} : raw;
+  if (typeof rec !== 'object' || Array.isArray(rec)) throw new ConfigError('data', 'The data config must be an object of settings.');
+  const { taskConfig, ...rest } = rec as Record<string, unknown>;
+  const base = validateFields<Omit<DataConfig, 'taskConfig'>>(DATA_FIELDS, DEFAULT_DATA_CONFIG, rest);
+  const task = getTask(base.task);
+  try {
+    return { ...base, taskConfig: task.validate(taskConfig ?? {}) as Record<string, unknown> };
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ConfigError(`taskConfig.${e.field}`, `${task.title}: ${e.message}`);
+    throw e;
+  }
+}

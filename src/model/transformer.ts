@@ -96,16 +96,27 @@ function attend(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, bias: tf.Tensor4
  */
 export function block(params: Params, cfg: ModelConfig, i: number, x: tf.Tensor3D, bias: tf.Tensor4D, past?: LayerKV) {
   const p = (n: string) => param(params, `h${i}.${n}`);
-  const qkv = linear(layerNorm(x, p('ln1.g'), p('ln1.b')), p('attn.wqkv'), p('attn.bqkv')); // [B, T, 3C]
-  const [q, kNew, vNew] = tf.split(qkv, 3, 2).map((t) => splitHeads(t as tf.Tensor3D, cfg.heads)) as [
-    tf.Tensor4D, tf.Tensor4D, tf.Tensor4D,
-  ]; // each [B, H, T, D]
+  const [q, kNew, vNew] = projectQkv(layerNorm(x, p('ln1.g'), p('ln1.b')), p('attn.wqkv'), p('attn.bqkv'), cfg.heads);
   const k = past ? tf.concat([past.k, kNew], 2) : kNew; // [B, H, S, D]
   const v = past ? tf.concat([past.v, vNew], 2) : vNew;
   const x1: tf.Tensor3D = x.add(linear(attend(q, k, v, bias), p('attn.wo'), p('attn.bo'))); // [B, T, C]
   const hidden = gelu(linear(layerNorm(x1, p('ln2.g'), p('ln2.b')), p('mlp.w1'), p('mlp.b1'))); // [B, T, 4C]
   const x2: tf.Tensor3D = x1.add(linear(hidden, p('mlp.w2'), p('mlp.b2'))); // [B, T, C]
   return { x: x2, kv: { k, v } as LayerKV };
+}
+
+/**
+ * Queries, keys, values [B, H, T, D] each from normed x [B, T, C]. Slices the small weight [C, 3C] rather
+ * than splitting the big activation [B, T, 3C]: a strided split of activations is slow on the CPU backend.
+ */
+function projectQkv(xn: tf.Tensor3D, wqkv: tf.Tensor, bqkv: tf.Tensor, H: number): [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D] {
+  const C = xn.shape[2];
+  const one = (j: number) => {
+    const w = wqkv.slice([0, j * C], [C, C]); // [C, C]
+    const b = bqkv.slice([j * C], [C]); // [C]
+    return splitHeads(linear(xn, w, b), H);
+  };
+  return [one(0), one(1), one(2)];
 }
 
 /** Final LayerNorm and the tied output head: [B, T, C] -> logits [B, T, V]. */

@@ -3,8 +3,12 @@
 // Not arithmetic chains (arith_chain.ts) and not a number parser: digits only.
 //
 // Example (seed 1, index 0, defaults), pattern style; the model sees BOS prompt SEP completion EOS:
-//   prompt:     "81+52=?"
-//   completion: "d1: 1+2+0=3\nd2: 8+5+0=13\nA: 133"
+//   prompt:
+//     81+52=?
+//   completion:
+//     d1: 1+2+0=3
+//     d2: 8+5+0=13
+//     A: 133
 import type { Rng } from '../util/rng';
 import { checkEquations, placeParts, readEquation, sameMultiset } from './arith-steps';
 import { checkRange, validateFields } from './config';

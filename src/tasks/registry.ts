@@ -2,10 +2,12 @@
 // Task ids are stable strings: they live in URLs, IndexedDB and exported files.
 import { ConfigError } from '../util/errors';
 import { addition } from './addition';
+import { multiHop } from './multi-hop';
 import type { AnyTask } from './types';
 
 export const TASKS = {
   addition,
+  multi_hop: multiHop,
 } as const;
 
 export type TaskId = keyof typeof TASKS;

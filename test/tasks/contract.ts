@@ -10,6 +10,14 @@ export const DEFAULT_BUDGET = 253;
 /** Characters the tokenizer knows: newline plus printable ASCII. */
 export const VOCAB_RE = /^[\n\x20-\x7e]*$/;
 
+/** The comment block every task file shows: its example of seed 1, index 0, defaults, pattern style. */
+export function docExample(task: AnyTask): string {
+  const ex = task.generate(task.defaults, rngFor(1, 0), 0);
+  const completion = task.render(ex, 'pattern', rngFor(1, 0, 'render'));
+  const block = (text: string) => text.split('\n').map((l) => `//     ${l}`);
+  return ['//   prompt:', ...block(ex.prompt), '//   completion:', ...block(completion)].join('\n');
+}
+
 export function example(task: AnyTask, index: number, seed = 7, cfg: unknown = task.defaults): Example {
   return task.generate(cfg, rngFor(seed, index), index);
 }

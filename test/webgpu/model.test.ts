@@ -1,0 +1,96 @@
+// The model on tfjs's WebGPU backend (Dawn in Node) agrees with the CPU backend: logits, gradients, KV cache.
+// Tiny config only: on SwiftShader every kernel is slow (software Vulkan).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeStep, disposeCache, prefill } from '../../src/model/kv-cache';
+import { maskedCrossEntropy } from '../../src/model/loss';
+import { disposeParams, initParams } from '../../src/model/params';
+import { sampleBatch } from '../../src/model/sample';
+import { tf } from '../../src/model/tf';
+import { forward } from '../../src/model/transformer';
+import { useWebGPU } from '../helpers/webgpu-node';
+import { exampleBatch, maxAbsDiff, roughen, TINY } from '../model/fixtures';
+
+const TOL = 1e-4;
+const PROMPTS = [[1, 40, 41, 3], [1, 50, 51, 52, 53, 3]];
+
+beforeAll(async () => {
+  await useWebGPU();
+});
+
+/** Logits of a B=2, T=8 batch and the loss gradients wrt every parameter, on `backend`. */
+async function forwardAndGrads(backend: string) {
+  await tf.setBackend(backend);
+  const params = initParams(TINY, 51);
+  roughen(params, 51, 0.15);
+  const { inputs, targets, mask } = exampleBatch([['7+8', '15'], ['ab', 'ba']]); // [2, 8]
+  const logits = await forward(params, TINY, inputs).array();
+  const names = Object.keys(params);
+  const { grads, value } = tf.variableGrads(
+    () => maskedCrossEntropy(forward(params, TINY, inputs), targets, mask).loss, names.map((n) => params[n]!),
+  );
+  const g: Record<string, Float32Array> = {};
+  for (const n of names) g[n] = (await grads[params[n]!.name]!.data()) as Float32Array;
+  const loss = (await value.data())[0]!;
+  tf.dispose([value, inputs, targets, mask, ...Object.values(grads)]);
+  disposeParams(params);
+  return { logits: logits.flat(2), grads: g, loss };
+}
+
+/** Prefill plus two decode steps; the three next-token logits [B, V] flattened. */
+async function cachedLogits(backend: string): Promise<number[]> {
+  await tf.setBackend(backend);
+  const params = initParams(TINY, 52);
+  roughen(params, 52);
+  const { cache: c0, lastLogits } = prefill(params, TINY, PROMPTS);
+  const out = [...(await lastLogits.data())];
+  lastLogits.dispose();
+  let cache = c0;
+  for (const ids of [[20, 21], [22, 23]]) {
+    const tokens = tf.tensor1d(ids, 'int32');
+    const next = decodeStep(params, TINY, cache, tokens);
+    disposeCache(cache);
+    tokens.dispose();
+    cache = next.cache;
+    out.push(...(await next.logits.data()));
+    next.logits.dispose();
+  }
+  disposeCache(cache);
+  disposeParams(params);
+  return out;
+}
+
+describe('WebGPU backend vs CPU backend', () => {
+  it('forward logits and all parameter gradients agree to 1e-4', async () => {
+    const cpu = await forwardAndGrads('cpu');
+    const gpu = await forwardAndGrads('webgpu');
+    expect(tf.getBackend()).toBe('webgpu');
+    expect(maxAbsDiff(gpu.logits, cpu.logits)).toBeLessThan(TOL);
+    expect(Math.abs(gpu.loss - cpu.loss)).toBeLessThan(TOL);
+    expect(Object.keys(gpu.grads)).toEqual(Object.keys(cpu.grads));
+    for (const name of Object.keys(cpu.grads)) {
+      expect(maxAbsDiff(gpu.grads[name]!, cpu.grads[name]!), name).toBeLessThan(TOL);
+    }
+  });
+
+  it('KV-cache decoding agrees to 1e-4', async () => {
+    const cpu = await cachedLogits('cpu');
+    const gpu = await cachedLogits('webgpu');
+    expect(gpu).toHaveLength(3 * 2 * TINY.vocabSize);
+    expect(maxAbsDiff(gpu, cpu)).toBeLessThan(TOL);
+  });
+
+  it('sampling gives the same ids and leaks no tensors', async () => {
+    const opts = { maxNewTokens: 3, temperature: 1, topK: 5, seed: 4 };
+    const run = async (backend: string) => {
+      await tf.setBackend(backend);
+      const params = initParams(TINY, 53);
+      roughen(params, 53);
+      const before = tf.memory().numTensors;
+      const out = await sampleBatch(params, TINY, PROMPTS, opts);
+      expect(tf.memory().numTensors).toBe(before);
+      disposeParams(params);
+      return out;
+    };
+    expect(await run('webgpu')).toEqual(await run('cpu'));
+  });
+});

@@ -54,7 +54,7 @@ export const DEFAULT_RUN_CONFIG: Readonly<RunConfig> = Object.freeze({
   version: 1,
   seed: 1, // every run is (config, seed)
   backend: 'auto', // WebGPU, then WebGL, then WASM, then CPU
-  data: DEFAULT_DATA_CONFIG,
+  data: validateDataConfig(DEFAULT_DATA_CONFIG), // with the task's own defaults filled in
   model: DEFAULT_MODEL_CONFIG,
   sft: DEFAULT_SFT_CONFIG,
 }) as RunConfig;

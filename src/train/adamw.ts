@@ -2,6 +2,7 @@
 // variables. Not tf.train.adam: that has no decoupled decay and hides its state from checkpoints.
 import { tf } from '../model/tf';
 import type { Params } from '../model/params';
+import { sumMany } from '../model/ops';
 
 export interface AdamWConfig {
   beta1: number;
@@ -19,7 +20,8 @@ export interface AdamWState {
 }
 
 export function createAdamW(params: Params): AdamWState {
-  const zeros = (p: tf.Variable) => tf.variable(tf.zerosLike(p), false);
+  // tidy frees the zerosLike temporary; the variable (not tracked by tidy) survives
+  const zeros = (p: tf.Variable) => tf.tidy(() => tf.variable(tf.zerosLike(p), false));
   const m: Params = {};
   const v: Params = {};
   for (const [name, p] of Object.entries(params)) {
@@ -35,7 +37,7 @@ export function disposeAdamW(state: AdamWState): void {
 
 /** sqrt(sum of squares over every gradient): a scalar tensor, no read-back. */
 export function globalNorm(grads: Record<string, tf.Tensor>): tf.Scalar {
-  return tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
+  return tf.tidy(() => tf.sqrt(sumMany(Object.values(grads).map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
 }
 
 /**

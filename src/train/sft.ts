@@ -3,6 +3,7 @@
 import { tf } from '../model/tf';
 import { forward } from '../model/transformer';
 import { maskedCrossEntropy } from '../model/loss';
+import { sumMany } from '../model/ops';
 import type { ModelConfig } from '../model/config';
 import type { Params } from '../model/params';
 import { adamwUpdate, type AdamWConfig, type AdamWState } from './adamw';
@@ -41,7 +42,7 @@ export function sftStep(params: Params, cfg: ModelConfig, opt: AdamWState, optCf
 
 /** Sum a list of step tensors into one set of scalars (still on the device) and dispose the list. */
 export function reduceSteps(steps: StepTensors[]): StepTensors {
-  const sum = (k: keyof StepTensors) => tf.tidy(() => tf.addN(steps.map((s) => s[k])) as tf.Scalar);
+  const sum = (k: keyof StepTensors) => tf.tidy(() => sumMany(steps.map((s) => s[k])));
   const out = { loss: sum('loss'), correct: sum('correct'), count: sum('count'), gradNorm: sum('gradNorm') };
   for (const s of steps) tf.dispose([s.loss, s.correct, s.count, s.gradNorm]);
   return out;

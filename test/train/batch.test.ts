@@ -18,7 +18,7 @@ describe('makeBatch', () => {
   });
   it('trains on the prompt too when asked (continual pre-training)', () => {
     const b = makeBatch([{ prompt: 'ab', completion: 'c' }], 64, true);
-    expect(Array.from(b.mask.slice(0, 5))).toEqual([1, 1, 1, 1, 0]);
+    expect(Array.from(b.mask.slice(0, 6))).toEqual([1, 1, 1, 1, 1, 0]); // targets a b SEP c EOS, then pad
   });
   it('refuses an example longer than the context', () => {
     expect(() => makeBatch([{ prompt: 'x'.repeat(30), completion: 'y' }], 16)).toThrow(/more than the context of 16/);

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RUN_CONFIG, validateRunConfig } from '../../src/experiment/config';
+import { buildDataset } from '../../src/tasks/dataset';
+import { ConfigError } from '../../src/util/errors';
+
+const maxLength = (data: Parameters<typeof buildDataset>[0], seed: number) => buildDataset(data, seed).maxLength();
+
+/** The ConfigError a bad config raises (fails the test if none). */
+function refusal(raw: unknown): ConfigError {
+  try {
+    validateRunConfig(raw, maxLength);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('the config was accepted');
+}
+
+describe('validateRunConfig', () => {
+  it('accepts the default config, and an empty object as the defaults', () => {
+    expect(validateRunConfig(DEFAULT_RUN_CONFIG, maxLength)).toEqual(DEFAULT_RUN_CONFIG);
+    expect(validateRunConfig({}, maxLength)).toEqual(DEFAULT_RUN_CONFIG);
+  });
+
+  it.each([
+    [{ sft: { ...DEFAULT_RUN_CONFIG.sft, steps: 0 } }, 'sft.steps', /integer from 1 to 100000; got 0/],
+    [{ sft: { ...DEFAULT_RUN_CONFIG.sft, steps: 2.5 } }, 'sft.steps', /integer/],
+    [{ sft: { ...DEFAULT_RUN_CONFIG.sft, lr: -1 } }, 'sft.lr', /sft.lr must be a number/],
+    [{ sft: { ...DEFAULT_RUN_CONFIG.sft, batchSize: 'big' } }, 'sft.batchSize', /got "big"/],
+    [{ model: { ...DEFAULT_RUN_CONFIG.model, dModel: 0 } }, 'model.dModel', /dModel/],
+    [{ model: { ...DEFAULT_RUN_CONFIG.model, heads: 5 } }, 'model.heads', /divide/],
+    [{ model: { ...DEFAULT_RUN_CONFIG.model, layers: 9 } }, 'model.layers', /layers/],
+    [{ model: { ...DEFAULT_RUN_CONFIG.model, context: 32 } }, 'model.context', /shorter than the longest example/],
+    [{ backend: 'tpu' }, 'backend', /one of auto, webgpu, webgl, wasm, cpu; got "tpu"/],
+    [{ seed: -3 }, 'seed', /seed/],
+    [{ version: 7 }, 'version', /version must be 1/],
+    [{ data: { ...DEFAULT_RUN_CONFIG.data, task: 'chess' } }, 'data.task', /chess/],
+  ])('refuses %j naming %s', (patch, field, message) => {
+    const err = refusal({ ...DEFAULT_RUN_CONFIG, ...patch });
+    expect(err.field).toBe(field);
+    expect(err.message).toMatch(message);
+  });
+
+  it('refuses something that is not an object', () => {
+    expect(refusal('hello').field).toBe('config');
+  });
+});

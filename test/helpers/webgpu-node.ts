@@ -9,12 +9,17 @@ const VENDOR_ICDS = ['/usr/share/vulkan/icd.d/nvidia_icd.json', '/etc/vulkan/icd
 
 let installed = false;
 
-/** Points the Vulkan loader at a driver (before Dawn starts), unless the environment already chose one. */
+/**
+ * Points the Vulkan loader at a driver (before Dawn starts), unless the environment already chose one:
+ * a real GPU's vendor driver when one is installed (the bench on a GPU machine), else SwiftShader.
+ */
 function chooseVulkanDriver(): void {
   process.env.XDG_RUNTIME_DIR ??= '/tmp';
   if (process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES) return;
-  if (existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
-  else if (!VENDOR_ICDS.some(existsSync)) {
+  const vendor = VENDOR_ICDS.find(existsSync);
+  if (vendor) process.env.VK_DRIVER_FILES = vendor;
+  else if (existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  else {
     throw new Error(
       `no Vulkan driver found (${SWIFTSHADER_ICD} is missing): install Debian's chromium and libvulkan1 ` +
         '(apt-get install -y chromium libvulkan1) — WebGPU tests use its SwiftShader Vulkan driver',
@@ -22,16 +27,20 @@ function chooseVulkanDriver(): void {
   }
 }
 
+/** Installs navigator.gpu (Dawn) once; tfjs's WebGPU backend must be imported after this. */
+export function installDawn(): void {
+  if (installed) return;
+  chooseVulkanDriver();
+  Object.assign(globalThis, globals);
+  // Node 21+ defines a read-only navigator; redefine it rather than assign.
+  Object.defineProperty(globalThis, 'navigator', { value: { gpu: create([]) }, configurable: true, writable: true });
+  installed = true;
+}
+
 /** Installs navigator.gpu once, loads the tfjs WebGPU backend and makes it the active backend. */
 export async function useWebGPU(): Promise<void> {
-  if (!installed) {
-    chooseVulkanDriver();
-    Object.assign(globalThis, globals);
-    // Node 21+ defines a read-only navigator; redefine it rather than assign.
-    Object.defineProperty(globalThis, 'navigator', { value: { gpu: create([]) }, configurable: true, writable: true });
-    await import('@tensorflow/tfjs-backend-webgpu');
-    installed = true;
-  }
+  installDawn();
+  await import('@tensorflow/tfjs-backend-webgpu');
   if (!(await tf.setBackend('webgpu'))) {
     throw new Error('tfjs could not start its WebGPU backend on Dawn: check the Vulkan driver (VK_ICD_FILENAMES)');
   }

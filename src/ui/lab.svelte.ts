@@ -1,0 +1,177 @@
+// The page's side of training: owns the one LabBridge, routes worker events to the live run, the view
+// and the run list, and keeps the backend report for the badge. Not the config (ConfigState) or storage reads.
+import type { RunConfig } from '../experiment/config';
+import type { BackendReport, RunStatus } from '../store/types';
+import { LabBridge } from '../worker/client';
+import type { LabEvent } from '../worker/events';
+import type { RunsState } from './runs.svelte';
+import type { ViewState } from './view.svelte';
+
+declare global {
+  interface Window {
+    /** Set once the backend badge is filled: end-to-end tests wait for it. */
+    __labReady?: boolean;
+    /** Set when the trainer could not report a backend, with the reason. */
+    __labError?: string;
+  }
+}
+
+const SLOW_TRAINER_MS = 30_000; // first load fetches tfjs and compiles shaders; past this something is wrong
+
+export interface LiveRun {
+  runId: string;
+  name: string;
+  status: RunStatus;
+  step: number;
+  total: number;
+  reason?: string;
+}
+
+export interface Warning {
+  id: number;
+  message: string;
+}
+
+const ACTIVE: readonly RunStatus[] = ['queued', 'running', 'paused'];
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export class LabState {
+  backend: BackendReport | null = $state.raw(null);
+  backendError: string | null = $state(null);
+  /** The run this tab started most recently (its status keeps updating while it trains). */
+  live: LiveRun | null = $state.raw(null);
+  /** A failure to reach or start the trainer (not a config error: those go next to their field). */
+  alert: string | null = $state(null);
+  warnings: Warning[] = $state.raw([]);
+  starting = $state(false);
+
+  private bridge: LabBridge;
+  private backendRequest = 0;
+  private warningId = 0;
+  private pendingStart: { name: string; total: number } | null = null;
+
+  constructor(
+    private readonly view: ViewState,
+    private readonly runs: RunsState,
+  ) {
+    this.bridge = new LabBridge((e) => this.onEvent(e));
+  }
+
+  get active(): boolean {
+    return this.live !== null && ACTIVE.includes(this.live.status);
+  }
+
+  /** Startup: mark runs a closed tab left behind, list the library, and fill the backend badge. */
+  async init(choice: RunConfig['backend']): Promise<void> {
+    void this.runs.refresh();
+    void this.requestBackend(choice);
+    try {
+      await this.bridge.sweepInterrupted();
+    } catch (err) {
+      this.alert = `The trainer could not check for interrupted runs: ${describe(err)}`;
+    }
+    await this.runs.refresh();
+  }
+
+  /** Ask the worker which backend it runs (initialising `choice`); stale answers are dropped. */
+  async requestBackend(choice: RunConfig['backend']): Promise<void> {
+    if (this.active) return; // switching tfjs backends under a training run would break it
+    const id = ++this.backendRequest;
+    const slow = setTimeout(() => {
+      if (id === this.backendRequest && !this.backend) this.backendError = 'The trainer has not answered for 30 s; it may have failed to load. Reload the page; the browser console has details.';
+    }, SLOW_TRAINER_MS);
+    try {
+      const report = await this.bridge.backend(choice);
+      if (id !== this.backendRequest) return;
+      this.backend = report;
+      this.backendError = null;
+      window.__labReady = true;
+    } catch (err) {
+      if (id !== this.backendRequest) return;
+      this.backendError = `Backend "${choice}" is not usable: ${describe(err)}`;
+      window.__labError = this.backendError;
+    } finally {
+      clearTimeout(slow);
+    }
+  }
+
+  /** Start a run. Returns a field error for ConfigState when the worker refuses the config. */
+  async start(config: RunConfig, name: string): Promise<{ field: string; message: string } | null> {
+    this.alert = null;
+    this.starting = true;
+    this.pendingStart = { name, total: config.sft.steps };
+    try {
+      const result = await this.bridge.start(config, name);
+      if (!result.ok) return { field: result.field, message: result.message };
+      this.adopt(result.runId);
+      void this.runs.refresh();
+      return null;
+    } catch (err) {
+      this.alert = `The run could not start: ${describe(err)}`;
+      return null;
+    } finally {
+      this.starting = false;
+      this.pendingStart = null;
+    }
+  }
+
+  /** Make `runId` the live run and show it (once: events may arrive before start() resolves). */
+  private adopt(runId: string, status: RunStatus = 'queued', step = 0): void {
+    if (this.live?.runId === runId) return;
+    const pending = this.pendingStart ?? { name: 'run', total: 0 };
+    this.live = { runId, name: pending.name, status, step, total: pending.total };
+    void this.view.show(runId);
+  }
+
+  pause = () => this.call(() => this.bridge.pause());
+  resume = () => this.call(() => this.bridge.resume());
+  step = () => this.call(() => this.bridge.stepN(1));
+  stop = () => this.call(() => this.bridge.stop());
+
+  private async call(fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      this.alert = `The trainer did not accept the command: ${describe(err)}`;
+    }
+  }
+
+  dismissWarning(id: number): void {
+    this.warnings = this.warnings.filter((w) => w.id !== id);
+  }
+
+  dispose(): void {
+    this.bridge.dispose();
+  }
+
+  private onEvent(e: LabEvent): void {
+    switch (e.type) {
+      case 'backend':
+        this.backend = e.report;
+        this.backendError = null;
+        window.__labReady = true;
+        break;
+      case 'status':
+        if (this.starting && this.live?.runId !== e.runId) this.adopt(e.runId, e.status, e.step);
+        if (this.live?.runId === e.runId) {
+          const { reason, ...rest } = { ...this.live, status: e.status, step: e.step, reason: e.reason };
+          this.live = reason ? { ...rest, reason } : rest;
+        }
+        void this.runs.refresh();
+        break;
+      case 'metrics':
+        if (this.live?.runId === e.row.runId && e.row.step > this.live.step) this.live = { ...this.live, step: e.row.step };
+        this.view.append(e.row);
+        break;
+      case 'samples':
+        this.view.setSamples(e.row);
+        break;
+      case 'warning':
+        this.warnings = [...this.warnings, { id: ++this.warningId, message: e.message }];
+        break;
+    }
+  }
+}

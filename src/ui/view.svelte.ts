@@ -1,0 +1,62 @@
+// What the live view shows: one run's metric rows and latest samples, either streamed from the
+// training worker or read back from IndexedDB. Stale loads are dropped by a request id.
+import { getRun } from '../store/runs';
+import { getMetrics, getSamples } from '../store/series';
+import type { MetricRow, RunRecord, SampleRow } from '../store/types';
+import { pageDb } from './page-db';
+import { mergeRows } from './series';
+
+export class ViewState {
+  runId: string | null = $state(null);
+  /** The stored record of the shown run (name, config, status when it was read). */
+  record: RunRecord | null = $state.raw(null);
+  /** Replaced, never mutated: the charts redraw from a new array. */
+  rows: MetricRow[] = $state.raw([]);
+  samples: SampleRow | null = $state.raw(null);
+  loading = $state(false);
+  error: string | null = $state(null);
+  private request = 0;
+
+  /** Show a run: its stored rows, then whatever the worker streams for it (merged by step). */
+  async show(runId: string): Promise<void> {
+    const id = ++this.request;
+    this.runId = runId;
+    this.rows = [];
+    this.samples = null;
+    this.record = null;
+    this.error = null;
+    this.loading = true;
+    try {
+      const db = await pageDb();
+      const [record, rows, samples] = await Promise.all([getRun(db, runId), getMetrics(db, runId), getSamples(db, runId)]);
+      if (id !== this.request) return; // the user picked another run meanwhile
+      this.record = record ?? null;
+      this.rows = mergeRows(rows, this.rows);
+      this.samples = this.samples ?? samples.at(-1) ?? null;
+    } catch (err) {
+      if (id === this.request) this.error = `Could not read this run from storage: ${err instanceof Error ? err.message : String(err)}`;
+    } finally {
+      if (id === this.request) this.loading = false;
+    }
+  }
+
+  /** A metrics event from the worker. */
+  append(row: MetricRow): void {
+    if (row.runId === this.runId) this.rows = mergeRows(this.rows, [row]);
+  }
+
+  /** A samples event from the worker. */
+  setSamples(row: SampleRow): void {
+    if (row.runId === this.runId && (!this.samples || row.step >= this.samples.step)) this.samples = row;
+  }
+
+  /** Forget the shown run (it was deleted). */
+  clear(): void {
+    this.request++;
+    this.runId = null;
+    this.record = null;
+    this.rows = [];
+    this.samples = null;
+    this.loading = false;
+  }
+}

@@ -3,11 +3,13 @@
 import { ConfigError } from '../util/errors';
 import { addition } from './addition';
 import { multiHop } from './multi-hop';
+import { numMatch } from './num-match';
 import type { AnyTask } from './types';
 
 export const TASKS = {
   addition,
   multi_hop: multiHop,
+  num_match: numMatch,
 } as const;
 
 export type TaskId = keyof typeof TASKS;

@@ -157,24 +157,31 @@ export class RunController {
   /** Greedy accuracy on held-out (in- and out-of-distribution) and training prompts; logged with `eval_`. */
   private async evaluate(step: number, values: Record<string, number>): Promise<void> {
     const { sft, model, seed } = this.config;
-    const opts = { maxNewTokens: sft.maxNewTokens, keepSamples: 4, seed };
-    const trainExamples = Array.from({ length: Math.min(sft.evalSize, this.trainPromptCount()) }, (_, i) => this.dataset.train(i).example);
-    const splits = [
-      ['heldout', this.dataset.heldout.slice(0, sft.evalSize)],
-      ['ood', this.dataset.ood.slice(0, sft.evalSize)],
-      ['train', trainExamples],
-    ] as const;
     const out: Record<string, number> = { ...values };
     const samples = [];
-    for (const [split, examples] of splits) {
+    for (const split of ['heldout', 'ood', 'train'] as const) {
+      const { examples, references } = this.evalSet(split, sft.evalSize);
       if (examples.length === 0) continue;
-      const r = await evaluateSplit(this.params!, model, this.dataset.task, examples, split, opts);
+      // Generation budget: a little past the longest reference completion; a model that rambles on is wrong anyway.
+      const longest = Math.max(...references.map((r) => r.length));
+      const maxNewTokens = Math.min(sft.maxNewTokens, Math.ceil(longest * 1.25) + 8);
+      const r = await evaluateSplit(this.params!, model, this.dataset.task, examples, split, { maxNewTokens, keepSamples: 4, seed });
       out[`eval_${split}/accuracy`] = r.accuracy;
       out[`eval_${split}/mean_length`] = r.meanLength;
       samples.push(...r.samples.slice(0, split === 'heldout' ? 4 : 2));
     }
     await this.hooks.metrics(this.row(out));
     await this.hooks.samples({ runId: this.runId, step, items: samples });
+  }
+
+  /** The first `n` examples of a split with their reference completions (the training prompts' own for 'train'). */
+  private evalSet(split: 'heldout' | 'ood' | 'train', n: number) {
+    if (split === 'train') {
+      const items = Array.from({ length: Math.min(n, this.trainPromptCount()) }, (_, i) => this.dataset.train(i));
+      return { examples: items.map((it) => it.example), references: items.map((it) => it.completion) };
+    }
+    const examples = this.dataset[split].slice(0, n);
+    return { examples, references: examples.map((_, j) => this.dataset.renderEval(split, j)) };
   }
 
   private trainPromptCount(): number {

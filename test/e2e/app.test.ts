@@ -1,0 +1,99 @@
+// The app as a user clicks it, in headless Chromium with WebGPU in the worker: start a tiny run,
+// watch the loss chart grow, pause and resume, stop, reload and find the run with its curve.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { PreviewServer } from 'vite';
+import { chartPoints, hookText, launchChromium, serveDist, watchConsole } from './harness';
+import { DEFAULT_RUN_CONFIG } from '../../src/experiment/config';
+
+/** A run small enough for software WebGPU: 1 layer, width 32; logs every 2 steps. */
+const TINY_CONFIG = {
+  ...DEFAULT_RUN_CONFIG,
+  model: { ...DEFAULT_RUN_CONFIG.model, layers: 1, dModel: 32, heads: 2, context: 128 },
+  data: { ...DEFAULT_RUN_CONFIG.data, trainSize: 64, heldoutSize: 4, oodSize: 4 },
+  sft: { ...DEFAULT_RUN_CONFIG.sft, steps: 200, batchSize: 4, logEvery: 2, evalEvery: 100, evalSize: 2, maxNewTokens: 4, checkpointEvery: 4 },
+};
+
+let server: PreviewServer;
+let url: string;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let errors: string[];
+
+const waitFor = (fn: () => Promise<boolean>, what: string, timeout = 240_000) =>
+  expect.poll(fn, { timeout, interval: 250, message: `waiting for ${what}; page errors: ${errors.join(' | ')}` }).toBe(true);
+
+beforeAll(async () => {
+  ({ server, url } = await serveDist());
+  browser = await launchChromium();
+  context = await browser.newContext();
+  await context.addInitScript((cfg) => {
+    if (!sessionStorage.getItem('e2e-seeded')) {
+      localStorage.setItem('rlvr-lab/run-config/v1', cfg);
+      sessionStorage.setItem('e2e-seeded', '1');
+    }
+    // Main-thread long tasks, for the report (timing is never asserted).
+    (window as unknown as { __longTasks: number[] }).__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) (window as unknown as { __longTasks: number[] }).__longTasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: false });
+  }, JSON.stringify(TINY_CONFIG));
+  page = await context.newPage();
+  errors = watchConsole(page);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => server?.httpServer.close(() => resolve()));
+});
+
+describe('RLVR Lab in headless Chromium', () => {
+  let runId = '';
+
+  it('opens ready, with the worker on WebGPU', async () => {
+    await page.goto(url);
+    await waitFor(() => page.evaluate(() => window.__labReady === true), 'the lab to be ready', 120_000);
+    expect(await hookText(page, 'backend-name')).toBe('webgpu');
+    expect(await hookText(page, 'backend-adapter')).toMatch(/swiftshader|\w/i);
+    expect(await page.getByTestId('start').isEnabled()).toBe(true);
+    expect(await page.getByTestId('cfg-model.layers').inputValue()).toBe('1');
+  });
+
+  it('starts a run and the loss chart updates', async () => {
+    await page.getByTestId('start').click();
+    await waitFor(async () => (await hookText(page, 'run-status')) === 'running', 'running');
+    await waitFor(async () => (await chartPoints(page, 'loss-chart')) >= 2, 'two points on the loss chart');
+    const item = page.getByTestId('run-item').first();
+    runId = (await item.getAttribute('data-run-id')) ?? '';
+    expect(runId).not.toBe('');
+  });
+
+  it('pauses (the step stops moving) and resumes', async () => {
+    await page.getByTestId('pause').click();
+    await waitFor(async () => (await hookText(page, 'run-status')) === 'paused', 'paused');
+    const at = await hookText(page, 'run-step');
+    await page.waitForTimeout(3000);
+    expect(await hookText(page, 'run-step')).toBe(at);
+    await page.getByTestId('resume').click();
+    await waitFor(async () => (await hookText(page, 'run-status')) === 'running', 'running again');
+    await waitFor(async () => (await hookText(page, 'run-step')) !== at, 'the step to move on');
+  });
+
+  it('stops, and after a reload lists the run with its curve', async () => {
+    await waitFor(async () => (await chartPoints(page, 'loss-chart')) >= 4, 'four points on the loss chart');
+    const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+    console.log(`e2e: main-thread long tasks while training: ${longTasks.length} (longest ${Math.round(Math.max(0, ...longTasks))} ms)`);
+    await page.getByTestId('stop').click();
+    await waitFor(async () => (await hookText(page, 'run-status')) === 'stopped', 'stopped');
+    const points = await chartPoints(page, 'loss-chart');
+    await page.reload();
+    await waitFor(() => page.evaluate(() => window.__labReady === true), 'the lab to be ready after reload', 120_000);
+    const item = page.locator(`[data-testid="run-item"][data-run-id="${runId}"]`);
+    await waitFor(async () => (await item.count()) === 1, 'the run in the list');
+    expect(await item.getAttribute('data-status')).toBe('stopped');
+    await item.click();
+    await waitFor(async () => (await chartPoints(page, 'loss-chart')) >= points, 'the stored curve');
+    expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
+  });
+});

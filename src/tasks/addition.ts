@@ -10,7 +10,7 @@
 //     d2: 8+5+0=13
 //     A: 133
 import type { Rng } from '../util/rng';
-import { checkEquations, placeParts, readEquation, sameMultiset } from './arith-steps';
+import { checkEquations, headsAndTails, placeParts, readEquation, sameMultiset } from './arith-steps';
 import { checkRange, validateFields } from './config';
 import { joinCompletion, parseCompletion, sameAnswer, scoreAnswer } from './format';
 import type { Example, FieldSpec, Parsed, RationaleStyle, TaskDef } from './types';
@@ -131,14 +131,15 @@ function corruptLines(a: string, b: string, rng: Rng): string[] {
   return cols.map(({ x, y, c, s }, j) => `d${j + 1}: ${j === i ? (x + 1) % 10 : x}+${y}+${c}=${s}`);
 }
 
-/** The worked solution of a sibling problem (one digit of b changed): derives a different sum. */
+/**
+ * Steps that do not entail the answer: the true columns without the last one (they assemble a shorter
+ * number); for a single column, the worked solution of a sibling problem (one digit of b changed).
+ */
 function unfaithfulLines(a: string, b: string, rng: Rng): string[] {
-  const digits = [...b].map(Number);
-  const j = rng.int(0, digits.length - 1);
-  const lo = j === 0 && digits.length > 1 ? 1 : 0;
-  const choices = Array.from({ length: 10 - lo }, (_, k) => k + lo).filter((d) => d !== digits[j]);
-  digits[j] = rng.pick(choices);
-  return columnLines(a, digits.join(''));
+  const lines = columnLines(a, b);
+  if (lines.length > 1) return lines.slice(0, -1);
+  const choices = Array.from({ length: 10 }, (_, k) => k).filter((d) => d !== Number(b));
+  return columnLines(a, String(rng.pick(choices)));
 }
 
 function render(ex: Example, style: RationaleStyle, rng: Rng): string {
@@ -167,7 +168,7 @@ function columnTrue(col: Column, a: string, b: string): boolean {
 
 function checkSteps(ex: Example, parsed: Parsed): boolean[] {
   const { a, b } = ex.meta as { a: string; b: string };
-  const given = [Number(a), Number(b), ...placeParts(Number(a)), ...placeParts(Number(b))];
+  const given = [a, b].flatMap((n) => [Number(n), ...placeParts(Number(n)), ...headsAndTails(Number(n))]);
   const eqTruth = checkEquations(parsed.steps, given);
   return parsed.steps.map((line, i) => {
     const col = readColumn(line);

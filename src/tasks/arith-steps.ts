@@ -34,6 +34,13 @@ export function holds(eq: Equation): boolean {
   return Number.isSafeInteger(evaluate(eq)) && evaluate(eq) === eq.result;
 }
 
+/** Heads and tails of a number: 347 -> [300, 340, 47, 7] (what a chunking procedure adds). */
+export function headsAndTails(n: number): number[] {
+  const out: number[] = [];
+  for (let p = 10; p <= n; p *= 10) out.push(n - (n % p), n % p);
+  return out;
+}
+
 /** The place-value parts of a number: 347 -> [300, 40, 7] (zeros included). */
 export function placeParts(n: number): number[] {
   const s = String(n);

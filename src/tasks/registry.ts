@@ -2,6 +2,7 @@
 // Task ids are stable strings: they live in URLs, IndexedDB and exported files.
 import { ConfigError } from '../util/errors';
 import { addition } from './addition';
+import { arithChain } from './arith-chain';
 import { multiHop } from './multi-hop';
 import { numMatch } from './num-match';
 import type { AnyTask } from './types';
@@ -10,6 +11,7 @@ export const TASKS = {
   addition,
   multi_hop: multiHop,
   num_match: numMatch,
+  arith_chain: arithChain,
 } as const;
 
 export type TaskId = keyof typeof TASKS;

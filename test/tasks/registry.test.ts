@@ -21,7 +21,7 @@ function configError(fn: () => unknown): ConfigError {
 
 describe('registry', () => {
   it('lists stable snake_case ids that match their keys', () => {
-    expect(TASK_IDS).toEqual(['addition', 'multi_hop', 'num_match']);
+    expect(TASK_IDS).toEqual(['addition', 'multi_hop', 'num_match', 'arith_chain']);
     for (const id of TASK_IDS) {
       expect(TASKS[id].id).toBe(id);
       expect(id).toMatch(/^[a-z][a-z0-9_]*$/);

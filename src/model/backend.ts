@@ -79,8 +79,19 @@ export async function chooseBackend(choice: BackendChoice, opts: BackendOptions 
     const result = await attempt(name, opts);
     const bad = result.ok ? await smokeTest().catch(describe) : result.reason;
     if (result.ok && bad === null) return { name, adapter: result.adapter, features: result.features, skipped };
-    skipped.push({ name, reason: bad ?? 'unknown failure' });
+    skipped.push({ name, reason: bad || 'it failed a 4x4 test computation' });
   }
   const why = skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
   throw new Error(`no usable backend (${why})`);
+}
+
+/**
+ * Forget a backend whose device is gone (WebGPU device lost), keeping its factory, so the next
+ * chooseBackend builds a fresh device instead of reusing the dead one tfjs has cached.
+ */
+export function resetBackend(name: BackendName): void {
+  const factory = tf.findBackendFactory(name);
+  if (!factory) return;
+  tf.removeBackend(name);
+  tf.registerBackend(name, factory, name === 'webgpu' ? 3 : 1);
 }

@@ -5,7 +5,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { tf } from '../model/tf';
-import { chooseBackend } from '../model/backend';
+import { chooseBackend, resetBackend } from '../model/backend';
 import { validateRunConfig, type RunConfig } from '../experiment/config';
 import { ConfigError } from '../util/errors';
 import { buildDataset } from '../tasks/dataset';
@@ -39,6 +39,7 @@ async function database(): Promise<LabDb> {
 /** Initialise the backend the config asks for (once; again only if a different one is forced). */
 async function ensureBackend(choice: RunConfig['backend']): Promise<BackendReport> {
   if (backend && (choice === 'auto' || choice === backend.name) && !deviceLost) return backend;
+  if (deviceLost && backend) resetBackend(backend.name);
   backend = await chooseBackend(choice, { wasmPaths: WASM_PATHS });
   deviceLost = null;
   if (backend.name === 'webgpu') {
@@ -138,6 +139,12 @@ const api = {
   },
   stop(): void {
     controller?.stop();
+  },
+  /** Test hook for the failure path: destroy the WebGPU device as a driver reset would. */
+  simulateDeviceLoss(): boolean {
+    const device = backend?.name === 'webgpu' ? (tf.backend() as unknown as { device?: GPUDevice }).device : undefined;
+    device?.destroy();
+    return device !== undefined;
   },
   current(): { runId: string; step: number } | null {
     return controller ? { runId: controller.runId, step: controller.step } : null;

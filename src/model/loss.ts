@@ -2,6 +2,7 @@
 // No optimizer, no schedule: train/ decides what to minimise.
 import type { ModelConfig } from './config';
 import type { Params } from './params';
+import { oneHotFloat } from './ops';
 import { tf } from './tf';
 import { forward, type ForwardOptions } from './transformer';
 
@@ -9,7 +10,7 @@ import { forward, type ForwardOptions } from './transformer';
 export function pickLogProbs(logits: tf.Tensor3D, targets: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => {
     const V = logits.shape[2];
-    const oneHot = tf.oneHot(targets, V, 1, 0, 'float32'); // [B, T, V]
+    const oneHot = oneHotFloat(targets, V); // [B, T, V]
     return tf.logSoftmax(logits).mul(oneHot).sum(-1) as tf.Tensor2D;
   });
 }

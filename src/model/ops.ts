@@ -21,3 +21,11 @@ export function sumMany<T extends tf.Tensor>(tensors: T[]): T {
   }
   return level[0] as T;
 }
+
+/**
+ * One-hot rows as float32: ids [...] int32 -> [..., depth]. Built as int32 then cast, because
+ * tfjs-backend-wasm 4.22's OneHot ignores dtype 'float32' and writes int32 bits (1 reads as 1.4e-45).
+ */
+export function oneHotFloat(ids: tf.Tensor, depth: number): tf.Tensor {
+  return tf.tidy(() => tf.oneHot(ids as tf.Tensor1D, depth).toFloat());
+}

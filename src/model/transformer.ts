@@ -3,6 +3,7 @@
 // Shapes: B batch, T query tokens, S key tokens (T, or past + T with a cache), C dModel, H heads, D = C / H.
 import type { ModelConfig } from './config';
 import type { Params } from './params';
+import { oneHotFloat } from './ops';
 import { tf } from './tf';
 
 const LN_EPS = 1e-5; // GPT-2's LayerNorm epsilon
@@ -49,7 +50,7 @@ export function gelu(x: tf.Tensor3D): tf.Tensor3D {
 function lookup(ids: tf.Tensor2D, table: tf.Tensor): tf.Tensor3D {
   const [B, T] = ids.shape;
   const [N, C] = table.shape as [number, number];
-  const oneHot = tf.oneHot(ids.reshape([B * T]), N, 1, 0, 'float32') as tf.Tensor2D; // [B*T, N]
+  const oneHot = oneHotFloat(ids.reshape([B * T]), N) as tf.Tensor2D; // [B*T, N]
   return tf.matMul(oneHot, table).reshape([B, T, C]);
 }
 

@@ -1,0 +1,206 @@
+// The RLVR (GRPO) stage's settings: a plain record with TRL's semantics and names, its frozen default
+// (a reason per field) and a validator whose errors name the field ("rl.numGenerations ...").
+// Pure TS: no training logic here (that is src/train/grpo.ts), no tfjs.
+import { ConfigError } from '../util/errors';
+
+/** Reward functions a run can combine (weighted sum, as TRL's reward_weights). */
+export const REWARD_NAMES = ['verifiable', 'flip', 'random', 'format', 'majority_vote', 'self_certainty'] as const;
+export type RewardName = (typeof REWARD_NAMES)[number];
+
+/** One weighted reward function. Only `flip` has a parameter: the probability a rollout's reward is flipped. */
+export type RewardSpec = { name: Exclude<RewardName, 'flip'>; weight: number } | { name: 'flip'; weight: number; p: number };
+
+export const SCALE_REWARDS = ['group', 'batch', 'none'] as const;
+export type ScaleRewards = (typeof SCALE_REWARDS)[number];
+export const LOSS_TYPES = ['grpo', 'bnpo', 'dr_grpo', 'dapo'] as const;
+export type LossType = (typeof LOSS_TYPES)[number];
+
+export interface RlConfig {
+  steps: number;
+  promptsPerStep: number;
+  numGenerations: number;
+  maxCompletionLength: number;
+  temperature: number;
+  topK: number;
+  lr: number;
+  warmupSteps: number;
+  minLrRatio: number;
+  weightDecay: number;
+  beta1: number;
+  beta2: number;
+  gradClip: number;
+  epsilon: number;
+  /** 0 = the same as epsilon (TRL: epsilon_high defaults to epsilon). */
+  epsilonHigh: number;
+  numIterations: number;
+  beta: number;
+  scaleRewards: ScaleRewards;
+  lossType: LossType;
+  maskTruncatedCompletions: boolean;
+  entropyCoef: number;
+  rewards: RewardSpec[];
+  /** majority_vote only: votes sampled per prompt; the first numGenerations are trained on. 0 = numGenerations. */
+  majorityVotes: number;
+  /** Sequences per forward/backward pass (gradients are accumulated); 0 = the whole batch at once. */
+  microBatchSize: number;
+  logEvery: number;
+  evalEvery: number;
+  evalSize: number;
+  passK: number;
+  rolloutsKept: number;
+  checkpointEvery: number;
+}
+
+export const DEFAULT_FLIP_P = 0.2; // "Spurious Rewards": up to ~40% flipped is tolerated, ~50% collapses
+
+export const DEFAULT_RL_CONFIG: Readonly<RlConfig> = Object.freeze({
+  steps: 300, // the paper runs ~500 whatever N; 300 fits a browser session and still shows saturation
+  promptsPerStep: 16, // B: the paper uses 64; 16 x 8 = 128 sequences per step keeps a laptop GPU busy, not swamped
+  numGenerations: 8, // G: the paper's 8 rollouts per prompt (TRL's default is 8 too)
+  maxCompletionLength: 160, // the SFT evaluation budget: fits every default task's longest rationale
+  temperature: 1.0, // TRL and the paper: sample from the model's own distribution
+  topK: 0, // no truncation: GRPO's ratio assumes the sampling distribution is the policy
+  lr: 1e-4, // a tenth of a typical tiny-model SFT rate: RL gradients are noisy
+  warmupSteps: 10, // a short ramp keeps the first, high-variance updates small
+  minLrRatio: 1, // constant after warmup: a decaying rate would confound saturation dynamics
+  weightDecay: 0, // TRL's default; set > 0 to study weight-norm cleanup
+  beta1: 0.9, // Adam defaults
+  beta2: 0.99, // as in SFT: short runs
+  gradClip: 1.0, // TRL's max_grad_norm
+  epsilon: 0.2, // TRL and the paper: clip 0.2
+  epsilonHigh: 0, // same as epsilon; DAPO's clip-higher uses 0.28
+  numIterations: 1, // the paper: one on-policy update per batch (the ratio is then exactly 1)
+  beta: 0, // TRL's default (the paper uses 0.001): no reference model needed
+  scaleRewards: 'group', // TRL's default: advantages divided by the group std
+  lossType: 'dapo', // TRL's default: sum over all completion tokens of the batch / their count
+  maskTruncatedCompletions: false, // TRL's default: truncated completions are trained on
+  entropyCoef: 0, // the paper: no entropy bonus
+  rewards: Object.freeze([Object.freeze({ name: 'verifiable', weight: 1 })]) as unknown as RewardSpec[], // the task's own verifier
+  majorityVotes: 16, // TTRL's recipe as in the paper: 16 votes, 8 of them trained on
+  microBatchSize: 32, // the SFT batch size: bounds activation memory for long multi_hop sequences
+  logEvery: 5, // each metric read is a CPU-GPU sync point; RL steps are slow enough to log often
+  evalEvery: 25, // the paper: greedy validation every 25 steps
+  evalSize: 64, // held-out prompts per evaluation (and as many out-of-distribution)
+  passK: 8, // pass@8 from 8 samples per held-out prompt, as G
+  rolloutsKept: 4, // prompts (with all their completions) stored per evaluation for the inspector
+  checkpointEvery: 100, // weights + optimizer state this often, and at the end
+}) as RlConfig;
+
+type Range = { min: number; max: number; integer: boolean; above?: boolean };
+const RANGES: Record<string, Range> = {
+  steps: { min: 1, max: 100_000, integer: true },
+  promptsPerStep: { min: 1, max: 256, integer: true },
+  numGenerations: { min: 2, max: 64, integer: true },
+  maxCompletionLength: { min: 1, max: 1024, integer: true },
+  temperature: { min: 0, max: 10, integer: false, above: true },
+  topK: { min: 0, max: 100, integer: true },
+  lr: { min: 1e-8, max: 1, integer: false },
+  warmupSteps: { min: 0, max: 100_000, integer: true },
+  minLrRatio: { min: 0, max: 1, integer: false },
+  weightDecay: { min: 0, max: 10, integer: false },
+  beta1: { min: 0, max: 0.9999, integer: false },
+  beta2: { min: 0, max: 0.99999, integer: false },
+  gradClip: { min: 0, max: 1e6, integer: false },
+  epsilon: { min: 0, max: 1, integer: false, above: true },
+  epsilonHigh: { min: 0, max: 10, integer: false },
+  numIterations: { min: 1, max: 16, integer: true },
+  beta: { min: 0, max: 10, integer: false },
+  entropyCoef: { min: 0, max: 10, integer: false },
+  majorityVotes: { min: 0, max: 128, integer: true },
+  microBatchSize: { min: 0, max: 4096, integer: true },
+  logEvery: { min: 1, max: 100_000, integer: true },
+  evalEvery: { min: 1, max: 100_000, integer: true },
+  evalSize: { min: 1, max: 4096, integer: true },
+  passK: { min: 1, max: 64, integer: true },
+  rolloutsKept: { min: 0, max: 64, integer: true },
+  checkpointEvery: { min: 1, max: 100_000, integer: true },
+};
+
+/** A number within its range, or a ConfigError naming the field and the range. */
+export function checkRangeField(field: string, value: unknown, r: Range): number {
+  const kind = r.integer ? 'an integer' : 'a number';
+  const bounds = r.above ? `greater than ${r.min} and at most ${r.max}` : `from ${r.min} to ${r.max}`;
+  const ok = typeof value === 'number' && Number.isFinite(value) && (!r.integer || Number.isInteger(value)) && (r.above ? value > r.min : value >= r.min) && value <= r.max;
+  if (!ok) throw new ConfigError(field, `${field} must be ${kind} ${bounds}; got ${JSON.stringify(value)}`);
+  return value as number;
+}
+
+function checkChoice<T extends string>(field: string, value: unknown, options: readonly T[]): T {
+  if (typeof value !== 'string' || !options.includes(value as T)) {
+    throw new ConfigError(field, `${field} must be one of ${options.join(', ')}; got ${JSON.stringify(value)}`);
+  }
+  return value as T;
+}
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Refuse keys a config does not know (a typo would otherwise be silently ignored). */
+export function refuseUnknown(section: string, rec: Record<string, unknown>, known: readonly string[]): void {
+  const extra = Object.keys(rec).find((k) => !known.includes(k));
+  if (extra !== undefined) throw new ConfigError(`${section}.${extra}`, `Unknown setting ${section}.${extra}; known: ${known.join(', ')}`);
+}
+
+function validateReward(raw: unknown, i: number): RewardSpec {
+  const at = `rl.rewards[${i}]`;
+  if (!isRecord(raw)) throw new ConfigError(at, `${at} must be an object like { name: "verifiable", weight: 1 }; got ${JSON.stringify(raw)}`);
+  const name = checkChoice(`${at}.name`, raw.name, REWARD_NAMES);
+  refuseUnknown(at, raw, name === 'flip' ? ['name', 'weight', 'p'] : ['name', 'weight']);
+  const weight = checkRangeField(`${at}.weight`, raw.weight ?? 1, { min: -10, max: 10, integer: false });
+  if (name !== 'flip') return { name, weight };
+  return { name, weight, p: checkRangeField(`${at}.p`, raw.p ?? DEFAULT_FLIP_P, { min: 0, max: 1, integer: false }) };
+}
+
+function validateRewards(raw: unknown): RewardSpec[] {
+  if (!Array.isArray(raw) || raw.length === 0) {
+    throw new ConfigError('rl.rewards', `rl.rewards must be a non-empty list of rewards (known: ${REWARD_NAMES.join(', ')}); got ${JSON.stringify(raw)}`);
+  }
+  const specs = raw.map(validateReward);
+  const seen = new Set<string>();
+  specs.forEach((s, i) => {
+    if (seen.has(s.name)) throw new ConfigError(`rl.rewards[${i}].name`, `rl.rewards lists ${s.name} twice; give it one weight`);
+    seen.add(s.name);
+  });
+  if (specs.every((s) => s.weight === 0)) throw new ConfigError('rl.rewards', 'rl.rewards: at least one reward needs a non-zero weight');
+  return specs;
+}
+
+/** Cross-field rules, each naming the field a user most likely has to change. */
+function checkRelations(c: RlConfig): void {
+  if (c.majorityVotes !== 0 && c.majorityVotes < c.numGenerations) {
+    throw new ConfigError('rl.majorityVotes', `rl.majorityVotes must be 0 (= rl.numGenerations) or at least rl.numGenerations (${c.numGenerations}); got ${c.majorityVotes}`);
+  }
+  if (c.warmupSteps > c.steps) throw new ConfigError('rl.warmupSteps', `rl.warmupSteps (${c.warmupSteps}) must be at most rl.steps (${c.steps})`);
+}
+
+/** Validate a raw (possibly partial) RL config; missing fields take their defaults. Throws ConfigError naming the field. */
+export function validateRlConfig(raw: unknown): RlConfig {
+  const rec = raw === undefined || raw === null ? {} : raw;
+  if (!isRecord(rec)) throw new ConfigError('rl', `rl must be an object of settings; got ${JSON.stringify(raw)}`);
+  refuseUnknown('rl', rec, Object.keys(DEFAULT_RL_CONFIG));
+  const d = DEFAULT_RL_CONFIG;
+  const out = { ...d } as Record<string, unknown>;
+  for (const [key, range] of Object.entries(RANGES)) out[key] = checkRangeField(`rl.${key}`, rec[key] ?? d[key as keyof RlConfig], range);
+  out.scaleRewards = checkChoice('rl.scaleRewards', rec.scaleRewards ?? d.scaleRewards, SCALE_REWARDS);
+  out.lossType = checkChoice('rl.lossType', rec.lossType ?? d.lossType, LOSS_TYPES);
+  const mask = rec.maskTruncatedCompletions ?? d.maskTruncatedCompletions;
+  if (typeof mask !== 'boolean') throw new ConfigError('rl.maskTruncatedCompletions', `rl.maskTruncatedCompletions must be true or false; got ${JSON.stringify(mask)}`);
+  out.maskTruncatedCompletions = mask;
+  if (rec.epsilonHigh === null) out.epsilonHigh = 0; // TRL's None: the same as epsilon
+  out.rewards = validateRewards(rec.rewards ?? d.rewards);
+  const config = out as unknown as RlConfig;
+  checkRelations(config);
+  return config;
+}
+
+/** epsilon_high as used by the loss: 0 means "the same as epsilon". */
+export function epsilonHighOf(c: Pick<RlConfig, 'epsilon' | 'epsilonHigh'>): number {
+  return c.epsilonHigh > 0 ? c.epsilonHigh : c.epsilon;
+}
+
+/** Sequences sampled per prompt: the vote count when majority_vote is used, else numGenerations. */
+export function samplesPerPrompt(c: Pick<RlConfig, 'rewards' | 'majorityVotes' | 'numGenerations'>): number {
+  const voting = c.rewards.some((r) => r.name === 'majority_vote' && r.weight !== 0);
+  return voting && c.majorityVotes > 0 ? Math.max(c.majorityVotes, c.numGenerations) : c.numGenerations;
+}

@@ -228,6 +228,7 @@ export const addition: TaskDef<AdditionConfig> = {
   id: 'addition',
   title: 'Addition',
   description: 'Add two multi-digit numbers, column by column with carries; difficulty = digits per operand.',
+  setAnswers: false,
   defaults: DEFAULTS,
   fields: FIELDS,
   validate,

@@ -193,6 +193,7 @@ export const arithChain: TaskDef<ArithChainConfig> = {
   id: 'arith_chain',
   title: 'Arithmetic chain',
   description: 'Evaluate a chain of sums and products on a scratchpad of partial results; difficulty = terms + digits - 1.',
+  setAnswers: false,
   defaults: DEFAULTS,
   fields: FIELDS,
   validate,

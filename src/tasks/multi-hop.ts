@@ -4,14 +4,14 @@
 //
 // Example (seed 1, index 0, defaults), pattern style; the model sees BOS prompt SEP completion EOS:
 //   prompt:
-//     Rim's sibling is Tat.
 //     Dig's boss is Let.
-//     Kob's sibling is Fav.
-//     Rav's boss is Let.
-//     Kob's parent is Fer.
 //     Dig's job is clerk.
+//     Kob's sibling is Fav.
+//     Kob's parent is Fer.
 //     Tat's parent is Fer.
+//     Rav's boss is Let.
 //     Kob's boss is Let.
+//     Rim's sibling is Tat.
 //     What is the job of Dig?
 //   completion:
 //     Dig's job is clerk.
@@ -77,6 +77,9 @@ function solve(ex: Example): Solved {
   return { layers: r.facts, answer: r.answer };
 }
 
+/** The shortest fact line ("Zel's job is cook." and a newline): below this, no distractor fits. */
+const MIN_FACT = 19;
+
 /** Characters the longest rendering may take beyond its lines: answer line and an unfaithful swap. */
 const ANSWER_SLACK = 32;
 
@@ -104,11 +107,12 @@ function tryWorld(config: MultiHopConfig, rng: Rng, relations: string[], branchR
   for (const s of new Set(solved.facts.at(-1)!.map((f) => f[0]))) addAlternative(world, rng, s);
   const question = questionText(start, relations);
   const budget = config.maxChars - completionBudget(solved.facts.flat());
-  if (solved.answer.length > 1 && promptLength(world, question) > budget) return null;
-  for (let tries = 0; tries < 200 && world.facts.length < config.maxFacts; tries++) {
+  let length = promptLength(world, question);
+  if (solved.answer.length > 1 && length > budget) return null;
+  for (let tries = 0; tries < 200 && world.facts.length < config.maxFacts && budget - length >= MIN_FACT; tries++) {
     const f = randomFact(rng, world);
-    if (promptLength(world, question) + PHRASINGS[0]!(f).length + 1 > budget) continue;
-    world.add(f, true);
+    const cost = PHRASINGS[0]!(f).length + 1;
+    if (length + cost <= budget && world.add(f, true)) length += cost;
   }
   return { world, start, hops, question };
 }
@@ -254,6 +258,7 @@ export const multiHop: TaskDef<MultiHopConfig> = {
   id: 'multi_hop',
   title: 'Multi-hop',
   description: 'Answer a question composing relations in a fresh invented world; difficulty = sum of relation weights.',
+  setAnswers: true,
   defaults: DEFAULTS,
   fields: FIELDS,
   validate,

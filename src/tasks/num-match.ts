@@ -240,6 +240,7 @@ export const numMatch: TaskDef<NumMatchConfig> = {
   id: 'num_match',
   title: 'Number matching',
   description: 'Do two mentions state the same quantity (entity, period, value in any form)? SAME or DIFF, by one fixed procedure.',
+  setAnswers: false,
   defaults: DEFAULTS,
   fields: FIELDS,
   validate,

@@ -68,6 +68,8 @@ export interface TaskDef<C> {
   id: string;
   title: string;
   description: string;
+  /** Questions may have several answers (a list, scored by set-F1). */
+  setAnswers: boolean;
   defaults: Readonly<C>;
   fields: Record<keyof C & string, FieldSpec>;
   /** Fill missing fields from defaults, refuse anything else wrong with a ConfigError naming the field. */

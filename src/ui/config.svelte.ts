@@ -1,7 +1,9 @@
 // The config panel's state: the draft the inputs edit, its live validation (debounced), the dataset
 // the preview samples, and the copy remembered in localStorage. Not the inputs themselves (ConfigPanel).
+// Building a dataset to measure its longest example costs 30-700 ms on the main thread (multi_hop is the
+// slowest), so it is cached by (data, seed) and first done after the page has painted.
 import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../experiment/config';
-import { buildDataset, type DataConfig, type Dataset } from '../tasks/dataset';
+import { buildDataset, validateDataConfig, type DataConfig, type Dataset } from '../tasks/dataset';
 import { getTask } from '../tasks/registry';
 import { ConfigError } from '../util/errors';
 import { fieldMatches } from './config-fields';
@@ -45,6 +47,8 @@ export class ConfigState {
   dataset: Dataset | null = $state.raw(null);
   /** One-line notice about the stored config (e.g. it was invalid and defaults were restored). */
   notice: string | null = $state(null);
+  /** Context length the data needs (longest example + BOS, SEP, EOS), when the data settings are valid. */
+  contextNeeded: number | null = $state(null);
 
   private cache = new DatasetCache();
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -52,12 +56,13 @@ export class ConfigState {
 
   constructor(private readonly storage: Storage | null = globalThis.localStorage ?? null) {
     this.draft = this.restore();
-    this.validateNow();
+    this.valid = this.check(this.draft, false); // schema only: Start works at once
+    this.timer = setTimeout(() => this.validateNow(), 0); // the dataset check, after the first paint
   }
 
-  /** The stored config if it still validates; otherwise the defaults and a notice saying so. */
+  /** The stored config if its schema still validates; otherwise the defaults and a notice saying so. */
   private restore(): RunConfig {
-    const fallback = this.check(plain(DEFAULT_RUN_CONFIG)) ?? plain(DEFAULT_RUN_CONFIG);
+    const fallback = this.check(plain(DEFAULT_RUN_CONFIG), false) ?? plain(DEFAULT_RUN_CONFIG);
     let text: string | null = null;
     try {
       text = this.storage?.getItem(STORAGE_KEY) ?? null;
@@ -66,7 +71,7 @@ export class ConfigState {
     }
     if (text === null) return fallback;
     try {
-      const cfg = this.check(JSON.parse(text));
+      const cfg = this.check(JSON.parse(text), false);
       if (cfg) return cfg;
       this.notice = `Your saved settings were not valid (${this.error?.message ?? 'unknown field'}); the defaults are back.`;
     } catch {
@@ -76,10 +81,10 @@ export class ConfigState {
     return fallback;
   }
 
-  /** Validate a raw config against the schema and the dataset's longest example; sets `error`. */
-  private check(raw: unknown): RunConfig | null {
+  /** Validate a raw config against the schema (and, with `measure`, the dataset's longest example); sets `error`. */
+  private check(raw: unknown, measure = true): RunConfig | null {
     try {
-      const cfg = validateRunConfig(raw, (data, seed) => this.cache.get(data, seed).maxLength);
+      const cfg = validateRunConfig(raw, measure ? (data, seed) => this.cache.get(data, seed).maxLength : undefined);
       this.error = null;
       return cfg;
     } catch (err) {
@@ -95,11 +100,25 @@ export class ConfigState {
     const json = JSON.stringify(this.draft);
     if (json === this.checkedJson && (this.valid || this.error)) return this.valid;
     this.checkedJson = json;
-    const cfg = this.check(JSON.parse(json));
+    const raw = JSON.parse(json) as RunConfig;
+    this.preview(raw);
+    const cfg = this.check(raw);
     this.valid = cfg;
-    this.dataset = cfg ? this.cache.get(cfg.data, cfg.seed).ds : null;
     if (cfg) this.save(cfg);
     return cfg;
+  }
+
+  /** The preview's dataset needs only valid data settings and seed (a too-short context still shows examples). */
+  private preview(raw: RunConfig): void {
+    try {
+      if (!Number.isInteger(raw.seed) || raw.seed < 0) throw new RangeError('seed');
+      const hit = this.cache.get(validateDataConfig(raw.data), raw.seed);
+      this.dataset = hit.ds;
+      this.contextNeeded = hit.maxLength + 3; // BOS, SEP and EOS, as validateRunConfig counts them
+    } catch {
+      this.dataset = null;
+      this.contextNeeded = null;
+    }
   }
 
   /** Call after any edit: validation runs once the typing pauses. */

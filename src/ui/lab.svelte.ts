@@ -18,6 +18,8 @@ declare global {
 
 const SLOW_TRAINER_MS = 30_000; // first load fetches tfjs and compiles shaders; past this something is wrong
 
+const SLOW_START = 'The trainer has not started the run after 30 s: it may still be preparing its backend, or it failed to load it.';
+
 export interface LiveRun {
   runId: string;
   name: string;
@@ -66,6 +68,8 @@ export class LabState {
 
   /** Startup: mark runs a closed tab left behind, list the library, and fill the backend badge. */
   async init(choice: RunConfig['backend']): Promise<void> {
+    window.addEventListener('error', this.onWindowError);
+    window.addEventListener('unhandledrejection', this.onRejection);
     void this.runs.refresh();
     void this.requestBackend(choice);
     try {
@@ -103,16 +107,21 @@ export class LabState {
     this.alert = null;
     this.starting = true;
     this.pendingStart = { name, total: config.sft.steps };
+    const slow = setTimeout(() => {
+      if (this.starting) this.alert = SLOW_START;
+    }, SLOW_TRAINER_MS);
     try {
       const result = await this.bridge.start(config, name);
       if (!result.ok) return { field: result.field, message: result.message };
       this.adopt(result.runId);
+      this.clearAlert(SLOW_START);
       void this.runs.refresh();
       return null;
     } catch (err) {
       this.alert = `The run could not start: ${describe(err)}`;
       return null;
     } finally {
+      clearTimeout(slow);
       this.starting = false;
       this.pendingStart = null;
     }
@@ -139,12 +148,29 @@ export class LabState {
     }
   }
 
+  /** Clear the alert if it still says `text` (a later, different alert stays). */
+  private clearAlert(text: string): void {
+    if (this.alert === text) this.alert = null;
+  }
+
   dismissWarning(id: number): void {
     this.warnings = this.warnings.filter((w) => w.id !== id);
   }
 
   dispose(): void {
+    window.removeEventListener('error', this.onWindowError);
+    window.removeEventListener('unhandledrejection', this.onRejection);
     this.bridge.dispose();
+  }
+
+  // Uncaught errors of the worker (and its own workers) surface on the page's window: show them, once each.
+  private onWindowError = (e: ErrorEvent) => this.unexpected(e.message || 'an error without a message');
+  private onRejection = (e: PromiseRejectionEvent) => this.unexpected(describe(e.reason));
+
+  private unexpected(message: string): void {
+    if (/ResizeObserver loop/.test(message)) return; // benign layout notice, not a failure
+    const text = `Unexpected error: ${message}. Training may not work; the browser console has details.`;
+    if (this.alert !== text) this.alert = text;
   }
 
   private onEvent(e: LabEvent): void {

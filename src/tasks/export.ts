@@ -27,6 +27,8 @@ export interface GrpoRow {
   answer_set?: string[];
   /** Training rows under label noise: the clean label, for measuring how much the noise is fitted. */
   clean_answer?: string;
+  /** The clean label's items, where both noise and set answers apply. */
+  clean_answer_set?: string[];
   difficulty: number;
 }
 
@@ -76,6 +78,7 @@ export function grpoRows(ds: Dataset, opts: ExportOptions): GrpoRow[] {
     answer: asText(r.label),
     ...(sets ? { answer_set: asList(r.label) } : {}),
     ...(noisy ? { clean_answer: asText(r.clean) } : {}),
+    ...(noisy && sets ? { clean_answer_set: asList(r.clean) } : {}),
     difficulty: r.example.difficulty,
   }));
 }

@@ -50,6 +50,9 @@ describe('export', () => {
     }
     expect(rows.some((r) => r.answer_set!.length > 1)).toBe(true);
     expect(grpoRows(mh, { split: 'train', count: 7 })).toHaveLength(7);
+    expect(grpoRows(mh, { split: 'train', count: 1 })[0]).not.toHaveProperty('clean_answer_set');
+    const noisy = buildDataset(validateDataConfig({ task: 'multi_hop', trainSize: 8, heldoutSize: 1, oodSize: 0, labelNoise: 0.5 }), 1);
+    for (const [i, r] of grpoRows(noisy, { split: 'train' }).entries()) expect(r.clean_answer_set).toEqual([noisy.train(i).cleanLabel].flat());
     expect(grpoRows(mh, { split: 'train' })).toHaveLength(1000);
   });
 });

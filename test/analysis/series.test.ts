@@ -8,12 +8,13 @@ import {
   extractSeries,
   sliceSeries,
   valueAt,
+  type MetricPoint,
   type Series,
 } from '../../src/analysis/series';
 
 describe('extractSeries', () => {
   it('sorts by step and skips rows without the key or with non-finite values or steps', () => {
-    const rows = [
+    const rows: MetricPoint[] = [
       { step: 20, values: { reward: 0.5 } },
       { step: 10, values: { reward: 0.2, loss: 1 } },
       { step: 15, values: { loss: 2 } },

@@ -112,7 +112,11 @@ export class LabState {
     }, SLOW_TRAINER_MS);
     try {
       const result = await this.bridge.start(config, name);
-      if (!result.ok) return { field: result.field, message: result.message };
+      if (!result.ok) {
+        if (result.field !== 'run') return { field: result.field, message: result.message };
+        this.alert = result.message; // not a config field: e.g. a run already trains in this tab
+        return null;
+      }
       this.adopt(result.runId);
       this.clearAlert(SLOW_START);
       void this.runs.refresh();

@@ -40,6 +40,8 @@ export interface Dataset {
   ood: Example[];
   /** The completion of held-out or OOD example j in a style (default: the config's). */
   renderEval(split: 'heldout' | 'ood', j: number, style?: RationaleStyle): string;
+  /** Continual pre-training text of training draw i: its world and facts, no question, no answer. */
+  domainText(i: number): string;
   /** Longest prompt + completion in characters (BOS/SEP/EOS not counted: add 3 for the context). */
   maxLength(): number;
 }
@@ -168,6 +170,7 @@ export function buildDataset(cfg: DataConfig, seed: number): Dataset {
       if (!ex) throw new RangeError(`No ${split} example ${j} (size ${split === 'heldout' ? heldout.length : ood.length}).`);
       return task.render(ex, style, evalRng(split, j));
     },
+    domainText: (i) => task.domainText(ds.train(i).example),
     maxLength: () => measure(ds),
   };
   return ds;

@@ -92,6 +92,14 @@ describe.each(TASK_IDS)('dataset of %s', (task) => {
     }
   });
 
+  it('gives CPT text of the training prompts only, without questions or answers', () => {
+    const ds = buildDataset(cfg({ task, trainSize: 8, heldoutSize: 8, oodSize: 0 }), 5);
+    for (let i = 0; i < 16; i++) {
+      expect(ds.domainText(i)).toBe(ds.task.domainText(ds.train(i).example));
+      expect(ds.domainText(i)).not.toContain(formatAnswer(ds.train(i).label));
+    }
+  });
+
   it('is deterministic by seed and differs across seeds', () => {
     const c = cfg({ task, trainSize: 16, heldoutSize: 16, oodSize: 8, style: 'varied' });
     const a = buildDataset(c, 1);

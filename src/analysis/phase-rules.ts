@@ -1,0 +1,133 @@
+// The thresholds of the phase analysis as one plain record (stored with the run, edited in the UI):
+// frozen defaults with a reason per field, a validator naming the field, and the rules written out
+// in words for the UI's info panel. No analysis here (that is phases.ts).
+import { ConfigError } from '../util/errors';
+
+export interface PhaseRules {
+  /** The training reward to analyse: `reward` (what GRPO optimizes), `train/acc_true`, `mean_token_accuracy`... */
+  rewardKey: string;
+  /** Share of groups whose rewards are all equal; '' = no such condition. */
+  allCorrectKey: string;
+  heldoutKey: string;
+  /** Accuracy on training prompts; '' or absent from the run = use the smoothed training reward. */
+  trainAccKey: string;
+  /** The highest reward achievable, or 'observed': the highest smoothed reward seen so far. */
+  ceiling: number | 'observed';
+  reachFraction: number;
+  tolerance: number;
+  windowSteps: number;
+  minAllCorrectFrac: number;
+  riseDelta: number;
+  smoothingWeight: number;
+  heldoutRiseDelta: number;
+  gapThreshold: number;
+  minEvalPoints: number;
+  minStepsForStalled: number;
+}
+
+export const DEFAULT_PHASE_RULES: Readonly<PhaseRules> = Object.freeze({
+  rewardKey: 'reward', // TRL's name for the mean optimized reward: what saturates is what is trained on
+  allCorrectKey: 'frac_reward_zero_std', // TRL's metric; with mean reward >= 0.9 at most 10% of groups can be all-wrong
+  heldoutKey: 'eval_heldout/accuracy', // greedy accuracy on prompts never trained on
+  trainAccKey: 'eval_train/accuracy', // greedy accuracy on training prompts, the same measurement as held-out
+  ceiling: 1, // the verifiable reward is 0/1 per completion, so its mean cannot exceed 1
+  reachFraction: 0.9, // the issue's rule: 90% of the ceiling
+  tolerance: 0.02, // the issue's rule: a plateau may wander 0.02 below its running maximum
+  windowSteps: 50, // the issue's example; 10 log points and 2 evaluations at the RL defaults (log 5, eval 25)
+  minAllCorrectFrac: 0.7, // the issue's rule: 70% of groups give GRPO no gradient (all rollouts scored alike)
+  riseDelta: 0.05, // the issue's rule: +0.05 over the start is a rise, not sampling noise of a 128-rollout mean
+  smoothingWeight: 0.6, // TensorBoard's default slider value
+  heldoutRiseDelta: 0.05, // the same yardstick as the training reward's rise, so both sides are judged alike
+  gapThreshold: 0.1, // about 2 standard errors of a train-minus-held-out gap averaged over 3 evaluations of 64 prompts
+  minEvalPoints: 3, // the issue's example: three evaluations after saturation before judging held-out
+  minStepsForStalled: 100, // two saturation windows; a third of the default 300-step RL stage
+}) as PhaseRules;
+
+type Range = { min: number; max: number; integer: boolean; above?: boolean };
+const RANGES: Record<Exclude<keyof PhaseRules, 'ceiling' | `${string}Key`>, Range> = {
+  reachFraction: { min: 0, max: 1, integer: false, above: true },
+  tolerance: { min: 0, max: 1e6, integer: false },
+  windowSteps: { min: 0, max: 1e6, integer: true },
+  minAllCorrectFrac: { min: 0, max: 1, integer: false },
+  riseDelta: { min: 0, max: 1e6, integer: false, above: true },
+  smoothingWeight: { min: 0, max: 0.999, integer: false },
+  heldoutRiseDelta: { min: 0, max: 1, integer: false },
+  gapThreshold: { min: 0, max: 1, integer: false },
+  minEvalPoints: { min: 1, max: 1000, integer: true },
+  minStepsForStalled: { min: 1, max: 1e7, integer: true },
+};
+const KEYS = ['rewardKey', 'allCorrectKey', 'heldoutKey', 'trainAccKey'] as const;
+const OPTIONAL_KEYS: readonly string[] = ['allCorrectKey', 'trainAccKey'];
+
+function checkNumber(field: string, value: unknown, r: Range): number {
+  const kind = r.integer ? 'an integer' : 'a number';
+  const low = r.above ? value as number <= r.min : value as number < r.min;
+  if (typeof value !== 'number' || !Number.isFinite(value) || (r.integer && !Number.isInteger(value)) || low || value > r.max) {
+    const from = r.above ? `above ${r.min}` : `from ${r.min}`;
+    throw new ConfigError(field, `${field} must be ${kind} ${from} up to ${r.max}; got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function checkKey(field: string, value: unknown): string {
+  const optional = OPTIONAL_KEYS.includes(field);
+  if (typeof value !== 'string' || value.length > 200 || (!optional && value.length === 0)) {
+    const what = optional ? 'a metric name (or empty to leave it out)' : 'a non-empty metric name';
+    throw new ConfigError(field, `${field} must be ${what} of at most 200 characters; got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function checkCeiling(value: unknown): number | 'observed' {
+  if (value === 'observed') return value;
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= 1e6) return value;
+  throw new ConfigError('ceiling', `ceiling must be a positive number (the highest achievable reward) or 'observed'; got ${JSON.stringify(value)}`);
+}
+
+/** Validate phase rules; missing fields take their defaults. Throws ConfigError naming the field. */
+export function validatePhaseRules(raw: unknown): PhaseRules {
+  if (raw === undefined) return { ...DEFAULT_PHASE_RULES };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError('phaseRules', 'phase rules must be an object');
+  const r = raw as Record<string, unknown>;
+  const out = { ...DEFAULT_PHASE_RULES };
+  for (const key of KEYS) out[key] = checkKey(key, r[key] ?? DEFAULT_PHASE_RULES[key]);
+  out.ceiling = checkCeiling(r.ceiling ?? DEFAULT_PHASE_RULES.ceiling);
+  for (const key of Object.keys(RANGES) as (keyof typeof RANGES)[]) {
+    out[key] = checkNumber(key, r[key] ?? DEFAULT_PHASE_RULES[key], RANGES[key]);
+  }
+  return out;
+}
+
+const f = (x: number): string => String(Number(x.toPrecision(6)));
+const pct = (x: number): string => `${f(x * 100)}%`;
+
+/** The analysis rules in words, with `rules`' thresholds filled in, in the order they are applied. */
+export function regimeRulesText(rules: PhaseRules): string[] {
+  const r = rules;
+  const ceiling = r.ceiling === 'observed' ? 'the highest smoothed reward seen so far' : f(r.ceiling);
+  const frac = r.allCorrectKey
+    ? `, and the smoothed ${r.allCorrectKey} (the share of groups whose rollouts all score alike; at such a reward nearly all of them all-correct) is at least ${f(r.minAllCorrectFrac)} at that step (skipped when the run does not log it)`
+    : '';
+  const smoothed = r.allCorrectKey ? `the training reward (${r.rewardKey}) and ${r.allCorrectKey} are` : `the training reward (${r.rewardKey}) is`;
+  const train = r.trainAccKey ? `${r.trainAccKey} (or the smoothed training reward when the run does not log it)` : 'the smoothed training reward';
+  const evals = `${r.minEvalPoints} evaluation${r.minEvalPoints === 1 ? '' : 's'}`;
+  return [
+    `Smoothing: ${smoothed} smoothed by TensorBoard's debiased exponential moving average with weight ${f(r.smoothingWeight)}, point by point. Held-out accuracy is not smoothed: evaluations are too sparse.`,
+    `Rise: the first step at which the smoothed reward is at least ${f(r.riseDelta)} above its first value and stays there for the next ${r.windowSteps} steps.`,
+    `Saturation: the first step at which the smoothed reward is at least ${pct(r.reachFraction)} of the ceiling (${ceiling}), stays within ${f(r.tolerance)} of its running maximum for the next ${r.windowSteps} steps${frac}. It is declared only once those ${r.windowSteps} steps have been logged.${r.ceiling === 'observed' ? ' With the observed ceiling, saturation also needs a rise first.' : ''}`,
+    `Pre-saturation length: saturation step minus rise step (minus the first logged step when the reward saturated without a sustained rise).`,
+    `Insufficient data: fewer than 2 reward points.`,
+    `Stalled: no rise, the reward is now less than ${f(r.riseDelta)} above its first value, and at least ${r.minStepsForStalled} steps have been logged (before that: insufficient data).`,
+    `Pre-saturation: a rise (or a reward now at least ${f(r.riseDelta)} above its first value) and no saturation yet.`,
+    `After saturation, held-out accuracy is judged on the evaluations at or after the saturation step: its change is the rise of the least-squares line through them, the gap is the mean of ${train} minus held-out accuracy over them. With fewer than ${evals} (and never fewer than 2): insufficient data.`,
+    `Post-saturation generalization: held-out accuracy rises by more than ${f(r.heldoutRiseDelta)} after saturation.`,
+    `Memorizing: held-out accuracy falls by more than ${f(r.heldoutRiseDelta)} after saturation, or stays within ±${f(r.heldoutRiseDelta)} while the gap is above ${f(r.gapThreshold)}.`,
+    `Saturated and generalizing: held-out accuracy stays within ±${f(r.heldoutRiseDelta)} after saturation and the gap is at most ${f(r.gapThreshold)}.`,
+    `Coupling: Pearson correlation between successive changes of the smoothed reward and of held-out accuracy at the evaluation steps from the rise to saturation (or to now); needs at least ${Math.max(3, r.minEvalPoints)} changes.`,
+    `Transfer ratio: held-out gain (last minus first evaluation) divided by the smoothed reward's gain (last minus first point); none while the reward has gained less than ${f(r.riseDelta)}.`,
+    `Noise: one evaluation of 64 prompts has a standard error of up to 0.06, so a label resting on few evaluations can flip; raise the evaluation size or the evaluations required after saturation to be surer. Nothing here is tuned to reproduce any paper.`,
+  ];
+}
+
+/** The rules in words with the default thresholds. */
+export const REGIME_RULES_TEXT: readonly string[] = Object.freeze(regimeRulesText(DEFAULT_PHASE_RULES));

@@ -1,0 +1,133 @@
+// The live regime label and the one-sentence reason that carries the numbers which decided it. The
+// rules are applied in the order regimeRulesText (phase-rules.ts) writes them out; they are symmetric
+// on purpose: held-out rising, flat or falling after saturation each has its label, and no threshold
+// favours the story of any paper (SCIENCE.md section 1). Detection of rise/saturation is not here.
+import type { PhaseRules } from './phase-rules';
+import { SLACK } from './saturation';
+import { linearFit, mean } from './stats';
+import { sliceSeries, type Series } from './series';
+
+export const REGIMES = ['insufficient_data', 'stalled', 'pre_saturation', 'saturated_generalizing', 'memorizing', 'post_saturation_generalization'] as const;
+export type Regime = (typeof REGIMES)[number];
+
+/** Where the train side of the generalization gap comes from. */
+export type GapSource = 'train_accuracy' | 'reward';
+
+export interface RegimeInputs {
+  rules: PhaseRules;
+  /** The smoothed training reward. */
+  reward: Series;
+  /** Held-out accuracy, raw (one point per evaluation). */
+  heldout: Series;
+  /** Train side minus held-out accuracy at evaluation steps. */
+  gap: Series;
+  gapSource: GapSource | null;
+  /** Whether the run logs rules.allCorrectKey (the all-correct condition applies only then). */
+  fracLogged: boolean;
+  riseStep: number | null;
+  saturationStep: number | null;
+}
+
+export interface RegimeCall {
+  regime: Regime;
+  reason: string;
+}
+
+/** Held-out accuracy after saturation, as the rules judge it. */
+export interface PostSaturation {
+  /** Evaluations at or after the saturation step. */
+  evals: number;
+  /** The least-squares line's rise across those evaluations (slope x their step span); null for < 2. */
+  change: number | null;
+  first: number | null;
+  last: number | null;
+  from: number | null;
+  to: number | null;
+  /** Mean gap over the same evaluations; null when none has a gap value. */
+  meanGap: number | null;
+}
+
+export const fmt = (x: number): string => (Number.isFinite(x) ? String(Number(x.toFixed(3))) : String(x));
+const signed = (x: number): string => (x >= 0 ? `+${fmt(x)}` : fmt(x));
+
+/**
+ * Held-out accuracy from the saturation step on. Only evaluations at or after it count: one before it
+ * may predate a fast saturation, and a jump from that stale value would read as post-saturation gain.
+ * The change is a fitted line's rise, not last minus first, so one noisy evaluation moves it less.
+ */
+export function postSaturation(heldout: Series, gap: Series, saturationStep: number): PostSaturation {
+  const after = sliceSeries(heldout, saturationStep, Infinity);
+  const k = after.steps.length;
+  const fit = k >= 2 ? linearFit(after.steps, after.values) : null;
+  const from = k > 0 ? after.steps[0]! : null;
+  const to = k > 0 ? after.steps[k - 1]! : null;
+  const gaps = from === null ? [] : sliceSeries(gap, from, Infinity).values;
+  return {
+    evals: k,
+    change: fit && from !== null && to !== null ? fit.slope * (to - from) : null,
+    first: k > 0 ? after.values[0]! : null,
+    last: k > 0 ? after.values[k - 1]! : null,
+    from,
+    to,
+    meanGap: gaps.length > 0 ? mean(gaps) : null,
+  };
+}
+
+/** What saturation still needs, in words, for a pre-saturation reason. */
+function saturationNeeds(r: PhaseRules, fracLogged: boolean): string {
+  const reach = r.ceiling === 'observed' ? `${fmt(r.reachFraction * 100)}% of the highest reward seen` : `>= ${fmt(r.reachFraction * r.ceiling)}`;
+  const frac = r.allCorrectKey && fracLogged ? ` with ${r.allCorrectKey} >= ${fmt(r.minAllCorrectFrac)}` : '';
+  return `${reach} held within ${fmt(r.tolerance)} of its maximum for ${r.windowSteps} steps${frac}`;
+}
+
+function beforeSaturation(x: RegimeInputs): RegimeCall {
+  const r = x.rules;
+  const { steps, values } = x.reward;
+  const start = values[0]!;
+  const now = values.at(-1)!;
+  const span = steps.at(-1)! - steps[0]!;
+  const path = `from ${fmt(start)} to ${fmt(now)} at step ${steps.at(-1)}`;
+  if (x.riseStep !== null || now - start >= r.riseDelta - SLACK) {
+    const how = x.riseStep !== null ? `rose at step ${x.riseStep}` : `is rising (not yet held for ${r.windowSteps} steps)`;
+    return { regime: 'pre_saturation', reason: `The smoothed reward ${how}, ${path}, and has not saturated (needs ${saturationNeeds(r, x.fracLogged)}).` };
+  }
+  if (span >= r.minStepsForStalled) {
+    return { regime: 'stalled', reason: `The smoothed reward went ${path} over ${span} steps: less than the +${fmt(r.riseDelta)} that counts as a rise.` };
+  }
+  return {
+    regime: 'insufficient_data',
+    reason: `The smoothed reward has not risen by +${fmt(r.riseDelta)} yet (${path}); stalled is called only after ${r.minStepsForStalled} steps, ${span} so far.`,
+  };
+}
+
+function afterSaturation(x: RegimeInputs, sat: number): RegimeCall {
+  const r = x.rules;
+  const p = postSaturation(x.heldout, x.gap, sat);
+  const tag = `Saturated at step ${sat};`;
+  if (p.evals < r.minEvalPoints || p.change === null) {
+    const need = Math.max(r.minEvalPoints, 2);
+    return { regime: 'insufficient_data', reason: `${tag} ${p.evals} of the ${need} held-out evaluations needed at or after it so far.` };
+  }
+  const d = r.heldoutRiseDelta;
+  const seen = `held-out accuracy went ${fmt(p.first!)} → ${fmt(p.last!)} over steps ${p.from}–${p.to} (fitted change ${signed(p.change)})`;
+  if (p.change > d + SLACK) return { regime: 'post_saturation_generalization', reason: `${tag} ${seen}: more than +${fmt(d)}, held-out keeps rising after the training reward saturated.` };
+  if (p.change < -d - SLACK) return { regime: 'memorizing', reason: `${tag} ${seen}: a fall of more than ${fmt(d)} while the training reward stays saturated.` };
+  if (p.meanGap === null) return { regime: 'insufficient_data', reason: `${tag} ${seen}, flat, but there is no train-side value to compare it with.` };
+  const side = x.gapSource === 'train_accuracy' ? r.trainAccKey : `smoothed ${r.rewardKey}`;
+  const gap = `the mean gap (${side} minus held-out) is ${fmt(p.meanGap)}`;
+  if (p.meanGap > r.gapThreshold + SLACK) {
+    return { regime: 'memorizing', reason: `${tag} ${seen}, flat within ±${fmt(d)}, and ${gap} > ${fmt(r.gapThreshold)}: training prompts are solved, held-out ones are not.` };
+  }
+  return { regime: 'saturated_generalizing', reason: `${tag} ${seen}, flat within ±${fmt(d)}, and ${gap} <= ${fmt(r.gapThreshold)}: held-out accuracy is as high as on training prompts.` };
+}
+
+/**
+ * The regime, in rule order: fewer than 2 reward points -> insufficient data; not saturated -> pre-
+ * saturation, stalled or insufficient data (beforeSaturation); saturated -> judged on held-out
+ * accuracy after saturation (afterSaturation).
+ */
+export function decideRegime(x: RegimeInputs): RegimeCall {
+  const n = x.reward.steps.length;
+  if (n < 2) return { regime: 'insufficient_data', reason: `${n} point${n === 1 ? '' : 's'} of ${x.rules.rewardKey} logged; the analysis needs at least 2.` };
+  return x.saturationStep === null ? beforeSaturation(x) : afterSaturation(x, x.saturationStep);
+}

@@ -114,7 +114,7 @@ export function regimeRulesText(rules: PhaseRules): string[] {
   return [
     `Smoothing: ${smoothed} smoothed by TensorBoard's debiased exponential moving average with weight ${f(r.smoothingWeight)}, point by point. Held-out accuracy is not smoothed: evaluations are too sparse.`,
     `Rise: the first step at which the smoothed reward is at least ${f(r.riseDelta)} above its first value and stays there for the next ${r.windowSteps} steps.`,
-    `Saturation: the first step at which the smoothed reward is at least ${pct(r.reachFraction)} of the ceiling (${ceiling}), stays within ${f(r.tolerance)} of its running maximum for the next ${r.windowSteps} steps${frac}. It is declared only once those ${r.windowSteps} steps have been logged.${r.ceiling === 'observed' ? ' With the observed ceiling, saturation also needs a rise first.' : ''}`,
+    `Saturation: the first step at which the smoothed reward is at least ${pct(r.reachFraction)} of the ceiling (${ceiling}), stays within ${f(r.tolerance)} of its running maximum for the next ${r.windowSteps} steps${frac}. It is declared only once those ${r.windowSteps} steps have been logged, and kept if the reward later falls (the reason then says so).${r.ceiling === 'observed' ? ' With the observed ceiling, saturation also needs a rise first.' : ''}`,
     `Pre-saturation length: saturation step minus rise step (minus the first logged step when the reward saturated without a sustained rise).`,
     `Insufficient data: fewer than 2 reward points.`,
     `Stalled: no rise, the reward is now less than ${f(r.riseDelta)} above its first value, and at least ${r.minStepsForStalled} steps have been logged (before that: insufficient data).`,

@@ -3,7 +3,7 @@
 // on purpose: held-out rising, flat or falling after saturation each has its label, and no threshold
 // favours the story of any paper (SCIENCE.md section 1). Detection of rise/saturation is not here.
 import type { PhaseRules } from './phase-rules';
-import { SLACK } from './saturation';
+import { effectiveCeiling, SLACK } from './saturation';
 import { linearFit, mean } from './stats';
 import { sliceSeries, type Series } from './series';
 
@@ -103,7 +103,10 @@ function beforeSaturation(x: RegimeInputs): RegimeCall {
 function afterSaturation(x: RegimeInputs, sat: number): RegimeCall {
   const r = x.rules;
   const p = postSaturation(x.heldout, x.gap, sat);
-  const tag = `Saturated at step ${sat};`;
+  // The saturation step stays once found; a reward that later collapses is said so, not hidden.
+  const now = x.reward.values.at(-1)!;
+  const fell = now < r.reachFraction * effectiveCeiling(x.reward, r.ceiling) - r.tolerance - SLACK;
+  const tag = `Saturated at step ${sat}${fell ? ` (the smoothed reward has since fallen to ${fmt(now)})` : ''};`;
   if (p.evals < r.minEvalPoints || p.change === null) {
     const need = Math.max(r.minEvalPoints, 2);
     return { regime: 'insufficient_data', reason: `${tag} ${p.evals} of the ${need} held-out evaluations needed at or after it so far.` };

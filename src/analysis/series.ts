@@ -135,14 +135,15 @@ function largestTriangle(s: Series, a: number, from: number, to: number, avgX: n
 
 /**
  * Largest-Triangle-Three-Buckets (Steinarsson 2013, "Downsampling Time Series for Visual
- * Representation", ch. 4.2): exactly `threshold` points, always the first and the last; each bucket
- * keeps the point that best preserves the line's shape. Series no longer than `threshold` come back
- * as a copy; a threshold below 3 keeps only the first and last points.
+ * Representation", ch. 4.2): exactly `count` points, always the first and the last; each bucket
+ * keeps the point that best preserves the line's shape. Series no longer than `count` come back as
+ * a copy; a count below 3 keeps only the first and last points.
  */
-export function downsampleLttb(s: Series, threshold: number): Series {
+export function downsampleLttb(s: Series, count: number): Series {
   const n = s.steps.length;
-  if (threshold >= n) return { steps: s.steps.slice(), values: s.values.slice() };
-  if (threshold < 3) return pick(s, n > 1 ? [0, n - 1] : [0]);
+  const threshold = Math.floor(count);
+  if (threshold >= n || n === 0) return { steps: s.steps.slice(), values: s.values.slice() };
+  if (!(threshold >= 3)) return pick(s, n > 1 ? [0, n - 1] : [0]);
   const every = (n - 2) / (threshold - 2); // bucket width, first and last points excluded
   const kept = [0];
   for (let i = 0; i < threshold - 2; i++) {
@@ -154,10 +155,10 @@ export function downsampleLttb(s: Series, threshold: number): Series {
       avgX += s.steps[j]!;
       avgY += s.values[j]!;
     }
-    const count = Math.max(avgTo - avgFrom, 1);
+    const size = Math.max(avgTo - avgFrom, 1);
     const from = Math.floor(i * every) + 1;
     const to = Math.floor((i + 1) * every) + 1;
-    kept.push(largestTriangle(s, kept.at(-1)!, from, to, avgX / count, avgY / count));
+    kept.push(largestTriangle(s, kept.at(-1)!, from, to, avgX / size, avgY / size));
   }
   kept.push(n - 1);
   return pick(s, kept);
@@ -168,8 +169,9 @@ export function downsampleLttb(s: Series, threshold: number): Series {
  * order), plus the first and last points. Keeps every spike, which LTTB may drop; at most
  * 2 * buckets + 2 points. Series no longer than 2 * buckets come back as a copy.
  */
-export function downsampleMinMax(s: Series, buckets: number): Series {
+export function downsampleMinMax(s: Series, bucketCount: number): Series {
   const n = s.steps.length;
+  const buckets = Math.floor(bucketCount);
   if (n <= 2 * buckets || buckets < 1) return { steps: s.steps.slice(), values: s.values.slice() };
   const kept = new Set<number>([0, n - 1]);
   for (let b = 0; b < buckets; b++) {

@@ -24,6 +24,15 @@ describe('regime after saturation', () => {
     expect(p.gapSource).toBe('train_accuracy');
   });
 
+  it('says so when the reward collapses after saturation (1 until step 200, then 0.3)', () => {
+    const collapse = { reward: (t: number) => (t < 20 ? 0.1 : t < 200 ? 1 : 0.3), frac_reward_zero_std: stepUp(20, 0, 1) };
+    const rows = buildRows({ steps: 300, logEvery: 5, evalEvery: 25, train: collapse, evals: { 'eval_heldout/accuracy': () => 0.2, 'eval_train/accuracy': () => 1 } });
+    const p = analyzePhases(rows);
+    expect(p.saturationStep).toBe(analyzePhases(run(300, () => 0.2)).saturationStep);
+    expect(p.regimeReason).toContain('(the smoothed reward has since fallen to 0.3)');
+    expect(analyzePhases(run(300, () => 0.2)).regimeReason).not.toContain('fallen');
+  });
+
   it('memorizing: held-out falls by more than 0.05 after saturation (0.6 at step 50 -> 0.3 at 300)', () => {
     const p = analyzePhases(run(300, (t) => (t <= 50 ? 0.6 : 0.6 - (0.3 * (t - 50)) / 250)));
     expect(p.regime).toBe('memorizing');

@@ -114,7 +114,7 @@ function afterSaturation(x: RegimeInputs, sat: number): RegimeCall {
   const d = r.heldoutRiseDelta;
   const seen = `held-out accuracy went ${fmt(p.first!)} → ${fmt(p.last!)} over steps ${p.from}–${p.to} (fitted change ${signed(p.change)})`;
   if (p.change > d + SLACK) return { regime: 'post_saturation_generalization', reason: `${tag} ${seen}: more than +${fmt(d)}, held-out keeps rising after the training reward saturated.` };
-  if (p.change < -d - SLACK) return { regime: 'memorizing', reason: `${tag} ${seen}: a fall of more than ${fmt(d)} while the training reward stays saturated.` };
+  if (p.change < -d - SLACK) return { regime: 'memorizing', reason: `${tag} ${seen}: a fall of more than ${fmt(d)} after the training reward saturated.` };
   if (p.meanGap === null) return { regime: 'insufficient_data', reason: `${tag} ${seen}, flat, but there is no train-side value to compare it with.` };
   const side = x.gapSource === 'train_accuracy' ? r.trainAccKey : `smoothed ${r.rewardKey}`;
   const gap = `the mean gap (${side} minus held-out) is ${fmt(p.meanGap)}`;

@@ -11,7 +11,12 @@ const isolation = {
 export default defineConfig({
   base: './',
   plugins: [svelte()],
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    // tfjs-backend-wasm starts its threads from `wasmFactoryThreadedSimd.toString()`: a minified
+    // factory refers to renamed outer variables ("e is not defined") and the threads never start.
+    rolldownOptions: { output: { minify: false } },
+  },
   server: { headers: isolation },
   preview: { headers: isolation },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },

@@ -13,6 +13,8 @@ declare global {
     __labReady?: boolean;
     /** Set when the trainer could not report a backend, with the reason. */
     __labError?: string;
+    /** Failure-path hooks for end-to-end tests; present only with ?test-hooks in the URL. */
+    __labTest?: { simulateDeviceLoss: () => Promise<boolean> };
   }
 }
 
@@ -59,7 +61,13 @@ export class LabState {
     private readonly view: ViewState,
     private readonly runs: RunsState,
   ) {
-    this.bridge = new LabBridge((e) => this.onEvent(e));
+    this.bridge = new LabBridge(
+      (e) => this.onEvent(e),
+      (message) => (this.alert = `The trainer stopped working: ${message}`),
+    );
+    if (new URLSearchParams(location.search).has('test-hooks')) {
+      window.__labTest = { simulateDeviceLoss: () => this.bridge.simulateDeviceLoss() };
+    }
   }
 
   get active(): boolean {

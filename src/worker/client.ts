@@ -9,8 +9,14 @@ export class LabBridge {
   private worker: Worker;
   private api: Comlink.Remote<LabApi>;
 
-  constructor(private readonly onEvent: (e: LabEvent) => void) {
+  /** `onError` hears about a worker that failed to load or crashed (its pending calls never answer). */
+  constructor(
+    private readonly onEvent: (e: LabEvent) => void,
+    onError: (message: string) => void = () => undefined,
+  ) {
     this.worker = new Worker(new URL('./lab.worker.ts', import.meta.url), { type: 'module', name: 'rlvr-lab-trainer' });
+    this.worker.addEventListener('error', (e) => onError(e.message || 'the trainer worker failed to load'));
+    this.worker.addEventListener('messageerror', () => onError('a message from the trainer could not be read'));
     this.api = Comlink.wrap<LabApi>(this.worker);
   }
 
@@ -26,6 +32,8 @@ export class LabBridge {
   stepN = (n: number) => this.api.stepN(n);
   current = () => this.api.current();
   sweepInterrupted = () => this.api.sweepInterrupted();
+  /** Test hook: destroy the WebGPU device, as a driver reset would. */
+  simulateDeviceLoss = () => this.api.simulateDeviceLoss();
 
   dispose(): void {
     this.api[Comlink.releaseProxy]();

@@ -27,6 +27,8 @@ let db: LabDb | null = null;
 let backend: BackendReport | null = null;
 let controller: RunController | null = null;
 let deviceLost: string | null = null;
+/** Resolves with the loss reason when the current WebGPU device is lost (never, on other backends). */
+let deviceLostSignal: Promise<string> = new Promise(() => undefined);
 
 async function database(): Promise<LabDb> {
   db ??= await openLabDb(undefined, () => {
@@ -44,10 +46,13 @@ async function ensureBackend(choice: RunConfig['backend']): Promise<BackendRepor
   deviceLost = null;
   if (backend.name === 'webgpu') {
     const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
-    void device?.lost.then((info) => {
-      deviceLost = `the GPU device was lost (${info.reason}: ${info.message || 'no details'})`;
-      controller?.stop();
-    });
+    if (device) {
+      deviceLostSignal = device.lost.then((info) => {
+        deviceLost = `the GPU device was lost (${info.reason}: ${info.message || 'no details'})`;
+        controller?.stop();
+        return deviceLost;
+      });
+    }
   }
   return backend;
 }
@@ -92,8 +97,12 @@ async function train(record: RunRecord, emit: (e: LabEvent) => void): Promise<vo
   const body = async () => {
     try {
       await c.run();
+      // A device lost while paused stops the loop cleanly; it is still a failure, with its reason.
+      if (deviceLost) await hooksFor(record.id, emit).status('failed', c.step, deviceLost);
     } catch (err) {
-      const reason = deviceLost ?? (err instanceof Error ? err.message : String(err));
+      // A lost device usually surfaces first as an op error; give the loss report a moment to arrive.
+      const lost = await Promise.race([deviceLostSignal, new Promise<null>((r) => setTimeout(() => r(null), 1000))]);
+      const reason = lost ?? (err instanceof Error ? err.message : String(err));
       await hooksFor(record.id, emit).status('failed', c.step, reason).catch(() => undefined);
     } finally {
       if (controller === c) controller = null;

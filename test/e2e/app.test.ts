@@ -3,16 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
-import { chartPoints, hookText, launchChromium, serveDist, watchConsole } from './harness';
-import { DEFAULT_RUN_CONFIG } from '../../src/experiment/config';
-
-/** A run small enough for software WebGPU: 1 layer, width 32; logs every 2 steps. */
-const TINY_CONFIG = {
-  ...DEFAULT_RUN_CONFIG,
-  model: { ...DEFAULT_RUN_CONFIG.model, layers: 1, dModel: 32, heads: 2, context: 128 },
-  data: { ...DEFAULT_RUN_CONFIG.data, trainSize: 64, heldoutSize: 4, oodSize: 4 },
-  sft: { ...DEFAULT_RUN_CONFIG.sft, steps: 200, batchSize: 4, logEvery: 2, evalEvery: 100, evalSize: 2, maxNewTokens: 4, checkpointEvery: 4 },
-};
+import { chartPoints, contextWithConfig, hookText, launchChromium, serveDist, TINY_CONFIG, waitFor as waitUntil, watchConsole } from './harness';
 
 let server: PreviewServer;
 let url: string;
@@ -21,24 +12,12 @@ let context: BrowserContext;
 let page: Page;
 let errors: string[];
 
-const waitFor = (fn: () => Promise<boolean>, what: string, timeout = 240_000) =>
-  expect.poll(fn, { timeout, interval: 250, message: `waiting for ${what}; page errors: ${errors.join(' | ')}` }).toBe(true);
+const waitFor = (fn: () => Promise<boolean>, what: string, timeout?: number) => waitUntil(fn, what, errors, timeout);
 
 beforeAll(async () => {
   ({ server, url } = await serveDist());
   browser = await launchChromium();
-  context = await browser.newContext();
-  await context.addInitScript((cfg) => {
-    if (!sessionStorage.getItem('e2e-seeded')) {
-      localStorage.setItem('rlvr-lab/run-config/v1', cfg);
-      sessionStorage.setItem('e2e-seeded', '1');
-    }
-    // Main-thread long tasks, for the report (timing is never asserted).
-    (window as unknown as { __longTasks: number[] }).__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) (window as unknown as { __longTasks: number[] }).__longTasks.push(e.duration);
-    }).observe({ type: 'longtask', buffered: false });
-  }, JSON.stringify(TINY_CONFIG));
+  context = await contextWithConfig(browser, TINY_CONFIG);
   page = await context.newPage();
   errors = watchConsole(page);
 });

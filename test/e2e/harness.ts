@@ -1,8 +1,10 @@
 // End-to-end harness: serves the built app (dist/) with Vite's preview server on a free localhost
 // port, and launches the system Chromium headless with WebGPU (SwiftShader on GPU-less machines).
 import { existsSync } from 'node:fs';
+import { expect } from 'vitest';
 import { preview, type PreviewServer } from 'vite';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { DEFAULT_RUN_CONFIG } from '../../src/experiment/config';
 // @ts-expect-error: plain .mjs helper shared with the preflight script
 import { chromiumPath } from '../helpers/paths.mjs';
 
@@ -48,4 +50,35 @@ export async function hookText(page: Page, id: string): Promise<string> {
 /** Points drawn in a chart wrapper (its data-points attribute). */
 export async function chartPoints(page: Page, id: string): Promise<number> {
   return Number((await page.getByTestId(id).getAttribute('data-points')) ?? '0');
+}
+
+/** A run small enough for software WebGPU: 1 layer, width 32; logs every 2 steps. */
+export const TINY_CONFIG = {
+  ...DEFAULT_RUN_CONFIG,
+  model: { ...DEFAULT_RUN_CONFIG.model, layers: 1, dModel: 32, heads: 2, context: 128 },
+  data: { ...DEFAULT_RUN_CONFIG.data, trainSize: 64, heldoutSize: 4, oodSize: 4 },
+  sft: { ...DEFAULT_RUN_CONFIG.sft, steps: 200, batchSize: 4, logEvery: 2, evalEvery: 100, evalSize: 2, maxNewTokens: 4, checkpointEvery: 4 },
+};
+
+/** A browser context whose first page load starts from `config` (as if the user had set it), recording long tasks. */
+export async function contextWithConfig(browser: Browser, config: object): Promise<BrowserContext> {
+  const context = await browser.newContext();
+  await context.addInitScript((cfg) => {
+    if (!sessionStorage.getItem('e2e-seeded')) {
+      localStorage.setItem('rlvr-lab/run-config/v1', cfg);
+      sessionStorage.setItem('e2e-seeded', '1');
+    }
+    // Main-thread long tasks, for the report (timing is never asserted).
+    const w = window as unknown as { __longTasks: number[] };
+    w.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: false });
+  }, JSON.stringify(config));
+  return context;
+}
+
+/** Poll until `fn` is true, naming what we wait for and the page errors seen so far. */
+export function waitFor(fn: () => Promise<boolean>, what: string, errors: string[], timeout = 240_000) {
+  return expect.poll(fn, { timeout, interval: 250, message: `waiting for ${what}; page errors: ${errors.join(' | ')}` }).toBe(true);
 }

@@ -82,8 +82,11 @@ function addInto(acc: Record<string, tf.Tensor>, grads: Record<string, tf.Tensor
   return out;
 }
 
-/** Gradients of the whole batch's loss, summed over micro-batches (each loss already carries its share). */
-function accumulate(params: Params, cfg: ModelConfig, micros: Micro[], s: LossSettings, temperature: number) {
+/**
+ * Gradients of the whole batch's loss by parameter name, summed over micro-batches (each micro-batch's
+ * loss already carries its share), with each micro-batch's loss [scalar] and metric sums [6]. Caller disposes.
+ */
+export function batchGradients(params: Params, cfg: ModelConfig, micros: Micro[], s: LossSettings, temperature: number) {
   const vars = Object.values(params);
   let acc: Record<string, tf.Tensor> | null = null;
   const losses: tf.Scalar[] = [];
@@ -105,7 +108,7 @@ function accumulate(params: Params, cfg: ModelConfig, micros: Micro[], s: LossSe
 
 /** One optimizer step on the whole batch: accumulate over micro-batches, clip, AdamW. */
 export function grpoUpdate(params: Params, cfg: ModelConfig, opt: AdamWState, optCfg: AdamWConfig, micros: Micro[], s: LossSettings, temperature: number, lr: number): UpdateResult {
-  const { grads, losses, sums } = accumulate(params, cfg, micros, s, temperature);
+  const { grads, losses, sums } = batchGradients(params, cfg, micros, s, temperature);
   const gradNorm = adamwUpdate(params, grads, opt, optCfg, lr);
   tf.dispose(Object.values(grads));
   return { loss: sumAndDispose(losses), gradNorm, sums: sumAndDispose(sums) };

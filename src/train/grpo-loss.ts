@@ -48,11 +48,12 @@ export interface LossSettings {
 /** Order of the metric sums in LossOutput.sums (each a sum over active tokens). */
 export const SUM_KEYS = ['entropy', 'kl', 'clip_low', 'clip_high', 'clip_region', 'tokens'] as const;
 
-export interface LossOutput {
+/** A type alias, not an interface, so tf.tidy can return it. */
+export type LossOutput = {
   loss: tf.Scalar;
   /** [6] masked sums, in SUM_KEYS order: no gradient flows through them (tf.keep them under variableGrads). */
   sums: tf.Tensor1D;
-}
+};
 
 /** Identity forward, zero gradient: torch's .detach(). */
 const detach = tf.customGrad((...args) => {

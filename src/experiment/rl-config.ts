@@ -41,8 +41,8 @@ export interface RlConfig {
   rewards: RewardSpec[];
   /** majority_vote only: votes sampled per prompt; the first numGenerations are trained on. 0 = numGenerations. */
   majorityVotes: number;
-  /** Sequences per forward/backward pass (gradients are accumulated); 0 = the whole batch at once. */
-  microBatchSize: number;
+  /** Padded tokens per forward/backward pass (rows = floor(this / length); gradients accumulate); 0 = the whole batch. */
+  microBatchTokens: number;
   logEvery: number;
   evalEvery: number;
   evalSize: number;
@@ -77,7 +77,7 @@ export const DEFAULT_RL_CONFIG: Readonly<RlConfig> = Object.freeze({
   entropyCoef: 0, // the paper: no entropy bonus
   rewards: Object.freeze([Object.freeze({ name: 'verifiable', weight: 1 })]) as unknown as RewardSpec[], // the task's own verifier
   majorityVotes: 16, // TTRL's recipe as in the paper: 16 votes, 8 of them trained on
-  microBatchSize: 32, // the SFT batch size: bounds activation memory for long multi_hop sequences
+  microBatchTokens: 8192, // SFT's 32 x 256: one pass for short tasks (128 x 64), four for 256-token multi_hop rows
   logEvery: 5, // each metric read is a CPU-GPU sync point; RL steps are slow enough to log often
   evalEvery: 25, // the paper: greedy validation every 25 steps
   evalSize: 64, // held-out prompts per evaluation (and as many out-of-distribution)
@@ -107,7 +107,7 @@ const RANGES: Record<string, Range> = {
   beta: { min: 0, max: 10, integer: false },
   entropyCoef: { min: 0, max: 10, integer: false },
   majorityVotes: { min: 0, max: 128, integer: true },
-  microBatchSize: { min: 0, max: 4096, integer: true },
+  microBatchTokens: { min: 0, max: 1_048_576, integer: true },
   logEvery: { min: 1, max: 100_000, integer: true },
   evalEvery: { min: 1, max: 100_000, integer: true },
   evalSize: { min: 1, max: 4096, integer: true },

@@ -105,7 +105,7 @@ export async function grpoStep(state: GrpoState, ctx: GrpoContext, items: TrainI
   const sampling = { G: rl.numGenerations, V: samplesPerPrompt(rl), maxCompletionLength: rl.maxCompletionLength, temperature: rl.temperature, topK: rl.topK };
   const rollouts = await sampleRollouts(state.params, model, task, items, { ...sampling, seed: hashSeed(seed, state.step, 'rollout') });
   const tokens = buildRlTokens(rollouts, model.context, rl.maskTruncatedCompletions);
-  const micros = makeMicros(tokens, rl.microBatchSize);
+  const micros = makeMicros(tokens, rl.microBatchTokens > 0 ? Math.max(1, Math.floor(rl.microBatchTokens / tokens.L)) : 0);
   try {
     const sc = rl.rewards.some((r) => r.name === 'self_certainty') ? await selfCertaintyOf(state.params, model, micros) : null;
     const rewards = computeRewards(rollouts, rl.rewards, { task, seed, step: state.step, selfCertainty: sc });

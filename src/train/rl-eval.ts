@@ -2,12 +2,11 @@
 // fit on the training prompts, pass@k, faithfulness and diversity from sampled completions, weight norm.
 // Returns plain numbers (keys carry TRL's eval_ prefix) and a few samples; writes nothing.
 import { sampleBatch } from '../model/sample';
-import { encodePrompt } from '../model/tokenizer';
-import { decode } from '../model/tokenizer';
+import { decode, encodePrompt } from '../model/tokenizer';
 import type { ModelConfig } from '../model/config';
 import type { Params } from '../model/params';
 import type { Dataset, TrainItem } from '../tasks/dataset';
-import { formatAnswer } from '../tasks/format';
+import { ANSWER_PREFIX, formatAnswer } from '../tasks/format';
 import { intermediateRecall } from '../tasks/multi-hop';
 import type { AnyTask, Example } from '../tasks/types';
 import type { SampleItem } from '../store/types';
@@ -120,7 +119,7 @@ export async function weightNorm(params: Params): Promise<number> {
 function sampleItems(split: SampleItem['split'], task: AnyTask, examples: Example[], texts: string[], keep: number, labels?: (string | string[])[]): SampleItem[] {
   return examples.slice(0, keep).map((ex, i) => {
     const label = labels?.[i] ?? ex.answer;
-    const answer = formatAnswer(label).slice(3);
+    const answer = formatAnswer(label).slice(ANSWER_PREFIX.length);
     return { split, prompt: ex.prompt, completion: texts[i]!, answer, correct: task.score(ex, task.parse(texts[i]!), label) >= 1 };
   });
 }

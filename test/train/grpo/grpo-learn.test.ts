@@ -35,7 +35,7 @@ describe('GRPO on a half-solved task', () => {
     }
     disposeAdamW(sftOpt);
     // 2. GRPO, TRL defaults but a tiny-model learning rate.
-    const rl = validateRlConfig({ steps: 15, promptsPerStep: N, numGenerations: 8, maxCompletionLength: 6, lr: 1e-2, warmupSteps: 3, microBatchSize: 0 });
+    const rl = validateRlConfig({ steps: 15, promptsPerStep: N, numGenerations: 8, maxCompletionLength: 6, lr: 1e-2, warmupSteps: 3, microBatchTokens: 0 });
     const state = createGrpoState(params, rl);
     const ctx = { model: MODEL, rl, task: ds.task, seed: 1 };
     const acc: number[] = [];

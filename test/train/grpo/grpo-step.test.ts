@@ -20,7 +20,7 @@ beforeAll(async () => {
 
 /** A small RL config: random rewards give every group mixed rewards, so gradients are never all zero. */
 function rlConfig(patch: Record<string, unknown> = {}): RlConfig {
-  return validateRlConfig({ steps: 10, promptsPerStep: 2, numGenerations: 4, maxCompletionLength: 6, lr: 1e-3, warmupSteps: 0, microBatchSize: 0, rewards: [{ name: 'random', weight: 1 }, { name: 'verifiable', weight: 1 }], ...patch });
+  return validateRlConfig({ steps: 10, promptsPerStep: 2, numGenerations: 4, maxCompletionLength: 6, lr: 1e-3, warmupSteps: 0, microBatchTokens: 0, rewards: [{ name: 'random', weight: 1 }, { name: 'verifiable', weight: 1 }], ...patch });
 }
 
 /** `n` steps from a fresh model of seed 5; returns each step's metrics and completions, and the final weights. */
@@ -68,7 +68,7 @@ describe('grpoStep', () => {
   it('leaves the update unchanged when the batch is split into micro-batches (dapo, grpo, dr_grpo)', async () => {
     for (const lossType of ['dapo', 'grpo', 'dr_grpo']) {
       const whole = await run(rlConfig({ lossType }), 1);
-      const split = await run(rlConfig({ lossType, microBatchSize: 3 }), 1); // 8 rows: 3 + 3 + 2
+      const split = await run(rlConfig({ lossType, microBatchTokens: 48 }), 1); // rows padded to 15 tokens (context 16): 3 per pass, 3 + 3 + 2
       expect(split.metrics[0]!.loss).toBeCloseTo(whole.metrics[0]!.loss!, 5);
       for (const [name, w] of Object.entries(whole.weights)) expect(maxAbsDiff(split.weights[name]!.data, w.data), `${lossType} ${name}`).toBeLessThan(1e-5);
     }
@@ -76,7 +76,7 @@ describe('grpoStep', () => {
 
   it('runs every option (iterations, KL, entropy, micro-batches, votes, self-certainty) without leaking tensors', async () => {
     const rl = rlConfig({
-      numIterations: 2, beta: 0.05, entropyCoef: 0.01, microBatchSize: 3, epsilonHigh: 0.28, maskTruncatedCompletions: true,
+      numIterations: 2, beta: 0.05, entropyCoef: 0.01, microBatchTokens: 48, epsilonHigh: 0.28, maskTruncatedCompletions: true,
       rewards: [{ name: 'majority_vote', weight: 1 }, { name: 'self_certainty', weight: 0.1 }, { name: 'flip', weight: 1, p: 0.5 }, { name: 'format', weight: 1 }],
       majorityVotes: 6,
     });
@@ -97,6 +97,11 @@ describe('grpoStep', () => {
     expect(m.num_tokens).toBeGreaterThan(0);
     disposeGrpoState(state);
     disposeParams(params);
+  });
+
+  it('repeats the N training prompts as epochs, B per step', () => {
+    const slots = [0, 1, 2, 3].map((step) => rlBatchItems(ds, step, 3).map((it) => it.slot));
+    expect(slots).toEqual([[0, 1, 2], [3, 0, 1], [2, 3, 0], [1, 2, 3]]); // N = 4
   });
 
   it('stores rollouts for the inspector: G completions per kept prompt with rewards, advantages and verdicts', async () => {

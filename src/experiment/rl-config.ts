@@ -60,7 +60,7 @@ export const DEFAULT_RL_CONFIG: Readonly<RlConfig> = Object.freeze({
   maxCompletionLength: 160, // the SFT evaluation budget: fits every default task's longest rationale
   temperature: 1.0, // TRL and the paper: sample from the model's own distribution
   topK: 0, // no truncation: GRPO's ratio assumes the sampling distribution is the policy
-  lr: 1e-4, // a tenth of a typical tiny-model SFT rate: RL gradients are noisy
+  lr: 3e-4, // a tenth of the SFT peak (3e-3): a fresh Adam moves every weight by ~lr at first; 1e-2 wrecked a tiny SFT model in one step
   warmupSteps: 10, // a short ramp keeps the first, high-variance updates small
   minLrRatio: 1, // constant after warmup: a decaying rate would confound saturation dynamics
   weightDecay: 0, // TRL's default; set > 0 to study weight-norm cleanup

@@ -1,5 +1,5 @@
 // The runs object store: one record per run (config, status, backend, progress). Not metrics or weights.
-import type { LabDb } from './db';
+import { SERIES_STORES, type LabDb } from './db';
 import type { RunRecord } from './types';
 
 export async function putRun(db: LabDb, run: RunRecord): Promise<void> {
@@ -27,17 +27,11 @@ export async function patchRun(db: LabDb, id: string, change: Partial<RunRecord>
   return next;
 }
 
-/** Delete a run with its metrics, samples and checkpoints, in one transaction. */
+/** Delete a run with its metrics, samples, rollouts and checkpoints, in one transaction. */
 export async function deleteRun(db: LabDb, id: string): Promise<void> {
-  const tx = db.transaction(['runs', 'metrics', 'samples', 'checkpoints'], 'readwrite');
+  const tx = db.transaction(['runs', ...SERIES_STORES], 'readwrite');
   const range = IDBKeyRange.bound([id, -Infinity], [id, Infinity]);
-  await Promise.all([
-    tx.objectStore('runs').delete(id),
-    tx.objectStore('metrics').delete(range),
-    tx.objectStore('samples').delete(range),
-    tx.objectStore('checkpoints').delete(range),
-    tx.done,
-  ]);
+  await Promise.all([tx.objectStore('runs').delete(id), ...SERIES_STORES.map((name) => tx.objectStore(name).delete(range)), tx.done]);
 }
 
 /** Runs left training (or paused) by a closed tab or a crash are marked interrupted; `isAlive` spares runs another tab still trains. */

@@ -1,8 +1,9 @@
-// Metrics, samples and checkpoints: rows keyed [runId, step], read back per run in step order.
+// Metrics, samples, rollouts and checkpoints: rows keyed [runId, step], read back per run in step order.
+// Checkpoint pruning lives here too (keep the newest few and every stage end).
 import type { LabDb } from './db';
-import type { CheckpointRow, MetricRow, SampleRow } from './types';
+import type { CheckpointRow, MetricRow, RolloutRow, SampleRow } from './types';
 
-const runRange = (runId: string) => IDBKeyRange.bound([runId, -Infinity], [runId, Infinity]);
+const runRange = (runId: string, from = -Infinity, to = Infinity) => IDBKeyRange.bound([runId, from], [runId, to]);
 
 /** Write a batch of metric rows in one transaction (the worker calls this once per log interval). */
 export async function putMetrics(db: LabDb, rows: MetricRow[]): Promise<void> {
@@ -10,16 +11,26 @@ export async function putMetrics(db: LabDb, rows: MetricRow[]): Promise<void> {
   await Promise.all([...rows.map((r) => tx.store.put(r)), tx.done]);
 }
 
-export async function getMetrics(db: LabDb, runId: string): Promise<MetricRow[]> {
-  return db.getAll('metrics', runRange(runId));
+/** A run's metric rows in step order; `upTo` keeps steps <= upTo (a fork copies its parent's history). */
+export async function getMetrics(db: LabDb, runId: string, upTo = Infinity): Promise<MetricRow[]> {
+  return db.getAll('metrics', runRange(runId, -Infinity, upTo));
 }
 
 export async function putSamples(db: LabDb, row: SampleRow): Promise<void> {
   await db.put('samples', row);
 }
 
-export async function getSamples(db: LabDb, runId: string): Promise<SampleRow[]> {
-  return db.getAll('samples', runRange(runId));
+export async function getSamples(db: LabDb, runId: string, upTo = Infinity): Promise<SampleRow[]> {
+  return db.getAll('samples', runRange(runId, -Infinity, upTo));
+}
+
+/** RL rollouts of one evaluation step; the writer caps `groups` (rl.rolloutsKept). */
+export async function putRollouts(db: LabDb, row: RolloutRow): Promise<void> {
+  await db.put('rollouts', row);
+}
+
+export async function getRollouts(db: LabDb, runId: string, upTo = Infinity): Promise<RolloutRow[]> {
+  return db.getAll('rollouts', runRange(runId, -Infinity, upTo));
 }
 
 export async function putCheckpoint(db: LabDb, row: CheckpointRow): Promise<void> {
@@ -30,6 +41,15 @@ export async function putCheckpoint(db: LabDb, row: CheckpointRow): Promise<void
 export async function latestCheckpoint(db: LabDb, runId: string): Promise<CheckpointRow | undefined> {
   const cursor = await db.transaction('checkpoints').store.openCursor(runRange(runId), 'prev');
   return cursor?.value;
+}
+
+export async function getCheckpoint(db: LabDb, runId: string, step: number): Promise<CheckpointRow | undefined> {
+  return db.get('checkpoints', [runId, step]);
+}
+
+/** The steps a run has checkpoints at, oldest first (keys only: no weights are read). */
+export async function checkpointSteps(db: LabDb, runId: string): Promise<number[]> {
+  return (await db.getAllKeys('checkpoints', runRange(runId))).map((k) => k[1]);
 }
 
 /** Keep the newest `keep` checkpoints of a run (and every one whose stage differs from its successor's: stage ends). */

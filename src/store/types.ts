@@ -28,6 +28,16 @@ export interface RunRecord {
   step: number;
   totalSteps: number;
   stage: string;
+  /** Where a forked run came from: the parent run and the checkpoint step it started at. */
+  parent?: RunParent;
+}
+
+export interface RunParent {
+  runId: string;
+  /** The parent's checkpoint the fork started from (the child's first step is step + 1). */
+  step: number;
+  /** The parent's name when forked, so the lineage reads well even after the parent is deleted. */
+  name: string;
 }
 
 /** One row per logged step: training metrics and, on evaluation steps, `eval_*` values too. */
@@ -51,6 +61,13 @@ export interface SampleRow {
   runId: string;
   step: number;
   items: SampleItem[];
+}
+
+/** RL rollouts kept at one evaluation step: a capped sample of groups (the writer caps them). */
+export interface RolloutRow {
+  runId: string;
+  step: number;
+  groups: unknown[];
 }
 
 export interface TensorData {

@@ -19,7 +19,7 @@ describe('store', () => {
   it('opens at the current schema version with every object store', async () => {
     const db = await freshDb();
     expect(db.version).toBe(DB_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['checkpoints', 'metrics', 'runs', 'samples']);
+    expect([...db.objectStoreNames].sort()).toEqual(['checkpoints', 'metrics', 'rollouts', 'runs', 'samples']);
   });
 
   it('lists runs newest first and patches them', async () => {

@@ -1,0 +1,156 @@
+// Export and import: a library round-trips through one zip file exactly (tensors, NaN metrics, rollouts,
+// lineage); corrupted, truncated, wrong-version, oversized and hostile files are refused with a message
+// saying what is wrong, never a throw; and an import writes all of its runs or none.
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { openLabDb, type LabDb } from '../../src/store/db';
+import { packArchive, unpackArchive, ARCHIVE_LIMITS, type Decoded } from '../../src/store/archive';
+import { collectRuns, createFork, writeRuns, type RunBundle } from '../../src/store/library';
+import { deleteRun, listRuns } from '../../src/store/runs';
+import { crc32Hex } from '../../src/util/crc32';
+import { bundle, freshName, runRecord } from './fixtures';
+
+async function libraryOf(bundles: RunBundle[]): Promise<LabDb> {
+  const db = await openLabDb(freshName());
+  await writeRuns(db, bundles);
+  return db;
+}
+
+function refused(result: Decoded<unknown>): string {
+  if (result.ok) throw new Error('the file was accepted');
+  return result.error;
+}
+
+/** A zip with this manifest (and matching checksums), as a hand-made or tampered file would be. */
+function craft(manifest: unknown, tensors: Uint8Array = new Uint8Array(0), sums?: Record<string, string>): Uint8Array {
+  const m = strToU8(JSON.stringify(manifest));
+  const checksums = strToU8(JSON.stringify(sums ?? { 'manifest.json': crc32Hex(m), 'tensors.bin': crc32Hex(tensors) }));
+  return zipSync({ 'manifest.json': m, 'tensors.bin': tensors, 'checksums.json': checksums });
+}
+
+/** The manifest of a real export, for tampering. */
+function manifestOf(bytes: Uint8Array): { manifest: Record<string, unknown> & { runs: Record<string, unknown>[] }; tensors: Uint8Array } {
+  const files = unzipSync(bytes);
+  return { manifest: JSON.parse(strFromU8(files['manifest.json']!)), tensors: files['tensors.bin']! };
+}
+
+describe('export and import', () => {
+  it('checksums with CRC-32 (the standard check value)', () => {
+    expect(crc32Hex(strToU8('123456789'))).toBe('cbf43926');
+  });
+
+  it('round-trips a library: export, clear, import gives identical runs, rows and tensors', async () => {
+    const forkParent = bundle('p', 1);
+    const db = await libraryOf([forkParent, bundle('q', 2)]);
+    await createFork(db, runRecord('child', 3, 'stopped', { parent: { runId: 'p', step: 10, name: 'run p' } }), 'p', 10);
+    const before = await collectRuns(db);
+    const bytes = packArchive(before);
+    for (const r of await listRuns(db)) await deleteRun(db, r.id);
+    expect(await listRuns(db)).toEqual([]);
+    const decoded = unpackArchive(bytes);
+    if (!decoded.ok) throw new Error(decoded.error);
+    expect(await writeRuns(db, decoded.value)).toEqual({ added: ['child', 'q', 'p'], skipped: [] });
+    const after = await collectRuns(db);
+    expect(after).toEqual(before);
+    const w = (b: RunBundle[]) => b.flatMap((x) => x.checkpoints.flatMap((c) => Object.values(c.weights).map((t) => [...new Float32Array(t.data)])));
+    expect(w(after)).toEqual(w(before)); // toEqual on ArrayBuffers is not enough evidence: compare the floats
+    expect(after.find((b) => b.run.id === 'child')!.run.parent).toEqual({ runId: 'p', step: 10, name: 'run p' });
+    expect(Number.isNaN(after.find((b) => b.run.id === 'p')!.metrics[1]!.values.grad_norm)).toBe(true);
+  });
+
+  it('skips runs already in the library, so importing a file twice adds nothing', async () => {
+    const db = await libraryOf([bundle('a')]);
+    const decoded = unpackArchive(packArchive(await collectRuns(db)));
+    expect(decoded.ok && (await writeRuns(db, decoded.value))).toEqual({ added: [], skipped: ['a'] });
+  });
+
+  it('marks a run exported while training as interrupted on import', () => {
+    const b = bundle('live');
+    b.run = { ...b.run, status: 'running' };
+    const decoded = unpackArchive(packArchive([b]));
+    expect(decoded.ok && decoded.value[0]!.run.status).toBe('interrupted');
+  });
+
+  it('refuses files that are not exports, truncated or corrupted', () => {
+    const bytes = packArchive([bundle('a')]);
+    expect(refused(unpackArchive(strToU8('{"format":"rlvr-lab-library"}')))).toMatch(/not a zip file/);
+    expect(refused(unpackArchive(new Uint8Array(0)))).toMatch(/not a zip file/);
+    expect(refused(unpackArchive(bytes.slice(0, bytes.length >> 1)))).toMatch(/damaged or truncated/);
+    expect(refused(unpackArchive(bytes.slice(0, bytes.length - 30)))).toMatch(/damaged or truncated/);
+    const flipped = bytes.slice();
+    const mid = bytes.length >> 1; // inside tensors.bin
+    flipped[mid] = flipped[mid]! ^ 0xff;
+    expect(refused(unpackArchive(flipped))).toMatch(/damaged/);
+    expect(refused(unpackArchive(zipSync({ 'hello.txt': strToU8('hi') })))).toMatch(/unexpected entry "hello.txt"/);
+  });
+
+  it('refuses a file from a newer lab, another program, or an unknown version', () => {
+    const { manifest, tensors } = manifestOf(packArchive([bundle('a')]));
+    expect(refused(unpackArchive(craft({ ...manifest, version: 2 }, tensors)))).toMatch(/newer RLVR Lab \(export format 2\); this lab reads format 1/);
+    expect(refused(unpackArchive(craft({ ...manifest, version: 0 }, tensors)))).toMatch(/unknown export format version/);
+    expect(refused(unpackArchive(craft({ ...manifest, format: 'other' }, tensors)))).toMatch(/not an RLVR Lab export/);
+    expect(refused(unpackArchive(craft([1, 2, 3])))).toMatch(/not an RLVR Lab export/);
+  });
+
+  it('refuses oversized files and zip bombs before inflating them', () => {
+    const bytes = packArchive([bundle('a')]);
+    expect(refused(unpackArchive(bytes, { ...ARCHIVE_LIMITS, fileBytes: 1000 }))).toMatch(/imports files up to/);
+    const bomb = zipSync({ 'manifest.json': new Uint8Array(64 * 2 ** 20), 'checksums.json': strToU8('{}') }); // 64 MB of zeros, ~64 KB zipped
+    expect(bomb.length).toBeLessThan(200_000);
+    expect(refused(unpackArchive(bomb, { ...ARCHIVE_LIMITS, manifestBytes: 2 ** 20 }))).toMatch(/manifest is 64 MB; the lab reads manifests up to 1.0 MB/);
+    expect(refused(unpackArchive(bomb, { ...ARCHIVE_LIMITS, unpackedBytes: 2 ** 20 }))).toMatch(/unpacks to more than 1.0 MB/);
+  });
+
+  it.each([
+    ['a bad config', (m: M) => (run(m).config.model.heads = 5), /Run "run a" has an invalid config: model.heads must divide/],
+    ['a bad step', (m: M) => (rows(m, 'metrics')[0]!.step = -1), /manifest, at runs.0.metrics.0.step/],
+    ['a string value', (m: M) => (rows(m, 'metrics')[0]!.values = { loss: 'x' }), /runs.0.metrics.0.values.loss/],
+    ['a huge name', (m: M) => (run(m).name = 'x'.repeat(5000)), /runs.0.run.name/],
+    ['a hostile id', (m: M) => (run(m).id = '../../etc'), /runs.0.run.id/],
+    ['a duplicate run', (m: M) => m.runs.push(m.runs[0]!), /lists run a twice/],
+    ['weights of another model', (m: M) => delete ck(m).weights.wte, /does not fit the run's model/],
+    ['a tensor past the end', (m: M) => (ck(m).optimizer['m/wte'].offset = 1e9), /truncated: run "run a", checkpoint at step 10, tensor m\/wte lies past the end/],
+    ['a tensor of the wrong size', (m: M) => (ck(m).optimizer['m/wte'].bytes = 4), /has 4 bytes for shape/],
+  ])('refuses a manifest with %s, naming it', (_, tamper, message) => {
+    const { manifest, tensors } = manifestOf(packArchive([bundle('a')]));
+    tamper(manifest as M);
+    expect(refused(unpackArchive(craft(manifest, tensors)))).toMatch(message);
+  });
+
+  it('drops prototype keys from hostile records instead of polluting objects', () => {
+    const { manifest, tensors } = manifestOf(packArchive([bundle('a')]));
+    const text = JSON.stringify(manifest).replace('"values":{', '"values":{"__proto__":{"polluted":1},');
+    const decoded = unpackArchive(craft(JSON.parse(text), tensors));
+    expect(decoded.ok).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(decoded.ok && Object.keys(decoded.value[0]!.metrics[0]!.values)).toEqual(['loss', 'mean_token_accuracy']);
+  });
+
+  it('never throws on random or mutated bytes', () => {
+    const bytes = packArchive([bundle('a')]);
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    for (let i = 0; i < 300; i++) {
+      const m = bytes.slice(0, i % 3 === 0 ? Math.floor(rand() * bytes.length) : bytes.length);
+      for (let k = 0; k < 1 + (i % 5); k++) m[Math.floor(rand() * m.length)] = Math.floor(rand() * 256);
+      expect(() => unpackArchive(m)).not.toThrow();
+      expect(unpackArchive(m).ok).toBe(false);
+    }
+    for (let i = 0; i < 50; i++) expect(unpackArchive(Uint8Array.from({ length: i * 7 }, () => rand() * 256)).ok).toBe(false);
+  });
+
+  it('writes all runs of an import or none (one transaction)', async () => {
+    const db = await libraryOf([bundle('keep')]);
+    const bad = bundle('b');
+    (bad.metrics[3] as { step: unknown }).step = { not: 'a key' }; // an invalid key makes the put throw part-way
+    await expect(writeRuns(db, [bundle('a'), bad])).rejects.toThrow();
+    expect((await listRuns(db)).map((r) => r.id)).toEqual(['keep']);
+    expect((await collectRuns(db, ['a'])).length).toBe(0);
+  });
+});
+
+type M = { runs: Record<string, any>[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
+const run = (m: M) => m.runs[0]!.run;
+const rows = (m: M, name: string) => m.runs[0]![name] as Record<string, unknown>[];
+const ck = (m: M) => m.runs[0]!.checkpoints[0];

@@ -3,6 +3,9 @@
 import { ConfigError } from '../util/errors';
 import { DEFAULT_DATA_CONFIG, validateDataConfig, type DataConfig } from '../tasks/dataset';
 import { DEFAULT_MODEL_CONFIG, validateModelConfig, type ModelConfig } from '../model/config';
+import { DEFAULT_CPT_CONFIG, validateCptConfig, type CptConfig } from './cpt-config';
+import { DEFAULT_RL_CONFIG, validateRlConfig, type RlConfig } from './rl-config';
+import { checkRangeField, isRecord, type Range } from './fields';
 
 export const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
@@ -24,14 +27,20 @@ export interface SftConfig {
   checkpointEvery: number;
 }
 
+/** A run is up to three stages on one global step counter: CPT, then SFT, then RL (GRPO); 0 steps skips one. */
 export interface RunConfig {
   version: 1;
   seed: number;
   backend: BackendChoice;
   data: DataConfig;
   model: ModelConfig;
+  cpt: CptConfig;
   sft: SftConfig;
+  rl: RlConfig;
 }
+
+export type StageName = 'cpt' | 'sft' | 'rl';
+export const STAGES: readonly StageName[] = ['cpt', 'sft', 'rl'];
 
 export const DEFAULT_SFT_CONFIG: Readonly<SftConfig> = Object.freeze({
   steps: 300, // enough for the default addition task to reach high held-out accuracy on a GPU
@@ -56,12 +65,18 @@ export const DEFAULT_RUN_CONFIG: Readonly<RunConfig> = Object.freeze({
   backend: 'auto', // WebGPU, then WebGL, then WASM, then CPU
   data: validateDataConfig(DEFAULT_DATA_CONFIG), // with the task's own defaults filled in
   model: DEFAULT_MODEL_CONFIG,
+  cpt: DEFAULT_CPT_CONFIG, // off (0 steps) unless an experiment is about continual pre-training
   sft: DEFAULT_SFT_CONFIG,
+  rl: DEFAULT_RL_CONFIG, // GRPO after SFT
 }) as RunConfig;
 
-type Range = { min: number; max: number; integer: boolean };
+/** Optimizer steps of the whole run: the stages' steps added up. */
+export function totalSteps(c: Pick<RunConfig, 'cpt' | 'sft' | 'rl'>): number {
+  return c.cpt.steps + c.sft.steps + c.rl.steps;
+}
+
 const SFT_RANGES: Record<keyof SftConfig, Range> = {
-  steps: { min: 1, max: 100_000, integer: true },
+  steps: { min: 0, max: 100_000, integer: true }, // 0 = no SFT stage (RL straight from init or CPT)
   batchSize: { min: 1, max: 1024, integer: true },
   lr: { min: 1e-6, max: 1, integer: false },
   warmupSteps: { min: 0, max: 100_000, integer: true },
@@ -77,24 +92,11 @@ const SFT_RANGES: Record<keyof SftConfig, Range> = {
   checkpointEvery: { min: 1, max: 100_000, integer: true },
 };
 
-/** A number field within its range, or a ConfigError naming the field and the range. */
-export function checkNumber(field: string, value: unknown, r: Range): number {
-  const kind = r.integer ? 'an integer' : 'a number';
-  if (typeof value !== 'number' || !Number.isFinite(value) || (r.integer && !Number.isInteger(value)) || value < r.min || value > r.max) {
-    throw new ConfigError(field, `${field} must be ${kind} from ${r.min} to ${r.max}; got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function validateSft(raw: unknown): SftConfig {
   if (!isRecord(raw)) throw new ConfigError('sft', 'sft must be an object');
   const out = {} as SftConfig;
   for (const key of Object.keys(SFT_RANGES) as (keyof SftConfig)[]) {
-    out[key] = checkNumber(`sft.${key}`, raw[key] ?? DEFAULT_SFT_CONFIG[key], SFT_RANGES[key]);
+    out[key] = checkRangeField(`sft.${key}`, raw[key] ?? DEFAULT_SFT_CONFIG[key], SFT_RANGES[key]);
   }
   return out;
 }
@@ -118,15 +120,18 @@ function within<T>(section: string, fn: () => T): T {
 export function validateRunConfig(raw: unknown, maxLength?: (data: DataConfig, seed: number) => number): RunConfig {
   if (!isRecord(raw)) throw new ConfigError('config', 'the run config must be an object');
   if (raw.version !== undefined && raw.version !== 1) throw new ConfigError('version', `version must be 1; got ${JSON.stringify(raw.version)}`);
-  const seed = checkNumber('seed', raw.seed ?? DEFAULT_RUN_CONFIG.seed, { min: 0, max: 2 ** 31 - 1, integer: true });
+  const seed = checkRangeField('seed', raw.seed ?? DEFAULT_RUN_CONFIG.seed, { min: 0, max: 2 ** 31 - 1, integer: true });
   const backend = raw.backend ?? 'auto';
   if (!BACKENDS.includes(backend as BackendChoice)) {
     throw new ConfigError('backend', `backend must be one of ${BACKENDS.join(', ')}; got ${JSON.stringify(backend)}`);
   }
   const data = within('data', () => validateDataConfig(raw.data ?? DEFAULT_DATA_CONFIG));
   const model = within('model', () => validateModelConfig(raw.model ?? DEFAULT_MODEL_CONFIG));
+  const cpt = validateCptConfig(raw.cpt ?? DEFAULT_CPT_CONFIG);
   const sft = validateSft(raw.sft ?? DEFAULT_SFT_CONFIG);
-  const config: RunConfig = { version: 1, seed, backend: backend as BackendChoice, data, model, sft };
+  const rl = validateRlConfig(raw.rl ?? DEFAULT_RUN_CONFIG.rl);
+  if (cpt.steps + sft.steps + rl.steps === 0) throw new ConfigError('sft.steps', 'the run has no steps: give CPT, SFT or RL at least one');
+  const config: RunConfig = { version: 1, seed, backend: backend as BackendChoice, data, model, cpt, sft, rl };
   if (maxLength) {
     const need = maxLength(data, seed) + 3; // BOS, SEP and EOS around prompt + completion
     if (need > model.context) {

@@ -1,7 +1,7 @@
 // The continual pre-training (CPT) stage's settings: next-token training on the task's domain text
 // (world facts, no questions or answers) before SFT. Frozen default with a reason per field, and a
 // validator naming the field. Pure TS; the training itself belongs to src/train.
-import { checkRangeField, isRecord, refuseUnknown } from './rl-config';
+import { checkRangeField, isRecord, refuseUnknown } from './fields';
 import { ConfigError } from '../util/errors';
 
 export interface CptConfig {

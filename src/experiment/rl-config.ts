@@ -2,6 +2,7 @@
 // (a reason per field) and a validator whose errors name the field ("rl.numGenerations ...").
 // Pure TS: no training logic here (that is src/train/grpo.ts), no tfjs.
 import { ConfigError } from '../util/errors';
+import { checkChoice, checkRangeField, isRecord, refuseUnknown, type Range } from './fields';
 
 /** Reward functions a run can combine (weighted sum, as TRL's reward_weights). */
 export const REWARD_NAMES = ['verifiable', 'flip', 'random', 'format', 'majority_vote', 'self_certainty'] as const;
@@ -54,7 +55,7 @@ export interface RlConfig {
 export const DEFAULT_FLIP_P = 0.2; // "Spurious Rewards": up to ~40% flipped is tolerated, ~50% collapses
 
 export const DEFAULT_RL_CONFIG: Readonly<RlConfig> = Object.freeze({
-  steps: 300, // the paper runs ~500 whatever N; 300 fits a browser session and still shows saturation
+  steps: 100, // after SFT: long enough to see the reward climb or saturate in a few minutes (the paper runs ~500; presets go longer)
   promptsPerStep: 16, // B: the paper uses 64; 16 x 8 = 128 sequences per step keeps a laptop GPU busy, not swamped
   numGenerations: 8, // G: the paper's 8 rollouts per prompt (TRL's default is 8 too)
   maxCompletionLength: 160, // the SFT evaluation budget: fits every default task's longest rationale
@@ -86,9 +87,8 @@ export const DEFAULT_RL_CONFIG: Readonly<RlConfig> = Object.freeze({
   checkpointEvery: 100, // weights + optimizer state this often, and at the end
 }) as RlConfig;
 
-type Range = { min: number; max: number; integer: boolean; above?: boolean };
 const RANGES: Record<string, Range> = {
-  steps: { min: 1, max: 100_000, integer: true },
+  steps: { min: 0, max: 100_000, integer: true }, // 0 = no RL stage
   promptsPerStep: { min: 1, max: 256, integer: true },
   numGenerations: { min: 2, max: 64, integer: true },
   maxCompletionLength: { min: 1, max: 1024, integer: true },
@@ -115,32 +115,6 @@ const RANGES: Record<string, Range> = {
   rolloutsKept: { min: 0, max: 64, integer: true },
   checkpointEvery: { min: 1, max: 100_000, integer: true },
 };
-
-/** A number within its range, or a ConfigError naming the field and the range. */
-export function checkRangeField(field: string, value: unknown, r: Range): number {
-  const kind = r.integer ? 'an integer' : 'a number';
-  const bounds = r.above ? `greater than ${r.min} and at most ${r.max}` : `from ${r.min} to ${r.max}`;
-  const ok = typeof value === 'number' && Number.isFinite(value) && (!r.integer || Number.isInteger(value)) && (r.above ? value > r.min : value >= r.min) && value <= r.max;
-  if (!ok) throw new ConfigError(field, `${field} must be ${kind} ${bounds}; got ${JSON.stringify(value)}`);
-  return value as number;
-}
-
-function checkChoice<T extends string>(field: string, value: unknown, options: readonly T[]): T {
-  if (typeof value !== 'string' || !options.includes(value as T)) {
-    throw new ConfigError(field, `${field} must be one of ${options.join(', ')}; got ${JSON.stringify(value)}`);
-  }
-  return value as T;
-}
-
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Refuse keys a config does not know (a typo would otherwise be silently ignored). */
-export function refuseUnknown(section: string, rec: Record<string, unknown>, known: readonly string[]): void {
-  const extra = Object.keys(rec).find((k) => !known.includes(k));
-  if (extra !== undefined) throw new ConfigError(`${section}.${extra}`, `Unknown setting ${section}.${extra}; known: ${known.join(', ')}`);
-}
 
 function validateReward(raw: unknown, i: number): RewardSpec {
   const at = `rl.rewards[${i}]`;
@@ -171,7 +145,7 @@ function checkRelations(c: RlConfig): void {
   if (c.majorityVotes !== 0 && c.majorityVotes < c.numGenerations) {
     throw new ConfigError('rl.majorityVotes', `rl.majorityVotes must be 0 (= rl.numGenerations) or at least rl.numGenerations (${c.numGenerations}); got ${c.majorityVotes}`);
   }
-  if (c.warmupSteps > c.steps) throw new ConfigError('rl.warmupSteps', `rl.warmupSteps (${c.warmupSteps}) must be at most rl.steps (${c.steps})`);
+  if (c.steps > 0 && c.warmupSteps > c.steps) throw new ConfigError('rl.warmupSteps', `rl.warmupSteps (${c.warmupSteps}) must be at most rl.steps (${c.steps})`);
 }
 
 /** Validate a raw (possibly partial) RL config; missing fields take their defaults. Throws ConfigError naming the field. */

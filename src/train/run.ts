@@ -1,22 +1,44 @@
-// The training loop of one run, top to bottom: data -> SFT steps -> logged metrics, evaluations and
-// checkpoints, with pause/resume/stop/step-N between steps. Storage and messaging are the caller's hooks.
-import { tf } from '../model/tf';
-import { initParams, disposeParams, paramsToArrays, paramsFromArrays, type Params } from '../model/params';
+// The training loop of one run, top to bottom: CPT -> SFT -> RL stages on one global step counter,
+// with logged metrics, evaluations, rollouts and checkpoints, and pause/resume/stop/step-N between
+// steps. What a stage does is in its own module; storage and messaging are the caller's hooks.
+import { initParams, disposeParams, paramsToArrays, type Params } from '../model/params';
 import { buildDataset, type Dataset } from '../tasks/dataset';
-import type { RunConfig } from '../experiment/config';
-import type { CheckpointRow, MetricRow, RunStatus, SampleRow } from '../store/types';
-import { createAdamW, disposeAdamW, type AdamWState } from './adamw';
-import { makeBatch } from './batch';
-import { learningRate } from './schedule';
-import { reduceSteps, sftStep, type StepTensors } from './sft';
-import { evaluateSplit } from './evaluate';
-import { arraysToRecord, recordToArrays } from './checkpoint';
+import { STAGES, type RunConfig, type StageName } from '../experiment/config';
+import type { CheckpointRow, MetricRow, RolloutRow, RunStatus, SampleRow } from '../store/types';
+import { arraysToRecord, assignArrays, recordToArrays } from './checkpoint';
+import type { Stage, StageContext } from './stage';
+import { tokenStage } from './token-stage';
+import { rlStage } from './rl-stage';
 
 export interface RunHooks {
   metrics(row: MetricRow): Promise<void>;
   samples(row: SampleRow): Promise<void>;
+  rollouts?(row: RolloutRow): Promise<void>;
   checkpoint(row: CheckpointRow): Promise<void>;
   status(status: RunStatus, step: number, reason?: string): Promise<void>;
+}
+
+/** A stage in the run's plan: where it starts on the global step counter and how long it runs. */
+export interface StageSpan {
+  name: StageName;
+  start: number;
+  steps: number;
+}
+
+/** The stages with steps, in order, on one global step counter. */
+export function stagePlan(config: RunConfig): StageSpan[] {
+  let start = 0;
+  const plan: StageSpan[] = [];
+  for (const name of STAGES) {
+    const steps = config[name].steps;
+    if (steps > 0) plan.push({ name, start, steps });
+    start += steps;
+  }
+  return plan;
+}
+
+function makeStage(name: StageName, ctx: StageContext): Stage {
+  return name === 'rl' ? (rlStage(ctx) as Stage) : (tokenStage(name, ctx) as Stage);
 }
 
 type Control = 'run' | 'pause' | 'stop';
@@ -29,9 +51,11 @@ export class RunController {
   private stepBudget = Infinity;
   private wake: (() => void) | null = null;
   private params: Params | null = null;
-  private opt: AdamWState | null = null;
-  private dataset: Dataset;
-  /** Next optimizer step to take (0-based); equals the number of steps done. */
+  private readonly dataset: Dataset;
+  private lastRow: MetricRow | null = null;
+  private lastCheckpoint: number | null = null;
+  readonly plan: StageSpan[];
+  /** Global steps done (the next optimizer step to take, 0-based). */
   step = 0;
 
   constructor(
@@ -40,6 +64,7 @@ export class RunController {
     private readonly hooks: RunHooks,
   ) {
     this.dataset = buildDataset(config.data, config.seed);
+    this.plan = stagePlan(config);
   }
 
   pause(): void {
@@ -63,48 +88,86 @@ export class RunController {
     this.wake?.();
   }
 
-  /** Run to the end (or until stopped). Resolves with the final status; throws on failure (after disposing). */
+  /** Run to the end (or until stopped), from a checkpoint if given. Throws on failure, after disposing. */
   async run(from?: CheckpointRow): Promise<RunStatus> {
     this.params = initParams(this.config.model, this.config.seed);
-    this.opt = createAdamW(this.params);
-    if (from) this.restore(from);
     try {
-      return await this.loop();
+      if (from) {
+        assignArrays(this.params, arraysToRecord(from.weights));
+        this.step = from.state.step ?? from.step;
+        this.lastCheckpoint = from.step;
+      }
+      return await this.loop(from);
     } finally {
       disposeParams(this.params);
-      disposeAdamW(this.opt);
       this.params = null;
-      this.opt = null;
     }
   }
 
-  private async loop(): Promise<RunStatus> {
-    const { sft } = this.config;
+  private async loop(from?: CheckpointRow): Promise<RunStatus> {
     await this.hooks.status('running', this.step);
-    if (this.step === 0) await this.evaluate(0, {});
-    let pending: StepTensors[] = [];
-    let t0 = performance.now();
-    while (this.step < sft.steps) {
-      if (!(await this.gate())) break;
-      pending.push(this.trainStep());
-      this.step += 1;
-      this.stepBudget -= 1;
-      const evalNow = this.step % sft.evalEvery === 0 || this.step === sft.steps;
-      if (this.step % sft.logEvery === 0 || evalNow) {
-        const values = await this.readMetrics(pending, (performance.now() - t0) / 1000);
-        pending = [];
-        if (!Number.isFinite(values.loss)) throw new Error(`the loss became ${values.loss} at step ${this.step}; lower the learning rate or raise gradient clipping`);
-        if (evalNow) await this.evaluate(this.step, values);
-        else await this.hooks.metrics(this.row(values));
-        t0 = performance.now();
+    const ctx: StageContext = { params: this.params!, config: this.config, model: this.config.model, dataset: this.dataset };
+    for (const [i, span] of this.plan.entries()) {
+      if (this.step >= span.start + span.steps) continue; // finished before a resume
+      const stage = makeStage(span.name, ctx);
+      try {
+        if (from && from.stage === span.name && this.step > span.start) {
+          stage.restore({ optimizer: arraysToRecord(from.optimizer), state: from.state });
+        }
+        const next = this.plan[i + 1]; // SFT and RL open with an evaluation; CPT (always first) does not
+        if (!(await this.runStage(stage, span.start, next !== undefined))) break;
+      } finally {
+        stage.dispose();
       }
-      if (this.step % sft.checkpointEvery === 0 || this.step === sft.steps) await this.checkpoint();
-      await nextTask();
     }
-    tf.dispose(pending.flatMap((s) => [s.loss, s.correct, s.count, s.gradNorm]));
     const status: RunStatus = this.control === 'stop' ? 'stopped' : 'completed';
     await this.hooks.status(status, this.step);
     return status;
+  }
+
+  /**
+   * One stage's steps. Evaluates at its start and every evalEvery steps; at its end too, unless the next
+   * stage opens with an evaluation at the same step (RL's, with pre-RL faithfulness and diversity).
+   * Returns false when the run was stopped.
+   */
+  private async runStage(stage: Stage, start: number, nextEvaluates: boolean): Promise<boolean> {
+    const evaluates = Number.isFinite(stage.evalEvery);
+    let local = this.step - start;
+    if (local === 0 && evaluates) await this.evaluate(stage, 0);
+    let pending: unknown[] = [];
+    let t0 = performance.now();
+    try {
+      while (local < stage.steps) {
+        if (!(await this.gate())) return false;
+        pending.push(await stage.step(local));
+        local += 1;
+        this.step += 1;
+        this.stepBudget -= 1;
+        const end = local === stage.steps;
+        const evalNow = evaluates && (local % stage.evalEvery === 0 || (end && !nextEvaluates));
+        if (local % stage.logEvery === 0 || evalNow || end) {
+          const values = await stage.read(pending, (performance.now() - t0) / 1000);
+          pending = [];
+          this.checkFinite(values);
+          if (evalNow) await this.evaluate(stage, local, values);
+          else await this.emit(stage.name, values);
+          t0 = performance.now();
+        }
+        if (local % stage.checkpointEvery === 0 || end) await this.checkpoint(stage);
+        await nextTask();
+      }
+      return true;
+    } finally {
+      stage.discard(pending);
+    }
+  }
+
+  /** A NaN or infinite loss ends the run with the step and the last good checkpoint named. */
+  private checkFinite(values: Record<string, number>): void {
+    const loss = values.loss;
+    if (loss !== undefined && Number.isFinite(loss)) return;
+    const where = this.lastCheckpoint === null ? 'there is no checkpoint yet' : `the last good checkpoint is at step ${this.lastCheckpoint}`;
+    throw new Error(`the loss became ${loss ?? 'NaN'} at step ${this.step}; ${where}. Lower the learning rate or raise gradient clipping, then resume or fork from it`);
   }
 
   /** Wait while paused; false when the run should end. */
@@ -119,106 +182,29 @@ export class RunController {
     return this.control !== 'stop';
   }
 
-  private trainStep(): StepTensors {
-    const { sft, model } = this.config;
-    const pairs = [];
-    for (let j = 0; j < sft.batchSize; j++) {
-      const item = this.dataset.train(this.step * sft.batchSize + j);
-      pairs.push({ prompt: item.example.prompt, completion: item.completion });
-    }
-    const batch = makeBatch(pairs, model.context);
-    const lr = learningRate(sft, this.step);
-    const out = sftStep(this.params!, model, this.opt!, sft, batch, lr);
-    this.tokens += batch.numTokens;
-    return out;
-  }
-  private tokens = 0;
-
-  /** The one CPU-GPU sync point of a log interval: every scalar of the interval read at once. */
-  private async readMetrics(pending: StepTensors[], seconds: number): Promise<Record<string, number>> {
-    const n = pending.length;
-    const sum = reduceSteps(pending);
-    const [loss, correct, count, gradNorm] = await Promise.all([sum.loss, sum.correct, sum.count, sum.gradNorm].map(async (t) => (await t.data())[0]!));
-    tf.dispose([sum.loss, sum.correct, sum.count, sum.gradNorm]);
-    return {
-      loss: loss! / n,
-      mean_token_accuracy: correct! / Math.max(1, count!),
-      grad_norm: gradNorm! / n,
-      learning_rate: learningRate(this.config.sft, this.step - 1),
-      num_tokens: this.tokens,
-      step_time: seconds / n,
-    };
+  /** Write a metric row; rows of the same step (a stage's last log and the next stage's first evaluation) merge. */
+  private async emit(stage: StageName, values: Record<string, number>): Promise<void> {
+    const prev = this.lastRow?.step === this.step ? this.lastRow : null;
+    const row: MetricRow = prev
+      ? { ...prev, time: Date.now(), values: { ...prev.values, ...values } }
+      : { runId: this.runId, step: this.step, stage, time: Date.now(), values };
+    this.lastRow = row;
+    await this.hooks.metrics(row);
   }
 
-  private row(values: Record<string, number>): MetricRow {
-    return { runId: this.runId, step: this.step, stage: 'sft', time: Date.now(), values };
+  /** Evaluate, and write the evaluation in one row with this step's training values. */
+  private async evaluate(stage: Stage, local: number, values: Record<string, number> = {}): Promise<void> {
+    const ev = await stage.evaluate(local);
+    await this.emit(stage.name, { ...values, ...ev.values });
+    await this.hooks.samples({ runId: this.runId, step: this.step, items: ev.samples });
+    if (ev.rollouts && ev.rollouts.length > 0) await this.hooks.rollouts?.({ runId: this.runId, step: this.step, groups: ev.rollouts });
   }
 
-  /** Greedy accuracy on held-out (in- and out-of-distribution) and training prompts; logged with `eval_`. */
-  private async evaluate(step: number, values: Record<string, number>): Promise<void> {
-    const { sft, model, seed } = this.config;
-    const out: Record<string, number> = { ...values };
-    const samples = [];
-    for (const split of ['heldout', 'ood', 'train'] as const) {
-      const { examples, references } = this.evalSet(split, sft.evalSize);
-      if (examples.length === 0) continue;
-      // Generation budget: a little past the longest reference completion; a model that rambles on is wrong anyway.
-      const longest = Math.max(...references.map((r) => r.length));
-      const maxNewTokens = Math.min(sft.maxNewTokens, Math.ceil(longest * 1.25) + 8);
-      const r = await evaluateSplit(this.params!, model, this.dataset.task, examples, split, { maxNewTokens, keepSamples: 4, seed });
-      out[`eval_${split}/accuracy`] = r.accuracy;
-      out[`eval_${split}/mean_length`] = r.meanLength;
-      samples.push(...r.samples.slice(0, split === 'heldout' ? 4 : 2));
-    }
-    await this.hooks.metrics(this.row(out));
-    await this.hooks.samples({ runId: this.runId, step, items: samples });
-  }
-
-  /** The first `n` examples of a split with their reference completions (the training prompts' own for 'train'). */
-  private evalSet(split: 'heldout' | 'ood' | 'train', n: number) {
-    if (split === 'train') {
-      const items = Array.from({ length: Math.min(n, this.trainPromptCount()) }, (_, i) => this.dataset.train(i));
-      return { examples: items.map((it) => it.example), references: items.map((it) => it.completion) };
-    }
-    const examples = this.dataset[split].slice(0, n);
-    return { examples, references: examples.map((_, j) => this.dataset.renderEval(split, j)) };
-  }
-
-  private trainPromptCount(): number {
-    const n = this.config.data.trainSize;
-    return n > 0 ? n : Number.MAX_SAFE_INTEGER;
-  }
-
-  private async checkpoint(): Promise<void> {
+  private async checkpoint(stage: Stage): Promise<void> {
     const weights = recordToArrays(await paramsToArrays(this.params!));
-    const m = await paramsToArrays(this.opt!.m);
-    const v = await paramsToArrays(this.opt!.v);
-    const optimizer = recordToArrays({ ...prefixed('m/', m), ...prefixed('v/', v) });
-    const state = { step: this.step, adamStep: this.opt!.t, tokens: this.tokens };
-    await this.hooks.checkpoint({ runId: this.runId, step: this.step, stage: 'sft', time: Date.now(), weights, optimizer, state });
+    const saved = await stage.save();
+    const state = { ...saved.state, step: this.step };
+    await this.hooks.checkpoint({ runId: this.runId, step: this.step, stage: stage.name, time: Date.now(), weights, optimizer: recordToArrays(saved.optimizer), state });
+    this.lastCheckpoint = this.step;
   }
-
-  private restore(from: CheckpointRow): void {
-    const assign = (target: Params, arrays: ReturnType<typeof arraysToRecord>) => {
-      const loaded = paramsFromArrays(arrays);
-      for (const [name, t] of Object.entries(loaded)) {
-        target[name]!.assign(t);
-        t.dispose();
-      }
-    };
-    assign(this.params!, arraysToRecord(from.weights));
-    const opt = arraysToRecord(from.optimizer);
-    assign(this.opt!.m, unprefixed('m/', opt));
-    assign(this.opt!.v, unprefixed('v/', opt));
-    this.opt!.t = from.state.adamStep ?? 0;
-    this.step = from.state.step ?? from.step;
-    this.tokens = from.state.tokens ?? 0;
-  }
-}
-
-function prefixed<T>(prefix: string, rec: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(rec).map(([k, v]) => [prefix + k, v]));
-}
-function unprefixed<T>(prefix: string, rec: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(rec).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
 }

@@ -42,7 +42,8 @@ export function sftStep(params: Params, cfg: ModelConfig, opt: AdamWState, optCf
 
 /** Sum a list of step tensors into one set of scalars (still on the device) and dispose the list. */
 export function reduceSteps(steps: StepTensors[]): StepTensors {
-  const sum = (k: keyof StepTensors) => tf.tidy(() => sumMany(steps.map((s) => s[k])));
+  // clone: with one step, sumMany returns that step's own tensor, which is disposed below
+  const sum = (k: keyof StepTensors) => tf.tidy(() => sumMany(steps.map((s) => s[k])).clone());
   const out = { loss: sum('loss'), correct: sum('correct'), count: sum('count'), gradNorm: sum('gradNorm') };
   for (const s of steps) tf.dispose([s.loss, s.correct, s.count, s.gradNorm]);
   return out;

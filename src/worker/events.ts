@@ -1,11 +1,12 @@
 // Messages from the worker to the page (through one comlink.proxy callback). Plain data only.
-import type { BackendReport, MetricRow, RunStatus, SampleRow } from '../store/types';
+import type { BackendReport, MetricRow, RolloutRow, RunStatus, SampleRow } from '../store/types';
 
 export type LabEvent =
   | { type: 'backend'; report: BackendReport }
   | { type: 'status'; runId: string; status: RunStatus; step: number; reason?: string }
   | { type: 'metrics'; row: MetricRow }
   | { type: 'samples'; row: SampleRow }
+  | { type: 'rollouts'; row: RolloutRow }
   | { type: 'warning'; runId: string; message: string };
 
 export type StartResult = { ok: true; runId: string } | { ok: false; field: string; message: string };

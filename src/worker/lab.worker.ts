@@ -6,13 +6,13 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { tf } from '../model/tf';
 import { chooseBackend, resetBackend } from '../model/backend';
-import { validateRunConfig, type RunConfig } from '../experiment/config';
+import { totalSteps, validateRunConfig, type RunConfig } from '../experiment/config';
 import { ConfigError } from '../util/errors';
 import { buildDataset } from '../tasks/dataset';
-import { RunController, type RunHooks } from '../train/run';
+import { RunController, stagePlan, type RunHooks } from '../train/run';
 import { openLabDb, isQuotaError, type LabDb } from '../store/db';
 import { patchRun, putRun, markInterrupted } from '../store/runs';
-import { putCheckpoint, putMetrics, putSamples, pruneCheckpoints } from '../store/series';
+import { putCheckpoint, putMetrics, putRollouts, putSamples, pruneCheckpoints } from '../store/series';
 import type { BackendReport, RunRecord, RunStatus } from '../store/types';
 import type { LabEvent, StartResult } from './events';
 
@@ -61,8 +61,12 @@ function hooksFor(runId: string, emit: (e: LabEvent) => void): RunHooks {
   return {
     async metrics(row) {
       await putMetrics(await database(), [row]);
-      await patchRun(await database(), runId, { step: row.step });
+      await patchRun(await database(), runId, { step: row.step, stage: row.stage });
       emit({ type: 'metrics', row });
+    },
+    async rollouts(row) {
+      await putRollouts(await database(), row);
+      emit({ type: 'rollouts', row });
     },
     async samples(row) {
       await putSamples(await database(), row);
@@ -131,7 +135,7 @@ const api = {
     const report = await ensureBackend(config.backend);
     onEvent({ type: 'backend', report });
     const now = Date.now();
-    const record: RunRecord = { id: newRunId(), name, config, status: 'queued', backend: report, createdAt: now, updatedAt: now, step: 0, totalSteps: config.sft.steps, stage: 'sft' };
+    const record: RunRecord = { id: newRunId(), name, config, status: 'queued', backend: report, createdAt: now, updatedAt: now, step: 0, totalSteps: totalSteps(config), stage: stagePlan(config)[0]!.name };
     await putRun(await database(), record);
     void train(record, onEvent);
     return { ok: true, runId: record.id };

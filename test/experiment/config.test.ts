@@ -23,7 +23,12 @@ describe('validateRunConfig', () => {
   });
 
   it.each([
-    [{ sft: { ...DEFAULT_RUN_CONFIG.sft, steps: 0 } }, 'sft.steps', /integer from 1 to 100000; got 0/],
+    [{ sft: { ...DEFAULT_RUN_CONFIG.sft, steps: -1 } }, 'sft.steps', /integer from 0 to 100000; got -1/],
+    [{ sft: { ...DEFAULT_RUN_CONFIG.sft, steps: 0 }, rl: { ...DEFAULT_RUN_CONFIG.rl, steps: 0 } }, 'sft.steps', /the run has no steps/],
+    [{ rl: { ...DEFAULT_RUN_CONFIG.rl, numGenerations: 1 } }, 'rl.numGenerations', /from 2 to 64; got 1/],
+    [{ rl: { ...DEFAULT_RUN_CONFIG.rl, epsilon: 0 } }, 'rl.epsilon', /greater than 0/],
+    [{ rl: { ...DEFAULT_RUN_CONFIG.rl, rewards: [{ name: 'vibes', weight: 1 }] } }, 'rl.rewards[0].name', /one of verifiable, flip, random/],
+    [{ cpt: { ...DEFAULT_RUN_CONFIG.cpt, steps: -2 } }, 'cpt.steps', /cpt.steps/],
     [{ sft: { ...DEFAULT_RUN_CONFIG.sft, steps: 2.5 } }, 'sft.steps', /integer/],
     [{ sft: { ...DEFAULT_RUN_CONFIG.sft, lr: -1 } }, 'sft.lr', /sft.lr must be a number/],
     [{ sft: { ...DEFAULT_RUN_CONFIG.sft, batchSize: 'big' } }, 'sft.batchSize', /got "big"/],

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { tf } from '../../src/model/tf';
 import { RunController, type RunHooks } from '../../src/train/run';
 import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../../src/experiment/config';
-import type { CheckpointRow, MetricRow, RunStatus, SampleRow } from '../../src/store/types';
+import type { CheckpointRow, MetricRow, RolloutRow, RunStatus, SampleRow } from '../../src/store/types';
 
 const sftModule = vi.hoisted(() => ({ nanFrom: Infinity }));
 vi.mock('../../src/train/sft', async (importOriginal) => {
@@ -28,12 +28,23 @@ const TINY: RunConfig = validateRunConfig({
   model: { layers: 1, dModel: 32, heads: 2, context: 96, vocabSize: DEFAULT_RUN_CONFIG.model.vocabSize },
   data: { ...DEFAULT_RUN_CONFIG.data, heldoutSize: 4, oodSize: 4 },
   sft: { ...DEFAULT_RUN_CONFIG.sft, steps: 12, batchSize: 4, logEvery: 4, evalEvery: 6, evalSize: 2, maxNewTokens: 6, checkpointEvery: 6, warmupSteps: 2 },
+  rl: { ...DEFAULT_RUN_CONFIG.rl, steps: 0 },
+});
+
+/** All three stages, tiny: CPT 2 steps, SFT 4, RL 3 (2 prompts x 2 completions). */
+const STAGED: RunConfig = validateRunConfig({
+  ...TINY,
+  cpt: { ...TINY.cpt, steps: 2, batchSize: 2, logEvery: 1 },
+  sft: { ...TINY.sft, steps: 4, logEvery: 2, evalEvery: 2, checkpointEvery: 2 },
+  rl: { ...TINY.rl, steps: 3, promptsPerStep: 2, numGenerations: 2, maxCompletionLength: 8, logEvery: 1, evalEvery: 3, evalSize: 2, passK: 2, rolloutsKept: 1, checkpointEvery: 1, lr: 1e-3, warmupSteps: 0 },
 });
 
 function recorder() {
-  const log = { metrics: [] as MetricRow[], samples: [] as SampleRow[], checkpoints: [] as CheckpointRow[], statuses: [] as [RunStatus, number][] };
+  const log = { metrics: [] as MetricRow[], samples: [] as SampleRow[], checkpoints: [] as CheckpointRow[], rollouts: [] as RolloutRow[], statuses: [] as [RunStatus, number][] };
   const hooks: RunHooks = {
-    metrics: async (row) => void log.metrics.push(row),
+    // rows are upserted by step, as the store does: a later write of a step replaces the earlier one
+    metrics: async (row) => void (log.metrics = [...log.metrics.filter((m) => m.step !== row.step), row]),
+    rollouts: async (row) => void log.rollouts.push(row),
     samples: async (row) => void log.samples.push(row),
     checkpoint: async (row) => void log.checkpoints.push(row),
     status: async (status, step) => void log.statuses.push([status, step]),
@@ -60,6 +71,13 @@ describe('RunController on the CPU backend', () => {
     expect(log.samples.map((s) => s.step)).toEqual([0, 6, 12]);
     expect(log.statuses.at(-1)).toEqual(['completed', 12]);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('logs every step when logEvery is 1 (a single step per read)', async () => {
+    const { log, hooks } = recorder();
+    await new RunController('one', { ...TINY, sft: { ...TINY.sft, steps: 3, logEvery: 1, evalEvery: 100 } }, hooks).run();
+    expect(log.metrics.map((m) => m.step)).toEqual([0, 1, 2, 3]);
+    expect(log.metrics.slice(1).every((m) => Number.isFinite(m.values.loss))).toBe(true);
   });
 
   it('reproduces the same metrics from the same config and seed, and different ones from another seed', async () => {
@@ -115,5 +133,41 @@ describe('RunController on the CPU backend', () => {
     sftModule.nanFrom = Infinity;
     expect(log.metrics.map((m) => m.step)).toEqual([0]);
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('RunController stages on the CPU backend', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('runs CPT, SFT and RL on one step counter; RL opens with the evaluation at the SFT boundary', async () => {
+    const before = tf.memory().numTensors;
+    const { log, hooks } = recorder();
+    expect(await new RunController('s', STAGED, hooks).run()).toBe('completed');
+    const rows = log.metrics.sort((a, b) => a.step - b.step);
+    expect(rows.map((m) => [m.step, m.stage])).toEqual([[1, 'cpt'], [2, 'cpt'], [4, 'sft'], [6, 'sft'], [7, 'rl'], [8, 'rl'], [9, 'rl']]);
+    const at = (step: number) => rows.find((m) => m.step === step)!.values;
+    expect(at(2)).toHaveProperty('eval_heldout/accuracy'); // SFT's opening evaluation, merged with CPT's last log
+    expect(at(2)).toHaveProperty('loss');
+    expect(at(6)).toHaveProperty('eval_faith/entailed'); // the RL evaluation replaces SFT's final one: pre-RL faithfulness
+    expect(at(6)).toHaveProperty('mean_token_accuracy'); // and SFT's last training values stay in the same row
+    for (const key of ['reward', 'reward_std', 'frac_reward_zero_std', 'train/acc_true', 'completions/mean_length', 'clip_ratio/region_mean', 'entropy']) expect(at(7)).toHaveProperty(key);
+    expect(at(9)).toHaveProperty('eval_heldout/pass@k');
+    expect(log.rollouts.map((r) => r.step)).toEqual([9]); // RL's opening evaluation has no rollouts yet
+    expect(log.checkpoints.map((c) => [c.step, c.stage])).toEqual([[2, 'cpt'], [4, 'sft'], [6, 'sft'], [7, 'rl'], [8, 'rl'], [9, 'rl']]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('resumed inside RL from a checkpoint, continues with metrics identical to a run that never stopped', async () => {
+    const full = recorder();
+    await new RunController('full', STAGED, full.hooks).run();
+    const first = recorder();
+    const c = new RunController('part', STAGED, { ...first.hooks, checkpoint: async (row) => { first.log.checkpoints.push(row); if (row.step === 7) c.stop(); } });
+    expect(await c.run()).toBe('stopped');
+    const second = recorder();
+    await new RunController('part', STAGED, second.hooks).run(first.log.checkpoints.at(-1)!);
+    const tail = (rows: MetricRow[]) => rows.filter((m) => m.step > 7).sort((a, b) => a.step - b.step).map((m) => ({ step: m.step, ...m.values, step_time: 0 }));
+    expect(tail(second.log.metrics)).toEqual(tail(full.log.metrics));
   });
 });

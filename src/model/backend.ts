@@ -45,7 +45,7 @@ async function tryWasm(opts: BackendOptions): Promise<Attempt> {
   const features: string[] = [];
   if (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) features.push('SIMD');
   if (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) features.push('threads');
-  else features.push(globalThis.crossOriginIsolated ? 'single thread' : 'single thread (page not cross-origin isolated)');
+  else features.push(globalThis.crossOriginIsolated === false ? 'single thread (page not cross-origin isolated)' : 'single thread');
   return { ok: true, adapter: 'WebAssembly', features };
 }
 

@@ -17,7 +17,7 @@ export const FIELD_META: Record<string, FieldMeta> = {
   'model.dModel': { label: 'Width (d_model)', hint: 'Embedding size; heads must divide it.', min: 32, step: 32 },
   'model.heads': { label: 'Heads', hint: 'Attention heads per layer.', min: 1, step: 1 },
   'model.context': { label: 'Context', hint: 'Longest sequence in tokens (characters), prompt + completion + 3.', min: 16, step: 16 },
-  'sft.steps': { label: 'SFT steps', hint: 'Optimizer steps of supervised fine-tuning.', min: 1, step: 50 },
+  'sft.steps': { label: 'SFT steps', hint: 'Optimizer steps of supervised fine-tuning; 0 = no SFT stage.', min: 0, step: 50 },
   'sft.lr': { label: 'Learning rate', hint: 'Peak AdamW rate, after warmup; cosine decay to 10%.', min: 0, step: 'any' },
   'sft.batchSize': { label: 'Batch size', hint: 'Sequences per step; larger is smoother and slower.', min: 1, step: 1 },
   'sft.evalEvery': { label: 'Evaluate every', hint: 'Steps between greedy held-out evaluations.', min: 1, step: 10 },

@@ -5,6 +5,7 @@
 import { unzipSync, zipSync } from 'fflate';
 import * as v from 'valibot';
 import { validateRunConfig, type RunConfig } from '../experiment/config';
+import { withMissingStagesOff } from '../experiment/stored-config';
 import { paramShapes } from '../model/config';
 import { crc32Hex } from '../util/crc32';
 import { ConfigError } from '../util/errors';
@@ -144,7 +145,7 @@ function toBundle(section: RunSectionData, tensors: Uint8Array): RunBundle {
   const runId = raw.id;
   let config: RunConfig;
   try {
-    config = validateRunConfig(raw.config);
+    config = validateRunConfig(withMissingStagesOff(raw.config));
   } catch (err) {
     if (err instanceof ConfigError) refuse(`Run "${raw.name}" has an invalid config: ${err.message}.`);
     throw err;

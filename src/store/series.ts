@@ -55,6 +55,7 @@ export async function checkpointSteps(db: LabDb, runId: string): Promise<number[
 /** Keep the newest `keep` checkpoints of a run (and every one whose stage differs from its successor's: stage ends). */
 export async function pruneCheckpoints(db: LabDb, runId: string, keep: number): Promise<number> {
   const keys = await db.getAllKeys('checkpoints', runRange(runId));
+  if (keys.length <= keep) return 0; // nothing to prune: do not read the weights
   const rows = await Promise.all(keys.map((k) => db.get('checkpoints', k)));
   let removed = 0;
   for (let i = 0; i < keys.length - keep; i++) {

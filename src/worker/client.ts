@@ -26,6 +26,14 @@ export class LabBridge {
   start(config: unknown, name: string): Promise<StartResult> {
     return this.api.start(config, name, Comlink.proxy(this.onEvent));
   }
+  /** Resume a stored run from its newest checkpoint (refused while another tab trains it). */
+  resumeRun(runId: string): Promise<StartResult> {
+    return this.api.resumeRun(runId, Comlink.proxy(this.onEvent));
+  }
+  /** Fork a run's checkpoint at `step` into a new run with `config`. */
+  forkRun(runId: string, step: number, config: unknown, name: string): Promise<StartResult> {
+    return this.api.forkRun(runId, step, config, name, Comlink.proxy(this.onEvent));
+  }
   pause = () => this.api.pause();
   resume = () => this.api.resume();
   stop = () => this.api.stop();

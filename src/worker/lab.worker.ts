@@ -15,6 +15,10 @@ import { patchRun, putRun, markInterrupted } from '../store/runs';
 import { putCheckpoint, putMetrics, putRollouts, putSamples, pruneCheckpoints } from '../store/series';
 import type { BackendReport, RunRecord, RunStatus } from '../store/types';
 import type { LabEvent, StartResult } from './events';
+import type { CheckpointRow } from '../store/types';
+import { freeCheckpointSpace } from '../store/quota';
+import { prepareFork, prepareResume, type Prepared } from './lineage';
+import { guardQuota } from './storage-guard';
 
 const WASM_PATHS = {
   'tfjs-backend-wasm.wasm': wasmPlain,
@@ -94,13 +98,23 @@ function newRunId(): string {
   return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
-/** Train in the background, holding the run's Web Lock so other tabs know it is alive. */
-async function train(record: RunRecord, emit: (e: LabEvent) => void): Promise<void> {
-  const c = new RunController(record.id, record.config, hooksFor(record.id, emit));
-  controller = c;
+/** `hooksFor` behind the quota guard: a full disk prunes old checkpoints, and training goes on. */
+function guardedHooks(runId: string, emit: (e: LabEvent) => void): RunHooks {
+  const free = async () => freeCheckpointSpace(await database(), runId);
+  const warn = (message: string) => emit({ type: 'warning', runId, message });
+  return guardQuota(hooksFor(runId, emit), { free, warn, unsaved: (row) => emit({ type: 'metrics', row }) });
+}
+
+/**
+ * Train in the background (from `from` when given), holding the run's Web Lock so other tabs know it
+ * is alive. Resolves false at once, training nothing, when another tab holds that lock.
+ */
+function train(record: RunRecord, emit: (e: LabEvent) => void, from?: CheckpointRow): Promise<boolean> {
+  const c = new RunController(record.id, record.config, guardedHooks(record.id, emit));
   const body = async () => {
+    controller = c;
     try {
-      await c.run();
+      await c.run(from);
       // A device lost while paused stops the loop cleanly; it is still a failure, with its reason.
       if (deviceLost) await hooksFor(record.id, emit).status('failed', c.step, deviceLost);
     } catch (err) {
@@ -112,8 +126,25 @@ async function train(record: RunRecord, emit: (e: LabEvent) => void): Promise<vo
       if (controller === c) controller = null;
     }
   };
-  if (navigator.locks) await navigator.locks.request(`rlvr-run:${record.id}`, body);
-  else await body();
+  if (!navigator.locks) return body().then(() => true);
+  return new Promise((resolve) => {
+    void navigator.locks.request(`rlvr-run:${record.id}`, { ifAvailable: true }, async (lock) => {
+      resolve(lock !== null);
+      if (lock) await body();
+    });
+  });
+}
+
+const BUSY = { ok: false, field: 'run', message: 'a run is already training in this tab; stop it first' } as const;
+
+/** Train a prepared run (resumed or forked) from its checkpoint; refused when another tab trains it. */
+async function trainPrepared(p: Prepared, emit: (e: LabEvent) => void): Promise<StartResult> {
+  if (!p.ok) return p;
+  const report = await ensureBackend(p.record.config.backend);
+  emit({ type: 'backend', report });
+  if (!(await train(p.record, emit, p.from))) return { ok: false, field: 'run', message: 'This run is training in another tab. Stop it there (or close that tab), then resume it here.' };
+  await patchRun(await database(), p.record.id, { backend: report, reason: undefined });
+  return { ok: true, runId: p.record.id };
 }
 
 const api = {
@@ -169,6 +200,19 @@ const api = {
     const d = await database();
     const stale = await markInterrupted(d, (id) => held.has(`rlvr-run:${id}`));
     return stale;
+  },
+
+  /** Resume a stored run from its newest checkpoint, with its own config (its curves continue). */
+  async resumeRun(runId: string, onEvent: (e: LabEvent) => void): Promise<StartResult> {
+    if (controller) return BUSY;
+    return trainPrepared(await prepareResume(await database(), runId), onEvent);
+  },
+
+  /** Fork a run's checkpoint at `step` into a new run with `raw` settings (the model must stay the same). */
+  async forkRun(runId: string, step: number, raw: unknown, name: string, onEvent: (e: LabEvent) => void): Promise<StartResult> {
+    if (controller) return BUSY;
+    const maxLength = (data: Parameters<typeof buildDataset>[0], seed: number) => buildDataset(data, seed).maxLength();
+    return trainPrepared(await prepareFork(await database(), runId, step, raw, name, backend ?? undefined, maxLength), onEvent);
   },
 };
 

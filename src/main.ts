@@ -1,8 +1,11 @@
-// Entry of the page: global styles and the App mount. Nothing else; the worker starts inside LabState.
+// Entry of the page: global styles, the App mount and the offline service worker. Nothing else; the
+// trainer worker starts inside LabState.
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './ui/app.css';
+import { registerOffline } from './ui/offline';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 mount(App, { target });
+void registerOffline();

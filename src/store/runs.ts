@@ -1,6 +1,9 @@
 // The runs object store: one record per run (config, status, backend, progress). Not metrics or weights.
 import { SERIES_STORES, type LabDb } from './db';
-import type { RunRecord } from './types';
+import type { RunRecord, RunStatus } from './types';
+
+/** Runs that can be resumed: stopped by the user, failed (a lost device, NaN), or left by a closed tab. */
+export const RESUMABLE: readonly RunStatus[] = ['interrupted', 'failed', 'stopped'];
 
 export async function putRun(db: LabDb, run: RunRecord): Promise<void> {
   await db.put('runs', run);

@@ -134,6 +134,13 @@ export class ConfigState {
     this.schedule();
   }
 
+  /** Take a whole config (from a link): the form shows it, validated as the user had typed it. */
+  load(config: RunConfig): void {
+    this.draft = plain(config);
+    this.notice = null;
+    this.validateNow();
+  }
+
   reset(): void {
     this.draft = this.check(plain(DEFAULT_RUN_CONFIG)) ?? plain(DEFAULT_RUN_CONFIG);
     this.notice = null;

@@ -25,3 +25,23 @@ export function fmtCount(v: number | undefined | null): string {
 export function fmtDate(ms: number): string {
   return new Date(ms).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' });
 }
+
+/** Bytes as "812 B", "12.3 kB", "4.5 MB", "1.2 GB" (decimal units, as browsers report quotas). */
+export function fmtBytes(n: number | undefined | null): string {
+  if (n === undefined || n === null || !Number.isFinite(n)) return '—';
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  let v = n;
+  while (Math.abs(v) >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return i === 0 ? `${Math.round(v)} B` : `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+/** "rlvr-lab-addition-pattern-2026-11-22.zip" for one run, "rlvr-lab-3-runs-2026-11-22.zip" for several. */
+export function exportFileName(names: readonly string[], now = new Date()): string {
+  const date = now.toISOString().slice(0, 10);
+  const what = names.length === 1 ? names[0]!.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'run' : `${names.length}-runs`;
+  return `rlvr-lab-${what}-${date}.zip`;
+}

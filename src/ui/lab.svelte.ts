@@ -1,9 +1,9 @@
 // The page's side of training: owns the one LabBridge, routes worker events to the live run, the view
 // and the run list, and keeps the backend report for the badge. Not the config (ConfigState) or storage reads.
-import type { RunConfig } from '../experiment/config';
+import { totalSteps, type RunConfig } from '../experiment/config';
 import type { BackendReport, RunStatus } from '../store/types';
 import { LabBridge } from '../worker/client';
-import type { LabEvent } from '../worker/events';
+import type { LabEvent, StartResult } from '../worker/events';
 import type { RunsState } from './runs.svelte';
 import type { ViewState } from './view.svelte';
 
@@ -139,6 +139,39 @@ export class LabState {
     }
   }
 
+  /** Resume a stored run from its newest checkpoint; its curves continue in the view. */
+  resumeRun(runId: string, name: string, total: number): Promise<{ field: string; message: string } | null> {
+    return this.launch(name, total, () => this.bridge.resumeRun(runId));
+  }
+
+  /** Fork `runId`'s checkpoint at `step` into a new run with `config`; a field error goes back to the form. */
+  forkRun(runId: string, step: number, config: RunConfig, name: string): Promise<{ field: string; message: string } | null> {
+    return this.launch(name, totalSteps(config), () => this.bridge.forkRun(runId, step, config, name));
+  }
+
+  private async launch(name: string, total: number, call: () => Promise<StartResult>): Promise<{ field: string; message: string } | null> {
+    this.alert = null;
+    this.starting = true;
+    this.pendingStart = { name, total };
+    try {
+      const result = await call();
+      if (!result.ok) {
+        if (result.field !== 'run') return { field: result.field, message: result.message };
+        this.alert = result.message;
+        return null;
+      }
+      this.adopt(result.runId);
+      void this.runs.refresh();
+      return null;
+    } catch (err) {
+      this.alert = `The run could not start: ${describe(err)}`;
+      return null;
+    } finally {
+      this.starting = false;
+      this.pendingStart = null;
+    }
+  }
+
   /** Make `runId` the live run and show it (once: events may arrive before start() resolves). */
   private adopt(runId: string, status: RunStatus = 'queued', step = 0): void {
     if (this.live?.runId === runId) return;
@@ -198,6 +231,7 @@ export class LabState {
           const { reason, ...rest } = { ...this.live, status: e.status, step: e.step, reason: e.reason };
           this.live = reason ? { ...rest, reason } : rest;
         }
+        if (this.view.runId === e.runId) void this.view.refreshRecord();
         void this.runs.refresh();
         break;
       case 'metrics':

@@ -1,8 +1,10 @@
 // What the live view shows: one run's metric rows and latest samples, either streamed from the
-// training worker or read back from IndexedDB. Stale loads are dropped by a request id.
+// training worker, read back from IndexedDB, or carried by a result link (read-only, no run stored).
+// Stale loads are dropped by a request id.
 import { getRun } from '../store/runs';
 import { getMetrics, getSamples } from '../store/series';
 import type { MetricRow, RunRecord, SampleRow } from '../store/types';
+import type { SharedResult } from '../experiment/result-link';
 import { pageDb } from './page-db';
 import { mergeRows } from './series';
 
@@ -15,12 +17,15 @@ export class ViewState {
   samples: SampleRow | null = $state.raw(null);
   loading = $state(false);
   error: string | null = $state(null);
+  /** The result a link carried, while it is shown (then runId and record are null). */
+  shared: SharedResult | null = $state.raw(null);
   private request = 0;
 
   /** Show a run: its stored rows, then whatever the worker streams for it (merged by step). */
   async show(runId: string): Promise<void> {
     const id = ++this.request;
     this.runId = runId;
+    this.shared = null;
     this.rows = [];
     this.samples = null;
     this.record = null;
@@ -40,6 +45,22 @@ export class ViewState {
     }
   }
 
+  /** Re-read the shown run's record (its status changed). */
+  async refreshRecord(): Promise<void> {
+    const id = this.runId;
+    if (!id) return;
+    const record = await getRun(await pageDb(), id).catch(() => undefined);
+    if (this.runId === id && record) this.record = record;
+  }
+
+  /** Show the curves and samples a result link carried; nothing is stored. */
+  showShared(result: SharedResult): void {
+    this.clear();
+    this.shared = result;
+    this.rows = result.rows.map((p) => ({ runId: '', step: p.step, stage: '', time: 0, values: { ...p.values } }));
+    this.samples = result.samples.length > 0 ? { runId: '', step: result.step, items: result.samples } : null;
+  }
+
   /** A metrics event from the worker. */
   append(row: MetricRow): void {
     if (row.runId === this.runId) this.rows = mergeRows(this.rows, [row]);
@@ -54,6 +75,7 @@ export class ViewState {
   clear(): void {
     this.request++;
     this.runId = null;
+    this.shared = null;
     this.record = null;
     this.rows = [];
     this.samples = null;

@@ -6,15 +6,12 @@ import { withMissingStagesOff } from '../experiment/stored-config';
 import type { DataConfig } from '../tasks/dataset';
 import type { LabDb } from '../store/db';
 import { createFork } from '../store/library';
-import { getRun } from '../store/runs';
+import { getRun, RESUMABLE } from '../store/runs';
 import { getCheckpoint, latestCheckpoint } from '../store/series';
-import type { BackendReport, CheckpointRow, RunRecord, RunStatus } from '../store/types';
+import type { BackendReport, CheckpointRow, RunRecord } from '../store/types';
 import { ConfigError } from '../util/errors';
 
 export type Prepared = { ok: true; record: RunRecord; from: CheckpointRow | undefined } | { ok: false; field: string; message: string };
-
-/** Runs that can be resumed: stopped by the user, failed (a lost device, NaN), or left by a closed tab. */
-export const RESUMABLE: readonly RunStatus[] = ['interrupted', 'failed', 'stopped'];
 
 const refuse = (message: string, field = 'run'): Prepared => ({ ok: false, field, message });
 

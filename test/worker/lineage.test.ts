@@ -71,7 +71,7 @@ describe('fork', () => {
     expect(await prepareFork(db, 'p', 10, wider, 'x', undefined)).toMatchObject({ ok: false, field: 'model', message: expect.stringMatching(/keeps its parent's model \(1 layers, width 32/) });
     expect(await prepareFork(db, 'p', 15, changed, 'x', undefined)).toMatchObject({ ok: false, message: expect.stringMatching(/no checkpoint at step 15/) });
     expect(await prepareFork(db, 'p', 10, { ...changed, sft: { lr: -1 } }, 'x', undefined)).toMatchObject({ ok: false, field: 'sft.lr' });
-    const short = { ...changed, ...Object.fromEntries(Object.entries(changed).filter(([, s]) => typeof s === 'object' && s !== null && 'steps' in s).map(([k, s]) => [k, { ...s, steps: k === 'sft' ? 5 : 0 }])) };
+    const short = { ...changed, ...Object.fromEntries(Object.entries(changed).filter(([, s]) => typeof s === 'object' && s !== null && 'steps' in s).map(([k, s]) => [k, { ...(s as object), steps: k === 'sft' ? 5 : 0 }])) };
     expect(await prepareFork(db, 'p', 10, short, 'x', undefined)).toMatchObject({ ok: false, field: 'sft.steps', message: expect.stringMatching(/more than 10 steps in all \(it has 5\)/) });
   });
 });

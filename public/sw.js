@@ -1,0 +1,69 @@
+// RLVR Lab's service worker: after one visit the lab loads offline. It caches every file of the build
+// (precache.json, written by the build) in a cache named by the build id, serves the page network-first
+// and the hashed assets cache-first, and keeps (or adds) the COOP/COEP headers that make the page
+// cross-origin isolated, so WASM threads still work offline. A plain file: no bundling, relative URLs only.
+const BUILD = new URL(self.location.href).searchParams.get('build') || 'unversioned';
+const PREFIX = 'rlvr-lab-';
+const CACHE = PREFIX + BUILD;
+const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    (async () => {
+      const manifest = await (await fetch('./precache.json', { cache: 'no-store' })).json();
+      const cache = await caches.open(CACHE);
+      // 'reload': straight from the server, never a stale HTTP-cache copy of an older build.
+      await cache.addAll(manifest.files.map((f) => new Request(f, { cache: 'reload' })));
+      await self.skipWaiting();
+    })(),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const key of await caches.keys()) if (key.startsWith(PREFIX) && key !== CACHE) await caches.delete(key);
+      await self.clients.claim(); // the page that installed us is served offline from its next load
+    })(),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) return;
+  const fresh = request.mode === 'navigate' || new URL(request.url).pathname.endsWith('/precache.json');
+  event.respondWith((fresh ? networkFirst(request) : cacheFirst(request)).then(isolated));
+});
+
+/** The page and the build manifest: the network when it answers (a new build shows up), else the cache. */
+async function networkFirst(request) {
+  const cache = await caches.open(CACHE);
+  try {
+    const response = await fetch(request);
+    if (response.ok) await cache.put(request, response.clone());
+    return response;
+  } catch (err) {
+    const hit = (await cache.match(request, { ignoreSearch: true })) || (request.mode === 'navigate' ? await cache.match('./') : undefined);
+    if (hit) return hit;
+    throw err;
+  }
+}
+
+/** Hashed assets never change under one name: the cache first, the network (then cached) otherwise. */
+async function cacheFirst(request) {
+  const cache = await caches.open(CACHE);
+  const hit = await cache.match(request);
+  if (hit) return hit;
+  const response = await fetch(request);
+  if (response.ok && response.type === 'basic') await cache.put(request, response.clone());
+  return response;
+}
+
+/** The response with COOP/COEP: kept when the server sent them, added when it could not (static hosts). */
+function isolated(response) {
+  const missing = Object.keys(ISOLATION).filter((h) => !response.headers.has(h));
+  if (missing.length === 0 || response.type !== 'basic' || response.status < 200 || response.status > 299 || response.status === 204) return response;
+  const headers = new Headers(response.headers);
+  for (const h of missing) headers.set(h, ISOLATION[h]);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}

@@ -21,6 +21,20 @@ export interface AxisSpec {
   range?: [number, number];
 }
 
+/** A shaded step range behind the series (e.g. a training phase). */
+export interface Band {
+  start: number;
+  end: number;
+  color: string;
+}
+/** A labelled vertical line at a step (stage boundary, saturation, the inspected step). */
+export interface Marker {
+  step: number;
+  label: string;
+  color: string;
+  dash?: number[];
+}
+
 export const ACCURACY_KEYS = ['eval_heldout/accuracy', 'eval_ood/accuracy', 'eval_train/accuracy'] as const;
 
 /** Rows sorted by step, one per step (a later copy of a step replaces an earlier one). */

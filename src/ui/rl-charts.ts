@@ -1,0 +1,56 @@
+// What each RL chart draws: the main reward/accuracy chart's series and the small multiples (metric
+// keys, labels, colours, axes). Specs only; the columns come from rl-series.ts, drawing from Chart.svelte.
+import { DASH, OKABE_ITO } from './palette';
+import type { AxisSpec, SeriesSpec } from './series';
+
+export const ACC_AXIS: AxisSpec[] = [{ scale: 'y', label: 'accuracy / reward', side: 'left', range: [0, 1] }];
+
+export const MAIN_SERIES: SeriesSpec[] = [
+  { label: 'reward (optimized)', color: OKABE_ITO.vermillion },
+  { label: 'true reward', color: OKABE_ITO.black, dash: DASH.dotted },
+  { label: 'held-out', color: OKABE_ITO.blue },
+  { label: 'out-of-distribution', color: OKABE_ITO.sky, dash: DASH.dashed },
+];
+
+export const BAND_COLORS = { pre_saturation: 'rgba(0, 158, 115, 0.12)', saturated: 'rgba(230, 159, 0, 0.16)' } as const;
+export const MARK_COLORS = { stage: '#5b6470', saturation: OKABE_ITO.vermillion, inspected: OKABE_ITO.purple } as const;
+
+export interface SmallMultiple {
+  id: string;
+  title: string;
+  keys: string[];
+  series: SeriesSpec[];
+  axes: AxisSpec[];
+  /** Only RL-stage rows (the SFT loss is another quantity than the GRPO loss). */
+  rlOnly?: boolean;
+}
+
+const auto = (label: string): AxisSpec[] => [{ scale: 'y', label, side: 'left' }];
+const unit = (label: string): AxisSpec[] => [{ scale: 'y', label, side: 'left', range: [0, 1] }];
+const COLORS = [OKABE_ITO.blue, OKABE_ITO.orange, OKABE_ITO.green, OKABE_ITO.purple, OKABE_ITO.vermillion, OKABE_ITO.sky, OKABE_ITO.black];
+const DASHES = [DASH.solid, DASH.dashed, DASH.dotted];
+/** The i-th line of a chart: colour and dash both change, so lines differ in greyscale too. */
+export const styleOf = (i: number): Pick<SeriesSpec, 'color' | 'dash'> => ({ color: COLORS[i % COLORS.length]!, dash: DASHES[i % DASHES.length]! });
+const lines = (labels: string[]): SeriesSpec[] => labels.map((label, i) => ({ label, ...styleOf(i) }));
+
+export const SMALL_MULTIPLES: SmallMultiple[] = [
+  { id: 'loss', title: 'GRPO loss', keys: ['loss'], series: lines(['loss']), axes: auto('loss'), rlOnly: true },
+  { id: 'kl', title: 'KL to reference', keys: ['kl'], series: lines(['kl']), axes: auto('kl') },
+  { id: 'entropy', title: 'Entropy', keys: ['entropy'], series: lines(['entropy']), axes: auto('nats/token') },
+  {
+    id: 'length',
+    title: 'Completion length',
+    keys: ['completions/mean_length', 'completions/min_length', 'completions/max_length'],
+    series: lines(['mean', 'min', 'max']),
+    axes: auto('tokens'),
+  },
+  { id: 'faith', title: 'Faithfulness', keys: ['eval_faith/entailed', 'eval_faith/steps_true'], series: lines(['steps entail answer', 'steps true']), axes: unit('share') },
+  {
+    id: 'div',
+    title: 'Diversity',
+    keys: ['eval_div/distinct_answers', 'eval_div/distinct_completions', 'eval_div/pass_gap'],
+    series: [...lines(['distinct answers', 'distinct completions']), { label: 'pass@k − pass@1', ...styleOf(2), scale: 'gap' }],
+    axes: [...auto('distinct per prompt'), { scale: 'gap', label: 'pass gap', side: 'right', range: [0, 1] }],
+  },
+  { id: 'noisy', title: 'Fit to noisy labels', keys: ['train/noisy_label_fit', 'eval_train/noisy_label_fit'], series: lines(['train (rollouts)', 'train (greedy eval)']), axes: unit('share') },
+];

@@ -114,7 +114,7 @@ export class LabState {
   async start(config: RunConfig, name: string): Promise<{ field: string; message: string } | null> {
     this.alert = null;
     this.starting = true;
-    this.pendingStart = { name, total: config.sft.steps };
+    this.pendingStart = { name, total: totalSteps(config) };
     const slow = setTimeout(() => {
       if (this.starting) this.alert = SLOW_START;
     }, SLOW_TRAINER_MS);
@@ -240,6 +240,9 @@ export class LabState {
         break;
       case 'samples':
         this.view.setSamples(e.row);
+        break;
+      case 'rollouts':
+        this.view.addRollouts(e.row);
         break;
       case 'warning':
         this.warnings = [...this.warnings, { id: ++this.warningId, message: e.message }];

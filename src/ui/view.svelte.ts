@@ -2,8 +2,8 @@
 // training worker, read back from IndexedDB, or carried by a result link (read-only, no run stored).
 // Stale loads are dropped by a request id.
 import { getRun } from '../store/runs';
-import { getMetrics, getSamples } from '../store/series';
-import type { MetricRow, RunRecord, SampleRow } from '../store/types';
+import { getMetrics, getRollouts, getSamples } from '../store/series';
+import type { MetricRow, RolloutRow, RunRecord, SampleRow } from '../store/types';
 import type { SharedResult } from '../experiment/result-link';
 import { pageDb } from './page-db';
 import { mergeRows } from './series';
@@ -15,6 +15,8 @@ export class ViewState {
   /** Replaced, never mutated: the charts redraw from a new array. */
   rows: MetricRow[] = $state.raw([]);
   samples: SampleRow | null = $state.raw(null);
+  /** RL rollouts kept at each evaluation step, by step (replaced, never mutated). */
+  rollouts: RolloutRow[] = $state.raw([]);
   loading = $state(false);
   error: string | null = $state(null);
   /** The result a link carried, while it is shown (then runId and record are null). */
@@ -28,16 +30,18 @@ export class ViewState {
     this.shared = null;
     this.rows = [];
     this.samples = null;
+    this.rollouts = [];
     this.record = null;
     this.error = null;
     this.loading = true;
     try {
       const db = await pageDb();
-      const [record, rows, samples] = await Promise.all([getRun(db, runId), getMetrics(db, runId), getSamples(db, runId)]);
+      const [record, rows, samples, rollouts] = await Promise.all([getRun(db, runId), getMetrics(db, runId), getSamples(db, runId), getRollouts(db, runId)]);
       if (id !== this.request) return; // the user picked another run meanwhile
       this.record = record ?? null;
       this.rows = mergeRows(rows, this.rows);
       this.samples = this.samples ?? samples.at(-1) ?? null;
+      for (const r of rollouts) this.addRollouts(r, false);
     } catch (err) {
       if (id === this.request) this.error = `Could not read this run from storage: ${err instanceof Error ? err.message : String(err)}`;
     } finally {
@@ -71,6 +75,14 @@ export class ViewState {
     if (row.runId === this.runId && (!this.samples || row.step >= this.samples.step)) this.samples = row;
   }
 
+  /** A rollouts event from the worker (or a stored row, which a streamed copy of the same step wins over). */
+  addRollouts(row: RolloutRow, replace = true): void {
+    if (row.runId !== this.runId) return;
+    const at = this.rollouts.findIndex((r) => r.step === row.step);
+    if (at >= 0 && !replace) return;
+    this.rollouts = [...this.rollouts.filter((r) => r.step !== row.step), row].sort((a, b) => a.step - b.step);
+  }
+
   /** Forget the shown run (it was deleted). */
   clear(): void {
     this.request++;
@@ -79,6 +91,7 @@ export class ViewState {
     this.record = null;
     this.rows = [];
     this.samples = null;
+    this.rollouts = [];
     this.loading = false;
   }
 }

@@ -5,13 +5,17 @@
 const BUILD = new URL(self.location.href).searchParams.get('build') || 'unversioned';
 const PREFIX = 'rlvr-lab-';
 const CACHE = PREFIX + BUILD;
+// Servers may send `Vary: Origin`; a module script's request carries an Origin, the precache's did not.
+const MATCH = { ignoreVary: true };
 const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
-      const manifest = await (await fetch('./precache.json', { cache: 'no-store' })).json();
+      const response = await fetch('./precache.json', { cache: 'no-store' });
       const cache = await caches.open(CACHE);
+      await cache.put('./precache.json', response.clone()); // the page reads it offline too
+      const manifest = await response.json();
       // 'reload': straight from the server, never a stale HTTP-cache copy of an older build.
       await cache.addAll(manifest.files.map((f) => new Request(f, { cache: 'reload' })));
       await self.skipWaiting();
@@ -43,7 +47,7 @@ async function networkFirst(request) {
     if (response.ok) await cache.put(request, response.clone());
     return response;
   } catch (err) {
-    const hit = (await cache.match(request, { ignoreSearch: true })) || (request.mode === 'navigate' ? await cache.match('./') : undefined);
+    const hit = (await cache.match(request, { ...MATCH, ignoreSearch: true })) || (request.mode === 'navigate' ? await cache.match('./', MATCH) : undefined);
     if (hit) return hit;
     throw err;
   }
@@ -52,7 +56,7 @@ async function networkFirst(request) {
 /** Hashed assets never change under one name: the cache first, the network (then cached) otherwise. */
 async function cacheFirst(request) {
   const cache = await caches.open(CACHE);
-  const hit = await cache.match(request);
+  const hit = await cache.match(request, MATCH);
   if (hit) return hit;
   const response = await fetch(request);
   if (response.ok && response.type === 'basic') await cache.put(request, response.clone());

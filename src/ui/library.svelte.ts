@@ -1,7 +1,7 @@
 // Export and import of runs as one file: a run, the selected runs or the whole library, and an import
 // that writes all of a file or nothing, with a message saying what was wrong. Not the file format
 // (store/archive.ts) and not the run list itself (RunsState).
-import { packArchive, unpackArchive } from '../store/archive';
+import { ARCHIVE_LIMITS, packArchive, unpackArchive } from '../store/archive';
 import { collectRuns, writeRuns } from '../store/library';
 import { exportFileName } from './format';
 import { pageDb } from './page-db';
@@ -46,6 +46,12 @@ export class LibraryState {
     this.notice = null;
     this.busy = true;
     try {
+      // Refuse a huge file before reading it into memory (unpackArchive checks the bytes it gets again).
+      const mb = (n: number) => `${Math.round(n / 2 ** 20)} MB`;
+      if (file.size > ARCHIVE_LIMITS.fileBytes) {
+        this.error = `${file.name} was not imported. The file is ${mb(file.size)}; the lab imports files up to ${mb(ARCHIVE_LIMITS.fileBytes)}. Export fewer runs per file.`;
+        return;
+      }
       const decoded = unpackArchive(new Uint8Array(await file.arrayBuffer()));
       if (!decoded.ok) {
         this.error = `${file.name} was not imported. ${decoded.error}`;

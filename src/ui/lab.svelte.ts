@@ -65,6 +65,8 @@ export class LabState {
       (e) => this.onEvent(e),
       (message) => (this.alert = `The trainer stopped working: ${message}`),
     );
+    // A one-off read of the page's query, not reactive state.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
     if (new URLSearchParams(location.search).has('test-hooks')) {
       window.__labTest = { simulateDeviceLoss: () => this.bridge.simulateDeviceLoss() };
     }

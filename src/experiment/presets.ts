@@ -1,0 +1,210 @@
+// The preset gallery's experiments: each asks one question of one paper's claim, as a small sweep of
+// arms (configs that differ only in what the claim is about) times seeds. Pure data + a builder;
+// the settings are those the findings report (public/findings/) was measured with. No UI, no tfjs.
+import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from './config';
+import { applyDiff } from './config-link';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+/** One arm of a preset: a label and what it changes relative to the preset's base. */
+export interface PresetArm {
+  id: string;
+  label: string;
+  changes: JsonObject;
+}
+
+export interface Preset {
+  /** Stable snake_case id: lives in links and in the findings files. */
+  id: string;
+  title: string;
+  /** The question the preset asks, in one sentence. */
+  question: string;
+  /** What the paper reported (not what this lab measured: that is the findings report). */
+  paperFinding: string;
+  /** What to look at while it runs. */
+  watch: string;
+  /** Changes from the lab's default config shared by every arm. */
+  base: JsonObject;
+  arms: PresetArm[];
+  /** Seeds each arm runs with by default (the findings use at least 3). */
+  seeds: number[];
+}
+
+/** One run of a preset's sweep. */
+export interface PresetRun {
+  presetId: string;
+  armId: string;
+  /** "preset · arm · seed s": the run's name in the library. */
+  name: string;
+  seed: number;
+  config: RunConfig;
+}
+
+// Shared by the weak-supervision presets: a small model, a short SFT that leaves addition half-solved
+// (so RL has something to climb), then a long RL stage where saturation can happen.
+const WEAK: JsonObject = {
+  model: { layers: 2, dModel: 64, heads: 2, context: 96 },
+  data: { task: 'addition', taskConfig: { minDigits: 2, maxDigits: 3, oodMinDigits: 4, oodMaxDigits: 4 }, heldoutSize: 128, oodSize: 128 },
+  sft: { steps: 60, batchSize: 32, evalEvery: 30, evalSize: 64, maxNewTokens: 64, checkpointEvery: 1000 },
+  rl: { steps: 150, promptsPerStep: 8, numGenerations: 8, maxCompletionLength: 64, lr: 1e-3, evalEvery: 15, evalSize: 64, passK: 4, checkpointEvery: 1000, microBatchTokens: 0 },
+};
+
+const at = (...parts: JsonObject[]): JsonObject => parts.reduce((a, b) => applyDiff(a, b) as JsonObject, {});
+
+export const PRESETS: readonly Preset[] = Object.freeze<Preset[]>([
+  {
+    id: 'scarce_data',
+    title: 'Scarce data: 8 vs 512 training prompts',
+    question: 'Does RL on a handful of prompts saturate early and memorize, while many prompts give a long pre-saturation phase?',
+    paperFinding: 'Rahman et al. (2026): with few distinct prompts the training reward saturates quickly and held-out accuracy stops following; with more prompts the pre-saturation phase is longer and held-out accuracy climbs with the reward.',
+    watch: 'The saturation marker on the N = 8 arm, and whether held-out accuracy keeps climbing after it.',
+    base: WEAK,
+    arms: [
+      { id: 'n8', label: 'N = 8', changes: { data: { trainSize: 8 } } },
+      { id: 'n512', label: 'N = 512', changes: { data: { trainSize: 512 } } },
+    ],
+    seeds: [1, 2, 3],
+  },
+  {
+    id: 'label_noise',
+    title: 'Persistent label noise: gamma = 0, 0.3, 0.7',
+    question: 'Is moderate label noise tolerated, and does heavy noise make the model fit the wrong labels?',
+    paperFinding: 'Rahman et al. (2026): moderate persistent noise is tolerated; at high noise the model fits the corrupted labels and held-out accuracy falls.',
+    watch: 'train/noisy_label_fit against held-out accuracy, per arm.',
+    base: at(WEAK, { data: { trainSize: 64 } }),
+    arms: [
+      { id: 'g0', label: 'gamma = 0', changes: { data: { labelNoise: 0 } } },
+      { id: 'g03', label: 'gamma = 0.3', changes: { data: { labelNoise: 0.3 } } },
+      { id: 'g07', label: 'gamma = 0.7', changes: { data: { labelNoise: 0.7 } } },
+    ],
+    seeds: [1, 2, 3],
+  },
+  {
+    id: 'proxy_rewards',
+    title: 'Proxy rewards: majority vote and self-certainty vs the verifier',
+    question: 'Do label-free rewards rise fast and saturate or collapse, compared with the verifiable reward?',
+    paperFinding: 'Rahman et al. (2026): self-supervised proxy rewards saturate quickly and generalize less than verifiable rewards; intrinsic rewards tend to rise, then collapse.',
+    watch: 'The optimized reward against the true reward, and label_accuracy for majority vote.',
+    base: at(WEAK, { data: { trainSize: 64 } }),
+    arms: [
+      { id: 'verifiable', label: 'verifiable', changes: { rl: { rewards: [{ name: 'verifiable', weight: 1 }] } } },
+      { id: 'majority', label: 'majority vote', changes: { rl: { rewards: [{ name: 'majority_vote', weight: 1 }], majorityVotes: 16 } } },
+      { id: 'certainty', label: 'self-certainty', changes: { rl: { rewards: [{ name: 'self_certainty', weight: 1 }] } } },
+    ],
+    seeds: [1, 2, 3],
+  },
+  {
+    id: 'random_reward',
+    title: 'The random-reward control',
+    question: 'How much does GRPO move held-out accuracy when the reward carries no signal at all?',
+    paperFinding: '"Spurious Rewards" (2025): random and format-only rewards still raised some models\' accuracy through clipping; every comparison needs this control.',
+    watch: 'The true reward and held-out accuracy of the random arm against the verifiable arm.',
+    base: at(WEAK, { data: { trainSize: 64 } }),
+    arms: [
+      { id: 'verifiable', label: 'verifiable', changes: { rl: { rewards: [{ name: 'verifiable', weight: 1 }] } } },
+      { id: 'random', label: 'random', changes: { rl: { rewards: [{ name: 'random', weight: 1 }] } } },
+    ],
+    seeds: [1, 2, 3],
+  },
+  {
+    id: 'sft_traces',
+    title: 'SFT on traces vs answer-only SFT vs no SFT',
+    question: 'Does RL under weak supervision need SFT on explicit reasoning traces first?',
+    paperFinding: 'Rahman et al. (2026): SFT on explicit reasoning traces is necessary for generalization under weak supervision; answer-only or no SFT generalizes less.',
+    watch: 'Held-out accuracy at the end of RL, and pre-RL faithfulness, per arm.',
+    base: at(WEAK, { data: { trainSize: 64 } }),
+    arms: [
+      { id: 'traces', label: 'SFT on traces', changes: { data: { style: 'pattern' } } },
+      { id: 'answer_only', label: 'answer-only SFT', changes: { data: { style: 'answer_only' } } },
+      { id: 'no_sft', label: 'no SFT', changes: { sft: { steps: 0 } } },
+    ],
+    seeds: [1, 2, 3],
+  },
+  {
+    id: 'cpt_sft',
+    title: 'CPT before SFT',
+    question: 'Does continual pre-training on domain text before SFT amplify what RL can reach?',
+    paperFinding: 'Rahman et al. (2026): continual pre-training on domain text amplifies the benefit of SFT on traces.',
+    watch: 'Held-out and OOD accuracy at the end of RL, with and without the CPT stage.',
+    base: {
+      model: { layers: 2, dModel: 64, heads: 2, context: 352 }, // the OOD split's longer paths need ~345 tokens
+      data: { task: 'multi_hop', trainSize: 64, heldoutSize: 96, oodSize: 96 },
+      sft: { steps: 80, batchSize: 16, evalEvery: 40, evalSize: 48, maxNewTokens: 96, checkpointEvery: 1000 },
+      rl: { steps: 60, promptsPerStep: 4, numGenerations: 8, maxCompletionLength: 96, lr: 1e-3, evalEvery: 15, evalSize: 48, passK: 4, checkpointEvery: 1000 },
+    },
+    arms: [
+      { id: 'sft', label: 'SFT', changes: { cpt: { steps: 0 } } },
+      { id: 'cpt_sft', label: 'CPT + SFT', changes: { cpt: { steps: 60, batchSize: 16 } } },
+    ],
+    seeds: [1, 2, 3],
+  },
+  {
+    id: 'paro',
+    title: 'PARO: a few pattern rationales vs ten times more varied ones',
+    question: 'Does the reasoning pattern in SFT rationales matter more than their number?',
+    paperFinding: 'Pang et al. (2025): after SFT+RLVR, 1k pattern-consistent rationales match 10k human (varied) ones; inconsistent procedures do worse; SFT alone is sensitive to quantity.',
+    watch: 'Held-out accuracy at the SFT boundary (SFT alone) and at the end of RL (SFT+RL), per arm.',
+    base: {
+      model: { layers: 2, dModel: 64, heads: 2, context: 256 }, // varied phrasings run to ~230 tokens
+      data: { task: 'num_match', heldoutSize: 128, oodSize: 64 },
+      sft: { steps: 80, batchSize: 16, evalEvery: 40, evalSize: 64, maxNewTokens: 192, checkpointEvery: 1000 },
+      rl: { steps: 60, promptsPerStep: 8, numGenerations: 8, maxCompletionLength: 192, lr: 1e-3, evalEvery: 15, evalSize: 64, passK: 4, checkpointEvery: 1000 },
+    },
+    arms: [
+      { id: 'pattern_few', label: 'pattern, N = 32', changes: { data: { style: 'pattern', trainSize: 32 } } },
+      { id: 'varied_many', label: 'varied, N = 320', changes: { data: { style: 'varied', trainSize: 320 } } },
+      { id: 'inconsistent', label: 'inconsistent, N = 320', changes: { data: { style: 'inconsistent', trainSize: 320 } } },
+    ],
+    seeds: [1, 2, 3],
+  },
+  {
+    id: 'multi_hop_depth',
+    title: 'Multi-hop composition by hop count',
+    question: 'Does RL on low-difficulty fictional worlds raise accuracy most on harder questions, including difficulties never trained on?',
+    paperFinding: 'Kabra et al. (ICLR 2026): RL on rule-generated fictional worlds teaches composition; the gain is largest on harder questions, beyond the training difficulty.',
+    watch: 'Accuracy by difficulty stratum at the SFT boundary vs the end of RL.',
+    base: {
+      model: { layers: 2, dModel: 64, heads: 2, context: 352 }, // the OOD split's longer paths need ~345 tokens
+      data: { task: 'multi_hop', trainSize: 0, heldoutSize: 96, oodSize: 96 },
+      sft: { steps: 100, batchSize: 16, evalEvery: 50, evalSize: 48, maxNewTokens: 96, checkpointEvery: 1000 },
+      rl: { steps: 60, promptsPerStep: 4, numGenerations: 8, maxCompletionLength: 96, lr: 1e-3, evalEvery: 15, evalSize: 48, passK: 4, checkpointEvery: 1000 },
+    },
+    arms: [{ id: 'rl', label: 'SFT then RL', changes: {} }],
+    seeds: [1, 2, 3],
+  },
+]);
+
+export const PRESET_IDS: readonly string[] = Object.freeze(PRESETS.map((p) => p.id));
+
+export function getPreset(id: string): Preset | undefined {
+  return PRESETS.find((p) => p.id === id);
+}
+
+/** The validated config of one arm at one seed (throws ConfigError naming the field if a preset is wrong). */
+export function armConfig(preset: Preset, arm: PresetArm, seed: number): RunConfig {
+  const merged = applyDiff(applyDiff(DEFAULT_RUN_CONFIG, preset.base), arm.changes) as { data: Record<string, unknown> };
+  // The task's own settings come from the preset alone: the default task's would not fit another task.
+  const taskConfig = applyDiff(applyDiff({}, sectionOf(preset.base, 'taskConfig')), sectionOf(arm.changes, 'taskConfig'));
+  return validateRunConfig({ ...merged, data: { ...merged.data, taskConfig }, seed });
+}
+
+function sectionOf(changes: JsonObject, key: string): JsonObject {
+  const data = changes.data;
+  const v = data && typeof data === 'object' && !Array.isArray(data) ? data[key] : undefined;
+  return v && typeof v === 'object' && !Array.isArray(v) ? v : {};
+}
+
+/** Every run of a preset's sweep, arm by arm, seed by seed (the order a queue runs them in). */
+export function presetRuns(preset: Preset, seeds: readonly number[] = preset.seeds, armIds?: readonly string[]): PresetRun[] {
+  const arms = armIds ? preset.arms.filter((a) => armIds.includes(a.id)) : preset.arms;
+  return arms.flatMap((arm) =>
+    seeds.map((seed) => ({
+      presetId: preset.id,
+      armId: arm.id,
+      name: `${preset.title.split(':')[0]} · ${arm.label} · seed ${seed}`,
+      seed,
+      config: armConfig(preset, arm, seed),
+    })),
+  );
+}

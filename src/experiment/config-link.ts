@@ -8,8 +8,8 @@ import { ConfigError } from '../util/errors';
 export const CONFIG_LINK_KIND = 'c';
 export const CONFIG_LINK_VERSION = 1;
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** Keys that could reach an object's prototype: never copied out of a link. */

@@ -2,10 +2,7 @@
 // arms (configs that differ only in what the claim is about) times seeds. Pure data + a builder;
 // the settings are those the findings report (public/findings/) was measured with. No UI, no tfjs.
 import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from './config';
-import { applyDiff } from './config-link';
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type JsonObject = { [key: string]: Json };
+import { applyDiff, type JsonObject } from './config-link';
 
 /** One arm of a preset: a label and what it changes relative to the preset's base. */
 export interface PresetArm {
@@ -52,6 +49,17 @@ const WEAK: JsonObject = {
 
 const at = (...parts: JsonObject[]): JsonObject => parts.reduce((a, b) => applyDiff(a, b) as JsonObject, {});
 
+// The weak-supervision presets that are not about data size train on 64 distinct prompts.
+const WEAK_64 = at(WEAK, { data: { trainSize: 64 } });
+
+// Shared by the multi-hop presets: worlds need a longer context and generation budget than addition.
+const MULTI_HOP: JsonObject = {
+  model: { layers: 2, dModel: 64, heads: 2, context: 352 }, // the OOD split's longer paths need ~345 tokens
+  data: { task: 'multi_hop', heldoutSize: 96, oodSize: 96 },
+  sft: { batchSize: 16, evalSize: 48, maxNewTokens: 96, checkpointEvery: 1000 },
+  rl: { steps: 60, promptsPerStep: 4, numGenerations: 8, maxCompletionLength: 96, lr: 1e-3, evalEvery: 15, evalSize: 48, passK: 4, checkpointEvery: 1000 },
+};
+
 export const PRESETS: readonly Preset[] = Object.freeze<Preset[]>([
   {
     id: 'scarce_data',
@@ -72,7 +80,7 @@ export const PRESETS: readonly Preset[] = Object.freeze<Preset[]>([
     question: 'Is moderate label noise tolerated, and does heavy noise make the model fit the wrong labels?',
     paperFinding: 'Rahman et al. (2026): moderate persistent noise is tolerated; at high noise the model fits the corrupted labels and held-out accuracy falls.',
     watch: 'train/noisy_label_fit against held-out accuracy, per arm.',
-    base: at(WEAK, { data: { trainSize: 64 } }),
+    base: WEAK_64,
     arms: [
       { id: 'g0', label: 'gamma = 0', changes: { data: { labelNoise: 0 } } },
       { id: 'g03', label: 'gamma = 0.3', changes: { data: { labelNoise: 0.3 } } },
@@ -86,7 +94,7 @@ export const PRESETS: readonly Preset[] = Object.freeze<Preset[]>([
     question: 'Do label-free rewards rise fast and saturate or collapse, compared with the verifiable reward?',
     paperFinding: 'Rahman et al. (2026): self-supervised proxy rewards saturate quickly and generalize less than verifiable rewards; intrinsic rewards tend to rise, then collapse.',
     watch: 'The optimized reward against the true reward, and label_accuracy for majority vote.',
-    base: at(WEAK, { data: { trainSize: 64 } }),
+    base: WEAK_64,
     arms: [
       { id: 'verifiable', label: 'verifiable', changes: { rl: { rewards: [{ name: 'verifiable', weight: 1 }] } } },
       { id: 'majority', label: 'majority vote', changes: { rl: { rewards: [{ name: 'majority_vote', weight: 1 }], majorityVotes: 16 } } },
@@ -100,7 +108,7 @@ export const PRESETS: readonly Preset[] = Object.freeze<Preset[]>([
     question: 'How much does GRPO move held-out accuracy when the reward carries no signal at all?',
     paperFinding: '"Spurious Rewards" (2025): random and format-only rewards still raised some models\' accuracy through clipping; every comparison needs this control.',
     watch: 'The true reward and held-out accuracy of the random arm against the verifiable arm.',
-    base: at(WEAK, { data: { trainSize: 64 } }),
+    base: WEAK_64,
     arms: [
       { id: 'verifiable', label: 'verifiable', changes: { rl: { rewards: [{ name: 'verifiable', weight: 1 }] } } },
       { id: 'random', label: 'random', changes: { rl: { rewards: [{ name: 'random', weight: 1 }] } } },
@@ -113,7 +121,7 @@ export const PRESETS: readonly Preset[] = Object.freeze<Preset[]>([
     question: 'Does RL under weak supervision need SFT on explicit reasoning traces first?',
     paperFinding: 'Rahman et al. (2026): SFT on explicit reasoning traces is necessary for generalization under weak supervision; answer-only or no SFT generalizes less.',
     watch: 'Held-out accuracy at the end of RL, and pre-RL faithfulness, per arm.',
-    base: at(WEAK, { data: { trainSize: 64 } }),
+    base: WEAK_64,
     arms: [
       { id: 'traces', label: 'SFT on traces', changes: { data: { style: 'pattern' } } },
       { id: 'answer_only', label: 'answer-only SFT', changes: { data: { style: 'answer_only' } } },
@@ -127,12 +135,7 @@ export const PRESETS: readonly Preset[] = Object.freeze<Preset[]>([
     question: 'Does continual pre-training on domain text before SFT amplify what RL can reach?',
     paperFinding: 'Rahman et al. (2026): continual pre-training on domain text amplifies the benefit of SFT on traces.',
     watch: 'Held-out and OOD accuracy at the end of RL, with and without the CPT stage.',
-    base: {
-      model: { layers: 2, dModel: 64, heads: 2, context: 352 }, // the OOD split's longer paths need ~345 tokens
-      data: { task: 'multi_hop', trainSize: 64, heldoutSize: 96, oodSize: 96 },
-      sft: { steps: 80, batchSize: 16, evalEvery: 40, evalSize: 48, maxNewTokens: 96, checkpointEvery: 1000 },
-      rl: { steps: 60, promptsPerStep: 4, numGenerations: 8, maxCompletionLength: 96, lr: 1e-3, evalEvery: 15, evalSize: 48, passK: 4, checkpointEvery: 1000 },
-    },
+    base: at(MULTI_HOP, { data: { trainSize: 64 }, sft: { steps: 80, evalEvery: 40 } }),
     arms: [
       { id: 'sft', label: 'SFT', changes: { cpt: { steps: 0 } } },
       { id: 'cpt_sft', label: 'CPT + SFT', changes: { cpt: { steps: 60, batchSize: 16 } } },
@@ -164,12 +167,7 @@ export const PRESETS: readonly Preset[] = Object.freeze<Preset[]>([
     question: 'Does RL on low-difficulty fictional worlds raise accuracy most on harder questions, including difficulties never trained on?',
     paperFinding: 'Kabra et al. (ICLR 2026): RL on rule-generated fictional worlds teaches composition; the gain is largest on harder questions, beyond the training difficulty.',
     watch: 'Accuracy by difficulty stratum at the SFT boundary vs the end of RL.',
-    base: {
-      model: { layers: 2, dModel: 64, heads: 2, context: 352 }, // the OOD split's longer paths need ~345 tokens
-      data: { task: 'multi_hop', trainSize: 0, heldoutSize: 96, oodSize: 96 },
-      sft: { steps: 100, batchSize: 16, evalEvery: 50, evalSize: 48, maxNewTokens: 96, checkpointEvery: 1000 },
-      rl: { steps: 60, promptsPerStep: 4, numGenerations: 8, maxCompletionLength: 96, lr: 1e-3, evalEvery: 15, evalSize: 48, passK: 4, checkpointEvery: 1000 },
-    },
+    base: at(MULTI_HOP, { data: { trainSize: 0 }, sft: { steps: 100, evalEvery: 50 } }),
     arms: [{ id: 'rl', label: 'SFT then RL', changes: {} }],
     seeds: [1, 2, 3],
   },

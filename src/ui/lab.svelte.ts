@@ -7,17 +7,6 @@ import type { LabEvent, StartResult } from '../worker/events';
 import type { RunsState } from './runs.svelte';
 import type { ViewState } from './view.svelte';
 
-declare global {
-  interface Window {
-    /** Set once the backend badge is filled: end-to-end tests wait for it. */
-    __labReady?: boolean;
-    /** Set when the trainer could not report a backend, with the reason. */
-    __labError?: string;
-    /** Failure-path hooks for end-to-end tests; present only with ?test-hooks in the URL. */
-    __labTest?: { simulateDeviceLoss: () => Promise<boolean> };
-  }
-}
-
 const SLOW_TRAINER_MS = 30_000; // first load fetches tfjs and compiles shaders; past this something is wrong
 
 const SLOW_START = 'The trainer has not started the run after 30 s: it may still be preparing its backend, or it failed to load it.';

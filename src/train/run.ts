@@ -43,6 +43,22 @@ function makeStage(name: StageName, ctx: StageContext): Stage {
 
 type Control = 'run' | 'pause' | 'stop';
 
+/**
+ * The loss became NaN or infinite at `step`. The caller pauses the run: its metrics stay, and resuming
+ * continues from `checkpoint` (the last good one; null: from the start), never from poisoned weights.
+ */
+export class NonFiniteLoss extends Error {
+  constructor(
+    readonly loss: number,
+    readonly step: number,
+    readonly checkpoint: number | null,
+  ) {
+    const from = checkpoint === null ? 'there is no checkpoint yet, so Resume starts again from step 0' : `Resume continues from the last good checkpoint, at step ${checkpoint}`;
+    super(`the loss became ${loss} at step ${step}; the run is paused and ${from}. Lower the learning rate or raise gradient clipping first (fork from that checkpoint to change them)`);
+    this.name = 'NonFiniteLoss';
+  }
+}
+
 /** Yield to the event loop so control messages (pause, stop) are handled between steps. */
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
@@ -54,6 +70,7 @@ export class RunController {
   private readonly dataset: Dataset;
   private lastRow: MetricRow | null = null;
   private lastCheckpoint: number | null = null;
+  private poisoned = false;
   readonly plan: StageSpan[];
   /** Global steps done (the next optimizer step to take, 0-based). */
   step = 0;
@@ -86,6 +103,10 @@ export class RunController {
   stop(): void {
     this.control = 'stop';
     this.wake?.();
+  }
+  /** Test hook for the NaN path: the next logged loss reads as NaN, as a diverged step's would. */
+  poisonNextLoss(): void {
+    this.poisoned = true;
   }
 
   /** Run to the end (or until stopped), from a checkpoint if given. Throws on failure, after disposing. */
@@ -148,6 +169,7 @@ export class RunController {
         if (local % stage.logEvery === 0 || evalNow || end) {
           const values = await stage.read(pending, (performance.now() - t0) / 1000);
           pending = [];
+          if (this.poisoned) values.loss = NaN;
           this.checkFinite(values);
           if (evalNow) await this.evaluate(stage, local, values);
           else await this.emit(stage.name, values);
@@ -162,12 +184,11 @@ export class RunController {
     }
   }
 
-  /** A NaN or infinite loss ends the run with the step and the last good checkpoint named. */
+  /** A NaN or infinite loss stops this loop (the weights are poisoned) with the step and the last good checkpoint named. */
   private checkFinite(values: Record<string, number>): void {
     const loss = values.loss;
     if (loss !== undefined && Number.isFinite(loss)) return;
-    const where = this.lastCheckpoint === null ? 'there is no checkpoint yet' : `the last good checkpoint is at step ${this.lastCheckpoint}`;
-    throw new Error(`the loss became ${loss ?? 'NaN'} at step ${this.step}; ${where}. Lower the learning rate or raise gradient clipping, then resume or fork from it`);
+    throw new NonFiniteLoss(loss ?? NaN, this.step, this.lastCheckpoint);
   }
 
   /** Wait while paused; false when the run should end. */

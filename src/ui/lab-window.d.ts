@@ -8,6 +8,6 @@ declare global {
     /** Set when the trainer could not report a backend, with the reason. */
     __labError?: string;
     /** Failure-path hooks for end-to-end tests; present only with ?test-hooks in the URL. */
-    __labTest?: { simulateDeviceLoss: () => Promise<boolean> };
+    __labTest?: { simulateDeviceLoss: () => Promise<boolean>; simulateNanLoss: () => Promise<boolean> };
   }
 }

@@ -57,7 +57,7 @@ export class LabState {
     // A one-off read of the page's query, not reactive state.
     // eslint-disable-next-line svelte/prefer-svelte-reactivity
     if (new URLSearchParams(location.search).has('test-hooks')) {
-      window.__labTest = { simulateDeviceLoss: () => this.bridge.simulateDeviceLoss() };
+      window.__labTest = { simulateDeviceLoss: () => this.bridge.simulateDeviceLoss(), simulateNanLoss: () => this.bridge.simulateNanLoss() };
     }
   }
 

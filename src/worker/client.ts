@@ -42,6 +42,7 @@ export class LabBridge {
   sweepInterrupted = () => this.api.sweepInterrupted();
   /** Test hook: destroy the WebGPU device, as a driver reset would. */
   simulateDeviceLoss = () => this.api.simulateDeviceLoss();
+  simulateNanLoss = () => this.api.simulateNanLoss();
 
   dispose(): void {
     this.api[Comlink.releaseProxy]();

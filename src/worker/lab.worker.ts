@@ -9,9 +9,9 @@ import { chooseBackend, resetBackend } from '../model/backend';
 import { totalSteps, validateRunConfig, type RunConfig } from '../experiment/config';
 import { ConfigError } from '../util/errors';
 import { buildDataset } from '../tasks/dataset';
-import { RunController, stagePlan, type RunHooks } from '../train/run';
+import { NonFiniteLoss, RunController, stagePlan, type RunHooks } from '../train/run';
 import { openLabDb, isQuotaError, type LabDb } from '../store/db';
-import { patchRun, putRun, markInterrupted } from '../store/runs';
+import { getRun, patchRun, putRun, markInterrupted } from '../store/runs';
 import { putCheckpoint, putMetrics, putRollouts, putSamples, pruneCheckpoints } from '../store/series';
 import type { BackendReport, RunRecord, RunStatus } from '../store/types';
 import type { LabEvent, StartResult } from './events';
@@ -31,6 +31,8 @@ let db: LabDb | null = null;
 let backend: BackendReport | null = null;
 let controller: RunController | null = null;
 let deviceLost: string | null = null;
+/** A run paused by a NaN or infinite loss: no controller holds it; Resume or Step trains it again from its last good checkpoint. */
+let parked: { runId: string; emit: (e: LabEvent) => void } | null = null;
 /** Resolves with the loss reason when the current WebGPU device is lost (never, on other backends). */
 let deviceLostSignal: Promise<string> = new Promise(() => undefined);
 
@@ -109,8 +111,9 @@ function guardedHooks(runId: string, emit: (e: LabEvent) => void): RunHooks {
  * Train in the background (from `from` when given), holding the run's Web Lock so other tabs know it
  * is alive. Resolves false at once, training nothing, when another tab holds that lock.
  */
-function train(record: RunRecord, emit: (e: LabEvent) => void, from?: CheckpointRow): Promise<boolean> {
+function train(record: RunRecord, emit: (e: LabEvent) => void, from?: CheckpointRow, budget?: number): Promise<boolean> {
   const c = new RunController(record.id, record.config, guardedHooks(record.id, emit));
+  if (budget !== undefined) c.stepN(budget);
   const body = async () => {
     controller = c;
     try {
@@ -118,6 +121,12 @@ function train(record: RunRecord, emit: (e: LabEvent) => void, from?: Checkpoint
       // A device lost while paused stops the loop cleanly; it is still a failure, with its reason.
       if (deviceLost) await hooksFor(record.id, emit).status('failed', c.step, deviceLost);
     } catch (err) {
+      if (err instanceof NonFiniteLoss && !deviceLost) {
+        // Paused, not failed: the metrics stay and Resume goes on from the last good checkpoint.
+        parked = { runId: record.id, emit };
+        await hooksFor(record.id, emit).status('paused', err.step, err.message).catch(() => undefined);
+        return;
+      }
       // A lost device usually surfaces first as an op error; give the loss report a moment to arrive.
       const lost = await Promise.race([deviceLostSignal, new Promise<null>((r) => setTimeout(() => r(null), 1000))]);
       const reason = lost ?? (err instanceof Error ? err.message : String(err));
@@ -135,14 +144,33 @@ function train(record: RunRecord, emit: (e: LabEvent) => void, from?: Checkpoint
   });
 }
 
+/** Train the parked (NaN-paused) run again from its last good checkpoint; `budget` steps, then pause. */
+async function unpark(budget?: number): Promise<void> {
+  const p = parked;
+  if (!p || controller) return;
+  parked = null;
+  const result = await trainPrepared(await prepareResume(await database(), p.runId, { paused: true }), p.emit, budget);
+  if (!result.ok) {
+    parked = p;
+    p.emit({ type: 'warning', runId: p.runId, message: `The run could not resume: ${result.message}` });
+  }
+}
+
+/** Leave the parked run as stopped (its metrics and checkpoints stay; it can be resumed from the library). */
+async function dropParked(): Promise<void> {
+  const p = parked;
+  parked = null;
+  if (p) await hooksFor(p.runId, p.emit).status('stopped', (await getRun(await database(), p.runId))?.step ?? 0);
+}
+
 const BUSY = { ok: false, field: 'run', message: 'a run is already training in this tab; stop it first' } as const;
 
 /** Train a prepared run (resumed or forked) from its checkpoint; refused when another tab trains it. */
-async function trainPrepared(p: Prepared, emit: (e: LabEvent) => void): Promise<StartResult> {
+async function trainPrepared(p: Prepared, emit: (e: LabEvent) => void, budget?: number): Promise<StartResult> {
   if (!p.ok) return p;
   const report = await ensureBackend(p.record.config.backend);
   emit({ type: 'backend', report });
-  if (!(await train(p.record, emit, p.from))) return { ok: false, field: 'run', message: 'This run is training in another tab. Stop it there (or close that tab), then resume it here.' };
+  if (!(await train(p.record, emit, p.from, budget))) return { ok: false, field: 'run', message: 'This run is training in another tab. Stop it there (or close that tab), then resume it here.' };
   await patchRun(await database(), p.record.id, { backend: report, reason: undefined });
   return { ok: true, runId: p.record.id };
 }
@@ -157,6 +185,7 @@ const api = {
   async start(raw: unknown, name: string, onEvent: (e: LabEvent) => void): Promise<StartResult> {
     if (controller) return { ok: false, field: 'run', message: 'a run is already training in this tab; stop it first' };
     let config: RunConfig;
+    await dropParked();
     try {
       config = validateRunConfig(raw, (data, seed) => buildDataset(data, seed).maxLength());
     } catch (err) {
@@ -175,20 +204,28 @@ const api = {
   pause(): void {
     controller?.pause();
   },
-  resume(): void {
-    controller?.resume();
+  async resume(): Promise<void> {
+    if (controller) controller.resume();
+    else await unpark();
   },
-  stepN(n: number): void {
-    controller?.stepN(n);
+  async stepN(n: number): Promise<void> {
+    if (controller) controller.stepN(n);
+    else await unpark(n);
   },
-  stop(): void {
-    controller?.stop();
+  async stop(): Promise<void> {
+    if (controller) controller.stop();
+    else await dropParked();
   },
   /** Test hook for the failure path: destroy the WebGPU device as a driver reset would. */
   simulateDeviceLoss(): boolean {
     const device = backend?.name === 'webgpu' ? (tf.backend() as unknown as { device?: GPUDevice }).device : undefined;
     device?.destroy();
     return device !== undefined;
+  },
+  /** Test hook for the NaN path: the training run's next logged loss reads as NaN. */
+  simulateNanLoss(): boolean {
+    controller?.poisonNextLoss();
+    return controller !== null;
   },
   current(): { runId: string; step: number } | null {
     return controller ? { runId: controller.runId, step: controller.step } : null;
@@ -205,12 +242,14 @@ const api = {
   /** Resume a stored run from its newest checkpoint, with its own config (its curves continue). */
   async resumeRun(runId: string, onEvent: (e: LabEvent) => void): Promise<StartResult> {
     if (controller) return BUSY;
-    return trainPrepared(await prepareResume(await database(), runId), onEvent);
+    if (parked?.runId === runId) parked = null;
+    return trainPrepared(await prepareResume(await database(), runId, { paused: true }), onEvent);
   },
 
   /** Fork a run's checkpoint at `step` into a new run with `raw` settings (the model must stay the same). */
   async forkRun(runId: string, step: number, raw: unknown, name: string, onEvent: (e: LabEvent) => void): Promise<StartResult> {
     if (controller) return BUSY;
+    await dropParked();
     const maxLength = (data: Parameters<typeof buildDataset>[0], seed: number) => buildDataset(data, seed).maxLength();
     return trainPrepared(await prepareFork(await database(), runId, step, raw, name, backend ?? undefined, maxLength), onEvent);
   },

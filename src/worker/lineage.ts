@@ -20,11 +20,14 @@ export function stepsOf(config: RunConfig): number {
   return Object.values(config).reduce<number>((n, s) => n + (typeof s === 'object' && s !== null && typeof (s as { steps?: unknown }).steps === 'number' ? (s as { steps: number }).steps : 0), 0);
 }
 
-/** A stored run, ready to train again from its newest checkpoint (from step 0 when it has none). */
-export async function prepareResume(db: LabDb, runId: string): Promise<Prepared> {
+/**
+ * A stored run, ready to train again from its newest checkpoint (from step 0 when it has none).
+ * `paused`: also a paused run, for the caller that knows no loop holds it (one paused by a NaN loss).
+ */
+export async function prepareResume(db: LabDb, runId: string, opts: { paused?: boolean } = {}): Promise<Prepared> {
   const run = await getRun(db, runId);
   if (!run) return refuse('This run is no longer in the library.');
-  if (!RESUMABLE.includes(run.status)) return refuse(`This run is ${run.status}; only interrupted, failed or stopped runs can be resumed${run.status === 'completed' ? ' (fork it to train further)' : ''}.`);
+  if (!RESUMABLE.includes(run.status) && !(opts.paused && run.status === 'paused')) return refuse(`This run is ${run.status}; only interrupted, failed or stopped runs can be resumed${run.status === 'completed' ? ' (fork it to train further)' : ''}.`);
   let config: RunConfig;
   try {
     config = validateRunConfig(withMissingStagesOff(run.config));

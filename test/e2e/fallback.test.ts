@@ -1,6 +1,7 @@
 // The fallbacks and failure paths as a user meets them: a forced WASM backend trains with SIMD and
 // threads (the preview server sends COOP/COEP), and a lost GPU device fails the run with its reason,
-// keeps its curve, and leaves the lab usable for the next run.
+// keeps its curve, and leaves the lab usable for the next run; a NaN loss pauses the run and Resume
+// goes on from the last good checkpoint.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
@@ -59,5 +60,26 @@ describe('backend fallbacks and failures', () => {
     await waitFor(async () => (await chartPoints(page, 'loss-chart')) >= 1, 'the new run training', errors);
     expect(await hookText(page, 'backend-name')).toBe('webgpu');
     await page.getByTestId('stop').click();
+  });
+
+  it('pauses a run whose loss becomes NaN, naming the step and checkpoint, and resumes from that checkpoint', async () => {
+    const { page, errors } = await openLab(TINY_CONFIG, '?test-hooks');
+    await page.getByTestId('start').click();
+    await waitFor(async () => (await chartPoints(page, 'loss-chart')) >= 3, 'a few loss points', errors);
+    expect(await page.evaluate(() => window.__labTest!.simulateNanLoss())).toBe(true);
+    await waitFor(async () => (await hookText(page, 'run-status')) === 'paused', 'the run to pause', errors);
+    const reason = await hookText(page, 'paused-reason');
+    expect(reason).toMatch(/loss became NaN at step \d+; the run is paused and Resume continues from the last good checkpoint, at step \d+/);
+    const [, nanStep, checkpoint] = /step (\d+);.*at step (\d+)/.exec(reason)!.map(Number);
+    expect(checkpoint).toBeLessThan(nanStep!);
+    const points = await chartPoints(page, 'loss-chart');
+    expect(points).toBeGreaterThanOrEqual(3); // the curve so far is kept
+    await page.getByTestId('resume').click();
+    await waitFor(async () => (await hookText(page, 'run-status')) === 'running', 'running again', errors);
+    await waitFor(async () => Number((await hookText(page, 'run-step')).split(' / ')[0]) > nanStep!, 'training past the NaN step', errors);
+    expect(await page.getByTestId('paused-reason').count()).toBe(0);
+    await page.getByTestId('stop').click();
+    await waitFor(async () => (await hookText(page, 'run-status')) === 'stopped', 'stopped', errors);
+    expect(errors).toEqual([]);
   });
 });

@@ -2,19 +2,18 @@
 // checkpoints, determinism, exact resume from a checkpoint, pause/step/stop, NaN handling, no leaks.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { tf } from '../../src/model/tf';
-import { RunController, type RunHooks } from '../../src/train/run';
+import { NonFiniteLoss, RunController, type RunHooks } from '../../src/train/run';
 import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../../src/experiment/config';
 import type { CheckpointRow, MetricRow, RolloutRow, RunStatus, SampleRow } from '../../src/store/types';
 
-const sftModule = vi.hoisted(() => ({ nanFrom: Infinity }));
+const sftModule = vi.hoisted(() => ({ nanFrom: Infinity, calls: 0 }));
 vi.mock('../../src/train/sft', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/train/sft')>();
-  let calls = 0;
   return {
     ...real,
     sftStep: (...args: Parameters<typeof real.sftStep>) => {
       const out = real.sftStep(...args);
-      if (++calls >= sftModule.nanFrom) {
+      if (++sftModule.calls >= sftModule.nanFrom) {
         out.loss.dispose();
         out.loss = tf.scalar(NaN);
       }
@@ -129,10 +128,24 @@ describe('RunController on the CPU backend', () => {
     const before = tf.memory().numTensors;
     sftModule.nanFrom = 0;
     const { log, hooks } = recorder();
-    await expect(new RunController('nan', TINY, hooks).run()).rejects.toThrow(/loss became NaN at step 4/);
+    const err = await new RunController('nan', TINY, hooks).run().catch((e: unknown) => e);
     sftModule.nanFrom = Infinity;
+    expect(err).toBeInstanceOf(NonFiniteLoss);
+    expect(err).toMatchObject({ step: 4, checkpoint: null });
+    expect((err as Error).message).toMatch(/loss became NaN at step 4; the run is paused and there is no checkpoint yet/);
     expect(log.metrics.map((m) => m.step)).toEqual([0]);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('names the last good checkpoint when the loss becomes NaN after one, and the poisoned step is never written', async () => {
+    sftModule.nanFrom = sftModule.calls + 9; // this run's SFT steps 9..12 give NaN: the log at step 12 is the first to see it
+    const { log, hooks } = recorder();
+    const err = await new RunController('nan2', TINY, hooks).run().catch((e: unknown) => e);
+    sftModule.nanFrom = Infinity;
+    expect(err).toMatchObject({ step: 12, checkpoint: 6 });
+    expect((err as Error).message).toMatch(/Resume continues from the last good checkpoint, at step 6/);
+    expect(log.checkpoints.map((c) => c.step)).toEqual([6]);
+    expect(log.metrics.every((m) => Object.values(m.values).every(Number.isFinite))).toBe(true);
   });
 });
 

@@ -32,6 +32,14 @@ describe('resume', () => {
     expect((await prepareResume(db, 'p')).ok).toBe(true);
   });
 
+  it('resumes a paused run only for a caller that says no loop holds it (a NaN pause)', async () => {
+    const db = await library();
+    await putRun(db, { ...(await getRun(db, 'p'))!, status: 'paused' });
+    expect(await prepareResume(db, 'p')).toMatchObject({ ok: false, message: expect.stringMatching(/paused/) });
+    const p = await prepareResume(db, 'p', { paused: true });
+    expect(p.ok && p.from?.step).toBe(20);
+  });
+
   it('refuses a completed run (fork it instead) and a missing one', async () => {
     const db = await library();
     await putRun(db, { ...(await getRun(db, 'p'))!, status: 'completed' });

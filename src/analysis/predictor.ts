@@ -1,0 +1,140 @@
+// The predictor view's numbers (the weak-supervision paper's key plot): per run, pre-RL faithfulness
+// and pre-RL diversity (measured by the evaluation that opens the RL stage) against pre-saturation
+// length and held-out gain, each pair as points with a least-squares line and R^2. The phase numbers
+// come from analyzePhases and the fit from stats.ts; nothing is re-derived here. Runs that lack a
+// number are listed with the reason instead of being dropped silently.
+import { analyzePhases, type PhaseRules, type Regime } from './phases';
+import { extractSeries, type MetricPoint } from './series';
+import { linearFit, type LineFit } from './stats';
+
+/** A metric row with the stage that logged it (store MetricRow fits). */
+export interface StagedPoint extends MetricPoint {
+  stage?: string;
+}
+
+export interface PredictorRun {
+  id: string;
+  name: string;
+  rows: readonly StagedPoint[];
+}
+
+export interface PredictorKeys {
+  /** Do the steps entail the stated answer (the paper's faithfulness), at the RL opening evaluation. */
+  faithfulness: string;
+  diversity: string;
+}
+
+export const DEFAULT_PREDICTOR_KEYS: Readonly<PredictorKeys> = Object.freeze({
+  faithfulness: 'eval_faith/entailed', // share of sampled completions whose steps entail their answer
+  diversity: 'eval_div/distinct_completions', // distinct completions per prompt group: diversity of the outputs themselves
+});
+
+export const PREDICTORS = ['faithfulness', 'diversity'] as const;
+export const OUTCOMES = ['preSaturationLength', 'heldoutGain'] as const;
+export type Predictor = (typeof PREDICTORS)[number];
+export type Outcome = (typeof OUTCOMES)[number];
+
+export const AXIS_LABELS: Record<Predictor | Outcome, string> = {
+  faithfulness: 'pre-RL faithfulness',
+  diversity: 'pre-RL diversity',
+  preSaturationLength: 'pre-saturation length (steps)',
+  heldoutGain: 'held-out gain during RL',
+};
+
+/** One run's four numbers (null where it lacks one) and why each missing one is missing. */
+export interface RunPredictors {
+  id: string;
+  name: string;
+  /** The step of the evaluation that opened RL, where the predictors are read. */
+  rlStartStep: number | null;
+  faithfulness: number | null;
+  diversity: number | null;
+  preSaturationLength: number | null;
+  heldoutGain: number | null;
+  regime: Regime;
+  reasons: string[];
+}
+
+export interface ScatterPoint {
+  id: string;
+  name: string;
+  x: number;
+  y: number;
+}
+
+export interface Scatter {
+  x: Predictor;
+  y: Outcome;
+  /** Sorted by x (a chart's x column must ascend). */
+  points: ScatterPoint[];
+  /** Least squares y on x; null below 2 points or with every x equal. */
+  fit: LineFit | null;
+}
+
+export interface PredictorAnalysis {
+  runs: RunPredictors[];
+  scatters: Scatter[];
+  /** Runs missing from at least one scatter, with every reason. */
+  excluded: { id: string; name: string; reasons: string[] }[];
+}
+
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/**
+ * The RL stage's opening evaluation: the first row logged by the RL stage. The run loop evaluates at
+ * the SFT -> RL boundary before any GRPO update (src/train/run.ts runStage), so its faithfulness and
+ * diversity are the pre-RL model's.
+ */
+function rlOpening(rows: readonly StagedPoint[]): StagedPoint | null {
+  let first: StagedPoint | null = null;
+  for (const r of rows) if (r.stage === 'rl' && finite(r.step) && (first === null || r.step < first.step)) first = r;
+  return first;
+}
+
+/** Held-out accuracy at the last RL evaluation minus at the opening one; a reason when it cannot be said. */
+function heldoutGainOf(rows: readonly StagedPoint[], start: StagedPoint, key: string): { value: number | null; reason?: string } {
+  const at = start.values[key];
+  if (!finite(at)) return { value: null, reason: `no held-out accuracy (${key}) at the start of RL (step ${start.step})` };
+  const rl = extractSeries(rows.filter((r) => r.stage === 'rl'), key);
+  if (rl.steps.length < 2) return { value: null, reason: 'held-out gain needs a held-out evaluation after the start of RL' };
+  return { value: rl.values.at(-1)! - at };
+}
+
+/** One run's predictors and outcomes under the phase `rules` (defaults for the fields it leaves out). */
+export function runPredictors(run: PredictorRun, keys: PredictorKeys = DEFAULT_PREDICTOR_KEYS, rules?: Partial<PhaseRules>): RunPredictors {
+  const summary = analyzePhases(run.rows, rules);
+  const heldoutKey = rules?.heldoutKey ?? 'eval_heldout/accuracy';
+  const out: RunPredictors = { id: run.id, name: run.name, rlStartStep: null, faithfulness: null, diversity: null, preSaturationLength: summary.preSaturationLength, heldoutGain: null, regime: summary.regime, reasons: [] };
+  const start = rlOpening(run.rows);
+  if (!start) {
+    out.reasons.push('no RL stage rows');
+    return out;
+  }
+  out.rlStartStep = start.step;
+  for (const p of PREDICTORS) {
+    const v = start.values[keys[p]];
+    if (finite(v)) out[p] = v;
+    else out.reasons.push(`no ${p} (${keys[p]}) at the start of RL (step ${start.step})`);
+  }
+  if (out.preSaturationLength === null) out.reasons.push(`the training reward has not saturated under the phase rules (regime: ${summary.regime})`);
+  const gain = heldoutGainOf(run.rows, start, heldoutKey);
+  out.heldoutGain = gain.value;
+  if (gain.reason) out.reasons.push(gain.reason);
+  return out;
+}
+
+/** The four scatters (each predictor against each outcome) over `runs`, with their fits and the exclusions. */
+export function predictorAnalysis(runs: readonly PredictorRun[], keys: PredictorKeys = DEFAULT_PREDICTOR_KEYS, rules?: Partial<PhaseRules>): PredictorAnalysis {
+  const per = runs.map((r) => runPredictors(r, keys, rules));
+  const scatters = PREDICTORS.flatMap((x) =>
+    OUTCOMES.map((y): Scatter => {
+      const points = per
+        .filter((r) => r[x] !== null && r[y] !== null)
+        .map((r) => ({ id: r.id, name: r.name, x: r[x]!, y: r[y]! }))
+        .sort((a, b) => a.x - b.x);
+      return { x, y, points, fit: linearFit(points.map((p) => p.x), points.map((p) => p.y)) };
+    }),
+  );
+  const excluded = per.filter((r) => r.reasons.length > 0).map((r) => ({ id: r.id, name: r.name, reasons: r.reasons }));
+  return { runs: per, scatters, excluded };
+}

@@ -45,6 +45,7 @@ export class LabState {
   private backendRequest = 0;
   private warningId = 0;
   private pendingStart: { name: string; total: number } | null = null;
+  private statusListeners: ((runId: string, status: RunStatus, reason?: string) => void)[] = [];
 
   constructor(
     private readonly view: ViewState,
@@ -59,6 +60,12 @@ export class LabState {
     if (new URLSearchParams(location.search).has('test-hooks')) {
       window.__labTest = { simulateDeviceLoss: () => this.bridge.simulateDeviceLoss(), simulateNanLoss: () => this.bridge.simulateNanLoss() };
     }
+  }
+
+  /** Hear every run status the trainer reports (the sweep queue moves on them); returns the unsubscribe. */
+  onStatus(listener: (runId: string, status: RunStatus, reason?: string) => void): () => void {
+    this.statusListeners = [...this.statusListeners, listener];
+    return () => void (this.statusListeners = this.statusListeners.filter((l) => l !== listener));
   }
 
   get active(): boolean {
@@ -224,6 +231,7 @@ export class LabState {
         }
         if (this.view.runId === e.runId) void this.view.refreshRecord();
         void this.runs.refresh();
+        for (const listener of this.statusListeners) listener(e.runId, e.status, e.reason);
         break;
       case 'metrics':
         if (this.live?.runId === e.row.runId && e.row.step > this.live.step) this.live = { ...this.live, step: e.row.step };

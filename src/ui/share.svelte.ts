@@ -3,6 +3,7 @@
 import type { RunConfig } from '../experiment/config';
 import { encodeConfigLink } from '../experiment/config-link';
 import { encodeResultLink, type SharedResult } from '../experiment/result-link';
+import { classroomSearch, type ClassroomPart } from './classroom';
 import type { ViewState } from './view.svelte';
 
 /** The page's address without its hash: links work under whatever path the lab is hosted. */
@@ -12,7 +13,7 @@ export function pageAddress(): string {
 
 export class ShareState {
   url: string | null = $state(null);
-  kind: 'config' | 'result' | null = $state(null);
+  kind: 'config' | 'result' | 'classroom' | null = $state(null);
   /** "Copied to the clipboard", or how to copy by hand. */
   message: string | null = $state(null);
 
@@ -31,12 +32,18 @@ export class ShareState {
     return this.publish('config', `${pageAddress()}#${encodeConfigLink(config)}`);
   }
 
+  /** A config link that opens in classroom mode with `hidden` parts hidden (the page's other query kept). */
+  shareClassroom(config: RunConfig, hidden: readonly ClassroomPart[]): Promise<void> {
+    const search = classroomSearch(location.search, hidden);
+    return this.publish('classroom', `${location.origin}${location.pathname}${search}#${encodeConfigLink(config)}`);
+  }
+
   async shareResult(): Promise<void> {
     const r = this.result;
     if (r) await this.publish('result', `${pageAddress()}#${encodeResultLink(r)}`);
   }
 
-  private async publish(kind: 'config' | 'result', url: string): Promise<void> {
+  private async publish(kind: 'config' | 'result' | 'classroom', url: string): Promise<void> {
     this.kind = kind;
     this.url = url;
     try {

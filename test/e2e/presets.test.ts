@@ -1,0 +1,91 @@
+// The preset gallery and classroom mode as a user meets them, in headless Chromium on the WASM backend:
+// a preset's sweep queues its runs, runs them one after another with the preset's settings (steps
+// shrunk by the ?test-hooks seam so it takes seconds), and opens the compare view on them; a stop
+// halts the queue and Continue goes on; a classroom link hides what it names and says so.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { PreviewServer } from 'vite';
+import { contextWithConfig, hookText, launchChromium, serveDist, TINY_CONFIG, waitFor as waitUntil, watchConsole } from './harness';
+
+let server: PreviewServer;
+let url: string;
+let browser: Browser;
+let errors: string[] = [];
+const waitFor = (fn: () => Promise<boolean>, what: string, timeout?: number) => waitUntil(fn, what, errors, timeout);
+
+beforeAll(async () => {
+  ({ server, url } = await serveDist());
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => server?.httpServer.close(() => resolve()));
+});
+
+async function openLab(query: string): Promise<Page> {
+  const page = await (await contextWithConfig(browser, { ...TINY_CONFIG, backend: 'wasm' })).newPage();
+  errors = watchConsole(page);
+  await page.goto(url + query);
+  await waitFor(() => page.evaluate(() => window.__labReady === true), 'the lab to be ready', 120_000);
+  return page;
+}
+
+const statuses = (page: Page) => page.getByTestId('sweep-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+
+describe('the preset gallery', () => {
+  it('runs a preset sweep one run after another with the preset settings, then opens compare on its runs', async () => {
+    const page = await openLab('?test-hooks');
+    const card = page.locator('[data-testid="preset-card"][data-preset="scarce_data"]');
+    await card.locator('summary').click();
+    await expect.poll(() => card.innerText()).toMatch(/The paper found:.*few distinct prompts/s);
+    await card.getByLabel('Seeds per arm').selectOption('1');
+    await expect.poll(() => card.getByTestId('preset-run').innerText()).toBe('Run sweep (2 runs)');
+    await card.getByTestId('preset-run').click();
+    await waitFor(async () => (await page.getByTestId('sweep-item').count()) === 2, 'two queued runs');
+    // One at a time: while the first trains, the second waits.
+    await waitFor(async () => (await statuses(page))[0] === 'running', 'the first run training');
+    expect((await statuses(page))[1]).toBe('waiting');
+    await waitFor(async () => JSON.stringify(await statuses(page)) === '["completed","completed"]', 'both runs completed', 300_000);
+    const names = await page.getByTestId('run-item').allInnerTexts();
+    expect(names.some((n) => n.includes('Scarce data · N = 8 · seed 1'))).toBe(true);
+    expect(names.some((n) => n.includes('Scarce data · N = 512 · seed 1'))).toBe(true);
+    await waitFor(async () => (await page.getByTestId('compare-view').count()) === 1, 'the compare view on the sweep');
+    await expect.poll(() => page.getByTestId('compare-view').innerText()).toMatch(/data\.trainSize/);
+    expect(errors).toEqual([]);
+  });
+
+  it('halts the queue when its run is stopped, and Continue goes on with the next one', async () => {
+    const page = await openLab('?test-hooks');
+    const card = page.locator('[data-testid="preset-card"][data-preset="random_reward"]');
+    await card.locator('summary').click();
+    await card.getByLabel('Seeds per arm').selectOption('1');
+    await card.getByTestId('preset-run').click();
+    await waitFor(async () => (await statuses(page))[0] === 'running', 'the first run training');
+    await page.getByTestId('stop').click();
+    await waitFor(async () => (await statuses(page))[0] === 'stopped', 'the first run stopped');
+    await waitFor(async () => (await page.getByTestId('sweep-continue').count()) === 1, 'the Continue button');
+    expect((await statuses(page))[1]).toBe('waiting');
+    await page.getByTestId('sweep-continue').click();
+    await waitFor(async () => (await statuses(page))[1] === 'completed', 'the second run completed', 300_000);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('classroom mode', () => {
+  it('hides the parts a link names, says what is hidden, and still runs', async () => {
+    const page = await openLab('?classroom=model,rl,share,bogus');
+    const banner = await hookText(page, 'classroom-banner');
+    expect(banner).toMatch(/Classroom mode\. Hidden by this link: model size, RL \(GRPO\) settings, share links\./);
+    expect(banner).toMatch(/Ignored \(not parts of the lab\): bogus/);
+    expect(await page.locator('legend', { hasText: /^Model/ }).count()).toBe(0);
+    expect(await page.getByTestId('share-config').count()).toBe(0);
+    expect(await page.getByTestId('preset-gallery').count()).toBe(1);
+    await page.getByTestId('start').click();
+    await waitFor(async () => (await hookText(page, 'run-status')) === 'running', 'a run in classroom mode');
+    await page.getByTestId('stop').click();
+    await page.getByRole('link', { name: 'Show the full lab' }).click();
+    await waitFor(async () => (await page.getByTestId('share-config').count()) === 1, 'the full lab');
+    expect(await page.getByTestId('classroom-banner').count()).toBe(0);
+  });
+});

@@ -1,5 +1,5 @@
 // Export a task set as JSONL in the shapes TRL reads: SFTTrainer's prompt/completion rows and
-// GRPOTrainer's prompt rows with an answer column for the reward function (docs/trl-export.md).
+// GRPOTrainer's prompt rows with an answer column for the reward function (public/docs/trl-export.md).
 // Pure: returns strings; saving a file is the caller's business.
 import type { Dataset } from './dataset';
 import type { Example } from './types';

@@ -1,0 +1,140 @@
+// The findings report's markdown: one page per preset (claim, metric, settings, measured outcome over
+// seeds, runs with wall time and machine, verdict with its rule, chart, interpretation) and the index
+// with the verdict table and the pooled faithfulness claim. Text from data is escaped; numbers only
+// come from the runs, and a preset without runs says "not run yet".
+import { mean } from '../analysis/stats';
+import type { RunConfig } from '../experiment/config';
+import { duration } from './progress';
+import type { PresetResult } from './report-data';
+import type { RunSummary } from './run-summary';
+import { POOLED_RULE, VERDICT_RULE, type ConditionResult, type PooledVerdict } from './verdicts';
+
+/** Backslash-escape what Markdown (and the HTML inside it) would read as syntax. */
+export function mdEscape(s: string): string {
+  return s.replace(/[\\`*_[\]<>|#&]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+}
+
+export const num = (x: number | null | undefined, digits = 3): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : String(Number(x.toFixed(digits))));
+
+/** "0.12 [0.05, 0.2]" over the finite values; "–" when there are none. */
+export function spread(xs: readonly (number | null | undefined)[], digits = 3): string {
+  const v = xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+  if (v.length === 0) return '–';
+  return v.length === 1 ? num(v[0], digits) : `${num(mean(v), digits)} [${num(Math.min(...v), digits)}, ${num(Math.max(...v), digits)}]`;
+}
+
+/** An inline code span (backslash escapes do not work inside one, so backticks become quotes). */
+const code = (s: string) => `\`${s.replace(/`/g, "'").replace(/\r?\n/g, ' ')}\``;
+const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+const table = (head: readonly string[], rows: readonly (readonly string[])[]) => [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n');
+
+/** One line for the gallery: the verdict and each condition's mean and range. */
+export function summaryLine(r: PresetResult): string {
+  const v = r.verdict;
+  if (v.verdict === 'not run') return 'not run yet';
+  const parts = v.conditions.map((c) => `${c.id} ${num(c.mean)} [${num(c.min)}, ${num(c.max)}] (needs > ${num(c.threshold)})`);
+  return `${v.verdict} over ${v.seeds.length} seed${v.seeds.length === 1 ? '' : 's'}: ${parts.join('; ')}`.slice(0, 2000);
+}
+
+function settings(c: RunConfig): string[] {
+  const rewards = c.rl.rewards.map((w) => `${w.name}×${w.weight}`).join(' + ');
+  return [
+    `- Model: ${c.model.layers} layers, width ${c.model.dModel}, ${c.model.heads} heads, context ${c.model.context}.`,
+    `- Data: task ${code(c.data.task)}, rationale style ${code(c.data.style)}, ${c.data.trainSize > 0 ? `${c.data.trainSize} training prompts` : 'fresh training prompts every step'}, label noise ${c.data.labelNoise}, held-out ${c.data.heldoutSize}, OOD ${c.data.oodSize}.`,
+    `- CPT: ${c.cpt.steps} steps. SFT: ${c.sft.steps} steps, batch ${c.sft.batchSize}, lr ${c.sft.lr}, evaluation every ${c.sft.evalEvery}.`,
+    `- RL (GRPO): ${c.rl.steps} steps, ${c.rl.promptsPerStep} prompts × ${c.rl.numGenerations} completions, lr ${c.rl.lr}, reward ${mdEscape(rewards)}, evaluation every ${c.rl.evalEvery} steps on ${c.rl.evalSize} prompts.`,
+  ];
+}
+
+function conditionRows(cs: readonly ConditionResult[]): string[][] {
+  return cs.map((c) => [mdEscape(c.text), num(c.threshold), spread(c.perSeed.map((p) => p.value)), `${c.perSeed.filter((p) => p.value !== null && p.value > c.threshold).length}/${c.perSeed.length}`, c.holdsInMean ? (c.holdsInEverySeed ? 'holds' : 'holds in the mean') : 'does not hold']);
+}
+
+function armRows(r: PresetResult): string[][] {
+  return r.preset.arms.map((arm) => {
+    const runs: RunSummary[] = r.runs.map((x) => x.summary).filter((s) => s.armId === arm.id && s.status === 'completed');
+    const regimes = [...new Set(runs.map((s) => s.phases.regime.replace(/_/g, ' ')))].join(', ') || '–';
+    return [mdEscape(arm.label), String(runs.length), spread(runs.map((s) => s.preRl.heldout)), spread(runs.map((s) => s.final.heldout)), spread(runs.map((s) => s.heldoutGain)), spread(runs.map((s) => s.final.ood)), spread(runs.map((s) => s.preSaturation), 0), spread(runs.map((s) => s.phases.saturationStep), 0), regimes];
+  });
+}
+
+function runRows(r: PresetResult): string[][] {
+  return r.runs.map((x) => [mdEscape(x.name), x.summary.status + (x.reason ? `: ${mdEscape(x.reason)}` : ''), `${x.steps}/${x.totalSteps}`, x.summary.wallSeconds === null ? '–' : duration(x.summary.wallSeconds), mdEscape(x.backend), num(x.summary.heldoutGain), mdEscape(x.summary.phases.regimeReason)]);
+}
+
+const howToRun = (id: string) => ['## How to reproduce', '', '```sh', `npm run lab -- --preset ${id} --seeds 3   # add --backend webgpu on a GPU machine`, 'npm run report', '```'];
+
+/** The preset's page. `notes` is the hand-written interpretation (public/findings/notes/<id>.md), if any. */
+export function presetMarkdown(r: PresetResult, notes: string | null): string {
+  const p = r.preset;
+  const v = r.verdict;
+  const head = [`# ${mdEscape(p.title)}`, '', `**Verdict: ${v.verdict === 'not run' ? 'not run yet' : v.verdict}**${v.verdict === 'not run' ? '' : ` (${v.reason}).`}`, '', '## The claim', '', mdEscape(p.paperFinding), '', `Question: ${mdEscape(p.question)}`, '', '## The metric that tests it', '', mdEscape(r.claim.metric), ''];
+  if (v.verdict === 'not run') {
+    const smoke = r.smokeRuns > 0 ? ` (${r.smokeRuns} smoke run${r.smokeRuns === 1 ? '' : 's'} with changed settings exist; they are not findings)` : '';
+    return [...head, `Not run yet: no seed has a completed run of every arm with the preset's settings${smoke}.`, '', ...howToRun(p.id), ''].join('\n');
+  }
+  const config = r.runs[0]!.config;
+  return [
+    ...head,
+    `Verdict rule: ${VERDICT_RULE}`,
+    '',
+    table(['condition', 'threshold', 'mean [min, max] over seeds', 'seeds above', 'result'], conditionRows(v.conditions)),
+    '',
+    '## Settings',
+    '',
+    `Every arm runs these settings; arms differ only in: ${p.arms.map((a) => `${mdEscape(a.label)} ${code(JSON.stringify(a.changes))}`).join('; ')}. Seeds: ${v.seeds.join(', ')}.`,
+    '',
+    ...settings(config),
+    `- Phase analysis: the lab's default rules${r.rules.ceiling === 'observed' ? ', with the observed ceiling (the highest smoothed reward) for every arm' : ''}, on the RL stage only.`,
+    '',
+    '## Measured outcome',
+    '',
+    'Mean [min, max] over seeds, completed runs only. Gain: last RL evaluation minus the pre-RL one. Pre-saturation length in steps (rise to saturation; rise to the end of RL when the reward never saturated; 0 without a rise).',
+    '',
+    table(['arm', 'runs', 'held-out before RL', 'held-out after RL', 'held-out gain', 'OOD after RL', 'pre-saturation length', 'saturation step', 'regimes'], armRows(r)),
+    '',
+    `![training reward and held-out accuracy per arm and seed](${encodeURIComponent(p.id)}.svg)`,
+    '',
+    '## Runs',
+    '',
+    table(['run', 'status', 'steps', 'wall time', 'backend', 'held-out gain', 'phase analysis'], runRows(r)),
+    '',
+    `Wall time per completed run: ${r.wallSeconds === null ? '–' : duration(r.wallSeconds)} on average. Measured on: ${r.machines.map(mdEscape).join('; ') || '–'}. Last run update: ${r.date ?? '–'}.`,
+    ...(r.smokeRuns > 0 ? ['', `${r.smokeRuns} smoke run${r.smokeRuns === 1 ? '' : 's'} with changed settings (--steps-scale or a patch) are left out.`] : []),
+    '',
+    '## Interpretation',
+    '',
+    notes?.trim() || '_No interpretation written yet (add it to public/findings/notes/' + p.id + '.md; the report includes it as is)._',
+    '',
+    ...howToRun(p.id),
+    '',
+  ].join('\n');
+}
+
+/** The index: verdict table over every preset, the pooled claim 4, the rules. */
+export function indexMarkdown(results: readonly PresetResult[], pooled: PooledVerdict, generatedAt: string): string {
+  const rows = results.map((r) => [`[${mdEscape(r.preset.title)}](${encodeURIComponent(r.preset.id)}.md)`, r.verdict.verdict === 'not run' ? 'not run yet' : `**${r.verdict.verdict}**`, String(r.verdict.seeds.length), r.wallSeconds === null ? '–' : duration(r.wallSeconds), mdEscape(r.machines.join('; ')) || '–', mdEscape(summaryLine(r))]);
+  const fits = pooled.fits.map((f) => [f.predictor, f.outcome.replace(/_/g, ' '), String(f.n), num(f.slope, 4), num(f.r2)]);
+  return [
+    '# Findings: what each preset showed when we ran it',
+    '',
+    `Generated by \`npm run report\` on ${generatedAt.slice(0, 10)} from the sweeps of \`npm run lab\`. Every number below comes from those runs; a preset without runs says "not run yet".`,
+    '',
+    table(['preset', 'verdict', 'seeds', 'wall time per run', 'machine', 'outcome'], rows),
+    '',
+    '## Claim 4: faithfulness predicts the regime, diversity does not',
+    '',
+    `**Verdict: ${pooled.verdict === 'not run' ? 'not run yet' : pooled.verdict}** (${pooled.reason}).`,
+    '',
+    POOLED_RULE,
+    '',
+    table(['predictor (pre-RL)', 'outcome', 'runs', 'slope', 'R^2'], fits),
+    '',
+    '## Rules',
+    '',
+    VERDICT_RULE,
+    '',
+    'Each preset page lists its conditions with their thresholds; the rules live in src/cli/verdicts.ts.',
+    '',
+  ].join('\n');
+}

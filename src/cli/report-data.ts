@@ -1,0 +1,80 @@
+// What the findings report knows about one preset: its runs read back from a sweep directory, each
+// summarised (run-summary.ts) and the preset judged by its written rule (verdicts.ts). Reads files;
+// writes nothing, formats nothing (findings-md.ts and svg.ts do).
+import { join } from 'node:path';
+import type { PhaseRules } from '../analysis/phases';
+import type { RunConfig } from '../experiment/config';
+import type { Preset } from '../experiment/presets';
+import { runDirsIn } from './bundle';
+import { machineText } from './machine';
+import { summarizeRun, type RunSummary } from './run-summary';
+import { CLAIMS, judgePreset, type Claim, type PresetVerdict } from './verdicts';
+
+export interface RunRecordView {
+  summary: RunSummary;
+  name: string;
+  dir: string;
+  steps: number;
+  totalSteps: number;
+  reason?: string;
+  backend: string;
+  machine: string;
+  config: RunConfig;
+  updatedAt: number;
+}
+
+export interface PresetResult {
+  preset: Preset;
+  claim: Claim;
+  rules: Partial<PhaseRules>;
+  /** Runs with the preset's own settings (smoke runs are not findings and are left out). */
+  runs: RunRecordView[];
+  smokeRuns: number;
+  verdict: PresetVerdict;
+  /** Mean training wall time of the completed runs, seconds. */
+  wallSeconds: number | null;
+  machines: string[];
+  /** ISO date of the newest run update. */
+  date: string | null;
+}
+
+/**
+ * Phase rules per preset: the analysis defaults, except that the proxy-reward preset uses the observed
+ * ceiling for every arm (self-certainty is not a 0/1 reward, so "90% of 1" would mean nothing for it).
+ */
+export function rulesFor(presetId: string): Partial<PhaseRules> {
+  return presetId === 'proxy_rewards' ? { ceiling: 'observed' } : {};
+}
+
+function readRuns(presetDir: string, rules: Partial<PhaseRules>): RunRecordView[] {
+  return runDirsIn(presetDir).flatMap((dir) => {
+    const info = dir.readInfo();
+    if (!info) return [];
+    const state = dir.readState();
+    const status = state?.status ?? 'queued';
+    const summary = summarizeRun({ presetId: info.presetId, armId: info.armId, seed: info.seed, status, smoke: info.adjusted !== null, wallSeconds: state?.wallSeconds ?? null, config: info.config, rows: dir.metrics() }, rules);
+    const backend = `${info.backend.name} (${info.backend.adapter}${info.backend.features.length ? `, ${info.backend.features.join(', ')}` : ''})`;
+    return [{ summary, name: info.name, dir: dir.path, steps: state?.step ?? 0, totalSteps: state?.totalSteps ?? 0, ...(state?.reason ? { reason: state.reason } : {}), backend, machine: machineText(info.machine), config: info.config, updatedAt: state?.updatedAt ?? info.createdAt }];
+  });
+}
+
+export function presetResult(preset: Preset, inDir: string): PresetResult {
+  const claim = CLAIMS[preset.id];
+  if (!claim) throw new Error(`verdicts.ts has no claim for preset ${preset.id}: add one before reporting it`);
+  const rules = rulesFor(preset.id);
+  const all = readRuns(join(inDir, preset.id), rules);
+  const runs = all.filter((r) => !r.summary.smoke);
+  const done = runs.filter((r) => r.summary.status === 'completed' && r.summary.wallSeconds !== null);
+  const newest = Math.max(...runs.map((r) => r.updatedAt));
+  return {
+    preset,
+    claim,
+    rules,
+    runs,
+    smokeRuns: all.length - runs.length,
+    verdict: judgePreset(claim, runs.map((r) => r.summary)),
+    wallSeconds: done.length > 0 ? done.reduce((s, r) => s + r.summary.wallSeconds!, 0) / done.length : null,
+    machines: [...new Set(done.map((r) => `${r.machine}; ${r.backend}`))],
+    date: Number.isFinite(newest) ? new Date(newest).toISOString().slice(0, 10) : null,
+  };
+}

@@ -1,0 +1,13 @@
+// `npm run report -- [--in DIR] [--out public/findings]`: the findings report from the sweep
+// directories `npm run lab` wrote. No training, no tfjs: reads files, writes markdown, SVG and JSON.
+import { ArgError, parseReportArgs } from './args';
+import { writeReport } from './report-build';
+
+try {
+  const args = parseReportArgs(process.argv.slice(2));
+  const files = writeReport(args.in, args.out);
+  process.stdout.write(`report: wrote ${files.length} files to ${args.out} (${files.join(', ')})\n`);
+} catch (err) {
+  process.stderr.write(`report: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(err instanceof ArgError ? 2 : 1);
+}

@@ -1,0 +1,220 @@
+// The written rule behind every verdict of the findings report: for each preset, the conditions its
+// paper's claim makes testable, each a number per seed that must exceed a threshold; and the pooled
+// faithfulness-vs-diversity claim (4) as R^2 of line fits. Thresholds are fixed here, for every arm
+// alike, before any run is looked at. Pure: run summaries in, verdicts out.
+import { linearFit, mean } from '../analysis/stats';
+import type { RunSummary } from './run-summary';
+
+export const VERDICTS = ['reproduced', 'not reproduced', 'mixed', 'not run'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/**
+ * Accuracy differences must exceed this to count: about one standard error of an accuracy measured
+ * on 64 prompts (sqrt(0.25 / 64) = 0.0625), so a difference inside evaluation noise never decides.
+ */
+export const ACC_MARGIN = 0.05;
+/** Claim 4: a predictor "predicts" when its line explains at least this share of the variance across runs. */
+export const R2_MIN = 0.3;
+/** Claim 4 needs at least this many runs with a pre-RL evaluation before any fit is read. */
+export const MIN_POOLED_RUNS = 6;
+
+type Arms = Record<string, RunSummary>;
+
+export interface Condition {
+  id: string;
+  /** The rule in words, with its threshold. */
+  text: string;
+  unit: 'accuracy' | 'steps' | 'accuracy per difficulty';
+  threshold: number;
+  /** The number for one seed (the arms' runs of that seed); the condition holds when it is > threshold. Null: not measurable. */
+  value(arms: Arms): number | null;
+}
+
+export interface Claim {
+  /** What is measured, in words (the report's "metric that tests it"). */
+  metric: string;
+  /** Arms every seed must have a completed run of. */
+  arms: string[];
+  conditions: Condition[];
+}
+
+const acc = (a: RunSummary | undefined, k: 'heldout' | 'ood') => a?.final[k] ?? null;
+const sub = (a: number | null | undefined, b: number | null | undefined) => (a === null || a === undefined || b === null || b === undefined ? null : a - b);
+/** Saturation step of the optimized reward, or the end of RL when it never saturated. */
+const satOrEnd = (r: RunSummary | undefined) => (r ? (r.phases.saturationStep ?? r.lastStep) - (r.rlStart ?? 0) : null);
+
+function gainGt(id: string, hi: string, lo: string, what = 'held-out gain over RL'): Condition {
+  return { id, text: `${what}: ${hi} minus ${lo} > ${ACC_MARGIN}`, unit: 'accuracy', threshold: ACC_MARGIN, value: (a) => sub(a[hi]?.heldoutGain, a[lo]?.heldoutGain) };
+}
+function finalGt(id: string, hi: string, lo: string, split: 'heldout' | 'ood' = 'heldout'): Condition {
+  return { id, text: `final ${split === 'heldout' ? 'held-out' : 'OOD'} accuracy: ${hi} minus ${lo} > ${ACC_MARGIN}`, unit: 'accuracy', threshold: ACC_MARGIN, value: (a) => sub(acc(a[hi], split), acc(a[lo], split)) };
+}
+function saturatesEarlier(id: string, proxy: string): Condition {
+  return { id, text: `steps from the start of RL to saturation of the optimized reward (end of RL if never): verifiable minus ${proxy} > 0`, unit: 'steps', threshold: 0, value: (a) => sub(satOrEnd(a.verifiable), satOrEnd(a[proxy])) };
+}
+
+/** Least-squares slope of held-out and OOD accuracy gains against difficulty, over every stratum of the run. */
+export function gainSlope(r: RunSummary | undefined): number | null {
+  if (!r || r.strata.length < 2) return null;
+  return linearFit(r.strata.map((s) => s.difficulty), r.strata.map((s) => s.after - s.before))?.slope ?? null;
+}
+
+export const CLAIMS: Readonly<Record<string, Claim>> = {
+  scarce_data: {
+    metric: 'Held-out accuracy gain over RL (last evaluation minus the pre-RL one) and pre-saturation length of the training reward (phase analysis), N = 8 vs N = 512.',
+    arms: ['n8', 'n512'],
+    conditions: [
+      gainGt('gain', 'n512', 'n8'),
+      { id: 'pre_saturation', text: 'pre-saturation length (steps): n512 minus n8 > 0', unit: 'steps', threshold: 0, value: (a) => sub(a.n512?.preSaturation, a.n8?.preSaturation) },
+    ],
+  },
+  label_noise: {
+    metric: 'Final held-out accuracy per noise level, and the rise of eval_train/noisy_label_fit (answers matching the corrupted label) over RL at gamma = 0.7.',
+    arms: ['g0', 'g03', 'g07'],
+    conditions: [
+      { id: 'tolerated', text: `moderate noise is tolerated: final held-out accuracy g03 minus g0 > -${ACC_MARGIN}`, unit: 'accuracy', threshold: -ACC_MARGIN, value: (a) => sub(acc(a.g03, 'heldout'), acc(a.g0, 'heldout')) },
+      { id: 'fits_wrong', text: `high noise fits the wrong labels: g07's noisy_label_fit rises over RL by > ${ACC_MARGIN}`, unit: 'accuracy', threshold: ACC_MARGIN, value: (a) => a.g07?.noisyFitGain ?? null },
+      finalGt('heldout_falls', 'g0', 'g07'),
+    ],
+  },
+  proxy_rewards: {
+    metric: 'Held-out gain over RL and how soon the optimized reward saturates (phase analysis with the observed ceiling, as the proxy rewards are not 0/1), proxy arms vs verifiable.',
+    arms: ['verifiable', 'majority', 'certainty'],
+    conditions: [gainGt('gain_majority', 'verifiable', 'majority'), gainGt('gain_certainty', 'verifiable', 'certainty'), saturatesEarlier('sat_majority', 'majority'), saturatesEarlier('sat_certainty', 'certainty')],
+  },
+  random_reward: {
+    metric: 'Held-out gain over RL with a random reward, alone and against the verifiable reward.',
+    arms: ['verifiable', 'random'],
+    conditions: [
+      { id: 'random_gain', text: `the random reward still raises held-out accuracy: random's gain > ${ACC_MARGIN}`, unit: 'accuracy', threshold: ACC_MARGIN, value: (a) => a.random?.heldoutGain ?? null },
+      gainGt('verifiable_better', 'verifiable', 'random'),
+    ],
+  },
+  sft_traces: {
+    metric: 'Final held-out accuracy after RL, SFT on traces vs answer-only SFT vs no SFT.',
+    arms: ['traces', 'answer_only', 'no_sft'],
+    conditions: [finalGt('vs_answer_only', 'traces', 'answer_only'), finalGt('vs_no_sft', 'traces', 'no_sft')],
+  },
+  cpt_sft: {
+    metric: 'Final held-out and OOD accuracy after RL, with and without the CPT stage.',
+    arms: ['sft', 'cpt_sft'],
+    conditions: [finalGt('heldout', 'cpt_sft', 'sft'), finalGt('ood', 'cpt_sft', 'sft', 'ood')],
+  },
+  paro: {
+    metric: 'Held-out accuracy at the SFT boundary (SFT alone) and after RL (SFT+RL): few pattern rationales vs ten times more varied ones vs inconsistent ones.',
+    arms: ['pattern_few', 'varied_many', 'inconsistent'],
+    conditions: [
+      { id: 'pattern_matches_varied', text: `after RL, pattern_few is within ${ACC_MARGIN} of varied_many: -|difference| > -${ACC_MARGIN}`, unit: 'accuracy', threshold: -ACC_MARGIN, value: (a) => { const d = sub(acc(a.pattern_few, 'heldout'), acc(a.varied_many, 'heldout')); return d === null ? null : -Math.abs(d); } },
+      finalGt('beats_inconsistent', 'pattern_few', 'inconsistent'),
+      {
+        id: 'sft_more_sensitive',
+        text: `SFT alone depends more on the rationale set than SFT+RL: (varied_many minus pattern_few) at the SFT boundary, minus the same after RL, > ${ACC_MARGIN} (the arms differ in style and count together)`,
+        unit: 'accuracy',
+        threshold: ACC_MARGIN,
+        value: (a) => sub(sub(a.varied_many?.preRl.heldout, a.pattern_few?.preRl.heldout), sub(acc(a.varied_many, 'heldout'), acc(a.pattern_few, 'heldout'))),
+      },
+    ],
+  },
+  multi_hop_depth: {
+    metric: 'Accuracy gain over RL per difficulty stratum (held-out and OOD splits), and on the OOD split of difficulties never trained on.',
+    arms: ['rl'],
+    conditions: [
+      { id: 'ood_gain', text: `RL raises OOD (untrained difficulty) accuracy by > ${ACC_MARGIN}`, unit: 'accuracy', threshold: ACC_MARGIN, value: (a) => a.rl?.oodGain ?? null },
+      { id: 'harder_gain_more', text: 'the gain grows with difficulty: least-squares slope of per-stratum gain vs difficulty > 0', unit: 'accuracy per difficulty', threshold: 0, value: (a) => gainSlope(a.rl) },
+    ],
+  },
+};
+
+export interface ConditionResult {
+  id: string;
+  text: string;
+  unit: Condition['unit'];
+  threshold: number;
+  perSeed: { seed: number; value: number | null }[];
+  mean: number | null;
+  min: number | null;
+  max: number | null;
+  holdsInMean: boolean;
+  holdsInEverySeed: boolean;
+}
+
+export interface PresetVerdict {
+  verdict: Verdict;
+  /** The rule that decided, with the counts. */
+  reason: string;
+  seeds: number[];
+  conditions: ConditionResult[];
+}
+
+export const VERDICT_RULE =
+  'A seed counts when every arm of the comparison has a completed run with it. Reproduced: every condition holds for the mean over those seeds and for each seed. ' +
+  'Not reproduced: no condition holds for the mean. Mixed: anything between (some conditions hold, or the mean holds but a seed disagrees). Not run: no seed counts.';
+
+function judgeCondition(c: Condition, bySeed: [number, Arms][]): ConditionResult {
+  const perSeed = bySeed.map(([seed, arms]) => ({ seed, value: c.value(arms) }));
+  const values = perSeed.map((p) => p.value).filter((v): v is number => v !== null && Number.isFinite(v));
+  const m = values.length > 0 ? mean(values) : null;
+  return {
+    id: c.id, text: c.text, unit: c.unit, threshold: c.threshold, perSeed,
+    mean: m, min: values.length > 0 ? Math.min(...values) : null, max: values.length > 0 ? Math.max(...values) : null,
+    holdsInMean: m !== null && m > c.threshold,
+    holdsInEverySeed: values.length === perSeed.length && values.every((v) => v > c.threshold),
+  };
+}
+
+/** The verdict of one preset from its runs (completed ones only count), by VERDICT_RULE. */
+export function judgePreset(claim: Claim, runs: readonly RunSummary[]): PresetVerdict {
+  const seeds = [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b);
+  const bySeed: [number, Arms][] = [];
+  for (const seed of seeds) {
+    const arms: Arms = Object.fromEntries(runs.filter((r) => r.seed === seed && r.status === 'completed').map((r) => [r.armId, r]));
+    if (claim.arms.every((id) => arms[id])) bySeed.push([seed, arms]);
+  }
+  if (bySeed.length === 0) return { verdict: 'not run', reason: `no seed has a completed run of every arm (${claim.arms.join(', ')})`, seeds: [], conditions: [] };
+  const conditions = claim.conditions.map((c) => judgeCondition(c, bySeed));
+  const inMean = conditions.filter((c) => c.holdsInMean).length;
+  const everywhere = conditions.filter((c) => c.holdsInMean && c.holdsInEverySeed).length;
+  const n = conditions.length;
+  const verdict: Verdict = everywhere === n ? 'reproduced' : inMean === 0 ? 'not reproduced' : 'mixed';
+  const reason = `${inMean} of ${n} conditions hold for the mean over ${bySeed.length} seed${bySeed.length === 1 ? '' : 's'}, ${everywhere} of them in every seed`;
+  return { verdict, reason, seeds: bySeed.map(([s]) => s), conditions };
+}
+
+export interface PredictorFit {
+  predictor: 'faithfulness' | 'diversity';
+  outcome: 'pre_saturation' | 'heldout_gain';
+  n: number;
+  slope: number | null;
+  r2: number | null;
+}
+
+export interface PooledVerdict {
+  verdict: Verdict;
+  reason: string;
+  runs: number;
+  fits: PredictorFit[];
+}
+
+export const POOLED_RULE =
+  `Over every completed run with a pre-RL evaluation (all presets pooled), pre-RL faithfulness (eval_faith/entailed) and diversity (eval_div/distinct_answers) are each fitted by a line to the pre-saturation length and to the held-out gain. ` +
+  `Conditions: faithfulness has R^2 >= ${R2_MIN} with a positive slope, for each outcome (2 conditions); diversity's R^2 is below faithfulness's, for each outcome (2 conditions). ` +
+  `Reproduced: all 4 hold; not reproduced: none; mixed: between. Not run: fewer than ${MIN_POOLED_RUNS} runs.`;
+
+/** Claim 4, pooled across presets, by POOLED_RULE. */
+export function judgeFaithfulness(runs: readonly RunSummary[]): PooledVerdict {
+  const usable = runs.filter((r) => r.status === 'completed' && !r.smoke && r.preRl.faithfulness !== undefined && r.preRl.diversity !== undefined && r.preSaturation !== null && r.heldoutGain !== null);
+  const fit = (predictor: PredictorFit['predictor'], outcome: PredictorFit['outcome']): PredictorFit => {
+    const xs = usable.map((r) => r.preRl[predictor]!);
+    const ys = usable.map((r) => (outcome === 'pre_saturation' ? r.preSaturation! : r.heldoutGain!));
+    const f = xs.length >= 2 ? linearFit(xs, ys) : null;
+    return { predictor, outcome, n: xs.length, slope: f?.slope ?? null, r2: f?.r2 ?? null };
+  };
+  const fits = [fit('faithfulness', 'pre_saturation'), fit('faithfulness', 'heldout_gain'), fit('diversity', 'pre_saturation'), fit('diversity', 'heldout_gain')];
+  if (usable.length < MIN_POOLED_RUNS) return { verdict: 'not run', reason: `${usable.length} usable runs; the pooled fit needs at least ${MIN_POOLED_RUNS}`, runs: usable.length, fits };
+  const [fp, fg, dp, dg] = fits as [PredictorFit, PredictorFit, PredictorFit, PredictorFit];
+  const predicts = (f: PredictorFit) => f.r2 !== null && f.slope !== null && f.r2 >= R2_MIN && f.slope > 0;
+  const below = (d: PredictorFit, f: PredictorFit) => f.r2 !== null && (d.r2 ?? 0) < f.r2;
+  const held = [predicts(fp), predicts(fg), below(dp, fp), below(dg, fg)].filter(Boolean).length;
+  const verdict: Verdict = held === 4 ? 'reproduced' : held === 0 ? 'not reproduced' : 'mixed';
+  return { verdict, reason: `${held} of 4 conditions hold over ${usable.length} runs`, runs: usable.length, fits };
+}

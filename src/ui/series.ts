@@ -12,6 +12,18 @@ export interface SeriesSpec {
   dash?: number[];
   /** Scale key: 'y' (left axis) unless given. */
   scale?: string;
+  /** Line width in CSS pixels (2 unless given). */
+  width?: number;
+  /** Draw a dot at each point (true unless given; long overlays turn them off). */
+  points?: boolean;
+  /** Draw the line (true unless given; false with points makes a scatter). */
+  line?: boolean;
+}
+/** A filled area between two series (indices into the chart's series list), e.g. a seed group's min-max band. */
+export interface SeriesFill {
+  upper: number;
+  lower: number;
+  color: string;
 }
 export interface AxisSpec {
   scale: string;

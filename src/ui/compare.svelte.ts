@@ -1,0 +1,74 @@
+// The compare and predictor views' state: which page of the lab is shown (the run, the comparison or
+// the predictor plot), which runs are ticked for comparing, and those runs' records and metric rows as
+// read from IndexedDB when the comparison opens (a snapshot; opening again re-reads). Stale loads are
+// dropped by a request id. The numbers themselves are src/analysis/compare.ts and predictor.ts.
+import { metricKeys } from '../analysis/compare';
+import { getRun } from '../store/runs';
+import { getMetrics } from '../store/series';
+import type { MetricRow, RunRecord } from '../store/types';
+import { pageDb } from './page-db';
+
+export type LabPage = 'run' | 'compare' | 'predictor';
+
+/** A run as the comparison reads it (CompareRun and PredictorRun both fit). */
+export interface ComparedRun {
+  id: string;
+  name: string;
+  config: RunRecord['config'];
+  rows: MetricRow[];
+}
+
+/** What the overlay charts show first: the reward GRPO optimizes and held-out accuracy. */
+export const DEFAULT_COMPARE_METRICS = ['reward', 'eval_heldout/accuracy'];
+
+export class CompareState {
+  page: LabPage = $state('run');
+  /** Run ids ticked in the run list, in ticking order. */
+  selected: string[] = $state([]);
+  /** The compared runs (replaced, never mutated: the charts rebuild their columns once per load). */
+  runs: ComparedRun[] = $state.raw([]);
+  /** Every metric key some compared run logged (the picker's choices). */
+  available: string[] = $state.raw([]);
+  /** The metrics drawn, one overlay chart each. */
+  metrics: string[] = $state([...DEFAULT_COMPARE_METRICS]);
+  /** Draw runs that differ only in seed as one mean line with a min-max band. */
+  groupSeeds = $state(true);
+  loading = $state(false);
+  error: string | null = $state(null);
+  private request = 0;
+
+  toggle(id: string): void {
+    this.selected = this.selected.includes(id) ? this.selected.filter((x) => x !== id) : [...this.selected, id];
+  }
+
+  /**
+   * Compare the runs `ids` (a preset sweep calls this on its runs): tick exactly them, show `page`,
+   * and read their records and metric rows. Ids no longer in the library are left out and said so.
+   */
+  async open(ids: string[], page: 'compare' | 'predictor' = 'compare'): Promise<void> {
+    const id = ++this.request;
+    this.selected = ids.filter((x, i) => ids.indexOf(x) === i); // a plain copy, each id once
+    this.page = page;
+    this.loading = true;
+    this.error = null;
+    try {
+      const db = await pageDb();
+      const found = await Promise.all(this.selected.map(async (runId) => ({ runId, record: await getRun(db, runId), rows: await getMetrics(db, runId) })));
+      if (id !== this.request) return; // another open() meanwhile
+      const runs = found.flatMap(({ record, rows }) => (record ? [{ id: record.id, name: record.name, config: record.config, rows }] : []));
+      const missing = found.length - runs.length;
+      if (missing > 0) this.error = `${missing} of the chosen runs ${missing === 1 ? 'is' : 'are'} no longer in the library and ${missing === 1 ? 'was' : 'were'} left out.`;
+      this.runs = runs;
+      this.available = metricKeys(runs);
+      if (!this.metrics.some((m) => this.available.includes(m))) this.metrics = this.available.slice(0, 1);
+    } catch (err) {
+      if (id === this.request) this.error = `The runs could not be read from storage: ${err instanceof Error ? err.message : String(err)}`;
+    } finally {
+      if (id === this.request) this.loading = false;
+    }
+  }
+
+  toggleMetric(key: string): void {
+    this.metrics = this.metrics.includes(key) ? this.metrics.filter((m) => m !== key) : [...this.metrics, key];
+  }
+}

@@ -73,7 +73,7 @@ export interface ChartRow {
 export function presetChart(title: string, seeds: readonly number[], rows: readonly ChartRow[]): string {
   const cols = Math.max(1, seeds.length);
   const legendH = 34;
-  const width = cols * W;
+  const width = Math.max(cols * W, 600); // the legend needs 600
   const height = legendH + rows.length * H;
   const out: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" fill="${COLORS.text}">`];
   out.push(`<rect width="${width}" height="${height}" fill="#fff"/>`, text(6, 14, title, ' font-size="12" font-weight="bold"'));

@@ -1,0 +1,97 @@
+// The phase lab on a run whose metrics cross the saturation rule: a run built in Node from closed-form
+// curves (the reward rises and saturates, held-out accuracy lags) is imported as a file; the page must
+// find the saturation step the analysis finds here, shade the phase bands and mark saturation, and
+// scrubbing the chart (hover, arrow keys) must open the rollouts of the step under the cursor.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { PreviewServer } from 'vite';
+import { analyzePhases } from '../../src/analysis/phases';
+import { validateRunConfig } from '../../src/experiment/config';
+import { packArchive } from '../../src/store/archive';
+import type { RunBundle } from '../../src/store/library';
+import type { RolloutRecord } from '../../src/train/rollout-record';
+import { buildRows, logistic, stepUp } from '../analysis/curves';
+import { contextWithConfig, hookText, launchChromium, serveDist, TINY_CONFIG, waitFor as waitUntil, watchConsole } from './harness';
+
+const STEPS = 200;
+const EVAL_EVERY = 10;
+const config = validateRunConfig({ ...TINY_CONFIG, sft: { ...TINY_CONFIG.sft, steps: 0 }, rl: { ...TINY_CONFIG.rl, steps: STEPS, evalEvery: EVAL_EVERY, logEvery: 2 } });
+const rows = buildRows({
+  steps: STEPS,
+  logEvery: 2,
+  evalEvery: EVAL_EVERY,
+  train: { reward: logistic(60, 8), true_reward: logistic(60, 8), frac_reward_zero_std: stepUp(90, 0.2, 0.95), loss: (t) => 1 / (1 + t) },
+  evals: { 'eval_heldout/accuracy': logistic(70, 12, 0.5), 'eval_train/accuracy': logistic(60, 8) },
+});
+const expected = analyzePhases(rows);
+
+function group(step: number): RolloutRecord {
+  const completion = (text: string, reward: number) => ({ text, finished: true, answer: text, reward, rewards: { verifiable: reward }, trueReward: reward, advantage: reward - 0.5, steps: [], faithful: true });
+  return { step, prompt: `prompt at step ${step}`, label: '1', cleanLabel: '1', noisy: false, pseudoLabel: null, completions: [completion('1', 1), completion('2', 0)] };
+}
+
+const bundle: RunBundle = {
+  run: { id: 'phases', name: 'phase fixture', config, status: 'completed', createdAt: 1, updatedAt: 2, step: STEPS, totalSteps: STEPS, stage: 'rl' },
+  metrics: rows.map((r) => ({ runId: 'phases', step: r.step, stage: 'rl', time: r.step, values: r.values })),
+  samples: [],
+  rollouts: Array.from({ length: STEPS / EVAL_EVERY + 1 }, (_, i) => ({ runId: 'phases', step: i * EVAL_EVERY, groups: [group(i * EVAL_EVERY)] })),
+  checkpoints: [],
+};
+
+let server: PreviewServer;
+let url: string;
+let browser: Browser;
+let page: Page;
+let errors: string[] = [];
+const waitFor = (fn: () => Promise<boolean>, what: string, timeout?: number) => waitUntil(fn, what, errors, timeout);
+const shownStep = async () => Number(await page.getByTestId('rollout-shown-step').getAttribute('data-step'));
+
+beforeAll(async () => {
+  ({ server, url } = await serveDist());
+  browser = await launchChromium();
+  page = await (await contextWithConfig(browser, { ...TINY_CONFIG, backend: 'wasm' })).newPage();
+  errors = watchConsole(page);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => server?.httpServer.close(() => resolve()));
+});
+
+describe('phases on a run that crosses the rule', () => {
+  it('finds the saturation step the analysis finds, shades the bands and marks saturation', async () => {
+    await page.goto(url);
+    await waitFor(() => page.evaluate(() => window.__labReady === true), 'the lab to be ready', 120_000);
+    const file = join(mkdtempSync(join(tmpdir(), 'rlvr-phases-')), 'phases.zip');
+    writeFileSync(file, packArchive([bundle]));
+    await page.getByTestId('import-file').setInputFiles(file);
+    await waitFor(async () => (await page.locator('[data-testid="run-item"][data-run-id="phases"]').count()) === 1, 'the run imported');
+    await page.locator('[data-testid="run-item"][data-run-id="phases"] .run-open').click();
+    expect(expected.saturationStep).not.toBeNull();
+    await waitFor(async () => (await hookText(page, 'saturation-step')) === String(expected.saturationStep), `saturation at step ${expected.saturationStep}`);
+    const chart = page.getByTestId('rl-chart');
+    expect(Number(await chart.getAttribute('data-bands'))).toBe(expected.bands.length);
+    expect(expected.bands.map((b) => b.kind)).toContain('pre_saturation');
+    expect(await chart.getAttribute('data-markers')).toMatch(/saturation/);
+    expect(await page.getByTestId('regime-label').getAttribute('data-regime')).toBe(expected.regime);
+  });
+
+  it('opens the rollouts of the step under the cursor when the chart is hovered or moved with the arrow keys', async () => {
+    const over = page.getByTestId('rl-chart').locator('.u-over');
+    await over.scrollIntoViewIfNeeded();
+    const box = (await over.boundingBox())!;
+    await over.hover({ position: { x: box.width * 0.25, y: box.height / 2 } });
+    await waitFor(async () => Math.abs((await shownStep()) - STEPS * 0.25) <= EVAL_EVERY, 'the rollouts near a quarter of the run');
+    await over.hover({ position: { x: box.width * 0.75, y: box.height / 2 } });
+    await waitFor(async () => Math.abs((await shownStep()) - STEPS * 0.75) <= EVAL_EVERY, 'the rollouts near three quarters of the run');
+    await expect.poll(() => page.getByTestId('rollout-inspector').innerText()).toMatch(/prompt at step \d+/);
+    const before = await shownStep();
+    await over.focus();
+    for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowLeft');
+    await waitFor(async () => (await shownStep()) < before, 'an earlier step after ArrowLeft');
+    expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
+  });
+});

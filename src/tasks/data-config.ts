@@ -19,7 +19,15 @@ export interface DataConfig {
   labelNoise: number;
   /** With style 'corrupted': the exact fraction of training rationales with one wrong step. */
   corruptFraction: number;
+  /**
+   * What SFT trains on: 'train', the N training prompts RL uses (with their noise); 'fresh', unlimited
+   * fresh clean examples, so arms that differ in N or gamma start RL from the same SFT model.
+   */
+  sftSource: SftSource;
 }
+
+export const SFT_SOURCES = ['train', 'fresh'] as const;
+export type SftSource = (typeof SFT_SOURCES)[number];
 
 export const DEFAULT_DATA_CONFIG: Readonly<DataConfig> = Object.freeze({
   task: 'addition', // the smallest task: learnable by a tiny model in minutes
@@ -30,6 +38,7 @@ export const DEFAULT_DATA_CONFIG: Readonly<DataConfig> = Object.freeze({
   oodSize: 256, // same size as held-out so the two curves are equally noisy
   labelNoise: 0, // clean labels unless the experiment is about noise (paper: 0.1..0.9)
   corruptFraction: 0.25, // PARO corrupted 25% of rationales
+  sftSource: 'train', // SFT on the same prompts RL uses; the weak-supervision presets use 'fresh'
 });
 
 export const DATA_FIELDS: Record<Exclude<keyof DataConfig, 'taskConfig'>, FieldSpec> = {
@@ -40,6 +49,7 @@ export const DATA_FIELDS: Record<Exclude<keyof DataConfig, 'taskConfig'>, FieldS
   oodSize: { label: 'OOD size', min: 0, max: 4096, reason: 'Harder out-of-distribution prompts, disjoint from training and held-out.' },
   labelNoise: { label: 'Label noise (gamma)', min: 0, max: 0.99, integer: false, reason: 'Persistent noise: this fraction of training labels is wrong.' },
   corruptFraction: { label: 'Corrupted fraction', min: 0, max: 1, integer: false, reason: "With style 'corrupted': share of rationales with one wrong step." },
+  sftSource: { label: 'SFT data', options: SFT_SOURCES, reason: "'train': the N RL prompts (with their noise); 'fresh': unlimited clean examples, the same SFT whatever N or gamma." },
 };
 
 /** Validate a raw (possibly partial) data config; the task's settings are checked by the task. */

@@ -12,7 +12,7 @@ import { formatAnswer } from './format';
 import { getTask } from './registry';
 import type { AnyTask, Example, RationaleStyle } from './types';
 
-export { DEFAULT_DATA_CONFIG, DATA_FIELDS, validateDataConfig, type DataConfig } from './data-config';
+export { DEFAULT_DATA_CONFIG, DATA_FIELDS, SFT_SOURCES, validateDataConfig, type DataConfig, type SftSource } from './data-config';
 
 export interface TrainItem {
   /** The draw number i passed to train(i). */
@@ -36,6 +36,8 @@ export interface Dataset {
   seed: number;
   /** The i-th training draw; with trainSize N it cycles through exactly N distinct prompts. */
   train(i: number): TrainItem;
+  /** The i-th SFT example: train(i), or with sftSource 'fresh' a fresh clean draw (training side, never N-bound). */
+  sft(i: number): TrainItem;
   heldout: Example[];
   ood: Example[];
   /** The completion of held-out or OOD example j in a style (default: the config's). */
@@ -152,6 +154,9 @@ export function buildDataset(cfg: DataConfig, seed: number): Dataset {
   const heldout = evalSplit(task, tc, seed, 'heldout', cfg.heldoutSize, taken, 'heldoutSize');
   const ood = evalSplit(task, task.oodConfig(tc), seed, 'ood', cfg.oodSize, taken, 'oodSize');
   const marks = makeMarks(cfg, seed);
+  // Fresh SFT examples: their own stream of training-side draws, clean labels (noise is RL's), corruption as the style says.
+  const sftSeed = hashSeed('sft', seed);
+  const freshMarks: Marks = { noisy: () => false, corrupted: (s) => evenlyMarked(s, cfg.style === 'corrupted' ? cfg.corruptFraction : 0) };
   const evalRng = (split: string, j: number): Rng => rngFor(seed, j, `render-${split}`);
   const ds: Dataset = {
     task,
@@ -164,6 +169,11 @@ export function buildDataset(cfg: DataConfig, seed: number): Dataset {
       const slot = n === 0 ? i : ((i % n) + n) % n;
       const ex = drawTrain(task, tc, seed, n === 0 ? i : pool[slot]!);
       return makeTrainItem(task, cfg, seed, marks, ex, i, slot);
+    },
+    sft(i) {
+      if (cfg.sftSource === 'train') return ds.train(i);
+      const ex = drawTrain(task, tc, sftSeed, i);
+      return makeTrainItem(task, cfg, sftSeed, freshMarks, ex, i, i);
     },
     renderEval(split, j, style = cfg.style) {
       const ex = (split === 'heldout' ? heldout : ood)[j];
@@ -190,6 +200,12 @@ function measure(ds: Dataset): number {
   for (let i = 0; i < n; i++) {
     const item = ds.train(i);
     max = Math.max(max, item.example.prompt.length + item.completion.length);
+  }
+  if (ds.config.sftSource === 'fresh') {
+    for (let i = 0; i < LENGTH_SAMPLE; i++) {
+      const item = ds.sft(i);
+      max = Math.max(max, item.example.prompt.length + item.completion.length);
+    }
   }
   for (const split of ['heldout', 'ood'] as const) {
     ds[split].forEach((ex, j) => (max = Math.max(max, ex.prompt.length + ds.renderEval(split, j).length)));

@@ -23,7 +23,7 @@ export function tokenStage(kind: 'sft' | 'cpt', ctx: StageContext): Stage<StepTe
     const pairs = Array.from({ length: cfg.batchSize }, (_, j) => {
       const i = local * cfg.batchSize + j;
       if (kind === 'cpt') return { prompt: dataset.domainText(i).slice(0, model.context - 3), completion: '' };
-      const item = dataset.train(i);
+      const item = dataset.sft(i);
       return { prompt: item.example.prompt, completion: item.completion };
     });
     return makeBatch(pairs, model.context, kind === 'cpt');

@@ -55,6 +55,26 @@ describe.each(TASK_IDS)('dataset of %s', (task) => {
     for (const k of held) expect(isEvalKey(k)).toBe(true);
   });
 
+  it('gives SFT the training prompts by default, and with sftSource fresh unlimited clean draws that never meet evaluation', () => {
+    const same = buildDataset(cfg({ task, trainSize: 8, heldoutSize: 16, oodSize: 8, labelNoise: 0.5 }), 3);
+    for (let i = 0; i < 20; i++) expect(same.sft(i)).toEqual(same.train(i));
+    const ds = buildDataset(cfg({ task, trainSize: 8, heldoutSize: 16, oodSize: 8, labelNoise: 0.5, sftSource: 'fresh' }), 3);
+    const held = new Set([...ds.heldout, ...ds.ood].map((e) => e.key));
+    const keys = Array.from({ length: 200 }, (_, i) => ds.sft(i).example.key);
+    expect(new Set(keys).size).toBeGreaterThan(8); // not bound to the N RL prompts
+    for (const [i, key] of keys.entries()) {
+      const item = ds.sft(i);
+      expect(isEvalKey(key)).toBe(false);
+      expect(held.has(key)).toBe(false);
+      expect(item.noisy).toBe(false); // label noise is the RL prompts', not SFT's
+      expect(item.label).toEqual(item.cleanLabel);
+    }
+    // The RL side is unchanged, and the SFT stream does not depend on N or gamma: arms share one SFT.
+    for (let i = 0; i < 8; i++) expect(ds.train(i)).toEqual(same.train(i));
+    const other = buildDataset(cfg({ task, trainSize: 64, heldoutSize: 16, oodSize: 8, labelNoise: 0, sftSource: 'fresh' }), 3);
+    for (let i = 0; i < 50; i++) expect(other.sft(i).example.key).toBe(ds.sft(i).example.key);
+  });
+
   it('marks an exact label-noise fraction, keeping the clean label beside the noisy one', () => {
     for (const gamma of [0, 0.1, 0.5, 0.9]) {
       const ds = buildDataset(cfg({ task, trainSize: 64, heldoutSize: 8, oodSize: 8, labelNoise: gamma }), 4);

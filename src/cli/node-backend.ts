@@ -15,7 +15,7 @@ export async function nodeBackend(choice: LabBackend): Promise<{ report: Backend
   if (choice !== 'webgpu') return { report: await chooseBackend(choice), why: WHY[choice] };
   let reason: string;
   try {
-    const { installDawn } = await import('../../test/helpers/webgpu-node');
+    const { installDawn } = await import('./dawn');
     installDawn();
     return { report: await chooseBackend('webgpu'), why: WHY.webgpu };
   } catch (err) {

@@ -5,8 +5,9 @@
 import { linearFit, mean } from '../analysis/stats';
 import type { RunSummary } from './run-summary';
 
-export const VERDICTS = ['reproduced', 'not reproduced', 'mixed', 'not run'] as const;
-export type Verdict = (typeof VERDICTS)[number];
+import { VERDICTS, type Verdict } from '../experiment/findings';
+
+export { VERDICTS, type Verdict };
 
 /**
  * Accuracy differences must exceed this to count: about one standard error of an accuracy measured

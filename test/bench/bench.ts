@@ -2,7 +2,7 @@
 // step and per token, and tensor drift, for each backend reachable from Node. Prints and writes JSON.
 // A benchmark, never a test: nothing here asserts a time. Flags: see parseArgs below.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { installDawn } from '../helpers/webgpu-node';
+import { installDawn } from '../../src/cli/dawn';
 import { tf } from '../../src/model/tf';
 import { chooseBackend } from '../../src/model/backend';
 import { countBackend, type Counter } from '../../src/model/counters';

@@ -7,7 +7,7 @@ import { disposeParams, initParams } from '../../src/model/params';
 import { sampleBatch } from '../../src/model/sample';
 import { tf } from '../../src/model/tf';
 import { forward } from '../../src/model/transformer';
-import { useWebGPU } from '../helpers/webgpu-node';
+import { useWebGPU } from '../../src/cli/dawn';
 import { exampleBatch, maxAbsDiff, roughen, TINY } from '../model/fixtures';
 
 const TOL = 1e-4;

@@ -1,8 +1,8 @@
-// WebGPU in Node for tests: Dawn's Node bindings (the `webgpu` package) provide navigator.gpu, then
+// WebGPU in Node (tests, the bench and the headless runner): Dawn's Node bindings (the `webgpu` package) provide navigator.gpu, then
 // tfjs's WebGPU backend is loaded and selected. Without a GPU, SwiftShader's Vulkan driver stands in.
 import { existsSync } from 'node:fs';
 import { create, globals } from 'webgpu';
-import { tf } from '../../src/model/tf';
+import { tf } from '../model/tf';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const VENDOR_ICDS = ['/usr/share/vulkan/icd.d/nvidia_icd.json', '/etc/vulkan/icd.d/nvidia_icd.json', '/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json'];

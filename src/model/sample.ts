@@ -1,4 +1,5 @@
-// Batched generation with the KV cache: Gumbel-max sampling on the device, one id read back per step.
+// Batched generation with the KV cache: Gumbel-max sampling on the device; ids stay there until the end
+// (a finished-flags read every FINISH_CHECK_EVERY tokens is the only sync inside the loop).
 // Not a decoding-strategy zoo: temperature, top-k and greedy only. Prompts are token ids (see tokenizer.ts).
 import { rngFor } from '../util/rng';
 import type { ModelConfig } from './config';
@@ -58,48 +59,75 @@ export function sampleTokens(logits: tf.Tensor2D, o: SampleOptions, step: number
   });
 }
 
+/** The device is asked whether every sequence has finished only every this many tokens (each ask is a GPU -> CPU sync). */
+export const FINISH_CHECK_EVERY = 8;
+
 /**
- * Generates for all prompts at once: one prefill, then one decodeStep per token. A sequence stops at EOS
- * (later steps feed it PAD and ignore its output); the loop stops when all have finished, after
- * maxNewTokens, or when the longest prompt plus the generated tokens fill the context.
+ * Generates for all prompts at once: one prefill, then one decodeStep per token. Sampled ids stay on the
+ * device: a sequence that has emitted EOS is fed PAD (its later output is ignored), the finished flags
+ * are read back every FINISH_CHECK_EVERY tokens to stop early, and the ids are read once at the end. The
+ * loop stops when all have finished (seen at a check), after maxNewTokens, or when the longest prompt
+ * plus the generated tokens fill the context.
  */
 export async function sampleBatch(params: Params, cfg: ModelConfig, prompts: number[][], opts: SampleOptions): Promise<SampleResult> {
   checkOptions(opts);
   const completions: number[][] = prompts.map(() => []);
   const finished = prompts.map(() => false);
   if (prompts.length === 0) return { completions, finished };
+  const B = prompts.length;
   const longest = Math.max(...prompts.map((p) => p.length));
   const steps = Math.min(opts.maxNewTokens, cfg.context - longest); // prefill refuses longest > context
   let { cache, lastLogits: logits } = prefill(params, cfg, prompts);
+  let done: tf.Tensor1D = tf.zeros([B], 'bool'); // [B] EOS emitted at an earlier step
+  const emitted: tf.Tensor1D[] = []; // per step, int32 [B]: the sampled id (PAD once finished)
   try {
     for (let step = 0; step < steps; step++) {
       const ids = sampleTokens(logits, opts, step);
       logits.dispose();
-      const picked = await ids.data(); // the one GPU -> CPU sync per token: B int32 ids
-      ids.dispose();
-      picked.forEach((id, b) => {
-        if (finished[b]) return;
-        if (id === EOS_ID) finished[b] = true;
-        else completions[b]!.push(id);
+      const next = tf.tidy(() => {
+        const out = tf.where(done, tf.fill([B], PAD_ID, 'int32'), ids) as tf.Tensor1D;
+        const nowDone = tf.logicalOr(done, tf.equal(ids, EOS_ID)) as tf.Tensor1D;
+        return { out, nowDone, feed: tf.where(nowDone, tf.fill([B], PAD_ID, 'int32'), ids) as tf.Tensor1D };
       });
-      if (finished.every(Boolean) || step === steps - 1) break;
-      const feed = Array.from(picked, (id, b) => (finished[b] ? PAD_ID : id));
-      ({ cache, logits } = advance(params, cfg, cache, feed));
+      ids.dispose();
+      done.dispose();
+      done = next.nowDone;
+      emitted.push(next.out);
+      const last = step === steps - 1;
+      const allDone = !last && (step + 1) % FINISH_CHECK_EVERY === 0 && (await done.data()).every(Boolean);
+      if (last || allDone) {
+        next.feed.dispose();
+        break;
+      }
+      ({ cache, logits } = advance(params, cfg, cache, next.feed));
+    }
+    if (emitted.length > 0) {
+      const all = tf.stack(emitted) as tf.Tensor2D; // [T, B]
+      const h = await all.data(); // the one read of the generated ids
+      all.dispose();
+      for (let t = 0; t < emitted.length; t++) {
+        for (let b = 0; b < B; b++) {
+          if (finished[b]) continue;
+          const id = h[t * B + b]!;
+          if (id === EOS_ID) finished[b] = true;
+          else completions[b]!.push(id);
+        }
+      }
     }
   } finally {
     logits.dispose(); // no-op when already disposed
+    tf.dispose([done, ...emitted]);
     disposeCache(cache);
   }
   return { completions, finished };
 }
 
 /** One decode step that frees what it replaces: the old cache and the fed ids. */
-function advance(params: Params, cfg: ModelConfig, cache: KVCache, feed: number[]) {
-  const tokens = tf.tensor1d(feed, 'int32');
+function advance(params: Params, cfg: ModelConfig, cache: KVCache, feed: tf.Tensor1D) {
   try {
-    return decodeStep(params, cfg, cache, tokens);
+    return decodeStep(params, cfg, cache, feed);
   } finally {
-    tokens.dispose();
+    feed.dispose();
     disposeCache(cache);
   }
 }

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelConfig } from '../../src/model/config';
 import { disposeParams, initParams, type Params } from '../../src/model/params';
-import { sampleBatch, sampleTokens } from '../../src/model/sample';
+import { FINISH_CHECK_EVERY, sampleBatch, sampleTokens } from '../../src/model/sample';
 import { tf } from '../../src/model/tf';
 import { decode, encodePrompt, EOS_ID } from '../../src/model/tokenizer';
 import { forward } from '../../src/model/transformer';
@@ -110,5 +110,26 @@ describe('sampleBatch', () => {
     expect(completions.map(decode)).toEqual(['xy', 'hello world']);
     expect(finished).toEqual([true, true]);
     disposeParams(trained);
+  });
+
+  it('reads the device once per FINISH_CHECK_EVERY tokens and once at the end, not once per token', async () => {
+    const backend = tf.backend() as unknown as { read: (...a: unknown[]) => Promise<unknown> };
+    const original = backend.read;
+    let reads = 0;
+    backend.read = function (this: unknown, ...a: unknown[]) {
+      reads++;
+      return original.apply(this, a);
+    };
+    try {
+      const tokens = 3 * FINISH_CHECK_EVERY;
+      const { completions } = await sampleBatch(params, TINY, PROMPTS, { ...SAMPLING, maxNewTokens: tokens });
+      const longest = Math.max(...completions.map((c) => c.length));
+      // Checks after tokens 8 and 16 (the last step needs none), then one read of all ids; fewer when all finished early.
+      expect(reads).toBeLessThanOrEqual(Math.floor((tokens - 1) / FINISH_CHECK_EVERY) + 1);
+      expect(reads).toBeGreaterThanOrEqual(1);
+      expect(longest).toBeLessThanOrEqual(tokens);
+    } finally {
+      backend.read = original;
+    }
   });
 });

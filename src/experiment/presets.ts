@@ -40,13 +40,14 @@ export interface PresetRun {
 
 // Shared by the weak-supervision presets: a small model; SFT on fresh clean traces (the same SFT model
 // for every arm of a seed: N and gamma are RL's, as in the paper), long enough to leave 1-2 digit
-// addition about a third solved (held-out 0.36 greedy, sampled reward ~0.18 in the pilot, see
+// addition about a third solved (held-out 0.36 greedy, sampled reward ~0.18 in the pilot; RL lr 1e-4 sits
+// between 3e-5 (held-out flat) and 3e-4 (held-out fell fast) there; see
 // public/findings/notes/scarce_data.md), then a long RL stage where saturation can happen.
 const WEAK: JsonObject = {
   model: { layers: 2, dModel: 64, heads: 2, context: 96 },
   data: { task: 'addition', taskConfig: { minDigits: 1, maxDigits: 2, oodMinDigits: 3, oodMaxDigits: 3 }, sftSource: 'fresh', heldoutSize: 128, oodSize: 128 },
   sft: { steps: 240, batchSize: 32, evalEvery: 40, evalSize: 64, maxNewTokens: 64, checkpointEvery: 1000 },
-  rl: { steps: 150, promptsPerStep: 8, numGenerations: 8, maxCompletionLength: 64, lr: 3e-4, evalEvery: 15, evalSize: 64, passK: 4, checkpointEvery: 1000, microBatchTokens: 0 },
+  rl: { steps: 150, promptsPerStep: 8, numGenerations: 8, maxCompletionLength: 64, lr: 1e-4, evalEvery: 15, evalSize: 64, passK: 4, checkpointEvery: 1000, microBatchTokens: 0 },
 };
 
 const at = (...parts: JsonObject[]): JsonObject => parts.reduce((a, b) => applyDiff(a, b) as JsonObject, {});

@@ -81,7 +81,10 @@ function trainPool(task: AnyTask, cfg: unknown, seed: number, n: number): { pool
   if (pool.length < n) {
     throw new ConfigError('trainSize', `Only about ${pool.length} distinct training prompts exist at this difficulty; lower trainSize or make the task harder.`);
   }
-  return { pool, keys };
+  // Drawing distinct prompts in order front-loads the small key spaces (1-digit sums run out first), so
+  // the slots are shuffled: otherwise an epoch would go from easy to hard and the training reward fall
+  // over it with no learning at all.
+  return { pool: rngFor(seed, 0, 'train-order').shuffle(pool), keys };
 }
 
 /** `size` distinct evaluation-side examples from `stream`, none of whose keys is in `exclude`. */
@@ -98,7 +101,7 @@ function evalSplit(task: AnyTask, cfg: unknown, seed: number, stream: string, si
   if (out.length < size) {
     throw new ConfigError(field, `Only ${out.length} distinct ${stream} prompts could be drawn; lower ${field} or make the task harder.`);
   }
-  return out;
+  return rngFor(seed, 0, `${stream}-order`).shuffle(out); // so a first-n evaluation subset is not the easy end (see trainPool)
 }
 
 /** The first round(fraction * n) slots of a seeded shuffle: an exact fraction, spread at random. */

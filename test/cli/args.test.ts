@@ -36,7 +36,7 @@ describe('seedList and adjustConfig', () => {
   it('scales steps, warmup and evaluation interval, and sets the checkpoint interval', () => {
     const base = presetRuns(preset, [1], ['n8'])[0]!.config; // SFT 60 steps eval 30, RL 150 eval 15
     const c = adjustConfig(base, { stepsScale: 0.1, checkpointEvery: 5 });
-    expect([c.sft.steps, c.sft.evalEvery, c.rl.steps, c.rl.evalEvery, c.rl.checkpointEvery, c.cpt.steps]).toEqual([6, 3, 15, 2, 5, 0]);
+    expect([c.sft.steps, c.sft.evalEvery, c.rl.steps, c.rl.evalEvery, c.rl.checkpointEvery, c.cpt.steps]).toEqual([24, 4, 15, 2, 5, 0]);
     expect(adjustConfig(base, { stepsScale: 1 })).toEqual(base);
     expect(() => adjustConfig(base, { stepsScale: 1, patch: { rl: { lr: -1 } } })).toThrow(/rl\.lr/);
   });

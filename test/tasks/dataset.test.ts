@@ -142,6 +142,19 @@ describe.each(TASK_IDS)('dataset of %s', (task) => {
   });
 });
 
+describe('slot order', () => {
+  it('has no easy-to-hard trend across an epoch (distinct draws front-load the small 1-digit key space)', () => {
+    const ds = buildDataset(cfg({ task: 'addition', taskConfig: { minDigits: 1, maxDigits: 2, oodMinDigits: 3, oodMaxDigits: 3 }, trainSize: 512, heldoutSize: 128, oodSize: 16 }), 1);
+    const oneDigit = (i: number) => /^\d\+\d=/.test(ds.train(i).example.prompt);
+    const count = (from: number) => Array.from({ length: 128 }, (_, k) => oneDigit(from + k)).filter(Boolean).length;
+    const [first, last] = [count(0), count(384)];
+    expect(first + last).toBeGreaterThan(0); // the set has some 1-digit sums...
+    expect(Math.abs(first - last)).toBeLessThan(12); // ...spread over the epoch, not bunched at its start
+    const held = ds.heldout.map((e) => /^\d\+\d=/.test(e.prompt));
+    expect(Math.abs(held.slice(0, 64).filter(Boolean).length - held.slice(64).filter(Boolean).length)).toBeLessThan(10);
+  });
+});
+
 describe('validateDataConfig', () => {
   it('fills defaults and the task config', () => {
     const c = validateDataConfig({});

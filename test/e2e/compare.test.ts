@@ -3,17 +3,16 @@
 // data.trainSize are ticked and compared (the diff table names exactly that field, the overlay chart
 // draws both, CSV downloads), a third that differs only in seed joins as a mean + band group, and the
 // predictor page fits its scatters. The tab bar works from the keyboard.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
+import type { Page } from 'playwright-core';
 import { validateRunConfig } from '../../src/experiment/config';
 import { packArchive } from '../../src/store/archive';
 import type { RunBundle } from '../../src/store/library';
 import type { MetricRow } from '../../src/store/types';
-import { chartPoints, contextWithConfig, launchChromium, serveDist, TINY_CONFIG, waitFor as waitUntil, watchConsole } from './harness';
+import { chartPoints, contextWithConfig, labSession, TINY_CONFIG, waitFor as waitUntil, watchConsole } from './harness';
 
 const SFT = 100;
 const RL = 200;
@@ -42,9 +41,7 @@ function bundle(id: string, name: string, trainSize: number, seed: number, mid: 
   };
 }
 
-let server: PreviewServer;
-let url: string;
-let browser: Browser;
+const lab = labSession();
 let page: Page;
 let errors: string[];
 const dir = mkdtempSync(join(tmpdir(), 'rlvr-compare-'));
@@ -54,22 +51,15 @@ const diffFields = () => page.getByTestId('diff-field').allInnerTexts();
 const legendOf = (metric: string) => page.getByTestId(`compare-chart-${metric}`).locator('.u-legend .u-series th').allInnerTexts();
 
 beforeAll(async () => {
-  ({ server, url } = await serveDist());
-  browser = await launchChromium();
-  page = await (await contextWithConfig(browser, { ...TINY_CONFIG, backend: 'wasm' })).newPage();
+  page = await (await contextWithConfig(lab.browser, { ...TINY_CONFIG, backend: 'wasm' })).newPage();
   errors = watchConsole(page);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((resolve) => server?.httpServer.close(() => resolve()));
 });
 
 describe('the compare page', () => {
   it('starts from three finished runs imported from a file', async () => {
     const file = join(dir, 'three-runs.zip');
     writeFileSync(file, packArchive([bundle('run-a', 'N=8, "scarce"', 8, 1, 40, 0.3, 0.1), bundle('run-b', 'N=512', 512, 1, 120, 0.8, 0.5), bundle('run-c', 'N=8 again', 8, 2, 60, 0.5, 0.26)]));
-    await page.goto(url);
+    await page.goto(lab.url);
     await waitFor(() => page.evaluate(() => window.__labReady === true), 'the lab to be ready', 120_000);
     await page.getByTestId('import-file').setInputFiles(file);
     await waitFor(async () => (await page.getByTestId('run-item').count()) === 3, 'the three runs imported');

@@ -1,7 +1,7 @@
 // End-to-end harness: serves the built app (dist/) with Vite's preview server on a free localhost
 // port, and launches the system Chromium headless with WebGPU (SwiftShader on GPU-less machines).
 import { existsSync } from 'node:fs';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { preview, type PreviewServer } from 'vite';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEFAULT_RUN_CONFIG } from '../../src/experiment/config';
@@ -81,4 +81,19 @@ export async function contextWithConfig(browser: Browser, config: object): Promi
 /** Poll until `fn` is true, naming what we wait for and the page errors seen so far. */
 export function waitFor(fn: () => Promise<boolean>, what: string, errors: string[], timeout = 240_000) {
   return expect.poll(fn, { timeout, interval: 250, message: `waiting for ${what}; page errors: ${errors.join(' | ')}` }).toBe(true);
+}
+
+/** A file's server and browser: dist/ served and Chromium launched before its tests, both closed after. */
+export function labSession(): { url: string; browser: Browser } {
+  const session = { url: '', browser: undefined as unknown as Browser };
+  let server: PreviewServer | undefined;
+  beforeAll(async () => {
+    ({ server, url: session.url } = await serveDist());
+    session.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await session.browser?.close();
+    await new Promise<void>((resolve) => (server ? server.httpServer.close(() => resolve()) : resolve()));
+  });
+  return session;
 }

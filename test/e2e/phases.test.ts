@@ -2,19 +2,18 @@
 // curves (the reward rises and saturates, held-out accuracy lags) is imported as a file; the page must
 // find the saturation step the analysis finds here, shade the phase bands and mark saturation, and
 // scrubbing the chart (hover, arrow keys) must open the rollouts of the step under the cursor.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
+import type { Page } from 'playwright-core';
 import { analyzePhases } from '../../src/analysis/phases';
 import { validateRunConfig } from '../../src/experiment/config';
 import { packArchive } from '../../src/store/archive';
 import type { RunBundle } from '../../src/store/library';
 import type { RolloutRecord } from '../../src/train/rollout-record';
 import { buildRows, logistic, stepUp } from '../analysis/curves';
-import { contextWithConfig, hookText, launchChromium, serveDist, TINY_CONFIG, waitFor as waitUntil, watchConsole } from './harness';
+import { contextWithConfig, hookText, labSession, TINY_CONFIG, waitFor as waitUntil, watchConsole } from './harness';
 
 const STEPS = 200;
 const EVAL_EVERY = 10;
@@ -41,29 +40,20 @@ const bundle: RunBundle = {
   checkpoints: [],
 };
 
-let server: PreviewServer;
-let url: string;
-let browser: Browser;
+const lab = labSession();
 let page: Page;
 let errors: string[] = [];
 const waitFor = (fn: () => Promise<boolean>, what: string, timeout?: number) => waitUntil(fn, what, errors, timeout);
 const shownStep = async () => Number(await page.getByTestId('rollout-shown-step').getAttribute('data-step'));
 
 beforeAll(async () => {
-  ({ server, url } = await serveDist());
-  browser = await launchChromium();
-  page = await (await contextWithConfig(browser, { ...TINY_CONFIG, backend: 'wasm' })).newPage();
+  page = await (await contextWithConfig(lab.browser, { ...TINY_CONFIG, backend: 'wasm' })).newPage();
   errors = watchConsole(page);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((resolve) => server?.httpServer.close(() => resolve()));
 });
 
 describe('phases on a run that crosses the rule', () => {
   it('finds the saturation step the analysis finds, shades the bands and marks saturation', async () => {
-    await page.goto(url);
+    await page.goto(lab.url);
     await waitFor(() => page.evaluate(() => window.__labReady === true), 'the lab to be ready', 120_000);
     const file = join(mkdtempSync(join(tmpdir(), 'rlvr-phases-')), 'phases.zip');
     writeFileSync(file, packArchive([bundle]));

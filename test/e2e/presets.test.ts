@@ -2,31 +2,19 @@
 // a preset's sweep queues its runs, runs them one after another with the preset's settings (steps
 // shrunk by the ?test-hooks seam so it takes seconds), and opens the compare view on them; a stop
 // halts the queue and Continue goes on; a classroom link hides what it names and says so.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { contextWithConfig, hookText, launchChromium, serveDist, TINY_CONFIG, waitFor as waitUntil, watchConsole } from './harness';
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { contextWithConfig, hookText, labSession, TINY_CONFIG, waitFor as waitUntil, watchConsole } from './harness';
 
-let server: PreviewServer;
-let url: string;
-let browser: Browser;
+const lab = labSession();
 let errors: string[] = [];
 const waitFor = (fn: () => Promise<boolean>, what: string, timeout?: number) => waitUntil(fn, what, errors, timeout);
 
-beforeAll(async () => {
-  ({ server, url } = await serveDist());
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((resolve) => server?.httpServer.close(() => resolve()));
-});
-
 async function openLab(query: string): Promise<Page> {
-  const page = await (await contextWithConfig(browser, { ...TINY_CONFIG, backend: 'wasm' })).newPage();
+  const page = await (await contextWithConfig(lab.browser, { ...TINY_CONFIG, backend: 'wasm' })).newPage();
   errors = watchConsole(page);
-  await page.goto(url + query);
+  await page.goto(lab.url + query);
   await waitFor(() => page.evaluate(() => window.__labReady === true), 'the lab to be ready', 120_000);
   return page;
 }
@@ -39,6 +27,11 @@ describe('the preset gallery', () => {
     const card = page.locator('[data-testid="preset-card"][data-preset="scarce_data"]');
     await card.locator('summary').click();
     await expect.poll(() => card.innerText()).toMatch(/The paper found:.*few distinct prompts/s);
+    // What the shipped findings say of this preset, as the report wrote them (public/findings/findings.json).
+    const shipped = (JSON.parse(readFileSync('public/findings/findings.json', 'utf8')) as { presets: Record<string, { verdict: string; summary: string }> }).presets.scarce_data!;
+    const measured = await card.getByTestId('preset-measured').innerText();
+    if (shipped.verdict === 'not run') expect(measured).toMatch(/not measured yet/);
+    else expect(measured).toContain(`${shipped.verdict} ${shipped.summary}`);
     await card.getByLabel('Seeds per arm').selectOption('1');
     await expect.poll(() => card.getByTestId('preset-run').innerText()).toBe('Run sweep (2 runs)');
     await card.getByTestId('preset-run').click();

@@ -22,7 +22,8 @@ export interface StratumGain {
   after: number;
 }
 
-export interface RunSummary {
+/** Which run it is and how it ended: shared by a run's input and its summary. */
+interface RunIdentity {
   presetId: string;
   armId: string;
   seed: number;
@@ -30,6 +31,9 @@ export interface RunSummary {
   /** The config differs from the preset's (--steps-scale, a patch): a smoke run, not a finding. */
   smoke: boolean;
   wallSeconds: number | null;
+}
+
+export interface RunSummary extends RunIdentity {
   /** First RL step on the global counter (the pre-RL evaluation's step); null without an RL stage. */
   rlStart: number | null;
   lastStep: number;
@@ -48,13 +52,7 @@ export interface RunSummary {
   heldoutSeries: Series;
 }
 
-export interface RunInput {
-  presetId: string;
-  armId: string;
-  seed: number;
-  status: RunStatus;
-  smoke: boolean;
-  wallSeconds: number | null;
+export interface RunInput extends RunIdentity {
   config: RunConfig;
   rows: readonly MetricRow[];
 }

@@ -79,15 +79,16 @@ export async function sampleBatch(params: Params, cfg: ModelConfig, prompts: num
   const steps = Math.min(opts.maxNewTokens, cfg.context - longest); // prefill refuses longest > context
   let { cache, lastLogits: logits } = prefill(params, cfg, prompts);
   let done: tf.Tensor1D = tf.zeros([B], 'bool'); // [B] EOS emitted at an earlier step
+  const pad = tf.fill([B], PAD_ID, 'int32') as tf.Tensor1D; // made once: what finished sequences emit and are fed
   const emitted: tf.Tensor1D[] = []; // per step, int32 [B]: the sampled id (PAD once finished)
   try {
     for (let step = 0; step < steps; step++) {
       const ids = sampleTokens(logits, opts, step);
       logits.dispose();
       const next = tf.tidy(() => {
-        const out = tf.where(done, tf.fill([B], PAD_ID, 'int32'), ids) as tf.Tensor1D;
+        const out = tf.where(done, pad, ids) as tf.Tensor1D;
         const nowDone = tf.logicalOr(done, tf.equal(ids, EOS_ID)) as tf.Tensor1D;
-        return { out, nowDone, feed: tf.where(nowDone, tf.fill([B], PAD_ID, 'int32'), ids) as tf.Tensor1D };
+        return { out, nowDone, feed: tf.where(nowDone, pad, ids) as tf.Tensor1D };
       });
       ids.dispose();
       done.dispose();
@@ -116,7 +117,7 @@ export async function sampleBatch(params: Params, cfg: ModelConfig, prompts: num
     }
   } finally {
     logits.dispose(); // no-op when already disposed
-    tf.dispose([done, ...emitted]);
+    tf.dispose([done, pad, ...emitted]);
     disposeCache(cache);
   }
   return { completions, finished };

@@ -1,6 +1,7 @@
 // Counts GPU kernel dispatches and GPU-to-CPU reads by wrapping the active backend's methods.
 // For the benchmark and tests only: it measures, it changes no result.
 import { tf } from './tf';
+import { rawDispatchCount } from './kernels/raw';
 
 export interface Counts {
   /** Compute dispatches (WebGPU) or shader program runs (WebGL). */
@@ -42,9 +43,14 @@ export function countBackend(): Counter | null {
       return original.apply(this, args);
     };
   });
+  // the fused kernels dispatch through kernels/raw.ts, not tfjs's recordAndSubmit: add theirs
+  let rawAtReset = rawDispatchCount();
   return {
-    read: () => ({ ...counts }),
-    reset: () => keys.forEach((k) => (counts[k] = 0)),
+    read: () => ({ ...counts, dispatches: counts.dispatches + rawDispatchCount() - rawAtReset }),
+    reset: () => {
+      keys.forEach((k) => (counts[k] = 0));
+      rawAtReset = rawDispatchCount();
+    },
     restore: () => names.forEach((name, i) => (backend[name] = originals[i]!)),
   };
 }

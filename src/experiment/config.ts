@@ -10,6 +10,10 @@ import { checkRangeField, isRecord, type Range } from './fields';
 export const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
+/** 'fused': our WGSL kernels on WebGPU (other backends always run the plain ops); 'naive': plain tfjs ops, the baseline. */
+export const KERNEL_CHOICES = ['fused', 'naive'] as const;
+export type KernelChoice = (typeof KERNEL_CHOICES)[number];
+
 export interface SftConfig {
   steps: number;
   batchSize: number;
@@ -32,6 +36,8 @@ export interface RunConfig {
   version: 1;
   seed: number;
   backend: BackendChoice;
+  /** Which implementation the model's hot paths use on WebGPU; results agree to float rounding, not bit for bit. */
+  kernels: KernelChoice;
   data: DataConfig;
   model: ModelConfig;
   cpt: CptConfig;
@@ -63,6 +69,7 @@ export const DEFAULT_RUN_CONFIG: Readonly<RunConfig> = Object.freeze({
   version: 1,
   seed: 1, // every run is (config, seed)
   backend: 'auto', // WebGPU, then WebGL, then WASM, then CPU
+  kernels: 'fused', // fewer GPU dispatches per step; 'naive' is the baseline the bench compares against
   data: validateDataConfig(DEFAULT_DATA_CONFIG), // with the task's own defaults filled in
   model: DEFAULT_MODEL_CONFIG,
   cpt: DEFAULT_CPT_CONFIG, // off (0 steps) unless an experiment is about continual pre-training
@@ -125,13 +132,17 @@ export function validateRunConfig(raw: unknown, maxLength?: (data: DataConfig, s
   if (!BACKENDS.includes(backend as BackendChoice)) {
     throw new ConfigError('backend', `backend must be one of ${BACKENDS.join(', ')}; got ${JSON.stringify(backend)}`);
   }
+  const kernels = raw.kernels ?? DEFAULT_RUN_CONFIG.kernels;
+  if (!KERNEL_CHOICES.includes(kernels as KernelChoice)) {
+    throw new ConfigError('kernels', `kernels must be one of ${KERNEL_CHOICES.join(', ')}; got ${JSON.stringify(kernels)}`);
+  }
   const data = within('data', () => validateDataConfig(raw.data ?? DEFAULT_DATA_CONFIG));
   const model = within('model', () => validateModelConfig(raw.model ?? DEFAULT_MODEL_CONFIG));
   const cpt = validateCptConfig(raw.cpt ?? DEFAULT_CPT_CONFIG);
   const sft = validateSft(raw.sft ?? DEFAULT_SFT_CONFIG);
   const rl = validateRlConfig(raw.rl ?? DEFAULT_RUN_CONFIG.rl);
   if (cpt.steps + sft.steps + rl.steps === 0) throw new ConfigError('sft.steps', 'the run has no steps: give CPT, SFT or RL at least one');
-  const config: RunConfig = { version: 1, seed, backend: backend as BackendChoice, data, model, cpt, sft, rl };
+  const config: RunConfig = { version: 1, seed, backend: backend as BackendChoice, kernels: kernels as KernelChoice, data, model, cpt, sft, rl };
   if (maxLength) {
     const need = maxLength(data, seed) + 3; // BOS, SEP and EOS around prompt + completion
     if (need > model.context) {

@@ -2,6 +2,7 @@
 // with logged metrics, evaluations, rollouts and checkpoints, and pause/resume/stop/step-N between
 // steps. What a stage does is in its own module; storage and messaging are the caller's hooks.
 import { initParams, disposeParams, paramsToArrays, type Params } from '../model/params';
+import { setKernelMode } from '../model/kernels/mode';
 import { buildDataset, type Dataset } from '../tasks/dataset';
 import { STAGES, type RunConfig, type StageName } from '../experiment/config';
 import type { CheckpointRow, MetricRow, RolloutRow, RunStatus, SampleRow } from '../store/types';
@@ -111,6 +112,7 @@ export class RunController {
 
   /** Run to the end (or until stopped), from a checkpoint if given. Throws on failure, after disposing. */
   async run(from?: CheckpointRow): Promise<RunStatus> {
+    setKernelMode(this.config.kernels); // before any tensor work: the first step must already use the run's kernels
     this.params = initParams(this.config.model, this.config.seed);
     try {
       if (from) {

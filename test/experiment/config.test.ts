@@ -37,6 +37,7 @@ describe('validateRunConfig', () => {
     [{ model: { ...DEFAULT_RUN_CONFIG.model, layers: 9 } }, 'model.layers', /layers/],
     [{ model: { ...DEFAULT_RUN_CONFIG.model, context: 32 } }, 'model.context', /shorter than the longest example/],
     [{ backend: 'tpu' }, 'backend', /one of auto, webgpu, webgl, wasm, cpu; got "tpu"/],
+    [{ kernels: 'fast' }, 'kernels', /one of fused, naive; got "fast"/],
     [{ seed: -3 }, 'seed', /seed/],
     [{ version: 7 }, 'version', /version must be 1/],
     [{ data: { ...DEFAULT_RUN_CONFIG.data, task: 'chess' } }, 'data.task', /chess/],

@@ -18,6 +18,13 @@ describe('withMissingStagesOff', () => {
     expect(read.sft).toEqual(DEFAULT_RUN_CONFIG.sft);
   });
 
+  it('reads a config stored before the fused kernels as naive (how it was trained); links default to fused', () => {
+    const { kernels: _, ...old } = DEFAULT_RUN_CONFIG;
+    expect(validateRunConfig(withMissingStagesOff(old)).kernels).toBe('naive');
+    expect(validateRunConfig(old).kernels).toBe('fused');
+    expect(validateRunConfig(withMissingStagesOff({ ...old, kernels: 'fused' })).kernels).toBe('fused');
+  });
+
   it('leaves a complete config and non-objects unchanged', () => {
     expect(withMissingStagesOff(DEFAULT_RUN_CONFIG)).toEqual(DEFAULT_RUN_CONFIG);
     expect(withMissingStagesOff(null)).toBeNull();

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { create, globals } from 'webgpu';
 import { tf } from '../model/tf';
+import { loadWebGpuBackend } from '../model/backend';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const VENDOR_ICDS = ['/usr/share/vulkan/icd.d/nvidia_icd.json', '/etc/vulkan/icd.d/nvidia_icd.json', '/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json'];
@@ -40,7 +41,7 @@ export function installDawn(): void {
 /** Installs navigator.gpu once, loads the tfjs WebGPU backend and makes it the active backend. */
 export async function useWebGPU(): Promise<void> {
   installDawn();
-  await import('@tensorflow/tfjs-backend-webgpu');
+  await loadWebGpuBackend();
   if (!(await tf.setBackend('webgpu'))) {
     throw new Error('tfjs could not start its WebGPU backend on Dawn: check the Vulkan driver (VK_ICD_FILENAMES)');
   }

@@ -18,12 +18,44 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+type WebGpuModule = typeof import('@tensorflow/tfjs-backend-webgpu');
+let factoryInstalled = false;
+
+/**
+ * Loads tfjs's WebGPU backend and registers its factory again with one change: the device asks for the
+ * adapter's full maxStorageBuffersPerShaderStage (tfjs asks for the default 8), so the fused AdamW binds
+ * more parameters per dispatch. Everything else is tfjs 4.22's own factory.
+ */
+export async function loadWebGpuBackend(): Promise<void> {
+  const { WebGPUBackend } = (await import('@tensorflow/tfjs-backend-webgpu')) as WebGpuModule;
+  if (factoryInstalled) return;
+  factoryInstalled = true;
+  tf.removeBackend('webgpu');
+  tf.registerBackend('webgpu', async () => {
+    const adapter = await navigator.gpu.requestAdapter({ powerPreference: tf.env().get('WEBGPU_USE_LOW_POWER_GPU') ? 'low-power' : 'high-performance' });
+    if (!adapter) throw new Error('no WebGPU adapter');
+    const requiredFeatures = (['timestamp-query', 'bgra8unorm-storage'] as GPUFeatureName[]).filter((f) => adapter.features.has(f));
+    const l = adapter.limits;
+    const requiredLimits = {
+      maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+      maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
+      maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+      maxBufferSize: l.maxBufferSize,
+      maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
+      maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+      maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
+    };
+    const device = await adapter.requestDevice({ requiredFeatures, requiredLimits });
+    return new WebGPUBackend(device, adapter.info);
+  }, 3);
+}
+
 async function tryWebGpu(): Promise<Attempt> {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
   if (!gpu) return { ok: false, reason: 'navigator.gpu is missing: this browser has no WebGPU, or it is turned off' };
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
   if (!adapter) return { ok: false, reason: 'WebGPU is there but offered no GPU adapter (blocklisted GPU or driver)' };
-  await import('@tensorflow/tfjs-backend-webgpu');
+  await loadWebGpuBackend();
   if (!(await tf.setBackend('webgpu').catch(() => false))) return { ok: false, reason: 'tfjs could not create a WebGPU device' };
   const info = adapter.info;
   const adapterText = [info?.vendor, info?.architecture, info?.device, info?.description].filter((s) => s).join(' / ');

@@ -1,5 +1,7 @@
-// `npm run bench`: SFT step speed, KV-cache sampling speed, GPU dispatches and GPU-to-CPU reads per
-// step and per token, and tensor drift, for each backend reachable from Node. Prints and writes JSON.
+// `npm run bench`: SFT step speed, KV-cache sampling speed, a GRPO step, GPU dispatches and GPU-to-CPU
+// reads per step and per token, tensor and GPU-memory drift, and the default run's wall time, for each
+// backend reachable from Node. On WebGPU every figure is taken twice in the same process, with the naive
+// tfjs ops and with the fused kernels, and their ratios printed. Prints and writes JSON.
 // A benchmark, never a test: nothing here asserts a time. Flags: see parseArgs below.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { installDawn } from '../../src/cli/dawn';
@@ -14,6 +16,11 @@ import { createAdamW, disposeAdamW } from '../../src/train/adamw';
 import { makeBatch } from '../../src/train/batch';
 import { sftStep, type StepTensors } from '../../src/train/sft';
 import { rngFor } from '../../src/util/rng';
+import { setKernelMode, type KernelMode } from '../../src/model/kernels/mode';
+import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../../src/experiment/config';
+import { buildDataset } from '../../src/tasks/dataset';
+import { createGrpoState, disposeGrpoState, grpoStep, readGrpoMetrics, rlBatchItems } from '../../src/train/grpo';
+import { RunController, type RunHooks } from '../../src/train/run';
 
 interface Settings {
   backends: string[];
@@ -25,6 +32,12 @@ interface Settings {
   samplePrompt: number;
   sampleTokens: number;
   driftSteps: number;
+  grpoPrompts: number;
+  grpoGenerations: number;
+  grpoTokens: number;
+  /** Scale of the default run's step counts for its wall time (1 = the real default run; 0 = skip). */
+  runScale: number;
+  modes: KernelMode[];
   preset: string;
   out: string;
 }
@@ -46,13 +59,20 @@ function parseArgs(argv: string[]): Settings {
     sampleSeqs: num('sample-seqs', 128, 16),
     samplePrompt: num('sample-prompt', 32, 16),
     sampleTokens: num('sample-tokens', 64, 8),
-    driftSteps: num('drift-steps', 50, 5),
+    driftSteps: num('drift-steps', 500, 5),
+    grpoPrompts: num('grpo-prompts', 16, 2),
+    grpoGenerations: num('grpo-generations', 8, 2),
+    grpoTokens: num('grpo-tokens', 96, 8),
+    runScale: num('run-scale', 1, 0),
+    modes: (flag('modes') ?? 'naive,fused').split(',') as KernelMode[],
     preset: quick ? 'quick' : 'full',
     out: flag('out') ?? 'bench-results',
   };
 }
 
 const rss = () => Math.round(process.memoryUsage().rss / 2 ** 20);
+/** Bytes the backend holds on the GPU (WebGPU/WebGL report it), or null. */
+const gpuBytes = () => (tf.memory() as { numBytesInGPU?: number }).numBytesInGPU ?? null;
 const randomText = (rng: ReturnType<typeof rngFor>, n: number) => Array.from({ length: n }, () => String.fromCharCode(rng.int(97, 122))).join('');
 const disposeStep = (s: StepTensors) => tf.dispose([s.loss, s.correct, s.count, s.gradNorm]);
 
@@ -83,16 +103,18 @@ async function benchSft(s: Settings, counter: Counter | null) {
   const ms = (performance.now() - t0) / s.steps;
   disposeStep(last!);
   const tensorsBefore = tf.memory().numTensors;
+  const bytesBefore = gpuBytes();
   for (let i = 0; i < s.driftSteps; i++) {
     const out = step();
-    if (i === s.driftSteps - 1) await out.loss.data();
+    if (i % 50 === 49 || i === s.driftSteps - 1) await out.loss.data(); // a log interval's read: the queue drains
     disposeStep(out);
   }
   const drift = tf.memory().numTensors - tensorsBefore;
+  const gpuDrift = bytesBefore === null ? null : gpuBytes()! - bytesBefore;
   disposeParams(params);
   disposeAdamW(opt);
   const tokens = batch.B * batch.L;
-  return { sft_ms_per_step: ms, sft_tokens_per_s: (tokens / ms) * 1000, sft_tokens_per_step: tokens, sft_dispatches_per_step: perStep?.dispatches ?? null, sft_gpu_reads_per_step: perStep ? perStep.reads + perStep.syncReads : null, tensor_drift: drift, drift_steps: s.driftSteps };
+  return { sft_ms_per_step: ms, sft_tokens_per_s: (tokens / ms) * 1000, sft_tokens_per_step: tokens, sft_dispatches_per_step: perStep?.dispatches ?? null, sft_gpu_reads_per_step: perStep ? perStep.reads + perStep.syncReads : null, tensor_drift: drift, gpu_bytes_drift: gpuDrift, drift_steps: s.driftSteps };
 }
 
 async function benchSampling(s: Settings, counter: Counter | null) {
@@ -121,15 +143,91 @@ async function benchSampling(s: Settings, counter: Counter | null) {
   };
 }
 
-async function benchBackend(name: string, s: Settings) {
-  const report = await chooseBackend(name as 'webgpu');
-  const counter = countBackend();
+/** One GRPO step (B prompts x G rollouts of up to N tokens, then the update), timed after a burn-in step. */
+async function benchGrpo(s: Settings, counter: Counter | null) {
+  const config = validateRunConfig({ ...DEFAULT_RUN_CONFIG, model: s.model, rl: { ...DEFAULT_RUN_CONFIG.rl, promptsPerStep: s.grpoPrompts, numGenerations: s.grpoGenerations, maxCompletionLength: s.grpoTokens } });
+  const dataset = buildDataset(config.data, 1);
+  const params = initParams(s.model, 3);
+  const state = createGrpoState(params, config.rl);
+  const ctx = { model: s.model, rl: config.rl, task: dataset.task, seed: 5 };
+  const once = async (i: number) => {
+    const out = await grpoStep(state, ctx, rlBatchItems(dataset, i, config.rl.promptsPerStep), 1e-4);
+    await readGrpoMetrics([out], config.rl); // disposes the step's device values
+    return out;
+  };
+  await once(0); // compiles shaders
+  counter?.reset();
+  const t0 = performance.now();
+  const out = await once(1);
+  const ms = performance.now() - t0;
+  const counts = counter?.read() ?? null;
+  disposeGrpoState(state);
+  disposeParams(params);
+  return {
+    grpo_ms_per_step: ms, grpo_sequences: config.rl.promptsPerStep * config.rl.numGenerations, grpo_max_tokens: config.rl.maxCompletionLength,
+    grpo_completion_tokens: out.rollouts.groups.reduce((a, g) => a + g.samples.reduce((b, c) => b + c.ids.length, 0), 0),
+    grpo_dispatches_per_step: counts?.dispatches ?? null, grpo_gpu_reads_per_step: counts ? counts.reads + counts.syncReads : null,
+  };
+}
+
+/** The default run config (steps scaled by runScale) trained start to end through the run controller, in memory. */
+async function benchDefaultRun(s: Settings, backend: RunConfig['backend'], kernels: KernelMode) {
+  if (s.runScale <= 0) return {};
+  const d = DEFAULT_RUN_CONFIG;
+  const scale = (n: number) => Math.max(1, Math.round(n * s.runScale));
+  const [sft, rl] = [scale(d.sft.steps), scale(d.rl.steps)];
+  const config = validateRunConfig({
+    ...d, backend, kernels,
+    sft: { ...d.sft, steps: sft, warmupSteps: Math.min(d.sft.warmupSteps, sft) },
+    rl: { ...d.rl, steps: rl, warmupSteps: Math.min(d.rl.warmupSteps, rl) },
+  });
+  const noop = async () => {};
+  const hooks: RunHooks = { metrics: noop, samples: noop, rollouts: noop, checkpoint: noop, status: noop };
+  const t0 = performance.now();
+  await new RunController('bench', config, hooks).run();
+  return { default_run_s: (performance.now() - t0) / 1000, default_run_steps: config.sft.steps + config.rl.steps };
+}
+
+async function benchMode(s: Settings, counter: Counter | null, mode: KernelMode, backend: string) {
+  setKernelMode(mode);
   const t0 = performance.now();
   const sft = await benchSft(s, counter);
   const sampling = await benchSampling(s, counter);
-  counter?.restore();
-  return { backend: report.name, adapter: report.adapter, features: report.features, ...sft, ...sampling, wall_s: (performance.now() - t0) / 1000, rss_mb: rss() };
+  const grpo = await benchGrpo(s, counter);
+  const run = await benchDefaultRun(s, backend as RunConfig['backend'], mode);
+  setKernelMode(mode); // the run controller sets it too
+  return { kernels: mode, ...sft, ...sampling, ...grpo, ...run, wall_s: (performance.now() - t0) / 1000 };
 }
+
+/** fused / naive for the figures where bigger is better, naive / fused for those where smaller is. */
+function ratios(naive: Record<string, unknown>, fused: Record<string, unknown>) {
+  const r = (k: string, inverse = false) => {
+    const a = naive[k];
+    const b = fused[k];
+    return typeof a === 'number' && typeof b === 'number' && a > 0 && b > 0 ? (inverse ? a / b : b / a) : null;
+  };
+  return {
+    sft_tokens_per_s_x: r('sft_tokens_per_s'), sampling_tokens_per_s_x: r('sampling_tokens_per_s'), grpo_step_x: r('grpo_ms_per_step', true),
+    sft_dispatches_fewer_x: r('sft_dispatches_per_step', true), sampling_dispatches_fewer_x: r('sampling_dispatches_per_token', true),
+  };
+}
+
+async function benchBackend(name: string, s: Settings) {
+  const report = await chooseBackend(name as 'webgpu');
+  const counter = countBackend();
+  // the kernels switch only changes anything on WebGPU: elsewhere both modes run the same ops
+  const modes = report.name === 'webgpu' ? s.modes : ['naive' as const];
+  const byMode: Record<string, Record<string, unknown>> = {};
+  for (const mode of modes) {
+    process.stdout.write(`[${mode}] `);
+    byMode[mode] = await benchMode(s, counter, mode, report.name);
+  }
+  counter?.restore();
+  const fusedVsNaive = byMode.naive && byMode.fused ? ratios(byMode.naive, byMode.fused) : null;
+  return { backend: report.name, adapter: report.adapter, features: report.features, modes: byMode, fused_vs_naive: fusedVsNaive, rss_mb: rss() };
+}
+
+const table = (o: Record<string, unknown>) => Object.entries(o).map(([key, value]) => ({ key, value: typeof value === 'number' ? Number(value.toPrecision(4)) : JSON.stringify(value) }));
 
 async function main() {
   const s = parseArgs(process.argv.slice(2));
@@ -141,7 +239,15 @@ async function main() {
       const r = await benchBackend(name, s);
       results.push(r);
       console.log('done');
-      console.table(Object.entries(r).map(([key, value]) => ({ key, value: typeof value === 'number' ? Number(value.toPrecision(4)) : JSON.stringify(value) })));
+      console.log(`${r.backend}: ${r.adapter}`);
+      for (const [mode, figures] of Object.entries(r.modes)) {
+        console.log(`kernels = ${mode}`);
+        console.table(table(figures));
+      }
+      if (r.fused_vs_naive) {
+        console.log('fused vs naive (x = times better)');
+        console.table(table(r.fused_vs_naive));
+      }
     } catch (err) {
       console.log(`skipped: ${err instanceof Error ? err.message : String(err)}`);
       results.push({ backend: name, error: err instanceof Error ? err.message : String(err) });

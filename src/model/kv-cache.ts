@@ -2,7 +2,11 @@
 // Same blocks as transformer.ts (no duplicated math); no sampling policy here (see sample.ts).
 // Ownership: prefill and decodeStep return NEW tensors owned by the caller. decodeStep neither reads
 // after return nor disposes the cache it was given: the caller disposes the old cache (disposeCache).
+// startDecoding wraps both behind one Decoder; under useFused() its cache is kernels/decode.ts's instead,
+// preallocated once and appended in place (no copies of the past per token).
 import type { ModelConfig } from './config';
+import { disposeFusedCache, fusedDecodeStep, toFusedCache, type FusedKVCache } from './kernels/decode';
+import { useFused } from './kernels/mode';
 import type { Params } from './params';
 import { tf } from './tf';
 import { PAD_ID } from './tokenizer';
@@ -90,4 +94,47 @@ export function decodeStep(
 export function disposeCache(cache: KVCache): void {
   for (const { k, v } of cache.layers) tf.dispose([k, v]);
   cache.keyMask.dispose();
+}
+
+/** A batch being decoded, one token per sequence per step. */
+export interface Decoder {
+  /** Feeds int32 [B] (still the caller's); returns the next-token logits [B, V] (the caller's). */
+  step(tokens: tf.Tensor1D): tf.Tensor2D;
+  /** Frees the cache. */
+  dispose(): void;
+}
+
+/**
+ * Prefills the prompts and returns their next-token logits [B, V] (the caller's) and a Decoder for up to
+ * `maxNewTokens` more tokens. Naive: decodeStep, a new cache per token. Under useFused() (decided here,
+ * once): the prefill's cache copied into a fused one of longest prompt + maxNewTokens slots (capped by
+ * the context), appended in place by each step.
+ */
+export function startDecoding(params: Params, cfg: ModelConfig, prompts: number[][], maxNewTokens: number): { decoder: Decoder; lastLogits: tf.Tensor2D } {
+  const { cache, lastLogits } = prefill(params, cfg, prompts);
+  if (!useFused()) return { decoder: naiveDecoder(params, cfg, cache), lastLogits };
+  let fused: FusedKVCache;
+  try {
+    fused = toFusedCache(cfg, cache, Math.min(cfg.context, cache.length + maxNewTokens));
+  } catch (e) {
+    lastLogits.dispose();
+    throw e;
+  } finally {
+    disposeCache(cache); // copied: the fill dispatches are queued before the buffers are freed
+  }
+  return { decoder: { step: (tokens) => fusedDecodeStep(params, cfg, fused, tokens), dispose: () => disposeFusedCache(fused) }, lastLogits };
+}
+
+/** decodeStep behind the Decoder interface: each step frees the cache it replaces. */
+function naiveDecoder(params: Params, cfg: ModelConfig, first: KVCache): Decoder {
+  let cache = first;
+  return {
+    step(tokens) {
+      const next = decodeStep(params, cfg, cache, tokens);
+      disposeCache(cache);
+      cache = next.cache;
+      return next.logits;
+    },
+    dispose: () => disposeCache(cache),
+  };
 }

@@ -123,3 +123,8 @@ export function dispatch(d: RawDispatch): void {
 export function asTensor<R extends tf.Rank>(info: tf.TensorInfo): tf.Tensor<R> {
   return tf.engine().makeTensorFromTensorInfo(info) as tf.Tensor<R>;
 }
+
+/** Free a scratch tensor a kernel allocated with outputTensor and does not return (tfjs defers it past the queued commands). */
+export function disposeInfo(info: tf.TensorInfo): void {
+  (webgpuBackend() as unknown as { disposeData(dataId: object): void }).disposeData(info.dataId);
+}

@@ -1,0 +1,151 @@
+// Fused token + position embedding, as WGSL kernels with a tfjs gradient (w.r.t. the two tables only).
+// out[b, t] = wte[tokens[b, t]] + wpe[positions[b, t]] (positions default to 0..T-1 in every row); an id
+// outside its table adds nothing, as the naive one-hot does. One dispatch forward; one backward, a thread
+// per (table row, channel) summing the output gradient over the positions holding that id: a scatter-add
+// without atomics, deterministic. Off WebGPU, or in naive mode, the one-hot matmuls of transformer.ts run.
+import { oneHotFloat } from '../ops';
+import { tf } from '../tf';
+import { dispatch, outputTensor, type Binding } from './raw';
+import { useFused } from './mode';
+import { ELEMENT, elementGrid } from './gelu';
+import { WG, registerOnce, runKernel } from './wgsl';
+
+/** A one-hot matmul, never gather (gather's gradient has no WASM kernel): int32 [B, T] -> [B, T, C]. */
+function lookup(ids: tf.Tensor2D, table: tf.Tensor2D): tf.Tensor3D {
+  const [B, T] = ids.shape;
+  const [N, C] = table.shape;
+  const oneHot = oneHotFloat(ids.reshape([B * T]), N) as tf.Tensor2D; // [B*T, N]
+  return tf.matMul(oneHot, table).reshape([B, T, C]);
+}
+
+/** The naive embedding, the same ops as transformer.ts's: the fused kernels' reference. */
+export function embedNaive(wte: tf.Tensor2D, wpe: tf.Tensor2D, tokens: tf.Tensor2D, positions?: tf.Tensor2D): tf.Tensor3D {
+  return tf.tidy(() => {
+    const tok = lookup(tokens, wte); // [B, T, C]
+    if (positions) return tok.add(lookup(positions, wpe));
+    return tok.add(wpe.slice([0, 0], [tokens.shape[1], wpe.shape[1]])); // [T, C] broadcast over B
+  });
+}
+
+// position of flat index n = b * T + t: positions[n], or t by default
+const posOf = (hasPos: boolean) => (hasPos ? 'positions[n]' : 'i32(n % u.T)');
+
+const forwardCode = (hasPos: boolean) => /* wgsl */ `
+fn tokRow(id: i32, c: u32) -> f32 {
+  if (id < 0 || u32(id) >= u.V) { return 0.0; }
+  return wte[u32(id) * u.C + c];
+}
+fn posRow(id: i32, c: u32) -> f32 {
+  if (id < 0 || u32(id) >= u.P) { return 0.0; }
+  return wpe[u32(id) * u.C + c];
+}
+@compute @workgroup_size(${WG})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) l: vec3<u32>) {
+  let i = ${ELEMENT};
+  if (i >= u.N * u.C) { return; }
+  let n = i / u.C;
+  let c = i % u.C;
+  out[i] = tokRow(tokens[n], c) + posRow(${posOf(hasPos)}, c);
+}`;
+
+// Threads 0..V*C-1 own dwte[v, c], the next P*C own dwpe[p, c]; each loops over the N positions
+const backwardCode = (hasPos: boolean) => /* wgsl */ `
+@compute @workgroup_size(${WG})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) l: vec3<u32>) {
+  let i = ${ELEMENT};
+  if (i >= (u.V + u.P) * u.C) { return; }
+  let r = i / u.C;
+  let c = i % u.C;
+  var s = 0.0;
+  if (r < u.V) {
+    for (var n = 0u; n < u.N; n = n + 1u) { if (tokens[n] == i32(r)) { s = s + dy[n * u.C + c]; } }
+    dwte[i] = s;
+  } else {
+    let p = i32(r - u.V);
+    for (var n = 0u; n < u.N; n = n + 1u) { if (${posOf(hasPos)} == p) { s = s + dy[n * u.C + c]; } }
+    dwpe[i - u.V * u.C] = s;
+  }
+}`;
+
+function shapeUniforms(tokens: tf.TensorInfo, V: number, P: number, C: number) {
+  const [B, T] = tokens.shape as [number, number];
+  return [
+    { name: 'N', type: 'u32' as const, value: B * T },
+    { name: 'T', type: 'u32' as const, value: T },
+    { name: 'C', type: 'u32' as const, value: C },
+    { name: 'V', type: 'u32' as const, value: V },
+    { name: 'P', type: 'u32' as const, value: P },
+  ];
+}
+
+const idBindings = (tokens: tf.TensorInfo, positions?: tf.TensorInfo): Binding[] =>
+  positions ? [{ name: 'tokens', tensor: tokens }, { name: 'positions', tensor: positions }] : [{ name: 'tokens', tensor: tokens }];
+
+/** Inputs wte [V, C], wpe [P, C], tokens (and positions) int32 [B, T]: output [B, T, C]. */
+const forwardKernel: tf.KernelFunc = ({ inputs }) => {
+  const { wte, wpe, tokens, positions } = inputs as Record<string, tf.TensorInfo>;
+  const [V, C] = wte!.shape as [number, number];
+  const uniforms = shapeUniforms(tokens!, V, wpe!.shape[0]!, C);
+  const [B, T] = tokens!.shape as [number, number];
+  const out = outputTensor([B, T, C]);
+  dispatch({
+    key: `rlvr-embed-fwd-${!!positions}`, code: forwardCode(!!positions), uniforms, workgroups: elementGrid(out.shape.reduce((a, s) => a * s, 1)),
+    bindings: [{ name: 'wte', tensor: wte! }, { name: 'wpe', tensor: wpe! }, ...idBindings(tokens!, positions), { name: 'out', tensor: out, write: true }],
+  });
+  return out;
+};
+
+/** Inputs dy [B, T, C], tokens (and positions); attrs V, P (the table sizes): outputs dwte [V, C], dwpe [P, C]. */
+const backwardKernel: tf.KernelFunc = ({ inputs, attrs }) => {
+  const { dy, tokens, positions } = inputs as Record<string, tf.TensorInfo>;
+  const { V, P } = attrs as unknown as TableSizes;
+  const C = dy!.shape[2]!;
+  const uniforms = shapeUniforms(tokens!, V, P, C);
+  const dwte = outputTensor([V, C]);
+  const dwpe = outputTensor([P, C]);
+  dispatch({
+    key: `rlvr-embed-grad-${!!positions}`, code: backwardCode(!!positions), uniforms, workgroups: elementGrid((V + P) * C),
+    bindings: [{ name: 'dy', tensor: dy! }, ...idBindings(tokens!, positions), { name: 'dwte', tensor: dwte, write: true }, { name: 'dwpe', tensor: dwpe, write: true }],
+  });
+  return [dwte, dwpe];
+};
+
+const zeros = (t: tf.Tensor) => () => tf.zeros(t.shape);
+
+/** The table row counts, as kernel attrs (the backward pass needs only their shapes, not the tables). */
+type TableSizes = { V: number; P: number };
+
+function register(): void {
+  registerOnce('RlvrEmbedGrad', backwardKernel);
+  // tokens only (default positions), and tokens with positions: tfjs saves inputs by name, so two kernels
+  registerOnce('RlvrEmbed', forwardKernel, {
+    inputsToSave: ['tokens'],
+    gradFunc: (dy, [tokens], attrs) => {
+      const [dwte, dwpe] = runKernel('RlvrEmbedGrad', { dy: dy as tf.Tensor, tokens: tokens! }, attrs);
+      return { wte: () => dwte!, wpe: () => dwpe!, tokens: zeros(tokens!) };
+    },
+  });
+  registerOnce('RlvrEmbedPositions', forwardKernel, {
+    inputsToSave: ['tokens', 'positions'],
+    gradFunc: (dy, [tokens, positions], attrs) => {
+      const [dwte, dwpe] = runKernel('RlvrEmbedGrad', { dy: dy as tf.Tensor, tokens: tokens!, positions: positions! }, attrs);
+      return { wte: () => dwte!, wpe: () => dwpe!, tokens: zeros(tokens!), positions: zeros(positions!) };
+    },
+  });
+}
+
+const asInt = (t: tf.Tensor2D): tf.Tensor2D => (t.dtype === 'int32' ? t : t.toInt());
+
+/** Token plus position embeddings: tables wte [V, C], wpe [P, C], int32 tokens (positions) [B, T] -> [B, T, C]. */
+export function embed(wte: tf.Tensor2D, wpe: tf.Tensor2D, tokens: tf.Tensor2D, positions?: tf.Tensor2D): tf.Tensor3D {
+  const T = tokens.shape[1];
+  if (!positions && T > wpe.shape[0]) throw new Error(`sequence of ${T} tokens is longer than the model's context (${wpe.shape[0]} tokens)`);
+  if (!useFused()) return embedNaive(wte, wpe, tokens, positions);
+  register();
+  const sizes: TableSizes = { V: wte.shape[0], P: wpe.shape[0] };
+  return tf.tidy(() => {
+    const ids = asInt(tokens);
+    const out = positions ? runKernel('RlvrEmbedPositions', { wte, wpe, tokens: ids, positions: asInt(positions) }, sizes) : runKernel('RlvrEmbed', { wte, wpe, tokens: ids }, sizes);
+    return out[0] as tf.Tensor3D;
+  });
+}

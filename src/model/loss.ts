@@ -1,37 +1,15 @@
-// Losses and log-probabilities over token sequences. One-hot * logSoftmax, never gather (no WASM gradient).
+// Losses and log-probabilities over token sequences. One-hot * logSoftmax, never gather (no WASM gradient),
+// or the fused kernels on WebGPU.
 // No optimizer, no schedule: train/ decides what to minimise.
 import type { ModelConfig } from './config';
 import type { Params } from './params';
-import { oneHotFloat } from './ops';
 import { tf } from './tf';
+import { pickLogProbs } from './kernels/cross-entropy';
 import { forward, type ForwardOptions } from './transformer';
 
-/** log p(target) at every position: logits [B, T, V], int32 targets [B, T] -> [B, T]. */
-export function pickLogProbs(logits: tf.Tensor3D, targets: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => {
-    const V = logits.shape[2];
-    const oneHot = oneHotFloat(targets, V); // [B, T, V]
-    return tf.logSoftmax(logits).mul(oneHot).sum(-1) as tf.Tensor2D;
-  });
-}
-
-/**
- * Mean cross-entropy over positions where mask = 1, plus the count of those positions whose argmax
- * is the target. `correct` and `count` carry no gradient; under tf.variableGrads, tf.keep them.
- */
-export function maskedCrossEntropy(
-  logits: tf.Tensor3D, targets: tf.Tensor2D, mask: tf.Tensor2D,
-): { loss: tf.Scalar; correct: tf.Scalar; count: tf.Scalar } {
-  return tf.tidy(() => {
-    const m = mask.toFloat(); // [B, T]
-    const count = m.sum() as tf.Scalar;
-    const nll = pickLogProbs(logits, targets).neg(); // [B, T]
-    const loss = nll.mul(m).sum().div(count.maximum(1)) as tf.Scalar; // an all-zero mask gives 0, not NaN
-    const hits = tf.argMax(logits, -1).equal(targets.toInt()).toFloat(); // [B, T]
-    const correct = hits.mul(m).sum() as tf.Scalar;
-    return { loss, correct, count };
-  });
-}
+// log p(target) per position and the masked mean cross-entropy (with argmax hits and the mask count) live
+// with their fused WGSL kernels; off WebGPU or in naive mode they run the plain one-hot * logSoftmax ops.
+export { pickLogProbs, maskedCrossEntropy } from './kernels/cross-entropy';
 
 /**
  * log p(tokens[:, t+1] | tokens[:, <= t]) for int32 tokens [B, T] -> [B, T - 1], plus the logits

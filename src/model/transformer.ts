@@ -5,6 +5,11 @@ import type { ModelConfig } from './config';
 import type { Params } from './params';
 import { oneHotFloat } from './ops';
 import { tf } from './tf';
+import { useFused } from './kernels/mode';
+import { addLayerNorm, layerNorm as fusedLayerNorm } from './kernels/layernorm';
+import { causalAttention } from './kernels/attention';
+import { gelu as fusedGelu } from './kernels/gelu';
+import { embed as fusedEmbed } from './kernels/embed';
 
 const LN_EPS = 1e-5; // GPT-2's LayerNorm epsilon
 const MASK = 1e9; // additive mask: exp(-1e9 - max) is exactly 0 in float32
@@ -126,9 +131,42 @@ export function head(params: Params, x: tf.Tensor3D): tf.Tensor3D {
   return linear(h, param(params, 'wte').transpose());
 }
 
+/** x @ w + b as one fused matmul-with-bias dispatch: [B, T, Cin] -> [B, T, Cout]. */
+function fusedLinear(x: tf.Tensor3D, w: tf.Tensor, b: tf.Tensor): tf.Tensor3D {
+  const [B, T, Cin] = x.shape;
+  return tf.fused.matMul({ a: x.reshape([B * T, Cin]), b: w as tf.Tensor2D, bias: b }).reshape([B, T, w.shape[1]!]);
+}
+
+/**
+ * The same forward on the fused kernels (WebGPU): one embedding kernel; per block LayerNorm fused with the
+ * residual add before it, one packed-QKV matmul, one attention kernel over the packed projections (no head
+ * split or merge transposes), matmuls with their bias, one GELU kernel; the last residual add fused into
+ * the final LayerNorm. Same math as the naive path to float rounding.
+ */
+function forwardFused(params: Params, cfg: ModelConfig, tokens: tf.Tensor2D, opts: ForwardOptions): tf.Tensor3D {
+  const [B, T] = tokens.shape;
+  if (!opts.positions && T > cfg.context) throw new Error(`sequence of ${T} tokens is longer than the model's context (${cfg.context} tokens)`);
+  let x: tf.Tensor3D = fusedEmbed(param(params, 'wte') as tf.Tensor2D, param(params, 'wpe') as tf.Tensor2D, tokens, opts.positions); // [B, T, C]
+  let delta: tf.Tensor3D | null = null; // the previous block's MLP output, not yet added to x
+  for (let i = 0; i < cfg.layers; i++) {
+    const p = (n: string) => param(params, `h${i}.${n}`);
+    const n1 = delta ? addLayerNorm(x, delta, p('ln1.g'), p('ln1.b')) : { sum: x, y: fusedLayerNorm(x, p('ln1.g'), p('ln1.b')) };
+    x = n1.sum;
+    const qkv = fusedLinear(n1.y, p('attn.wqkv'), p('attn.bqkv')); // [B, T, 3C]
+    const attn = fusedLinear(causalAttention(qkv, cfg.heads, opts.keyMask), p('attn.wo'), p('attn.bo')); // [B, T, C]
+    const n2 = addLayerNorm(x, attn, p('ln2.g'), p('ln2.b'));
+    x = n2.sum;
+    delta = fusedLinear(fusedGelu(fusedLinear(n2.y, p('mlp.w1'), p('mlp.b1'))), p('mlp.w2'), p('mlp.b2')); // [B, T, C]
+  }
+  const h = delta ? addLayerNorm(x, delta, param(params, 'lnf.g'), param(params, 'lnf.b')).y : fusedLayerNorm(x, param(params, 'lnf.g'), param(params, 'lnf.b'));
+  const C = cfg.dModel;
+  return tf.matMul(h.reshape([B * T, C]), param(params, 'wte'), false, true).reshape([B, T, cfg.vocabSize]); // tied head
+}
+
 /** Logits [B, T, V] for int32 tokens [B, T]. Intermediates are freed; the caller owns the result. */
 export function forward(params: Params, cfg: ModelConfig, tokens: tf.Tensor2D, opts: ForwardOptions = {}): tf.Tensor3D {
   return tf.tidy(() => {
+    if (useFused()) return forwardFused(params, cfg, tokens, opts);
     const [, T] = tokens.shape;
     let x = embed(params, cfg, tokens, opts.positions); // [B, T, C]
     const bias = attentionBias(T, T, 0, opts.keyMask); // [B|1, 1, T, T]

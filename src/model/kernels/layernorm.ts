@@ -166,7 +166,7 @@ function register(): void {
 export function layerNorm<T extends tf.Tensor>(x: T, g: tf.Tensor, b: tf.Tensor): T {
   if (!useFused()) return layerNormNaive(x, g, b) as T;
   register();
-  return runKernel('RlvrLayerNorm', { x, g, b })[0] as T;
+  return tf.tidy(() => runKernel('RlvrLayerNorm', { x, g, b })[0] as T); // frees the stats output (the tape keeps its copy)
 }
 
 /** The residual add and the next LayerNorm in one pass: sum = x + delta, y = LayerNorm(sum) * g + b. */
@@ -176,6 +176,8 @@ export function addLayerNorm<T extends tf.Tensor>(x: T, delta: T, g: tf.Tensor, 
     return { sum, y: layerNormNaive(sum, g, b) as T };
   }
   register();
-  const [sum, y] = runKernel('RlvrAddLayerNorm', { x, delta, g, b });
-  return { sum: sum as T, y: y as T };
+  return tf.tidy(() => {
+    const [sum, y] = runKernel('RlvrAddLayerNorm', { x, delta, g, b }); // the stats output is freed here
+    return { sum: sum as T, y: y as T };
+  });
 }

@@ -42,7 +42,7 @@ let rawDispatches = 0;
 /** Dispatches issued through this file since start (the counters add them to tfjs's own). */
 export const rawDispatchCount = (): number => rawDispatches;
 
-const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
+const pipelines = new WeakMap<GPUDevice, Map<string, { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }>>();
 
 export function webgpuBackend(): WebGpuBackendInternals {
   if (tf.getBackend() !== 'webgpu') throw new Error(`fused kernels need the webgpu backend; the active one is ${tf.getBackend()}`);
@@ -69,13 +69,30 @@ function declarations(d: RawDispatch): string {
   return lines.join('\n');
 }
 
-function pipelineFor(backend: WebGpuBackendInternals, d: RawDispatch): GPUComputePipeline {
+/**
+ * An explicit bind-group layout from the bindings. Not layout 'auto': that one leaves out a binding the
+ * shader never reads, and the bind group then fails validation silently (the whole submit is dropped).
+ */
+function layoutFor(device: GPUDevice, d: RawDispatch): GPUBindGroupLayout {
+  const entries: GPUBindGroupLayoutEntry[] = d.bindings.map((b, i) => ({
+    binding: i, visibility: GPUShaderStage.COMPUTE, buffer: { type: b.write ? 'storage' : 'read-only-storage' },
+  }));
+  if (d.uniforms?.length) entries.push({ binding: d.bindings.length, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
+  return device.createBindGroupLayout({ entries });
+}
+
+type Pipeline = { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout };
+
+function pipelineFor(backend: WebGpuBackendInternals, d: RawDispatch): Pipeline {
   let cache = pipelines.get(backend.device);
   if (!cache) pipelines.set(backend.device, (cache = new Map()));
   let p = cache.get(d.key);
   if (!p) {
-    const module = backend.device.createShaderModule({ code: `${declarations(d)}\n${d.code}` });
-    p = backend.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+    const device = backend.device;
+    const module = device.createShaderModule({ code: `${declarations(d)}\n${d.code}` });
+    const layout = layoutFor(device, d);
+    const pipeline = device.createComputePipeline({ layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }), compute: { module, entryPoint: 'main' } });
+    p = { pipeline, layout };
     cache.set(d.key, p);
   }
   return p;
@@ -103,8 +120,8 @@ export function dispatch(d: RawDispatch): void {
     const u = backend.makeUniforms(d.uniforms.map((x) => ({ type: x.type === 'f32' ? 'float32' : x.type === 'i32' ? 'int32' : 'uint32', data: [x.value] })));
     entries.push({ binding: d.bindings.length, resource: u });
   }
-  const pipeline = pipelineFor(backend, d);
-  const bindGroup = backend.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+  const { pipeline, layout } = pipelineFor(backend, d);
+  const bindGroup = backend.device.createBindGroup({ layout, entries });
   backend.ensureCommandEncoderReady();
   if (!backend.computePassEncoder) backend.computePassEncoder = backend.commandEncoder!.beginComputePass();
   backend.computePassEncoder.setPipeline(pipeline);

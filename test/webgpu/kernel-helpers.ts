@@ -1,6 +1,8 @@
 // Shared by the fused-kernel tests: seeded inputs and an elementwise closeness check with a useful message.
 import { expect } from 'vitest';
 import { tf } from '../../src/model/tf';
+import { withKernelMode } from '../../src/model/kernels/mode';
+import { rawDispatchCount } from '../../src/model/kernels/raw';
 
 /** Seeded standard-normal tensor. */
 export const randn = (shape: number[], seed: number): tf.Tensor => tf.randomNormal(shape, 0, 1, 'float32', seed);
@@ -19,4 +21,11 @@ export async function expectClose(a: tf.Tensor, b: tf.Tensor, tol: number, what:
     }
   }
   expect(worst, `${what}: worst relative error at ${at} (${x[at]} vs ${y[at]})`).toBeLessThanOrEqual(tol);
+}
+
+/** Run f in a mode inside tidy; also returns how many raw dispatches it issued. */
+export function counted(mode: 'fused' | 'naive', f: () => tf.Tensor[]): { out: tf.Tensor[]; dispatches: number } {
+  const before = rawDispatchCount();
+  const out = withKernelMode(mode, () => tf.tidy(f));
+  return { out, dispatches: rawDispatchCount() - before };
 }

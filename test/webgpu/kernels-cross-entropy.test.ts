@@ -7,19 +7,11 @@ import { tf } from '../../src/model/tf';
 import { useWebGPU } from '../../src/cli/dawn';
 import { maskedCrossEntropy, pickLogProbs } from '../../src/model/kernels/cross-entropy';
 import { withKernelMode } from '../../src/model/kernels/mode';
-import { rawDispatchCount } from '../../src/model/kernels/raw';
-import { expectClose, randn } from './kernel-helpers';
+import { counted, expectClose, randn } from './kernel-helpers';
 
 beforeAll(async () => {
   await useWebGPU();
 });
-
-/** Run f in a mode inside tidy; also returns how many raw dispatches it issued. */
-function counted(mode: 'fused' | 'naive', f: () => tf.Tensor[]): { out: tf.Tensor[]; dispatches: number } {
-  const before = rawDispatchCount();
-  const out = withKernelMode(mode, () => tf.tidy(f));
-  return { out, dispatches: rawDispatchCount() - before };
-}
 
 /** First index of the max of each row of logits [N, V] (tfjs's CPU argMax). */
 function firstArgmax(data: Float32Array, V: number): number[] {

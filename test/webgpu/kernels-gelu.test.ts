@@ -6,19 +6,11 @@ import { tf } from '../../src/model/tf';
 import { useWebGPU } from '../../src/cli/dawn';
 import { biasGelu, gelu } from '../../src/model/kernels/gelu';
 import { withKernelMode } from '../../src/model/kernels/mode';
-import { rawDispatchCount } from '../../src/model/kernels/raw';
-import { expectClose, randn } from './kernel-helpers';
+import { counted, expectClose, randn } from './kernel-helpers';
 
 beforeAll(async () => {
   await useWebGPU();
 });
-
-/** Run f in a mode inside tidy; also returns how many raw dispatches it issued. */
-function counted(mode: 'fused' | 'naive', f: () => tf.Tensor[]): { out: tf.Tensor[]; dispatches: number } {
-  const before = rawDispatchCount();
-  const out = withKernelMode(mode, () => tf.tidy(f));
-  return { out, dispatches: rawDispatchCount() - before };
-}
 
 describe.each([
   [3, 7, 40],

@@ -12,7 +12,7 @@
 // 52 parameters: 9 + 9 = 18 dispatches at L = 8, 6 + 6 = 12 at L = 12 (see adamwDispatches).
 // Same arithmetic, in the same order, as the naive update in src/train/adamw.ts.
 import { tf } from '../tf';
-import { asTensor, dispatch, maxStorageBuffers, outputTensor, webgpuBackend, type Binding, type RawDispatch, type Uniform } from './raw';
+import { asTensor, dispatch, maxStorageBuffers, outputTensor, type Binding, type Uniform } from './raw';
 import { MAX_GROUPS, REDUCE_SUM, WG } from './wgsl';
 
 /** One parameter's place in the flat state: elements [offset, offset + size) of each region. */
@@ -101,20 +101,6 @@ const storageBuffers = () => Math.min(maxStorageBuffers(), bufferCap);
 const groupsFor = (elements: number, cap: number) => Math.max(1, Math.min(cap, Math.ceil(elements / (WG * PER_THREAD))));
 const elementsOf = (slots: { size: number }[]) => slots.reduce((a, s) => a + s.size, 0);
 
-/**
- * Dispatch, then drop tfjs's CPU copy of every tensor written in place: a tensor read once (a checkpoint
- * reads the parameters) keeps its values on the CPU, and later reads would return those, not the new ones.
- * (A read still in flight when this is encoded would cache the old values again; the lab awaits its reads.)
- */
-function run(d: RawDispatch): void {
-  dispatch(d);
-  const backend = webgpuBackend();
-  for (const b of d.bindings) {
-    const data = b.write ? (backend.tensorMap.get(b.tensor.dataId) as { values?: unknown } | undefined) : undefined;
-    if (data) data.values = null;
-  }
-}
-
 const u32 = (name: string, value: number): Uniform => ({ name, type: 'u32', value });
 const f32 = (name: string, value: number): Uniform => ({ name, type: 'f32', value });
 
@@ -176,7 +162,7 @@ function normPass(opt: tf.Tensor, partials: tf.TensorInfo, layout: Layout, group
     bindings.push({ name: `g${k}`, tensor: g });
     uniforms.push(u32(`n${k}`, slot.size), u32(`o${k}`, slot.offset));
   });
-  run({ key: `rlvr-adamw-norm-${group.length}`, code: normCode(group.length), bindings, uniforms, workgroups: [groups] });
+  dispatch({ key: `rlvr-adamw-norm-${group.length}`, code: normCode(group.length), bindings, uniforms, workgroups: [groups] });
   return groups;
 }
 
@@ -192,7 +178,7 @@ function updatePass(opt: tf.Tensor, partials: tf.TensorInfo, P: number, layout: 
     uniforms.push(u32(`n${k}`, slot.size), u32(`o${k}`, slot.offset), f32(`w${k}`, wd));
   });
   const groups = groupsFor(elementsOf(group.map(([slot]) => slot)), MAX_GROUPS);
-  run({ key: `rlvr-adamw-update-${group.length}-${!!normOut}`, code: updateCode(group.length, !!normOut), bindings, uniforms, workgroups: [groups] });
+  dispatch({ key: `rlvr-adamw-update-${group.length}-${!!normOut}`, code: updateCode(group.length, !!normOut), bindings, uniforms, workgroups: [groups] });
 }
 
 /**
@@ -243,7 +229,7 @@ function copyState(opt: tf.Variable, layout: Layout, m: Record<string, tf.Variab
       uniforms.push(u32(`n${k}`, size), u32(`o${k}`, offset));
     });
     const key = `rlvr-adamw-${pack ? 'pack' : 'unpack'}-${group.length}`;
-    run({ key, code: copyCode(group.length, pack), bindings, uniforms, workgroups: [groupsFor(elementsOf(group), MAX_GROUPS)] });
+    dispatch({ key, code: copyCode(group.length, pack), bindings, uniforms, workgroups: [groupsFor(elementsOf(group), MAX_GROUPS)] });
   }
 }
 

@@ -12,7 +12,7 @@ interface WebGpuBackendInternals {
   computePassEncoder: GPUComputePassEncoder | null;
   dispatchCountInPass: number;
   commandQueueOwnedIds: WeakSet<object>;
-  tensorMap: { get(dataId: object): { resource?: GPUBuffer | unknown } | undefined };
+  tensorMap: { get(dataId: object): { resource?: GPUBuffer | unknown; values?: unknown } | undefined };
   uploadToGPU(dataId: object): void;
   ensureCommandEncoderReady(): void;
   endComputePassEncoder(): void;
@@ -114,6 +114,9 @@ export function dispatch(d: RawDispatch): void {
     const resource = backend.tensorMap.get(b.tensor.dataId)?.resource;
     if (!(resource instanceof GPUBuffer)) throw new Error(`fused kernel ${d.key}: binding ${b.name} is not a GPU buffer`);
     backend.commandQueueOwnedIds.add(b.tensor.dataId);
+    // a tensor read once keeps its values on the CPU and later reads return them: drop that copy when the
+    // kernel overwrites the buffer (a read still in flight would cache the old values again; we await reads)
+    if (b.write) backend.tensorMap.get(b.tensor.dataId)!.values = null;
     return { binding: i, resource: { buffer: resource } };
   });
   if (d.uniforms?.length) {

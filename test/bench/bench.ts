@@ -52,7 +52,7 @@ function parseArgs(argv: string[]): Settings {
   const num = (name: string, full: number, small: number) => Number(flag(name) ?? (quick ? small : full));
   return {
     backends: (flag('backends') ?? 'webgpu,wasm').split(','),
-    model: { ...DEFAULT_MODEL_CONFIG },
+    model: { ...DEFAULT_MODEL_CONFIG, layers: num('layers', DEFAULT_MODEL_CONFIG.layers, DEFAULT_MODEL_CONFIG.layers), dModel: num('d-model', DEFAULT_MODEL_CONFIG.dModel, DEFAULT_MODEL_CONFIG.dModel) },
     batch: num('batch', 32, 4),
     seq: num('seq', 256, 64),
     steps: num('steps', 5, 2),
@@ -123,6 +123,10 @@ async function benchSampling(s: Settings, counter: Counter | null) {
   const params = initParams(s.model, 2);
   const opts = { temperature: 1, topK: 0, seed: 3 };
   await sampleBatch(params, s.model, prompts, { ...opts, maxNewTokens: 2 }); // compile shaders
+  // the prefill alone (one token): its dispatches, subtracted below to get the per-token decode cost
+  counter?.reset();
+  await sampleBatch(params, s.model, prompts, { ...opts, maxNewTokens: 1 });
+  const prefillOnly = counter?.read() ?? null;
   const before = tf.memory().numTensors;
   counter?.reset();
   const t0 = performance.now();
@@ -138,6 +142,8 @@ async function benchSampling(s: Settings, counter: Counter | null) {
     sampling_steps: decodeSteps,
     sampling_dispatches_per_token: counts ? counts.dispatches / decodeSteps : null,
     sampling_dispatches_per_layer_per_token: counts ? counts.dispatches / decodeSteps / s.model.layers : null,
+    // per generated token after the prefill: what the "8 per layer + 4" target counts
+    sampling_decode_dispatches_per_token: counts && prefillOnly && decodeSteps > 1 ? (counts.dispatches - prefillOnly.dispatches) / (decodeSteps - 1) : null,
     sampling_gpu_reads_per_token: counts ? (counts.reads + counts.syncReads) / decodeSteps : null,
     sampling_tensor_drift: drift,
   };

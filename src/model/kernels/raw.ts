@@ -89,9 +89,16 @@ function pipelineFor(backend: WebGpuBackendInternals, d: RawDispatch): Pipeline 
   let p = cache.get(d.key);
   if (!p) {
     const device = backend.device;
+    // A WGSL or validation error does not throw here: WebGPU reports it later, and the dispatches would
+    // silently do nothing. Catch it in an error scope and fail the kernel's next use with its message.
+    device.pushErrorScope('validation');
     const module = device.createShaderModule({ code: `${declarations(d)}\n${d.code}` });
     const layout = layoutFor(device, d);
     const pipeline = device.createComputePipeline({ layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }), compute: { module, entryPoint: 'main' } });
+    const key = d.key;
+    void device.popErrorScope().then((err) => {
+      if (err) broken.set(key, err.message);
+    });
     p = { pipeline, layout };
     cache.set(d.key, p);
   }
@@ -106,8 +113,13 @@ export function outputTensor(shape: number[], dtype: 'float32' | 'int32' = 'floa
   return info;
 }
 
+/** Kernels whose pipeline failed to build, with WebGPU's message (filled in asynchronously). */
+const broken = new Map<string, string>();
+
 /** Encode one dispatch after everything tfjs has encoded so far, in the same command stream. */
 export function dispatch(d: RawDispatch): void {
+  const failure = broken.get(d.key);
+  if (failure !== undefined) throw new Error(`fused kernel ${d.key} failed to build on this device (${failure}); set kernels to 'naive' to run without it`);
   const backend = webgpuBackend();
   const entries: GPUBindGroupEntry[] = d.bindings.map((b, i) => {
     backend.uploadToGPU(b.tensor.dataId);

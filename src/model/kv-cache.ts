@@ -10,7 +10,8 @@ import { useFused } from './kernels/mode';
 import type { Params } from './params';
 import { tf } from './tf';
 import { PAD_ID } from './tokenizer';
-import { attentionBias, block, embed, head, type LayerKV } from './transformer';
+import { attentionBias } from './layers';
+import { block, embed, head, type LayerKV } from './transformer';
 
 export interface KVCache {
   /** Per layer, keys and values of every cached slot, [B, H, S, D]. */

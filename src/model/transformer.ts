@@ -1,19 +1,16 @@
 // The GPT: pre-LayerNorm blocks, causal multi-head attention, GELU MLP, output head tied to wte.
-// The per-layer pieces are exported so the KV cache reuses the very same math. No training code here.
+// The per-layer pieces are exported so the KV cache reuses the very same math; the plain-op layer math is
+// layers.ts, shared with the fused kernels' fallbacks. No training code here.
 // Shapes: B batch, T query tokens, S key tokens (T, or past + T with a cache), C dModel, H heads, D = C / H.
 import type { ModelConfig } from './config';
 import type { Params } from './params';
-import { oneHotFloat } from './ops';
+import { attend, attentionBias, embedTables, gelu, layerNorm, splitHeads } from './layers';
 import { tf } from './tf';
 import { useFused } from './kernels/mode';
 import { addLayerNorm, layerNorm as fusedLayerNorm } from './kernels/layernorm';
 import { causalAttention } from './kernels/attention';
 import { gelu as fusedGelu } from './kernels/gelu';
 import { embed as fusedEmbed } from './kernels/embed';
-
-const LN_EPS = 1e-5; // GPT-2's LayerNorm epsilon
-const MASK = 1e9; // additive mask: exp(-1e9 - max) is exactly 0 in float32
-const GELU_K = Math.sqrt(2 / Math.PI);
 
 export interface ForwardOptions {
   /** int32 [B, T]: position of each token (default 0..T-1 in every row). */
@@ -39,61 +36,11 @@ function linear(x: tf.Tensor3D, w: tf.Tensor, b?: tf.Tensor): tf.Tensor3D {
   return y.reshape([B, T, w.shape[1]!]);
 }
 
-/** LayerNorm over the last axis (biased variance, as PyTorch). */
-export function layerNorm(x: tf.Tensor3D, g: tf.Tensor, b: tf.Tensor): tf.Tensor3D {
-  const { mean, variance } = tf.moments(x, -1, true); // [B, T, 1] each
-  return x.sub(mean).mul(tf.rsqrt(variance.add(LN_EPS))).mul(g).add(b);
-}
-
-/** GELU, tanh approximation (GPT-2). */
-export function gelu(x: tf.Tensor3D): tf.Tensor3D {
-  const inner = x.add(x.pow(3).mul(0.044715)).mul(GELU_K);
-  return x.mul(0.5).mul(tf.tanh(inner).add(1));
-}
-
-/** A one-hot matmul, never gather: gather's gradient has no WASM kernel. int32 [B, T] -> [B, T, C]. */
-function lookup(ids: tf.Tensor2D, table: tf.Tensor): tf.Tensor3D {
-  const [B, T] = ids.shape;
-  const [N, C] = table.shape as [number, number];
-  const oneHot = oneHotFloat(ids.reshape([B * T]), N) as tf.Tensor2D; // [B*T, N]
-  return tf.matMul(oneHot, table).reshape([B, T, C]);
-}
-
 /** Token plus position embeddings: int32 [B, T] -> [B, T, C]. */
 export function embed(params: Params, cfg: ModelConfig, tokens: tf.Tensor2D, positions?: tf.Tensor2D): tf.Tensor3D {
   const [, T] = tokens.shape;
-  const tok = lookup(tokens, param(params, 'wte')); // [B, T, C]
-  if (positions) return tok.add(lookup(positions, param(params, 'wpe')));
-  if (T > cfg.context) throw new Error(`sequence of ${T} tokens is longer than the model's context (${cfg.context} tokens)`);
-  return tok.add(param(params, 'wpe').slice([0, 0], [T, cfg.dModel])); // [T, C] broadcast over B
-}
-
-/**
- * Additive attention bias [B or 1, 1, T, S]: 0 where query j (absolute index offset + j) may see key s
- * (s <= offset + j and keyMask[b, s] = 1), -1e9 elsewhere.
- */
-export function attentionBias(T: number, S: number, offset: number, keyMask?: tf.Tensor2D): tf.Tensor4D {
-  return tf.tidy(() => {
-    const causal = new Float32Array(T * S);
-    for (let j = 0; j < T; j++) for (let s = 0; s <= Math.min(offset + j, S - 1); s++) causal[j * S + s] = 1;
-    let allowed: tf.Tensor4D = tf.tensor4d(causal, [1, 1, T, S]);
-    if (keyMask) allowed = allowed.mul(keyMask.toFloat().reshape([keyMask.shape[0], 1, 1, S]));
-    return allowed.sub(1).mul(MASK);
-  });
-}
-
-/** [B, T, C] -> [B, H, T, D] */
-function splitHeads(x: tf.Tensor3D, H: number): tf.Tensor4D {
-  const [B, T, C] = x.shape;
-  return x.reshape([B, T, H, C / H]).transpose([0, 2, 1, 3]);
-}
-
-/** Scaled dot-product attention over heads: q [B, H, T, D], k, v [B, H, S, D] -> [B, T, C]. */
-function attend(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, bias: tf.Tensor4D): tf.Tensor3D {
-  const [B, H, T, D] = q.shape;
-  const scores = tf.matMul(q, k, false, true).mul(1 / Math.sqrt(D)).add(bias); // [B, H, T, S]
-  const y = tf.matMul(tf.softmax(scores), v) as tf.Tensor4D; // [B, H, T, D]
-  return y.transpose([0, 2, 1, 3]).reshape([B, T, H * D]);
+  if (!positions && T > cfg.context) throw new Error(`sequence of ${T} tokens is longer than the model's context (${cfg.context} tokens)`);
+  return embedTables(param(params, 'wte'), param(params, 'wpe'), tokens, positions);
 }
 
 /**
@@ -145,8 +92,7 @@ function fusedLinear(x: tf.Tensor3D, w: tf.Tensor, b: tf.Tensor): tf.Tensor3D {
  */
 function forwardFused(params: Params, cfg: ModelConfig, tokens: tf.Tensor2D, opts: ForwardOptions): tf.Tensor3D {
   const [B, T] = tokens.shape;
-  if (!opts.positions && T > cfg.context) throw new Error(`sequence of ${T} tokens is longer than the model's context (${cfg.context} tokens)`);
-  let x: tf.Tensor3D = fusedEmbed(param(params, 'wte') as tf.Tensor2D, param(params, 'wpe') as tf.Tensor2D, tokens, opts.positions); // [B, T, C]
+  let x: tf.Tensor3D = fusedEmbed(param(params, 'wte') as tf.Tensor2D, param(params, 'wpe') as tf.Tensor2D, tokens, opts.positions); // [B, T, C]; refuses T > context
   let delta: tf.Tensor3D | null = null; // the previous block's MLP output, not yet added to x
   for (let i = 0; i < cfg.layers; i++) {
     const p = (n: string) => param(params, `h${i}.${n}`);

@@ -5,7 +5,7 @@ import { tf } from '../../src/model/tf';
 import { causalAttention, causalAttentionNaive } from '../../src/model/kernels/attention';
 import { useFused, withKernelMode } from '../../src/model/kernels/mode';
 import { rawDispatchCount } from '../../src/model/kernels/raw';
-import { attentionBias } from '../../src/model/transformer';
+import { attentionBias } from '../../src/model/layers';
 
 const [B, T, H, D] = [2, 6, 2, 3];
 const C = H * D;

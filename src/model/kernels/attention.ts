@@ -12,11 +12,11 @@
 // scores, shifted back by 1e9 (exact), over all T keys. Every other row uses its allowed keys only (the
 // rest have exp(-1e9 - max) = 0 exactly). Off WebGPU, in naive mode, or for D > 128 the naive ops run.
 import { tf } from '../tf';
+import { attend, attentionBias, splitHeads } from '../layers';
 import { dispatch, outputTensor, type Binding, type Uniform } from './raw';
 import { useFused } from './mode';
 import { registerOnce, runKernel } from './wgsl';
 
-const MASK = 1e9; // the naive path's additive mask (transformer.ts)
 /** Rows per workgroup: query rows (forward, dq) or key rows (dk, dv). */
 const ROWS = 64;
 /** Largest head size the fused kernels take (private accumulators of D floats per thread). */
@@ -25,31 +25,19 @@ const MAX_D = 128;
 /** Rows of the streamed side per tile: two [KT, D] tiles fill at most 16 KiB of workgroup memory. */
 const tileRows = (D: number): number => Math.min(64, Math.floor(2048 / D));
 
-/** Additive bias [B or 1, 1, T, T]: 0 where query t may see key s (s <= t, keyMask[b, s] = 1), -1e9 elsewhere. */
-function causalBias(T: number, keyMask?: tf.Tensor2D): tf.Tensor4D {
-  const causal = new Float32Array(T * T);
-  for (let t = 0; t < T; t++) for (let s = 0; s <= t; s++) causal[t * T + s] = 1;
-  let allowed: tf.Tensor4D = tf.tensor4d(causal, [1, 1, T, T]);
-  if (keyMask) allowed = allowed.mul(keyMask.toFloat().reshape([keyMask.shape[0], 1, 1, T]));
-  return allowed.sub(1).mul(MASK);
-}
-
 /** Third j (0 q, 1 k, 2 v) of qkv [B, T, 3C] as heads [B, H, T, D]. */
 function headsOf(qkv: tf.Tensor3D, j: number, H: number): tf.Tensor4D {
   const [B, T, C3] = qkv.shape;
   const C = C3 / 3;
-  return qkv.slice([0, 0, j * C], [B, T, C]).reshape([B, T, H, C / H]).transpose([0, 2, 1, 3]);
+  return splitHeads(qkv.slice([0, 0, j * C], [B, T, C]), H);
 }
 
 /** The naive composite (slices, transposes, matMul, softmax) of causalAttention: the fallback and the tests' reference. */
 export function causalAttentionNaive(qkv: tf.Tensor3D, heads: number, keyMask?: tf.Tensor2D): tf.Tensor3D {
   return tf.tidy(() => {
-    const [B, T, C3] = qkv.shape;
-    const D = C3 / 3 / heads;
+    const T = qkv.shape[1];
     const [q, k, v] = [0, 1, 2].map((j) => headsOf(qkv, j, heads)); // [B, H, T, D] each
-    const scores = tf.matMul(q!, k!, false, true).mul(1 / Math.sqrt(D)).add(causalBias(T, keyMask)); // [B, H, T, T]
-    const y = tf.matMul(tf.softmax(scores), v!); // [B, H, T, D]
-    return y.transpose([0, 2, 1, 3]).reshape([B, T, C3 / 3]) as tf.Tensor3D;
+    return attend(q!, k!, v!, attentionBias(T, T, 0, keyMask));
   });
 }
 

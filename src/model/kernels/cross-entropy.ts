@@ -8,8 +8,7 @@ import { oneHotFloat } from '../ops';
 import { tf } from '../tf';
 import { dispatch, disposeInfo, outputTensor } from './raw';
 import { useFused } from './mode';
-import { ELEMENT, elementGrid } from './gelu';
-import { REDUCE_SUM, ROW, WG, registerOnce, rowGrid, runKernel } from './wgsl';
+import { ELEMENT, REDUCE_SUM, ROW, WG, elementGrid, registerOnce, rowGrid, runKernel } from './wgsl';
 
 export type CrossEntropy = { loss: tf.Scalar; correct: tf.Scalar; count: tf.Scalar };
 

@@ -13,11 +13,11 @@ import { tf } from '../tf';
 import { EOS_ID, PAD_ID } from '../tokenizer';
 import { param, type LayerKV } from '../transformer';
 import { embed } from './embed';
-import { ELEMENT, elementGrid, gelu } from './gelu';
+import { gelu } from './gelu';
 import { addLayerNorm, layerNorm } from './layernorm';
 import { withKernelMode } from './mode';
 import { asTensor, dispatch, outputTensor } from './raw';
-import { REDUCE_SUM, ROW, WG, rowGrid } from './wgsl';
+import { ELEMENT, REDUCE_SUM, ROW, WG, elementGrid, rowGrid } from './wgsl';
 
 /** Most cache slots the attention kernel holds scores for (its workgroup array); config caps context at 1024. */
 export const MAX_SLOTS = 1024;

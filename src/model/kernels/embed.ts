@@ -3,29 +3,11 @@
 // outside its table adds nothing, as the naive one-hot does. One dispatch forward; one backward, a thread
 // per (table row, channel) summing the output gradient over the positions holding that id: a scatter-add
 // without atomics, deterministic. Off WebGPU, or in naive mode, the one-hot matmuls of transformer.ts run.
-import { oneHotFloat } from '../ops';
+import { embedTables as embedNaive } from '../layers';
 import { tf } from '../tf';
 import { dispatch, outputTensor, type Binding } from './raw';
 import { useFused } from './mode';
-import { ELEMENT, elementGrid } from './gelu';
-import { WG, registerOnce, runKernel } from './wgsl';
-
-/** A one-hot matmul, never gather (gather's gradient has no WASM kernel): int32 [B, T] -> [B, T, C]. */
-function lookup(ids: tf.Tensor2D, table: tf.Tensor2D): tf.Tensor3D {
-  const [B, T] = ids.shape;
-  const [N, C] = table.shape;
-  const oneHot = oneHotFloat(ids.reshape([B * T]), N) as tf.Tensor2D; // [B*T, N]
-  return tf.matMul(oneHot, table).reshape([B, T, C]);
-}
-
-/** The naive embedding, the same ops as transformer.ts's: the fused kernels' reference. */
-export function embedNaive(wte: tf.Tensor2D, wpe: tf.Tensor2D, tokens: tf.Tensor2D, positions?: tf.Tensor2D): tf.Tensor3D {
-  return tf.tidy(() => {
-    const tok = lookup(tokens, wte); // [B, T, C]
-    if (positions) return tok.add(lookup(positions, wpe));
-    return tok.add(wpe.slice([0, 0], [tokens.shape[1], wpe.shape[1]])); // [T, C] broadcast over B
-  });
-}
+import { ELEMENT, WG, elementGrid, registerOnce, runKernel } from './wgsl';
 
 // position of flat index n = b * T + t: positions[n], or t by default
 const posOf = (hasPos: boolean) => (hasPos ? 'positions[n]' : 'i32(n % u.T)');

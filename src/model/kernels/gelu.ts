@@ -3,26 +3,11 @@
 // One dispatch forward; backward one dispatch for dx (the analytic derivative, recomputed from x), plus a
 // second for the bias gradient (column sums of dx). Off WebGPU, or in naive mode, the plain tfjs ops run.
 import { tf } from '../tf';
+import { GELU_K, gelu as geluNaive } from '../layers';
 import { dispatch, outputTensor, type Binding } from './raw';
 import { useFused } from './mode';
-import { MAX_GROUPS, REDUCE_SUM, WG, registerOnce, runKernel } from './wgsl';
+import { ELEMENT, REDUCE_SUM, WG, elementGrid, registerOnce, runKernel } from './wgsl';
 
-const GELU_K = Math.sqrt(2 / Math.PI);
-
-/** The naive GELU, the same ops as transformer.ts's: the fused kernels' reference. */
-export function geluNaive<T extends tf.Tensor>(x: T): T {
-  const inner = x.add(x.pow(3).mul(0.044715)).mul(GELU_K);
-  return x.mul(0.5).mul(tf.tanh(inner).add(1));
-}
-
-/** Grid for one thread per element of n, WG threads per workgroup, spilling into y beyond MAX_GROUPS. */
-export function elementGrid(n: number): [number, number] {
-  const groups = Math.ceil(n / WG);
-  return [Math.min(groups, MAX_GROUPS), Math.ceil(groups / MAX_GROUPS)];
-}
-
-/** WGSL expression of the element index under elementGrid (needs `wid` and `l`). */
-export const ELEMENT = `(wid.x + wid.y * ${MAX_GROUPS}u) * ${WG}u + l.x`;
 
 // tanh as exp(-2|z|): no overflow for large |z| (the plain formula's exp(2z) gives inf / inf)
 const GELU_FNS = /* wgsl */ `

@@ -3,17 +3,11 @@
 // epsilon 1e-5, as the naive path). One dispatch forward; two backward (dx, then dg and db together).
 // Off WebGPU, or in naive mode, the same function runs the plain tfjs ops.
 import { tf } from '../tf';
+import { LN_EPS, layerNorm as layerNormNaive } from '../layers';
 import { dispatch, outputTensor, type Binding } from './raw';
 import { useFused } from './mode';
 import { REDUCE_SUM, ROW, WG, registerOnce, rowGrid, runKernel } from './wgsl';
 
-export const LN_EPS = 1e-5;
-
-/** The naive LayerNorm, also the fused kernels' reference. */
-export function layerNormNaive(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  const { mean, variance } = tf.moments(x, -1, true);
-  return x.sub(mean).mul(tf.rsqrt(variance.add(LN_EPS))).mul(g).add(b);
-}
 
 const forwardCode = (hasDelta: boolean) => /* wgsl */ `
 ${REDUCE_SUM}

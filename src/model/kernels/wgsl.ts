@@ -43,6 +43,14 @@ export const rowGrid = (rows: number): [number, number] => [Math.min(rows, MAX_G
 
 /** WGSL expression of the row index under rowGrid. */
 export const ROW = 'wid.x + wid.y * 65535u';
+/** Grid for one thread per element of n, WG threads per workgroup, spilling into y beyond MAX_GROUPS. */
+export function elementGrid(n: number): [number, number] {
+  const groups = Math.ceil(n / WG);
+  return [Math.min(groups, MAX_GROUPS), Math.ceil(groups / MAX_GROUPS)];
+}
+
+/** WGSL expression of the element index under elementGrid (needs `wid` and `l`). */
+export const ELEMENT = `(wid.x + wid.y * ${MAX_GROUPS}u) * ${WG}u + l.x`;
 
 const registered = new Set<string>();
 

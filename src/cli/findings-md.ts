@@ -28,6 +28,18 @@ const code = (s: string) => `\`${s.replace(/`/g, "'").replace(/\r?\n/g, ' ')}\``
 const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
 const table = (head: readonly string[], rows: readonly (readonly string[])[]) => [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n');
 
+/** A preset whose verdict comes from an earlier report whose runs were not kept (report-build.ts). */
+export interface CarriedFinding {
+  /** The earlier findings.json entry, written back unchanged. */
+  entry: Record<string, unknown>;
+  verdict: string;
+  summary: string;
+  seeds: number;
+  wallSeconds: number | null;
+  machine: string;
+  date: string | null;
+}
+
 /** One line for the gallery: the verdict and each condition's mean and range. */
 export function summaryLine(r: PresetResult): string {
   const v = r.verdict;
@@ -100,6 +112,8 @@ export function presetMarkdown(r: PresetResult, notes: string | null): string {
     table(['run', 'status', 'steps', 'wall time', 'backend', 'held-out gain', 'phase analysis'], runRows(r)),
     '',
     `Wall time per completed run: ${r.wallSeconds === null ? '–' : duration(r.wallSeconds)} on average. Measured on: ${r.machines.map(mdEscape).join('; ') || '–'}. Last run update: ${r.date ?? '–'}.`,
+    '',
+    `Run data (config, end state and every metric row of each run above, gzip'd JSON): [runs/${p.id}.json.gz](runs/${encodeURIComponent(p.id)}.json.gz). \`npm run report\` rebuilds this page from it.`,
     ...(r.smokeRuns > 0 ? ['', `${r.smokeRuns} smoke run${r.smokeRuns === 1 ? '' : 's'} with changed settings (--steps-scale or a patch) are left out.`] : []),
     '',
     '## Interpretation',
@@ -112,8 +126,10 @@ export function presetMarkdown(r: PresetResult, notes: string | null): string {
 }
 
 /** The index: verdict table over every preset, the pooled claim 4, the rules. */
-export function indexMarkdown(results: readonly PresetResult[], pooled: PooledVerdict, generatedAt: string): string {
-  const rows = results.map((r) => [`[${mdEscape(r.preset.title)}](${encodeURIComponent(r.preset.id)}.md)`, r.verdict.verdict === 'not run' ? 'not run yet' : `**${r.verdict.verdict}**`, String(r.verdict.seeds.length), r.wallSeconds === null ? '–' : duration(r.wallSeconds), mdEscape(r.machines.join('; ')) || '–', mdEscape(summaryLine(r))]);
+export function indexMarkdown(results: readonly PresetResult[], carried: ReadonlyMap<string, CarriedFinding>, pooled: PooledVerdict, generatedAt: string): string {
+  const carriedRow = (r: PresetResult, c: CarriedFinding) => [`[${mdEscape(r.preset.title)}](${encodeURIComponent(r.preset.id)}.md)`, `**${mdEscape(c.verdict)}**`, String(c.seeds), c.wallSeconds === null ? '–' : duration(c.wallSeconds), mdEscape(c.machine) || '–', `${mdEscape(c.summary)} (carried over: measured ${c.date ?? 'earlier'}, run data not kept)`];
+  const carriedNames = results.filter((r) => carried.has(r.preset.id)).map((r) => r.preset.id);
+  const rows = results.map((r) => carried.has(r.preset.id) ? carriedRow(r, carried.get(r.preset.id)!) : [`[${mdEscape(r.preset.title)}](${encodeURIComponent(r.preset.id)}.md)`, r.verdict.verdict === 'not run' ? 'not run yet' : `**${r.verdict.verdict}**`, String(r.verdict.seeds.length), r.wallSeconds === null ? '–' : duration(r.wallSeconds), mdEscape(r.machines.join('; ')) || '–', mdEscape(summaryLine(r))]);
   const fits = pooled.fits.map((f) => [f.predictor, f.outcome.replace(/_/g, ' '), String(f.n), num(f.slope, 4), num(f.r2)]);
   return [
     '# Findings: what each preset showed when we ran it',
@@ -122,6 +138,9 @@ export function indexMarkdown(results: readonly PresetResult[], pooled: PooledVe
     '',
     table(['preset', 'verdict', 'seeds', 'wall time per run', 'machine', 'outcome'], rows),
     '',
+    ...(carriedNames.length > 0
+      ? [`Carried over from an earlier report: ${carriedNames.map((id) => `[${id}](${encodeURIComponent(id)}.md)`).join(', ')}. Those sweeps ran before each run's data was kept in runs/, so their pages are as that report wrote them, their runs are not in the claim-4 fit below, and the next \`npm run lab\` of those presets replaces them.`, '']
+      : []),
     '## Claim 4: faithfulness predicts the regime, diversity does not',
     '',
     `**Verdict: ${pooled.verdict === 'not run' ? 'not run yet' : pooled.verdict}** (${pooled.reason}).`,

@@ -1,10 +1,15 @@
 // The whole findings report as files: README.md (index), <preset>.md and <preset>.svg per preset,
-// findings.json for the preset gallery (src/experiment/findings.ts reads it). Built from sweep
-// directories; a preset with no runs gets its page with "not run yet" and no chart.
+// findings.json for the preset gallery (src/experiment/findings.ts reads it), and runs/<preset>.json.gz,
+// the run data behind them (kept-runs.ts). Built from the sweep directories merged into the kept runs,
+// so a clean checkout rebuilds the same report. A preset with no runs gets its page with "not run
+// yet" and no chart, unless the previous findings.json has a verdict for it whose runs were never kept
+// (measured before run data was committed): that entry, page and chart are carried over unchanged and
+// the index says so.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PRESETS } from '../experiment/presets';
-import { indexMarkdown, presetMarkdown, summaryLine } from './findings-md';
+import { indexMarkdown, presetMarkdown, summaryLine, type CarriedFinding } from './findings-md';
+import { keptBytes, mergeRuns, readKept, readRunDirs } from './kept-runs';
 import { presetResult, type PresetResult } from './report-data';
 import { presetChart } from './svg';
 import { judgeFaithfulness, type PooledVerdict } from './verdicts';
@@ -18,11 +23,11 @@ function chart(r: PresetResult): string {
   return presetChart(r.preset.title, seeds, rows);
 }
 
-function findingsJson(results: readonly PresetResult[], pooled: PooledVerdict, generatedAt: string) {
+function findingsJson(results: readonly PresetResult[], carried: ReadonlyMap<string, CarriedFinding>, pooled: PooledVerdict, generatedAt: string) {
   const presets = Object.fromEntries(
     results.map((r) => [
       r.preset.id,
-      {
+      carried.get(r.preset.id)?.entry ?? {
         verdict: r.verdict.verdict,
         summary: summaryLine(r),
         ...(r.machines.length > 0 ? { machine: r.machines.join('; ').slice(0, 200) } : {}),
@@ -36,24 +41,69 @@ function findingsJson(results: readonly PresetResult[], pooled: PooledVerdict, g
   return { generatedAt, presets, claims: { faithfulness_predicts_regime: pooled } };
 }
 
-/** Every report file by name. Notes (hand-written interpretations) are read from `notesDir`/<preset>.md. */
-export function buildReport(inDir: string, notesDir: string, generatedAt = new Date().toISOString()): Map<string, string> {
-  const results = PRESETS.map((p) => presetResult(p, inDir));
-  const pooled = judgeFaithfulness(results.flatMap((r) => r.runs.map((x) => x.summary)));
-  const files = new Map<string, string>();
+/** The previous report's findings.json entries by preset, or none when there is no (readable) file. */
+function previousEntries(outDir: string): Record<string, Record<string, unknown>> {
+  const path = join(outDir, 'findings.json');
+  if (!existsSync(path)) return {};
+  const raw = JSON.parse(readFileSync(path, 'utf8')) as { presets?: Record<string, Record<string, unknown>> };
+  return raw.presets ?? {};
+}
+
+function carriedFinding(entry: Record<string, unknown> | undefined): CarriedFinding | null {
+  if (!entry || typeof entry.verdict !== 'string' || entry.verdict === 'not run' || typeof entry.summary !== 'string') return null;
+  return {
+    entry,
+    verdict: entry.verdict,
+    summary: entry.summary,
+    seeds: Array.isArray(entry.seeds) ? entry.seeds.length : 0,
+    wallSeconds: typeof entry.wallSeconds === 'number' ? entry.wallSeconds : null,
+    machine: typeof entry.machine === 'string' ? entry.machine : '',
+    date: typeof entry.date === 'string' ? entry.date : null,
+  };
+}
+
+/**
+ * Every report file by name (text, or bytes for the kept runs). `inDir`: the sweep directories of
+ * `npm run lab`; `outDir`: the findings folder, whose notes/<preset>.md (hand-written interpretations),
+ * runs/ and findings.json are read first.
+ */
+export function buildReport(inDir: string, outDir: string, generatedAt = new Date().toISOString()): Map<string, string | Uint8Array> {
+  const keptDir = join(outDir, 'runs');
+  const previous = previousEntries(outDir);
+  const runsOf = new Map(
+    PRESETS.map((p) => {
+      const fresh = readRunDirs(join(inDir, p.id));
+      return [p.id, { merged: mergeRuns(readKept(keptDir, p.id), fresh), smoke: fresh.filter((r) => r.info.adjusted !== null) }];
+    }),
+  );
+  const results = PRESETS.map((p) => {
+    const { merged, smoke } = runsOf.get(p.id)!;
+    return presetResult(p, [...merged, ...smoke]);
+  });
+  const carried = new Map<string, CarriedFinding>();
   for (const r of results) {
-    const notesFile = join(notesDir, `${r.preset.id}.md`);
-    files.set(`${r.preset.id}.md`, presetMarkdown(r, existsSync(notesFile) ? readFileSync(notesFile, 'utf8') : null));
-    if (r.runs.length > 0) files.set(`${r.preset.id}.svg`, chart(r));
+    const c = r.runs.length === 0 ? carriedFinding(previous[r.preset.id]) : null;
+    if (c) carried.set(r.preset.id, c);
   }
-  files.set('README.md', indexMarkdown(results, pooled, generatedAt));
-  files.set('findings.json', `${JSON.stringify(findingsJson(results, pooled, generatedAt), null, 2)}\n`);
+  const pooled = judgeFaithfulness(results.flatMap((r) => r.runs.map((x) => x.summary)));
+  const files = new Map<string, string | Uint8Array>();
+  for (const r of results) {
+    if (carried.has(r.preset.id)) continue; // its page and chart stay as they were
+    const notesFile = join(outDir, 'notes', `${r.preset.id}.md`);
+    files.set(`${r.preset.id}.md`, presetMarkdown(r, existsSync(notesFile) ? readFileSync(notesFile, 'utf8') : null));
+    if (r.runs.length > 0) {
+      files.set(`${r.preset.id}.svg`, chart(r));
+      files.set(`runs/${r.preset.id}.json.gz`, keptBytes(r.preset.id, runsOf.get(r.preset.id)!.merged));
+    }
+  }
+  files.set('README.md', indexMarkdown(results, carried, pooled, generatedAt));
+  files.set('findings.json', `${JSON.stringify(findingsJson(results, carried, pooled, generatedAt), null, 2)}\n`);
   return files;
 }
 
 export function writeReport(inDir: string, outDir: string, generatedAt?: string): string[] {
-  const files = buildReport(inDir, join(outDir, 'notes'), generatedAt);
-  mkdirSync(outDir, { recursive: true });
-  for (const [name, text] of files) writeFileSync(join(outDir, name), text);
+  const files = buildReport(inDir, outDir, generatedAt);
+  mkdirSync(join(outDir, 'runs'), { recursive: true });
+  for (const [name, data] of files) writeFileSync(join(outDir, name), data);
   return [...files.keys()];
 }

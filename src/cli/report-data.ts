@@ -1,11 +1,10 @@
 // What the findings report knows about one preset: its runs read back from a sweep directory, each
 // summarised (run-summary.ts) and the preset judged by its written rule (verdicts.ts). Reads files;
 // writes nothing, formats nothing (findings-md.ts and svg.ts do).
-import { join } from 'node:path';
 import type { PhaseRules } from '../analysis/phases';
 import type { RunConfig } from '../experiment/config';
 import type { Preset } from '../experiment/presets';
-import { runDirsIn } from './bundle';
+import type { KeptRun } from './kept-runs';
 import { machineText } from './machine';
 import { summarizeRun, type RunSummary } from './run-summary';
 import { CLAIMS, judgePreset, type Claim, type PresetVerdict } from './verdicts';
@@ -13,7 +12,6 @@ import { CLAIMS, judgePreset, type Claim, type PresetVerdict } from './verdicts'
 export interface RunRecordView {
   summary: RunSummary;
   name: string;
-  dir: string;
   steps: number;
   totalSteps: number;
   reason?: string;
@@ -46,23 +44,19 @@ export function rulesFor(presetId: string): Partial<PhaseRules> {
   return presetId === 'proxy_rewards' ? { ceiling: 'observed' } : {};
 }
 
-function readRuns(presetDir: string, rules: Partial<PhaseRules>): RunRecordView[] {
-  return runDirsIn(presetDir).flatMap((dir) => {
-    const info = dir.readInfo();
-    if (!info) return [];
-    const state = dir.readState();
-    const status = state?.status ?? 'queued';
-    const summary = summarizeRun({ presetId: info.presetId, armId: info.armId, seed: info.seed, status, smoke: info.adjusted !== null, wallSeconds: state?.wallSeconds ?? null, config: info.config, rows: dir.metrics() }, rules);
-    const backend = `${info.backend.name} (${info.backend.adapter}${info.backend.features.length ? `, ${info.backend.features.join(', ')}` : ''})`;
-    return [{ summary, name: info.name, dir: dir.path, steps: state?.step ?? 0, totalSteps: state?.totalSteps ?? 0, ...(state?.reason ? { reason: state.reason } : {}), backend, machine: machineText(info.machine), config: info.config, updatedAt: state?.updatedAt ?? info.createdAt }];
-  });
+function viewOf({ info, state, metrics }: KeptRun, rules: Partial<PhaseRules>): RunRecordView {
+  const status = state?.status ?? 'queued';
+  const summary = summarizeRun({ presetId: info.presetId, armId: info.armId, seed: info.seed, status, smoke: info.adjusted !== null, wallSeconds: state?.wallSeconds ?? null, config: info.config, rows: metrics }, rules);
+  const backend = `${info.backend.name} (${info.backend.adapter}${info.backend.features.length ? `, ${info.backend.features.join(', ')}` : ''})`;
+  return { summary, name: info.name, steps: state?.step ?? 0, totalSteps: state?.totalSteps ?? 0, ...(state?.reason ? { reason: state.reason } : {}), backend, machine: machineText(info.machine), config: info.config, updatedAt: state?.updatedAt ?? info.createdAt };
 }
 
-export function presetResult(preset: Preset, inDir: string): PresetResult {
+/** The preset judged over `runs` (a sweep directory's merged with the kept ones; smoke runs counted, not judged). */
+export function presetResult(preset: Preset, runsIn: readonly KeptRun[]): PresetResult {
   const claim = CLAIMS[preset.id];
   if (!claim) throw new Error(`verdicts.ts has no claim for preset ${preset.id}: add one before reporting it`);
   const rules = rulesFor(preset.id);
-  const all = readRuns(join(inDir, preset.id), rules);
+  const all = runsIn.map((r) => viewOf(r, rules));
   const runs = all.filter((r) => !r.summary.smoke);
   const done = runs.filter((r) => r.summary.status === 'completed' && r.summary.wallSeconds !== null);
   const newest = Math.max(...runs.map((r) => r.updatedAt));

@@ -1,15 +1,19 @@
 // The findings report from given metric files: fixture sweeps whose curves clearly reproduce
 // (scarce_data), clearly do not (label_noise) and disagree across seeds (sft_traces) get those
 // verdicts in the index, the preset pages and findings.json; text from the runs is escaped; presets
-// without runs say "not run yet".
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// without runs say "not run yet". The run data behind the report is kept (runs/<preset>.json.gz) so a
+// clean checkout rebuilds it and a later sweep adds to it; an earlier verdict without kept data is
+// carried over and marked.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { gzipSync, strToU8 } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { armConfig, getPreset } from '../../src/experiment/presets';
 import { parseFindings } from '../../src/experiment/findings';
 import { RunDir, runDirName } from '../../src/cli/run-dir';
-import { writeReport } from '../../src/cli/report-build';
+import { buildReport, writeReport } from '../../src/cli/report-build';
+import { keptBytes, readKept } from '../../src/cli/kept-runs';
 import { presetChart } from '../../src/cli/svg';
 import { mdEscape } from '../../src/cli/findings-md';
 import type { Machine } from '../../src/cli/machine';
@@ -148,5 +152,106 @@ describe('the findings report', () => {
     const svg = read('scarce_data.svg');
     expect(svg).toContain('N = 8 · seed 3');
     expect(svg.match(/>sat \d+</g)?.length).toBe(3); // the three N = 8 panels
+  });
+});
+
+describe('the kept run data', () => {
+  it('writes each reported preset\'s runs to runs/<preset>.json.gz, and only those presets', () => {
+    expect(files.filter((f) => f.startsWith('runs/')).sort()).toEqual(['runs/label_noise.json.gz', 'runs/scarce_data.json.gz', 'runs/sft_traces.json.gz']);
+    const kept = readKept(join(findings, 'runs'), 'scarce_data');
+    expect(kept.map((r) => `${r.info.armId}/${r.info.seed}`)).toEqual(['n512/1', 'n512/2', 'n512/3', 'n8/1', 'n8/2', 'n8/3']);
+    expect(kept[0]!.state?.status).toBe('completed');
+    expect(read('scarce_data.md')).toContain('[runs/scarce_data.json.gz](runs/scarce_data.json.gz)');
+  });
+
+  it('rebuilds the same report from a clean checkout (no sweep directories) byte for byte', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'rlvr-lab-report-empty-'));
+    try {
+      const again = buildReport(empty, findings, '2026-11-23T00:00:00.000Z');
+      for (const name of files) {
+        const data = again.get(name);
+        expect(data, name).toBeDefined();
+        if (typeof data === 'string') expect(data, name).toBe(read(name));
+        else expect(Buffer.from(data!).equals(readFileSync(join(findings, name))), name).toBe(true);
+      }
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('adds a later sweep to the kept runs, a rerun of the same arm and seed replacing the kept one', () => {
+    const later = mkdtempSync(join(tmpdir(), 'rlvr-lab-report-later-'));
+    const out2 = mkdtempSync(join(tmpdir(), 'rlvr-lab-report-out2-'));
+    try {
+      // Start from the first report's findings folder, then report a sweep that reran one run and added a seed.
+      for (const f of files) {
+        mkdirSync(dirname(join(out2, f)), { recursive: true });
+        writeFileSync(join(out2, f), readFileSync(join(findings, f)));
+      }
+      writeRun(later, 'scarce_data', 'n8', 1, { reward: ramp(0.3, 1, 20), heldout: ramp(0.3, 0.9, 150) }, 'n8 rerun');
+      writeRun(later, 'scarce_data', 'n8', 4, { reward: ramp(0.3, 1, 20), heldout: ramp(0.3, 0.3, 150) });
+      writeReport(later, out2, '2026-11-24T00:00:00.000Z');
+      const kept = readKept(join(out2, 'runs'), 'scarce_data');
+      expect(kept).toHaveLength(7);
+      expect(kept.filter((r) => r.info.armId === 'n8' && r.info.seed === 1).map((r) => r.info.name)).toEqual(['n8 rerun']);
+      // label_noise had no new runs: its kept runs still give its verdict.
+      expect(readFileSync(join(out2, 'README.md'), 'utf8')).toMatch(/\| \[Persistent label noise[^\n]*\| \*\*not reproduced\*\* \| 3 \|/);
+      expect(readKept(join(out2, 'runs'), 'label_noise')).toHaveLength(9);
+    } finally {
+      rmSync(later, { recursive: true, force: true });
+      rmSync(out2, { recursive: true, force: true });
+    }
+  });
+
+  it('carries over an earlier verdict whose runs were never kept, page and all, and says so', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'rlvr-lab-report-empty-'));
+    const legacy = mkdtempSync(join(tmpdir(), 'rlvr-lab-report-legacy-'));
+    try {
+      const entry = { verdict: 'mixed', summary: 'mixed over 3 seeds: gain 0.1', machine: 'Old CPU', wallSeconds: 443.5, date: '2026-12-02', seeds: [1, 2, 3], conditions: [] };
+      writeFileSync(join(legacy, 'findings.json'), JSON.stringify({ generatedAt: 'x', presets: { random_reward: entry, paro: { verdict: 'not run', summary: 'not run yet', seeds: [], conditions: [] } } }));
+      writeFileSync(join(legacy, 'random_reward.md'), '# the old page\n');
+      const written = writeReport(empty, legacy, '2026-11-25T00:00:00.000Z');
+      expect(written).not.toContain('random_reward.md');
+      expect(written).not.toContain('random_reward.svg');
+      expect(readFileSync(join(legacy, 'random_reward.md'), 'utf8')).toBe('# the old page\n');
+      const json = JSON.parse(readFileSync(join(legacy, 'findings.json'), 'utf8'));
+      expect(json.presets.random_reward).toEqual(entry);
+      expect(json.presets.paro.verdict).toBe('not run');
+      const index = readFileSync(join(legacy, 'README.md'), 'utf8');
+      expect(index).toMatch(/\| \[The random-reward control\]\(random_reward\.md\) \| \*\*mixed\*\* \| 3 \| 7m24s \| Old CPU \| mixed over 3 seeds: gain 0\.1 \(carried over: measured 2026-12-02, run data not kept\) \|/);
+      expect(index).toContain('Carried over from an earlier report: [random_reward](random_reward.md).');
+      expect(readFileSync(join(legacy, 'paro.md'), 'utf8')).toContain('Not run yet');
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+      rmSync(legacy, { recursive: true, force: true });
+    }
+  });
+
+  it('names the file and the field when a kept file is damaged, instead of reporting without it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rlvr-lab-kept-'));
+    try {
+      writeFileSync(join(dir, 'paro.json.gz'), 'not gzip');
+      expect(() => readKept(dir, 'paro')).toThrow(/paro\.json\.gz is not gzip'd JSON .*restore it from git/);
+      writeFileSync(join(dir, 'paro.json.gz'), gzipSync(strToU8(JSON.stringify({ format: 'rlvr-lab-findings-runs', version: 1, presetId: 'paro', runs: [{ info: {}, state: null, metrics: [] }] }))));
+      expect(() => readKept(dir, 'paro')).toThrow(/paro\.json\.gz is not a findings run file: runs\.0\.info\.id/);
+      writeFileSync(join(dir, 'paro.json.gz'), keptBytes('cpt_sft', []));
+      expect(() => readKept(dir, 'paro')).toThrow(/holds runs of preset cpt_sft, not paro/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes NaN metrics as null and reads them back as NaN', () => {
+    const kept = readKept(join(findings, 'runs'), 'sft_traces');
+    const run = { ...kept[0]!, metrics: [{ ...kept[0]!.metrics[0]!, values: { loss: NaN, reward: 0.5 } }] };
+    const dir = mkdtempSync(join(tmpdir(), 'rlvr-lab-kept-'));
+    try {
+      writeFileSync(join(dir, 'sft_traces.json.gz'), keptBytes('sft_traces', [run]));
+      const back = readKept(dir, 'sft_traces')[0]!.metrics[0]!.values;
+      expect(back.loss).toBeNaN();
+      expect(back.reward).toBe(0.5);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -10,7 +10,7 @@ import { NonFiniteLoss, RunController, type RunHooks } from '../train/run';
 import type { BackendReport, CheckpointRow, RunStatus } from '../store/types';
 import { writeSweepArchive } from './bundle';
 import type { Machine } from './machine';
-import type { ProgressSink } from './progress';
+import { addSteps, StageClock, stepsLeft, type ProgressSink, type StageSteps } from './progress';
 import { RunDir, runDirName, writeAtomic, type RunInfo, type RunState, type Session } from './run-dir';
 
 export interface ConfigAdjust {
@@ -91,10 +91,18 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
   const runs = presetRuns(preset, seedList(preset, o.seeds), o.arms).map((r) => ({ ...r, config: adjustConfig(r.config, o.adjust) }));
   const presetDir = join(o.out, preset.id);
   const outcomes: RunOutcome[] = [];
+  const clock = new StageClock();
   for (const [i, run] of runs.entries()) {
     if (o.signal?.aborted) break;
-    const laterSteps = runs.slice(i + 1).reduce((n, r) => n + totalSteps(r.config), 0);
-    outcomes.push(await runOne(run, new RunDir(join(presetDir, runDirName(run.armId, run.seed))), o, (p) => o.progress?.update({ ...p, runIndex: i, runCount: runs.length, laterSteps })));
+    // Steps of the later runs (completed ones are skipped, so this over-counts a resumed sweep a little).
+    const later = runs.slice(i + 1).reduce<StageSteps>((n, r) => addSteps(n, stepsLeft(r.config, 0)), {});
+    clock.startRun();
+    outcomes.push(
+      await runOne(run, new RunDir(join(presetDir, runDirName(run.armId, run.seed))), o, (p) => {
+        clock.observe(p.stage, p.step, p.runSeconds);
+        o.progress?.update({ runName: p.runName, step: p.step, totalSteps: p.totalSteps, runSeconds: p.runSeconds, runIndex: i, runCount: runs.length, left: stepsLeft(run.config, p.step), later, rates: clock.rates() });
+      }),
+    );
   }
   const archive = writeSweepArchive(presetDir, preset.id);
   writeAtomic(join(presetDir, 'sweep.json'), JSON.stringify(sweepSummary(preset, o, presetDir), null, 2));
@@ -110,7 +118,7 @@ function sweepSummary(preset: Preset, o: SweepOptions, presetDir: string) {
   return { presetId: preset.id, title: preset.title, updatedAt: new Date().toISOString(), backend: o.backend, machine: o.machine, adjust: isAdjusted(o.adjust) ? o.adjust : null, runs };
 }
 
-type Report = (p: { runName: string; step: number; totalSteps: number; fromStep: number; runSeconds: number }) => void;
+type Report = (p: { runName: string; stage: string; step: number; totalSteps: number; runSeconds: number }) => void;
 
 async function runOne(run: PresetRun, dir: RunDir, o: SweepOptions, report: Report): Promise<RunOutcome> {
   const info = dir.readInfo();
@@ -150,7 +158,7 @@ async function train(run: PresetRun, runId: string, dir: RunDir, o: SweepOptions
   const hooks: RunHooks = {
     async metrics(row) {
       dir.append('metrics', row);
-      report({ runName: run.name, step: row.step, totalSteps: total, fromStep: session.fromStep, runSeconds: (performance.now() - t0) / 1000 });
+      report({ runName: run.name, stage: row.stage, step: row.step, totalSteps: total, runSeconds: (performance.now() - t0) / 1000 });
     },
     async samples(row) {
       dir.append('samples', row);

@@ -43,9 +43,16 @@ export interface CarriedFinding {
 /** One line for the gallery: the verdict and each condition's mean and range. */
 export function summaryLine(r: PresetResult): string {
   const v = r.verdict;
-  if (v.verdict === 'not run') return 'not run yet';
+  if (v.verdict === 'not run') return r.runs.length === 0 ? 'not run yet' : `not judged yet: ${partialRuns(r)}`;
   const parts = v.conditions.map((c) => `${c.id} ${num(c.mean)} [${num(c.min)}, ${num(c.max)}] (needs > ${num(c.threshold)})`);
   return `${v.verdict} over ${v.seeds.length} seed${v.seeds.length === 1 ? '' : 's'}: ${parts.join('; ')}`.slice(0, 2000);
+}
+
+/** "4 of 9 runs completed (verifiable 3, majority vote 1, self-certainty 0); ..." for a preset not judged yet. */
+function partialRuns(r: PresetResult): string {
+  const done = r.runs.filter((x) => x.summary.status === 'completed');
+  const perArm = r.preset.arms.map((a) => `${a.label} ${done.filter((x) => x.summary.armId === a.id).length}`).join(', ');
+  return `${done.length} of ${r.preset.arms.length * r.preset.seeds.length} runs completed (${perArm}); a seed counts once every arm has completed it`;
 }
 
 function settings(c: RunConfig): string[] {
@@ -83,7 +90,8 @@ export function presetMarkdown(r: PresetResult, notes: string | null): string {
   const head = [`# ${mdEscape(p.title)}`, '', `**Verdict: ${v.verdict === 'not run' ? 'not run yet' : v.verdict}**${v.verdict === 'not run' ? '' : ` (${v.reason}).`}`, '', '## The claim', '', mdEscape(p.paperFinding), '', `Question: ${mdEscape(p.question)}`, '', '## The metric that tests it', '', mdEscape(r.claim.metric), ''];
   if (v.verdict === 'not run') {
     const smoke = r.smokeRuns > 0 ? ` (${r.smokeRuns} smoke run${r.smokeRuns === 1 ? '' : 's'} with changed settings exist; they are not findings)` : '';
-    return [...head, `Not run yet: no seed has a completed run of every arm with the preset's settings${smoke}.`, '', ...howToRun(p.id), ''].join('\n');
+    const partial = r.runs.length > 0 ? [`So far: ${mdEscape(partialRuns(r))}.`, '', table(['run', 'status', 'steps', 'wall time', 'backend', 'held-out gain', 'phase analysis'], runRows(r)), ''] : [];
+    return [...head, `Not run yet: no seed has a completed run of every arm with the preset's settings${smoke}.`, '', ...partial, ...howToRun(p.id), ''].join('\n');
   }
   const config = r.runs[0]!.config;
   return [

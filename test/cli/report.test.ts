@@ -79,6 +79,8 @@ beforeAll(() => {
     writeRun(out, 'sft_traces', 'answer_only', seed, { reward: ramp(0.3, 0.8, 60), heldout: ramp(0.3, 0.4, 60) });
     writeRun(out, 'sft_traces', 'no_sft', seed, { reward: ramp(0.3, 0.8, 60), heldout: ramp(0.3, 0.4, 60) });
   }
+  // cpt_sft: one arm of one seed only, so nothing can be judged yet.
+  writeRun(out, 'cpt_sft', 'sft', 1, { reward: ramp(0.3, 0.8, 60), heldout: ramp(0.3, 0.4, 60) });
   files = writeReport(out, findings, '2026-11-23T00:00:00.000Z');
 });
 afterAll(() => {
@@ -92,7 +94,16 @@ describe('the findings report', () => {
     expect(files).toContain('findings.json');
     expect(files).toContain('scarce_data.md');
     expect(files).toContain('multi_hop_depth.md');
-    expect(files.filter((f) => f.endsWith('.svg')).sort()).toEqual(['label_noise.svg', 'scarce_data.svg', 'sft_traces.svg']);
+    expect(files.filter((f) => f.endsWith('.svg')).sort()).toEqual(['cpt_sft.svg', 'label_noise.svg', 'scarce_data.svg', 'sft_traces.svg']);
+  });
+
+  it('says how far a preset with only some of its runs has got, instead of "not run yet"', () => {
+    const f = JSON.parse(read('findings.json')).presets.cpt_sft;
+    expect(f.verdict).toBe('not run');
+    expect(f.summary).toBe('not judged yet: 1 of 6 runs completed (SFT 1, CPT + SFT 0); a seed counts once every arm has completed it');
+    const page = read('cpt_sft.md');
+    expect(page).toContain('So far: 1 of 6 runs completed');
+    expect(page).toContain('| cpt\\_sft sft 1 | completed | 140/140 |');
   });
 
   it('puts the verdict each rule gives into the index table', () => {
@@ -141,7 +152,7 @@ describe('the findings report', () => {
   it('fits pre-RL faithfulness and diversity across all runs for claim 4', () => {
     const claim = JSON.parse(read('findings.json')).claims.faithfulness_predicts_regime;
     const fit = (p: string, o: string) => claim.fits.find((f: { predictor: string; outcome: string }) => f.predictor === p && f.outcome === o);
-    expect(claim.runs).toBe(24);
+    expect(claim.runs).toBe(25);
     expect(fit('faithfulness', 'heldout_gain').r2).toBeCloseTo(1, 9);
     expect(fit('faithfulness', 'heldout_gain').slope).toBeCloseTo(1, 9);
     expect(fit('diversity', 'heldout_gain').r2).toBeLessThan(0.3);
@@ -157,7 +168,7 @@ describe('the findings report', () => {
 
 describe('the kept run data', () => {
   it('writes each reported preset\'s runs to runs/<preset>.json.gz, and only those presets', () => {
-    expect(files.filter((f) => f.startsWith('runs/')).sort()).toEqual(['runs/label_noise.json.gz', 'runs/scarce_data.json.gz', 'runs/sft_traces.json.gz']);
+    expect(files.filter((f) => f.startsWith('runs/')).sort()).toEqual(['runs/cpt_sft.json.gz', 'runs/label_noise.json.gz', 'runs/scarce_data.json.gz', 'runs/sft_traces.json.gz']);
     const kept = readKept(join(findings, 'runs'), 'scarce_data');
     expect(kept.map((r) => `${r.info.armId}/${r.info.seed}`)).toEqual(['n512/1', 'n512/2', 'n512/3', 'n8/1', 'n8/2', 'n8/3']);
     expect(kept[0]!.state?.status).toBe('completed');

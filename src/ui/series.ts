@@ -18,6 +18,8 @@ export interface SeriesSpec {
   points?: boolean;
   /** Draw the line (true unless given; false with points makes a scatter). */
   line?: boolean;
+  /** List it in the chart's legend (true unless given; a band's min and max edges are not). */
+  legend?: boolean;
 }
 /** A filled area between two series (indices into the chart's series list), e.g. a seed group's min-max band. */
 export interface SeriesFill {

@@ -3,7 +3,7 @@
 // length and held-out gain, each pair as points with a least-squares line and R^2. The phase numbers
 // come from analyzePhases and the fit from stats.ts; nothing is re-derived here. Runs that lack a
 // number are listed with the reason instead of being dropped silently.
-import { analyzePhases, type PhaseRules, type Regime } from './phases';
+import { analyzePhases, DEFAULT_PHASE_RULES, type PhaseRules, type Regime } from './phases';
 import { extractSeries, type MetricPoint } from './series';
 import { linearFit, type LineFit } from './stats';
 
@@ -137,4 +137,16 @@ export function predictorAnalysis(runs: readonly PredictorRun[], keys: Predictor
   );
   const excluded = per.filter((r) => r.reasons.length > 0).map((r) => ({ id: r.id, name: r.name, reasons: r.reasons }));
   return { runs: per, scatters, excluded };
+}
+
+/**
+ * Which phase rules the numbers used, for the reader: "default", or "edited (" and every field that
+ * differs from DEFAULT_PHASE_RULES with its value, in the rules' own order (e.g. "edited (ceiling 0.8,
+ * windowSteps 40)"). Fields `rules` leaves out are the defaults.
+ */
+export function phaseRulesNote(rules: Partial<PhaseRules> = {}): string {
+  const edited = (Object.keys(DEFAULT_PHASE_RULES) as (keyof PhaseRules)[])
+    .filter((k) => rules[k] !== undefined && rules[k] !== DEFAULT_PHASE_RULES[k])
+    .map((k) => `${k} ${typeof rules[k] === 'string' && rules[k] !== 'observed' ? JSON.stringify(rules[k]) : String(rules[k])}`);
+  return edited.length === 0 ? 'default' : `edited (${edited.join(', ')})`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { analyzePhases } from '../../src/analysis/phases';
-import { predictorAnalysis, runPredictors, type PredictorRun, type StagedPoint } from '../../src/analysis/predictor';
+import { analyzePhases, DEFAULT_PHASE_RULES } from '../../src/analysis/phases';
+import { phaseRulesNote, predictorAnalysis, runPredictors, type PredictorRun, type StagedPoint } from '../../src/analysis/predictor';
 import { linearFit } from '../../src/analysis/stats';
 import { buildRows, logistic, stepUp } from './curves';
 
@@ -102,5 +102,18 @@ describe('predictorAnalysis', () => {
     const same = predictorAnalysis([makeRun('a', { faith: 0.5, div: 2, mid: 60 }), makeRun('b', { faith: 0.5, div: 2, mid: 90 })]);
     expect(same.scatters[0]!.points).toHaveLength(2);
     expect(same.scatters[0]!.fit).toBeNull(); // every x equal: no line
+  });
+});
+
+describe('phaseRulesNote', () => {
+  it('says "default" for the default rules, given whole, in part or not at all', () => {
+    expect(phaseRulesNote({ ...DEFAULT_PHASE_RULES })).toBe('default');
+    expect(phaseRulesNote({ ceiling: 1 })).toBe('default');
+    expect(phaseRulesNote()).toBe('default');
+  });
+
+  it('names every edited field with its value, in the rules\' order', () => {
+    expect(phaseRulesNote({ ...DEFAULT_PHASE_RULES, windowSteps: 40, ceiling: 0.8 })).toBe('edited (ceiling 0.8, windowSteps 40)');
+    expect(phaseRulesNote({ ceiling: 'observed', rewardKey: 'train/acc_true', allCorrectKey: '' })).toBe('edited (rewardKey "train/acc_true", allCorrectKey "", ceiling observed)');
   });
 });

@@ -1,12 +1,15 @@
 // The compare and predictor views' state: which page of the lab is shown (the run, the comparison or
-// the predictor plot), which runs are ticked for comparing, and those runs' records and metric rows as
-// read from IndexedDB when the comparison opens (a snapshot; opening again re-reads). Stale loads are
-// dropped by a request id. The numbers themselves are src/analysis/compare.ts and predictor.ts.
+// the predictor plot), which runs are ticked for comparing, and those runs' records and metric rows:
+// read from IndexedDB when the comparison opens, then followed: the rows the trainer streams for a
+// compared run (append, fed by LabState's metrics events) are merged in, so a run still training grows
+// on the charts; finished runs stream nothing and stay as read. Stale loads are dropped by a request
+// id. The numbers themselves are src/analysis/compare.ts and predictor.ts.
 import { metricKeys } from '../analysis/compare';
 import { getRun } from '../store/runs';
 import { getMetrics } from '../store/series';
 import type { MetricRow, RunRecord } from '../store/types';
 import { pageDb } from './page-db';
+import { mergeRows } from './series';
 
 export type LabPage = 'run' | 'compare' | 'predictor';
 
@@ -36,6 +39,8 @@ export class CompareState {
   loading = $state(false);
   error: string | null = $state(null);
   private request = 0;
+  /** Rows streamed for the runs being read while open() reads them (merged in when the read lands). */
+  private pending: MetricRow[] = [];
 
   toggle(id: string): void {
     this.selected = this.selected.includes(id) ? this.selected.filter((x) => x !== id) : [...this.selected, id];
@@ -51,11 +56,18 @@ export class CompareState {
     this.page = page;
     this.loading = true;
     this.error = null;
+    this.pending = [];
     try {
       const db = await pageDb();
       const found = await Promise.all(this.selected.map(async (runId) => ({ runId, record: await getRun(db, runId), rows: await getMetrics(db, runId) })));
       if (id !== this.request) return; // another open() meanwhile
-      const runs = found.flatMap(({ record, rows }) => (record ? [{ id: record.id, name: record.name, config: record.config, rows }] : []));
+      const streamed = this.pending;
+      this.pending = [];
+      const runs = found.flatMap(({ record, rows }) => {
+        if (!record) return [];
+        const late = streamed.filter((r) => r.runId === record.id); // a streamed copy of a step wins, as in the live view
+        return [{ id: record.id, name: record.name, config: record.config, rows: late.length > 0 ? mergeRows(rows, late) : rows }];
+      });
       const missing = found.length - runs.length;
       if (missing > 0) this.error = `${missing} of the chosen runs ${missing === 1 ? 'is' : 'are'} no longer in the library and ${missing === 1 ? 'was' : 'were'} left out.`;
       this.runs = runs;
@@ -66,6 +78,21 @@ export class CompareState {
     } finally {
       if (id === this.request) this.loading = false;
     }
+  }
+
+  /**
+   * A metric row the trainer streamed: merged into its run when that run is compared (the run is
+   * replaced, so the charts and the table recompute), kept for the read in flight when it is being
+   * opened, ignored otherwise. A key no compared run had joins the metric picker.
+   */
+  append(row: MetricRow): void {
+    if (this.loading) {
+      if (this.selected.includes(row.runId)) this.pending.push(row);
+      return;
+    }
+    if (!this.runs.some((r) => r.id === row.runId)) return;
+    this.runs = this.runs.map((r) => (r.id === row.runId ? { ...r, rows: mergeRows(r.rows, [row]) } : r));
+    if (Object.keys(row.values).some((k) => !this.available.includes(k))) this.available = metricKeys(this.runs);
   }
 
   toggleMetric(key: string): void {

@@ -1,7 +1,7 @@
 // The page's side of training: owns the one LabBridge, routes worker events to the live run, the view
 // and the run list, and keeps the backend report for the badge. Not the config (ConfigState) or storage reads.
 import { totalSteps, type RunConfig } from '../experiment/config';
-import type { BackendReport, RunStatus } from '../store/types';
+import type { BackendReport, MetricRow, RunStatus } from '../store/types';
 import { LabBridge } from '../worker/client';
 import type { LabEvent, StartResult } from '../worker/events';
 import type { RunsState } from './runs.svelte';
@@ -46,6 +46,7 @@ export class LabState {
   private warningId = 0;
   private pendingStart: { name: string; total: number } | null = null;
   private statusListeners: ((runId: string, status: RunStatus, reason?: string) => void)[] = [];
+  private metricsListeners: ((row: MetricRow) => void)[] = [];
 
   constructor(
     private readonly view: ViewState,
@@ -66,6 +67,12 @@ export class LabState {
   onStatus(listener: (runId: string, status: RunStatus, reason?: string) => void): () => void {
     this.statusListeners = [...this.statusListeners, listener];
     return () => void (this.statusListeners = this.statusListeners.filter((l) => l !== listener));
+  }
+
+  /** Hear every metric row the trainer streams, of any run (the compare page follows its runs with them); returns the unsubscribe. */
+  onMetrics(listener: (row: MetricRow) => void): () => void {
+    this.metricsListeners = [...this.metricsListeners, listener];
+    return () => void (this.metricsListeners = this.metricsListeners.filter((l) => l !== listener));
   }
 
   get active(): boolean {
@@ -236,6 +243,7 @@ export class LabState {
       case 'metrics':
         if (this.live?.runId === e.row.runId && e.row.step > this.live.step) this.live = { ...this.live, step: e.row.step };
         this.view.append(e.row);
+        for (const listener of this.metricsListeners) listener(e.row);
         break;
       case 'samples':
         this.view.setSamples(e.row);

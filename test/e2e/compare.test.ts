@@ -2,17 +2,19 @@
 // imported from an export file built here with packArchive (no training needed), two that differ in
 // data.trainSize are ticked and compared (the diff table names exactly that field, the overlay chart
 // draws both, CSV downloads), a third that differs only in seed joins as a mean + band group, and the
-// predictor page fits its scatters. The tab bar works from the keyboard.
+// predictor page fits its scatters, with the phase rules edited in the run view's phase lab. The tab
+// bar works from the keyboard. Last, a run trained here is compared while it trains: its curve grows.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { validateRunConfig } from '../../src/experiment/config';
+import { runPredictors } from '../../src/analysis/predictor';
 import { packArchive } from '../../src/store/archive';
 import type { RunBundle } from '../../src/store/library';
 import type { MetricRow } from '../../src/store/types';
-import { chartPoints, contextWithConfig, labSession, TINY_CONFIG, waitFor as waitUntil, watchConsole } from './harness';
+import { chartPoints, contextWithConfig, hookText, labSession, TINY_CONFIG, waitFor as waitUntil, watchConsole } from './harness';
 
 const SFT = 100;
 const RL = 200;
@@ -48,7 +50,8 @@ const dir = mkdtempSync(join(tmpdir(), 'rlvr-compare-'));
 const waitFor = (fn: () => Promise<boolean>, what: string, timeout?: number) => waitUntil(fn, what, errors, timeout);
 const tick = (id: string) => page.locator(`[data-testid="run-item"][data-run-id="${id}"]`).getByTestId('compare-tick');
 const diffFields = () => page.getByTestId('diff-field').allInnerTexts();
-const legendOf = (metric: string) => page.getByTestId(`compare-chart-${metric}`).locator('.u-legend .u-series th').allInnerTexts();
+/** The entries a user sees in a chart's uPlot legend (rows left out of it are in the DOM, hidden). */
+const legendOf = (metric: string) => page.getByTestId(`compare-chart-${metric}`).locator('.u-legend .u-series:visible th').allInnerTexts();
 
 beforeAll(async () => {
   page = await (await contextWithConfig(lab.browser, { ...TINY_CONFIG, backend: 'wasm' })).newPage();
@@ -94,7 +97,9 @@ describe('the compare page', () => {
     await waitFor(async () => (await page.getByTestId('compare-table').locator('tbody tr').count()) === 3, 'three runs compared');
     expect(await diffFields()).toEqual(['seed', 'data.trainSize']);
     const group = 'N=8, "scarce" (mean of 2, seeds 1, 2)';
-    expect(await legendOf('reward')).toEqual(['step', `${group} mean`, `${group} min`, `${group} max`, 'N=512']);
+    // One legend entry per group (its mean line, under the group's name); the band's edges are drawn, not listed.
+    expect(await legendOf('reward')).toEqual(['step', group, 'N=512']);
+    expect(await page.getByTestId('compare-chart-reward').locator('.u-legend .u-series').count()).toBe(1 + 3 + 1);
     await page.getByTestId('group-seeds').uncheck();
     await waitFor(async () => (await legendOf('reward')).length === 4, 'one line per run with grouping off');
     await page.getByTestId('group-seeds').check();
@@ -117,6 +122,60 @@ describe('the predictor page', () => {
     await page.keyboard.press('Home');
     await waitFor(async () => (await page.getByTestId('tab-run').getAttribute('aria-selected')) === 'true', 'back on the run page');
     expect(await page.getByTestId('start').isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('the predictor and the phase lab', () => {
+  // run-a, b, c under reachFraction 0.99 (analyzePhases, as the page computes it): b never gets that close to 1.
+  const strict = { reachFraction: 0.99 };
+  const rows = { a: rowsOf('run-a', 40, 0.3, 0.1), b: rowsOf('run-b', 120, 0.8, 0.5), c: rowsOf('run-c', 60, 0.5, 0.26) };
+  const lengths = (rules?: object) => Object.values(rows).map((r) => runPredictors({ id: '', name: '', rows: r }, undefined, rules).preSaturationLength);
+
+  it('uses the phase rules edited in the run view, and says which', async () => {
+    expect(lengths(strict)).toEqual([70, null, 75]);
+    expect(lengths()).not.toEqual(lengths(strict));
+    await page.locator('[data-testid="run-item"][data-run-id="run-b"] .run-open').click();
+    await page.getByTestId('phase-rules-info').locator('summary').click();
+    await page.getByTestId('cfg-phase.reachFraction').fill('0.99');
+    await page.getByTestId('tab-predictor').click();
+    await waitFor(async () => (await page.getByTestId('predictor-view').count()) === 1, 'the predictor page');
+    expect(await page.getByTestId('predictor-rules').innerText()).toBe('phase rules: edited (reachFraction 0.99)');
+    const scatter = page.locator('[data-testid="predictor-scatter"]', { has: page.getByTestId('predictor-faithfulness-preSaturationLength') });
+    expect(await scatter.getAttribute('data-n')).toBe('2');
+    expect(await scatter.locator('tbody td:nth-of-type(2)').allTextContents()).toEqual(['70', '75']); // sorted by faithfulness: a (0.3), c (0.5)
+    expect(await page.getByTestId('predictor-excluded').innerText()).toContain('the training reward has not saturated under the phase rules');
+    await page.getByTestId('tab-run').click();
+    await page.getByRole('button', { name: 'Default rules' }).click();
+    await page.getByTestId('tab-predictor').click();
+    await waitFor(async () => (await page.getByTestId('predictor-rules').count()) === 1, 'the predictor page again');
+    expect(await page.getByTestId('predictor-rules').innerText()).toBe('phase rules: default');
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('comparing a run that trains', () => {
+  it('draws the rows the run logs after the comparison opened, without opening it again', async () => {
+    await page.getByTestId('tab-run').click();
+    await page.getByTestId('cfg-sft.steps').fill('2000'); // still training when the comparison opens
+    await page.getByTestId('start').click();
+    await waitFor(async () => (await hookText(page, 'run-status')) === 'running', 'the run to train');
+    await waitFor(async () => (await page.getByTestId('run-item').count()) === 4, 'the run in the list');
+    const liveId = (await page.getByTestId('run-item').first().getAttribute('data-run-id')) ?? ''; // newest first
+    for (const id of ['run-a', 'run-b', 'run-c']) await tick(id).uncheck();
+    await tick(liveId).check();
+    await page.getByTestId('compare-open').click();
+    await waitFor(async () => (await page.getByTestId('compare-metric-pick').count()) === 1, 'the comparison of the training run');
+    await page.getByTestId('compare-metric-pick').selectOption('loss');
+    await page.getByTestId('compare-metric-add').click();
+    expect(await chartPoints(page, 'compare-chart-reward')).toBe(0); // an SFT run has no reward: an empty chart, and no page error
+    await waitFor(async () => (await chartPoints(page, 'compare-chart-loss')) >= 1, 'the loss chart');
+    const first = await chartPoints(page, 'compare-chart-loss');
+    await waitFor(async () => (await chartPoints(page, 'compare-chart-loss')) >= first + 3, 'the loss curve to grow while the comparison stays open');
+    expect(await page.getByTestId('tab-compare').getAttribute('aria-selected')).toBe('true');
+    await page.getByTestId('tab-run').click();
+    await page.getByTestId('stop').click();
+    await waitFor(async () => (await hookText(page, 'run-status')) === 'stopped', 'the run to stop');
     expect(errors).toEqual([]);
   });
 });

@@ -20,6 +20,8 @@ export interface RunInfo {
   backend: BackendReport;
   machine: Machine;
   createdAt: number;
+  /** Set when the run was not trained but copied from a completed run with the same config and seed on the same backend ("<preset>/<dir>"). */
+  reusedFrom?: string;
 }
 
 /** One process's stretch of training on this run. */
@@ -197,6 +199,12 @@ export class RunDir {
         }),
       );
     return { runId, step: meta.step, stage: meta.stage, time: meta.time, state: meta.state, weights: cut(meta.weights), optimizer: cut(meta.optimizer) };
+  }
+
+  /** Copy another run's series, checkpoint and end state into this (new, empty) directory. */
+  copyFrom(other: RunDir): void {
+    this.create();
+    for (const f of readdirSync(other.path)) if (f !== 'config.json' && (f.endsWith('.jsonl') || f === 'status.json' || f === 'checkpoint.json' || /^checkpoint-\d+\.bin$/.test(f))) writeAtomic(this.file(f), readFileSync(join(other.path, f)));
   }
 
   /** Forget all progress (a run restarted without a checkpoint). */

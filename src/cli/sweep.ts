@@ -1,7 +1,10 @@
 // A preset's sweep, headless: every (arm, seed) run in turn through the worker's own RunController,
 // with hooks that write to a run directory instead of IndexedDB. Rerunning skips completed runs and
-// resumes the others from their last checkpoint; a NaN loss pauses that run and the sweep goes on.
-import { join } from 'node:path';
+// resumes the others from their last checkpoint; a NaN loss pauses that run and the sweep goes on. A run
+// whose exact config (seed included) already completed on the same backend anywhere under --out (an
+// arm two presets share) is copied, not trained again: the same (config, seed, backend) is the same run.
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { totalSteps, validateRunConfig, STAGES, type RunConfig } from '../experiment/config';
 import { applyDiff, type JsonObject } from '../experiment/config-link';
 import { getPreset, presetRuns, type Preset, type PresetRun } from '../experiment/presets';
@@ -11,6 +14,7 @@ import type { BackendReport, CheckpointRow, RunStatus } from '../store/types';
 import { writeSweepArchive } from './bundle';
 import type { Machine } from './machine';
 import { addSteps, StageClock, stepsLeft, type ProgressSink, type StageSteps } from './progress';
+import { runDirsIn } from './bundle';
 import { RunDir, runDirName, writeAtomic, type RunInfo, type RunState, type Session } from './run-dir';
 
 export interface ConfigAdjust {
@@ -40,8 +44,8 @@ export interface RunOutcome {
   dir: string;
   status: RunStatus;
   step: number;
-  /** 'skipped': completed or NaN-paused before this invocation; 'resumed': continued from a checkpoint. */
-  action: 'skipped' | 'resumed' | 'started';
+  /** 'skipped': completed or NaN-paused before this invocation; 'resumed': continued from a checkpoint; 'reused': copied from a twin run (findTwin). */
+  action: 'skipped' | 'resumed' | 'started' | 'reused';
   fromStep: number;
   reason?: string;
 }
@@ -132,8 +136,20 @@ async function runOne(run: PresetRun, dir: RunDir, o: SweepOptions, report: Repo
     o.progress?.note(`skip ${run.name}: ${state.status} at step ${state.step}${why}`);
     return { ...base, status: state.status, step: state.step, action: 'skipped', fromStep: state.step, ...(state.reason ? { reason: state.reason } : {}) };
   }
+  const adjusted = isAdjusted(o.adjust) ? { stepsScale: o.adjust.stepsScale, checkpointEvery: o.adjust.checkpointEvery ?? null } : null;
+  const twin = info ? null : findTwin(o.out, run.config, adjusted, o.backend.name);
+  if (twin) {
+    // Same config (seed included) on the same backend reproduces the same run: copy it, train nothing.
+    const twinInfo = twin.readInfo()!;
+    const reusedFrom = relative(o.out, twin.path).split(/[\\/]/).join('/');
+    dir.copyFrom(twin);
+    dir.writeInfo({ ...twinInfo, id: newRunId(run), name: run.name, presetId: run.presetId, armId: run.armId, seed: run.seed, createdAt: Date.now(), reusedFrom });
+    const done = dir.readState()!;
+    o.progress?.note(`reused ${run.name}: ${reusedFrom} is a completed run with the same config and seed on ${o.backend.name}; copied, not trained`);
+    return { ...base, status: done.status, step: done.step, action: 'reused', fromStep: 0 };
+  }
   dir.create();
-  const record: RunInfo = info ?? { id: newRunId(run), name: run.name, presetId: run.presetId, armId: run.armId, seed: run.seed, config: run.config, adjusted: isAdjusted(o.adjust) ? { stepsScale: o.adjust.stepsScale, checkpointEvery: o.adjust.checkpointEvery ?? null } : null, backend: o.backend, machine: o.machine, createdAt: Date.now() };
+  const record: RunInfo = info ?? { id: newRunId(run), name: run.name, presetId: run.presetId, armId: run.armId, seed: run.seed, config: run.config, adjusted, backend: o.backend, machine: o.machine, createdAt: Date.now() };
   dir.writeInfo({ ...record, backend: o.backend, machine: o.machine });
   const from = dir.readCheckpoint(record.id);
   if (from) dir.truncateAfter(from.step);
@@ -142,6 +158,21 @@ async function runOne(run: PresetRun, dir: RunDir, o: SweepOptions, report: Repo
   const result = await train(run, record.id, dir, o, from, prior, report);
   o.progress?.note(`${result.status} ${run.name}: step ${result.step}/${totalSteps(run.config)}${result.reason ? ` (${result.reason})` : ''}`);
   return { ...base, ...result, action: from ? 'resumed' : 'started', fromStep: from?.step ?? 0 };
+}
+
+/** A completed run anywhere under `out` (every preset's sweep) with exactly this config, adjustment and backend. */
+function findTwin(out: string, config: RunConfig, adjusted: RunInfo['adjusted'], backend: string): RunDir | null {
+  if (!existsSync(out)) return null;
+  const want = JSON.stringify(config);
+  for (const e of readdirSync(out, { withFileTypes: true })) {
+    if (!e.isDirectory()) continue;
+    for (const d of runDirsIn(join(out, e.name))) {
+      const info = d.readInfo();
+      if (!info || info.backend.name !== backend || JSON.stringify(info.adjusted) !== JSON.stringify(adjusted) || JSON.stringify(info.config) !== want) continue;
+      if (d.readState()?.status === 'completed') return d;
+    }
+  }
+  return null;
 }
 
 async function train(run: PresetRun, runId: string, dir: RunDir, o: SweepOptions, from: CheckpointRow | null, prior: Session[], report: Report) {

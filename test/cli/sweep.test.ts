@@ -1,6 +1,7 @@
 // The headless runner end to end on the CPU backend: a real preset (scarce_data), shrunk to a few
 // steps by a config patch, runs to completion; rerunning is a no-op; a run stopped part-way resumes
-// from its checkpoint and ends with the metrics of a run that never stopped; the export file imports.
+// from its checkpoint and ends with the metrics of a run that never stopped; a run another preset
+// already made with the same config is copied; the export file imports.
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +92,29 @@ describe('runSweep', () => {
       rmSync(fresh, { recursive: true, force: true });
     }
   });
+
+  it('copies a completed run of another preset with the same config and seed instead of training it again', async () => {
+    const shared = mkdtempSync(join(tmpdir(), 'rlvr-lab-twin-'));
+    try {
+      const twin = (presetId: string, progress: ProgressSink = quiet) => runSweep(options({ presetId, arms: ['verifiable'], out: shared, progress }));
+      expect((await twin('proxy_rewards')).runs.map((x) => x.action)).toEqual(['started']);
+      let trained = 0;
+      const notes: string[] = [];
+      const r = await twin('random_reward', { update: () => trained++, note: (t) => notes.push(t) });
+      expect(r.runs.map((x) => [x.status, x.action, x.step])).toEqual([['completed', 'reused', 6]]);
+      expect(trained).toBe(0);
+      expect(notes[0]).toMatch(/^reused The random-reward control · verifiable · seed 1: proxy_rewards\/verifiable-seed1 is a completed run with the same config/);
+      const a = new RunDir(join(shared, 'proxy_rewards', 'verifiable-seed1'));
+      const b = new RunDir(join(shared, 'random_reward', 'verifiable-seed1'));
+      expect(b.readInfo()).toMatchObject({ presetId: 'random_reward', armId: 'verifiable', reusedFrom: 'proxy_rewards/verifiable-seed1', config: a.readInfo()!.config });
+      expect(b.readInfo()!.id).not.toBe(a.readInfo()!.id);
+      expect(evals(b.metrics())).toEqual(evals(a.metrics()));
+      expect(b.readCheckpoint(b.readInfo()!.id)!.step).toBe(6);
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
+    }
+    // (A run with other settings is never a twin: the resume test above trains n512 beside a completed n8.)
+  }, 300_000);
 
   it("writes an export file that the browser's archive reader accepts, with every run, its metrics and checkpoint", () => {
     const bytes = new Uint8Array(readFileSync(join(out, 'scarce_data', 'rlvr-lab-scarce_data.zip')));

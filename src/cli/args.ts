@@ -1,5 +1,6 @@
 // Command-line flags of `npm run lab` and `npm run report`, parsed into plain settings records with
 // a message that names the bad flag. No file system, no training here.
+import type { JsonObject } from '../experiment/config-link';
 import { PRESET_IDS } from '../experiment/presets';
 
 export type LabBackend = 'webgpu' | 'wasm' | 'cpu';
@@ -16,6 +17,8 @@ export interface LabArgs {
   stepsScale: number;
   /** Overrides every stage's checkpoint interval (the presets checkpoint only at stage ends), so a long run resumes near where it stopped. */
   checkpointEvery: number | undefined;
+  /** Merged into every run's config last (a pilot's settings): such runs are smoke runs, never findings. */
+  patch: JsonObject | undefined;
 }
 
 export interface ReportArgs {
@@ -26,7 +29,7 @@ export interface ReportArgs {
 export class ArgError extends Error {}
 
 export const LAB_USAGE =
-  'usage: npm run lab -- --preset NAME [--seeds N] [--backend wasm|webgpu|cpu] [--out DIR] [--arms a,b] [--steps-scale X] [--checkpoint-every N]\n' +
+  'usage: npm run lab -- --preset NAME [--seeds N] [--backend wasm|webgpu|cpu] [--out DIR] [--arms a,b] [--steps-scale X] [--checkpoint-every N] [--patch JSON]\n' +
   `presets: ${PRESET_IDS.join(', ')}`;
 export const REPORT_USAGE = 'usage: npm run report -- [--in DIR] [--out public/findings]';
 
@@ -52,8 +55,20 @@ function positive(name: string, raw: string | undefined, integer: boolean): numb
   return x;
 }
 
+function patchOf(raw: string | undefined): JsonObject | undefined {
+  if (raw === undefined) return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch (err) {
+    throw new ArgError(`--patch must be a JSON object such as '{"rl":{"lr":1e-4}}'; got ${JSON.stringify(raw.slice(0, 80))} (${err instanceof Error ? err.message : String(err)})`);
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ArgError(`--patch must be a JSON object such as '{"rl":{"lr":1e-4}}'; got ${JSON.stringify(raw.slice(0, 80))}`);
+  return v as JsonObject;
+}
+
 export function parseLabArgs(argv: readonly string[]): LabArgs {
-  const f = flags(argv, ['preset', 'seeds', 'backend', 'out', 'arms', 'steps-scale', 'checkpoint-every'], LAB_USAGE);
+  const f = flags(argv, ['preset', 'seeds', 'backend', 'out', 'arms', 'steps-scale', 'checkpoint-every', 'patch'], LAB_USAGE);
   const preset = f.get('preset');
   if (!preset) throw new ArgError(`--preset is required\n${LAB_USAGE}`);
   if (!PRESET_IDS.includes(preset)) throw new ArgError(`unknown preset "${preset}"; presets: ${PRESET_IDS.join(', ')}`);
@@ -68,6 +83,7 @@ export function parseLabArgs(argv: readonly string[]): LabArgs {
     arms: arms && arms.length > 0 ? arms : undefined,
     stepsScale: positive('steps-scale', f.get('steps-scale'), false) ?? 1,
     checkpointEvery: positive('checkpoint-every', f.get('checkpoint-every'), true),
+    patch: patchOf(f.get('patch')),
   };
 }
 

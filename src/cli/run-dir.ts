@@ -4,6 +4,7 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from '../experiment/config';
+import type { JsonObject } from '../experiment/config-link';
 import type { BackendReport, CheckpointRow, MetricRow, RolloutRow, RunStatus, SampleRow, TensorData } from '../store/types';
 import type { Machine } from './machine';
 
@@ -16,7 +17,7 @@ export interface RunInfo {
   seed: number;
   config: RunConfig;
   /** How the config was changed from the preset's (null: exactly the preset's settings). */
-  adjusted: { stepsScale: number; checkpointEvery: number | null } | null;
+  adjusted: { stepsScale: number; checkpointEvery: number | null; patch?: JsonObject } | null;
   backend: BackendReport;
   machine: Machine;
   createdAt: number;

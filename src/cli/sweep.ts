@@ -136,7 +136,7 @@ async function runOne(run: PresetRun, dir: RunDir, o: SweepOptions, report: Repo
     o.progress?.note(`skip ${run.name}: ${state.status} at step ${state.step}${why}`);
     return { ...base, status: state.status, step: state.step, action: 'skipped', fromStep: state.step, ...(state.reason ? { reason: state.reason } : {}) };
   }
-  const adjusted = isAdjusted(o.adjust) ? { stepsScale: o.adjust.stepsScale, checkpointEvery: o.adjust.checkpointEvery ?? null } : null;
+  const adjusted = isAdjusted(o.adjust) ? { stepsScale: o.adjust.stepsScale, checkpointEvery: o.adjust.checkpointEvery ?? null, ...(o.adjust.patch ? { patch: o.adjust.patch } : {}) } : null;
   const twin = info ? null : findTwin(o.out, run.config, adjusted, o.backend.name);
   if (twin) {
     // Same config (seed included) on the same backend reproduces the same run: copy it, train nothing.

@@ -14,6 +14,9 @@ describe('parseLabArgs', () => {
   it('takes the defaults and the flags', () => {
     expect(parseLabArgs(['--preset', 'scarce_data'])).toEqual({ preset: 'scarce_data', seeds: undefined, backend: 'wasm', out: 'lab-results', arms: undefined, stepsScale: 1, checkpointEvery: undefined });
     expect(parseLabArgs(['--preset=paro', '--seeds', '3', '--backend', 'cpu', '--arms', 'a, b', '--steps-scale', '0.5', '--checkpoint-every', '25', '--out', 'x'])).toMatchObject({ seeds: 3, backend: 'cpu', arms: ['a', 'b'], stepsScale: 0.5, checkpointEvery: 25, out: 'x' });
+    expect(parseLabArgs(['--preset', 'paro', '--patch', '{"rl":{"lr":0.0001}}']).patch).toEqual({ rl: { lr: 0.0001 } });
+    expect(() => parseLabArgs(['--preset', 'paro', '--patch', '{rl:1}'])).toThrow(/--patch must be a JSON object .*got "\{rl:1\}"/);
+    expect(() => parseLabArgs(['--preset', 'paro', '--patch', '[1]'])).toThrow(/--patch must be a JSON object/);
     expect(parseReportArgs([])).toEqual({ in: 'lab-results', out: 'public/findings' });
   });
   it('names the bad flag', () => {

@@ -91,7 +91,8 @@ export function presetMarkdown(r: PresetResult, notes: string | null): string {
   if (v.verdict === 'not run') {
     const smoke = r.smokeRuns > 0 ? ` (${r.smokeRuns} smoke run${r.smokeRuns === 1 ? '' : 's'} with changed settings exist; they are not findings)` : '';
     const partial = r.runs.length > 0 ? [`So far: ${mdEscape(partialRuns(r))}.`, '', table(['run', 'status', 'steps', 'wall time', 'backend', 'held-out gain', 'phase analysis'], runRows(r)), ''] : [];
-    return [...head, `Not run yet: no seed has a completed run of every arm with the preset's settings${smoke}.`, '', ...partial, ...howToRun(p.id), ''].join('\n');
+    const pilot = notes?.trim() ? ['## Notes', '', notes.trim(), ''] : [];
+    return [...head, `Not run yet: no seed has a completed run of every arm with the preset's settings${smoke}.`, '', ...partial, ...pilot, ...howToRun(p.id), ''].join('\n');
   }
   const config = r.runs[0]!.config;
   return [

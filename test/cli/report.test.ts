@@ -79,6 +79,9 @@ beforeAll(() => {
     writeRun(out, 'sft_traces', 'answer_only', seed, { reward: ramp(0.3, 0.8, 60), heldout: ramp(0.3, 0.4, 60) });
     writeRun(out, 'sft_traces', 'no_sft', seed, { reward: ramp(0.3, 0.8, 60), heldout: ramp(0.3, 0.4, 60) });
   }
+  // A pilot note for a preset that has no runs: its page still shows it.
+  mkdirSync(join(findings, 'notes'));
+  writeFileSync(join(findings, 'notes', 'paro.md'), 'The pilot left held-out accuracy at 0.\n');
   // cpt_sft: one arm of one seed only, so nothing can be judged yet.
   writeRun(out, 'cpt_sft', 'sft', 1, { reward: ramp(0.3, 0.8, 60), heldout: ramp(0.3, 0.4, 60) });
   files = writeReport(out, findings, '2026-11-23T00:00:00.000Z');
@@ -136,6 +139,7 @@ describe('the findings report', () => {
     expect(page).toContain('| N = 8 | 3 | 0.3 [0.3, 0.3] | 0.34 [0.33, 0.35] | 0.04 [0.03, 0.05] |');
     expect(page).toContain('![training reward and held-out accuracy per arm and seed](scarce_data.svg)');
     expect(read('paro.md')).toContain('Not run yet');
+    expect(read('paro.md')).toContain('## Notes\n\nThe pilot left held-out accuracy at 0.\n');
   });
 
   it('escapes text from the runs in markdown and SVG', () => {

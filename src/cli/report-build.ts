@@ -34,6 +34,7 @@ function findingsJson(results: readonly PresetResult[], carried: ReadonlyMap<str
         ...(r.wallSeconds !== null ? { wallSeconds: Math.round(r.wallSeconds * 10) / 10 } : {}),
         date: r.date,
         seeds: r.verdict.seeds,
+        runs: r.runs.length, // kept in runs/<preset>.json.gz: the gallery offers "Open our runs" when > 0
         conditions: r.verdict.conditions.map((c) => ({ id: c.id, mean: c.mean, min: c.min, max: c.max, threshold: c.threshold, holdsInMean: c.holdsInMean, holdsInEverySeed: c.holdsInEverySeed })),
       },
     ]),

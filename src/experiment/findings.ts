@@ -1,6 +1,7 @@
 // The findings file the report generator writes (public/findings/findings.json) as the gallery reads it:
-// per preset, the verdict and a one-line outcome of the runs we made. Shipped data, but still parsed
-// by schema before use; unknown fields are ignored so the report may carry more.
+// per preset, the verdict, a one-line outcome of the runs we made and how many of them are kept (the
+// gallery's "Open our runs"). Shipped data, but still parsed by schema before use; unknown fields are
+// ignored so the report may carry more.
 import * as v from 'valibot';
 
 export const VERDICTS = ['reproduced', 'not reproduced', 'mixed', 'not run'] as const;
@@ -11,6 +12,8 @@ const Finding = v.object({
   summary: v.pipe(v.string(), v.maxLength(2000)),
   machine: v.optional(v.pipe(v.string(), v.maxLength(200))),
   wallSeconds: v.optional(v.pipe(v.number(), v.minValue(0))),
+  /** Runs kept in runs/<preset>.json.gz (absent or 0: none, e.g. a verdict carried over without its data). */
+  runs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
 });
 export type Finding = v.InferOutput<typeof Finding>;
 

@@ -179,6 +179,14 @@ describe('the kept run data', () => {
     expect(read('scarce_data.md')).toContain('[runs/scarce_data.json.gz](runs/scarce_data.json.gz)');
   });
 
+  it("tells the gallery how many runs each preset keeps (findings.json's runs), 0 where none", () => {
+    const presets = JSON.parse(read('findings.json')).presets as Record<string, { runs?: number }>;
+    for (const id of ['scarce_data', 'label_noise', 'sft_traces', 'cpt_sft']) expect(presets[id]!.runs, id).toBe(readKept(join(findings, 'runs'), id).length);
+    expect([presets.scarce_data!.runs, presets.cpt_sft!.runs, presets.paro!.runs]).toEqual([6, 1, 0]);
+    const parsed = parseFindings(JSON.parse(read('findings.json')));
+    expect(parsed.ok && parsed.findings.label_noise!.runs).toBe(9);
+  });
+
   it('rebuilds the same report from a clean checkout (no sweep directories) byte for byte', () => {
     const empty = mkdtempSync(join(tmpdir(), 'rlvr-lab-report-empty-'));
     try {
@@ -212,6 +220,7 @@ describe('the kept run data', () => {
       // label_noise had no new runs: its kept runs still give its verdict.
       expect(readFileSync(join(out2, 'README.md'), 'utf8')).toMatch(/\| \[Persistent label noise[^\n]*\| \*\*not reproduced\*\* \| 3 \|/);
       expect(readKept(join(out2, 'runs'), 'label_noise')).toHaveLength(9);
+      expect(JSON.parse(readFileSync(join(out2, 'findings.json'), 'utf8')).presets.scarce_data.runs).toBe(7);
     } finally {
       rmSync(later, { recursive: true, force: true });
       rmSync(out2, { recursive: true, force: true });

@@ -42,6 +42,22 @@ function findingsJson(results: readonly PresetResult[], carried: ReadonlyMap<str
   return { generatedAt, presets, claims: { faithfulness_predicts_regime: pooled } };
 }
 
+/**
+ * Every run once for the pooled fit: an arm two presets share (the same config, seed included, on the
+ * same backend) is one run reported under both, and counting it twice would weigh it double.
+ */
+function distinctRuns(results: readonly PresetResult[]): PresetResult['runs'] {
+  const seen = new Set<string>();
+  return results.flatMap((r) =>
+    r.runs.filter((x) => {
+      const key = `${x.backend}\u0000${JSON.stringify(x.config)}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    }),
+  );
+}
+
 /** The previous report's findings.json entries by preset, or none when there is no (readable) file. */
 function previousEntries(outDir: string): Record<string, Record<string, unknown>> {
   const path = join(outDir, 'findings.json');
@@ -86,7 +102,7 @@ export function buildReport(inDir: string, outDir: string, generatedAt = new Dat
     const c = r.runs.length === 0 ? carriedFinding(previous[r.preset.id]) : null;
     if (c) carried.set(r.preset.id, c);
   }
-  const pooled = judgeFaithfulness(results.flatMap((r) => r.runs.map((x) => x.summary)));
+  const pooled = judgeFaithfulness(distinctRuns(results).map((x) => x.summary));
   const files = new Map<string, string | Uint8Array>();
   for (const r of results) {
     if (carried.has(r.preset.id)) continue; // its page and chart stay as they were

@@ -197,7 +197,7 @@ export interface PooledVerdict {
 }
 
 export const POOLED_RULE =
-  `Over every completed run with a pre-RL evaluation (all presets pooled), pre-RL faithfulness (eval_faith/entailed) and diversity (eval_div/distinct_answers) are each fitted by a line to the pre-saturation length and to the held-out gain. ` +
+  `Over every completed run with a pre-RL evaluation (all presets pooled; a run two presets share, the same config and seed, counts once), pre-RL faithfulness (eval_faith/entailed) and diversity (eval_div/distinct_answers) are each fitted by a line to the pre-saturation length and to the held-out gain. ` +
   `Conditions: faithfulness has R^2 >= ${R2_MIN} with a positive slope, for each outcome (2 conditions); diversity's R^2 is below faithfulness's, for each outcome (2 conditions). ` +
   `Reproduced: all 4 hold; not reproduced: none; mixed: between. Not run: fewer than ${MIN_POOLED_RUNS} runs.`;
 

@@ -156,11 +156,27 @@ describe('the findings report', () => {
   it('fits pre-RL faithfulness and diversity across all runs for claim 4', () => {
     const claim = JSON.parse(read('findings.json')).claims.faithfulness_predicts_regime;
     const fit = (p: string, o: string) => claim.fits.find((f: { predictor: string; outcome: string }) => f.predictor === p && f.outcome === o);
-    expect(claim.runs).toBe(25);
+    expect(claim.runs).toBe(22); // 25 runs, but label_noise g0 and sft_traces traces are the same config: counted once
     expect(fit('faithfulness', 'heldout_gain').r2).toBeCloseTo(1, 9);
     expect(fit('faithfulness', 'heldout_gain').slope).toBeCloseTo(1, 9);
     expect(fit('diversity', 'heldout_gain').r2).toBeLessThan(0.3);
     expect(read('README.md')).toContain(`**Verdict: ${claim.verdict}** (`);
+  });
+
+  it('counts a run that two presets share (same config and seed) once in the pooled fit', () => {
+    const shared = mkdtempSync(join(tmpdir(), 'rlvr-lab-report-shared-'));
+    const out2 = mkdtempSync(join(tmpdir(), 'rlvr-lab-report-out3-'));
+    try {
+      const curve = { reward: ramp(0.3, 0.8, 60), heldout: ramp(0.3, 0.4, 60) };
+      writeRun(shared, 'proxy_rewards', 'verifiable', 1, curve);
+      writeRun(shared, 'random_reward', 'verifiable', 1, curve);
+      writeRun(shared, 'random_reward', 'verifiable', 2, curve);
+      writeReport(shared, out2, '2026-11-23T00:00:00.000Z');
+      expect(JSON.parse(readFileSync(join(out2, 'findings.json'), 'utf8')).claims.faithfulness_predicts_regime.runs).toBe(2);
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
+      rmSync(out2, { recursive: true, force: true });
+    }
   });
 
   it('marks saturation in the chart of the arm that saturated, and only there', () => {

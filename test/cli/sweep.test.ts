@@ -45,7 +45,7 @@ describe('runSweep', () => {
     const dir = new RunDir(join(out, 'scarce_data', 'n8-seed1'));
     const info = dir.readInfo()!;
     expect([info.presetId, info.armId, info.seed, info.config.data.trainSize, info.config.rl.steps, info.backend.name]).toEqual(['scarce_data', 'n8', 1, 8, 4, 'cpu']);
-    expect(info.adjusted).toEqual({ stepsScale: 1, checkpointEvery: null });
+    expect(info.adjusted).toEqual({ stepsScale: 1, checkpointEvery: null, patch: TINY }); // a patch makes a smoke run and is recorded
     expect(dir.readState()).toMatchObject({ status: 'completed', step: 6, totalSteps: 6 });
     // SFT evaluates at 0 and 2; RL opens with an evaluation at 2 (merged into that row), then 4 and 6.
     const rows = dir.metrics();

@@ -1,7 +1,7 @@
 // The phase lab's view settings: the phase rules being edited (stored per run is issue 6's business;
 // for now they live here, starting from DEFAULT_PHASE_RULES), the chart smoothing weight and the step
-// axis kind. One per page (labPhase): the run view's phase lab edits it and the predictor reads the same
-// rules. The analysis itself is analyzePhases (src/analysis), recomputed by each view from rows.
+// axis kind. One per page (App creates it): the run view's phase lab edits it and the predictor reads the
+// same rules. The analysis itself is analyzePhases (src/analysis), recomputed by each view from rows.
 import { DEFAULT_PHASE_RULES, validatePhaseRules, type PhaseRules } from '../analysis/phases';
 import { TENSORBOARD_DEFAULT_WEIGHT } from '../analysis/smoothing';
 import { ConfigError } from '../util/errors';
@@ -47,11 +47,3 @@ export class PhaseState {
     this.draft = { ...DEFAULT_PHASE_RULES };
   }
 }
-
-/**
- * The page's phase settings, shared by the run view's phase lab (which edits them) and the predictor
- * (which reads them), so both apply the same current rules; they also outlive the phase lab's
- * unmounting when a run without RL is shown. A module value, not App state, for lack of a common parent
- * that holds both views' state.
- */
-export const labPhase = new PhaseState();

@@ -1,10 +1,10 @@
 // The predictor page rendered to HTML (svelte/server: no DOM, no chart drawn): it applies the phase
-// rules the run view's phase lab edits (labPhase), not the defaults, and says which rules it used.
+// rules the run view's phase lab edits (the page's PhaseState), not the defaults, and says which rules it used.
 import { afterEach, describe, expect, it } from 'vitest';
 import { render } from 'svelte/server';
 import { runPredictors } from '../../src/analysis/predictor';
 import { CompareState, type ComparedRun } from '../../src/ui/compare.svelte';
-import { labPhase } from '../../src/ui/phase.svelte';
+import { PhaseState } from '../../src/ui/phase.svelte';
 import PredictorView from '../../src/ui/PredictorView.svelte';
 import { DEFAULT_RUN_CONFIG } from '../../src/experiment/config';
 import type { MetricRow } from '../../src/store/types';
@@ -26,7 +26,7 @@ function run(id: string, faith: number, span: number): ComparedRun {
 function page(): { html: string; runs: ComparedRun[] } {
   const compare = new CompareState();
   compare.runs = [run('a', 0.3, 120), run('b', 0.7, 140)];
-  return { html: render(PredictorView, { props: { compare } }).body, runs: compare.runs };
+  return { html: render(PredictorView, { props: { compare, phase: labPhase } }).body, runs: compare.runs };
 }
 
 /** The pre-saturation lengths in the faithfulness vs pre-saturation scatter's points table, by run name. */
@@ -34,6 +34,9 @@ function lengthsShown(html: string): Record<string, string> {
   const table = html.split('data-testid="predictor-scatter"')[1]!; // the first scatter: faithfulness vs pre-saturation length
   return Object.fromEntries([...table.matchAll(/<th scope="row"[^>]*>([^<]+)<\/th><td[^>]*>[^<]*<\/td><td[^>]*>([^<]*)<\/td>/g)].map((m) => [m[1]!, m[2]!]));
 }
+
+/** The page's phase settings, as App hands them to the run view and the predictor. */
+const labPhase = new PhaseState();
 
 afterEach(() => labPhase.reset());
 

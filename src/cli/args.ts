@@ -2,6 +2,7 @@
 // a message that names the bad flag. No file system, no training here.
 import type { JsonObject } from '../experiment/config-link';
 import { PRESET_IDS } from '../experiment/presets';
+import { errorMessage } from '../util/errors';
 
 export type LabBackend = 'webgpu' | 'wasm' | 'cpu';
 
@@ -61,7 +62,7 @@ function patchOf(raw: string | undefined): JsonObject | undefined {
   try {
     v = JSON.parse(raw);
   } catch (err) {
-    throw new ArgError(`--patch must be a JSON object such as '{"rl":{"lr":1e-4}}'; got ${JSON.stringify(raw.slice(0, 80))} (${err instanceof Error ? err.message : String(err)})`);
+    throw new ArgError(`--patch must be a JSON object such as '{"rl":{"lr":1e-4}}'; got ${JSON.stringify(raw.slice(0, 80))} (${errorMessage(err)})`);
   }
   if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ArgError(`--patch must be a JSON object such as '{"rl":{"lr":1e-4}}'; got ${JSON.stringify(raw.slice(0, 80))}`);
   return v as JsonObject;

@@ -6,6 +6,7 @@ import { describeMachine, machineText } from './machine';
 import { nodeBackend } from './node-backend';
 import { stderrProgress } from './progress';
 import { runSweep } from './sweep';
+import { errorMessage } from '../util/errors';
 
 async function main(): Promise<number> {
   let args;
@@ -39,7 +40,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`lab: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`lab: ${errorMessage(err)}\n`);
     process.exit(1);
   },
 );

@@ -3,6 +3,7 @@
 import { chooseBackend } from '../model/backend';
 import type { BackendReport } from '../store/types';
 import type { LabBackend } from './args';
+import { errorMessage } from '../util/errors';
 
 const WHY: Record<LabBackend, string> = {
   webgpu: 'asked for with --backend webgpu',
@@ -19,7 +20,7 @@ export async function nodeBackend(choice: LabBackend): Promise<{ report: Backend
     installDawn();
     return { report: await chooseBackend('webgpu'), why: WHY.webgpu };
   } catch (err) {
-    reason = err instanceof Error ? err.message : String(err);
+    reason = errorMessage(err);
   }
   const report = await chooseBackend('wasm');
   return { report: { ...report, skipped: [{ name: 'webgpu', reason }, ...report.skipped] }, why: `WebGPU was asked for but is unavailable (${reason}); fell back to WASM` };

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { ArgError, parseReportArgs } from './args';
 import { writeReport } from './report-build';
+import { errorMessage } from '../util/errors';
 
 try {
   const args = parseReportArgs(process.argv.slice(2));
@@ -10,6 +11,6 @@ try {
   const files = writeReport(args.in, args.out);
   process.stdout.write(`report: wrote ${files.length} files to ${args.out} (${files.join(', ')})\n`);
 } catch (err) {
-  process.stderr.write(`report: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`report: ${errorMessage(err)}\n`);
   process.exit(err instanceof ArgError ? 2 : 1);
 }

@@ -7,6 +7,7 @@ import type { RunConfig } from '../experiment/config';
 import type { JsonObject } from '../experiment/config-link';
 import type { BackendReport, CheckpointRow, MetricRow, RolloutRow, RunStatus, SampleRow, TensorData } from '../store/types';
 import type { Machine } from './machine';
+import { errorMessage } from '../util/errors';
 
 /** What config.json holds: the run's identity and settings, written once when the run first starts. */
 export interface RunInfo {
@@ -88,7 +89,7 @@ export function readJsonl<T>(path: string): T[] {
     try {
       rows.push(JSON.parse(line) as T);
     } catch (err) {
-      if (i < lines.length - 1) throw new Error(`${path} line ${i + 1} is not JSON (${err instanceof Error ? err.message : String(err)})`);
+      if (i < lines.length - 1) throw new Error(`${path} line ${i + 1} is not JSON (${errorMessage(err)})`);
     }
   }
   return rows;

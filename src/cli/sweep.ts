@@ -11,11 +11,11 @@ import { getPreset, presetRuns, type Preset, type PresetRun } from '../experimen
 import { buildDataset } from '../tasks/dataset';
 import { NonFiniteLoss, RunController, type RunHooks } from '../train/run';
 import type { BackendReport, CheckpointRow, RunStatus } from '../store/types';
-import { writeSweepArchive } from './bundle';
+import { runDirsIn, writeSweepArchive } from './bundle';
 import type { Machine } from './machine';
 import { addSteps, StageClock, stepsLeft, type ProgressSink, type StageSteps } from './progress';
-import { runDirsIn } from './bundle';
 import { RunDir, runDirName, writeAtomic, type RunInfo, type RunState, type Session } from './run-dir';
+import { errorMessage } from '../util/errors';
 
 export interface ConfigAdjust {
   /** Multiplies each stage's steps, warmup and evaluation interval (1: the preset's settings). */
@@ -213,7 +213,7 @@ async function train(run: PresetRun, runId: string, dir: RunDir, o: SweepOptions
   } catch (err) {
     // A NaN loss pauses the run (its metrics stay; the browser can resume it from the last good checkpoint).
     if (err instanceof NonFiniteLoss) save('paused', err.step, err.message);
-    else save('failed', c.step, err instanceof Error ? err.message : String(err));
+    else save('failed', c.step, errorMessage(err));
   } finally {
     o.signal?.removeEventListener('abort', stop);
   }

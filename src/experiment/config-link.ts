@@ -3,7 +3,7 @@
 // (missing fields take their defaults). Works on RunConfig generically: new sections need no code here.
 import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from './config';
 import { packLink, parseEnvelope, unpackPayload, type LinkResult } from './link-codec';
-import { ConfigError } from '../util/errors';
+import { ConfigError, errorMessage } from '../util/errors';
 
 export const CONFIG_LINK_KIND = 'c';
 export const CONFIG_LINK_VERSION = 1;
@@ -92,7 +92,7 @@ export function configResult(changes: unknown, what: string): LinkResult<RunConf
     return { ok: true, value: configFromChanges(changes) };
   } catch (err) {
     if (err instanceof ConfigError) return { ok: false, error: `The ${what} holds an invalid setting: ${err.message}.` };
-    return { ok: false, error: `The ${what} could not be read (${err instanceof Error ? err.message : String(err)}).` };
+    return { ok: false, error: `The ${what} could not be read (${errorMessage(err)}).` };
   }
 }
 

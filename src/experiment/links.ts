@@ -4,6 +4,7 @@ import type { RunConfig } from './config';
 import { CONFIG_LINK_KIND, decodeConfigPayload } from './config-link';
 import { parseEnvelope } from './link-codec';
 import { decodeResultPayload, RESULT_LINK_KIND, type SharedResult } from './result-link';
+import { errorMessage } from '../util/errors';
 
 export type OpenedLink =
   | { kind: 'none' }
@@ -27,6 +28,6 @@ export function readLink(hash: string): OpenedLink {
     return { kind: 'error', error: `The link is of a kind this lab does not know ("${env.kind}"); it may come from a newer RLVR Lab.` };
   } catch (err) {
     // Belt and braces: every decoder returns errors, but a link must never take the page down.
-    return { kind: 'error', error: `The link could not be read (${err instanceof Error ? err.message : String(err)}).` };
+    return { kind: 'error', error: `The link could not be read (${errorMessage(err)}).` };
   }
 }

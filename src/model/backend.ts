@@ -3,6 +3,7 @@
 import { tf } from './tf';
 import type { BackendChoice } from '../experiment/config';
 import type { BackendReport } from '../store/types';
+import { errorMessage } from '../util/errors';
 
 export type BackendName = BackendReport['name'];
 export const BACKEND_ORDER: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -14,9 +15,6 @@ export interface BackendOptions {
 
 type Attempt = { ok: true; adapter: string; features: string[] } | { ok: false; reason: string };
 
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 type WebGpuModule = typeof import('@tensorflow/tfjs-backend-webgpu');
 let factoryInstalled = false;
@@ -88,7 +86,7 @@ async function attempt(name: BackendName, opts: BackendOptions): Promise<Attempt
     if (name === 'wasm') return await tryWasm(opts);
     return (await tf.setBackend('cpu')) ? { ok: true, adapter: 'JavaScript', features: [] } : { ok: false, reason: 'the CPU backend failed' };
   } catch (err) {
-    return { ok: false, reason: describe(err) };
+    return { ok: false, reason: errorMessage(err) };
   }
 }
 
@@ -109,7 +107,7 @@ export async function chooseBackend(choice: BackendChoice, opts: BackendOptions 
   const skipped: BackendReport['skipped'] = [];
   for (const name of order) {
     const result = await attempt(name, opts);
-    const bad = result.ok ? await smokeTest().catch(describe) : result.reason;
+    const bad = result.ok ? await smokeTest().catch(errorMessage) : result.reason;
     if (result.ok && bad === null) return { name, adapter: result.adapter, features: result.features, skipped };
     skipped.push({ name, reason: bad || 'it failed a 4x4 test computation' });
   }

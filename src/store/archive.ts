@@ -8,7 +8,7 @@ import { validateRunConfig, type RunConfig } from '../experiment/config';
 import { withMissingStagesOff } from '../experiment/stored-config';
 import { paramShapes } from '../model/config';
 import { crc32Hex } from '../util/crc32';
-import { ConfigError } from '../util/errors';
+import { ConfigError, errorMessage } from '../util/errors';
 import { issueText } from '../util/issues';
 import { Checksums, EXPORT_FORMAT, EXPORT_VERSION, Manifest, ManifestHead, type ManifestData, type RunSectionData, type TensorRefData } from './archive-schema';
 import type { RunBundle } from './library';
@@ -73,7 +73,7 @@ export function unpackArchive(bytes: Uint8Array, limits: ArchiveLimits = ARCHIVE
     return { ok: true, value: manifest.runs.map((section) => toBundle(section, tensors)) };
   } catch (err) {
     if (err instanceof Refusal) return { ok: false, error: err.message };
-    return { ok: false, error: `The file could not be read: ${err instanceof Error ? err.message : String(err)}` };
+    return { ok: false, error: `The file could not be read: ${errorMessage(err)}` };
   }
 }
 
@@ -97,7 +97,7 @@ function readEntries(bytes: Uint8Array, limits: ArchiveLimits): Record<string, U
     });
   } catch (err) {
     if (err instanceof Refusal) throw err;
-    refuse(`The file is damaged or truncated: the zip could not be read (${err instanceof Error ? err.message : String(err)}).`);
+    refuse(`The file is damaged or truncated: the zip could not be read (${errorMessage(err)}).`);
   }
   for (const [name, data] of Object.entries(files)) if (data.length !== declared.get(name)) refuse(`The file is damaged: ${name} does not unpack to its recorded size.`);
   verifyChecksums(files);

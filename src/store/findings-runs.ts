@@ -6,7 +6,7 @@ import { gunzipSync, strFromU8 } from 'fflate';
 import * as v from 'valibot';
 import { STAGES, totalSteps, validateRunConfig, type RunConfig } from '../experiment/config';
 import { withMissingStagesOff } from '../experiment/stored-config';
-import { ConfigError } from '../util/errors';
+import { ConfigError, errorMessage } from '../util/errors';
 import { issueText } from '../util/issues';
 import { RunSection } from './archive-schema';
 import type { RunBundle } from './library';
@@ -80,7 +80,7 @@ export function parseKeptRuns(bytes: Uint8Array, expect: KeptExpect): KeptParse 
   try {
     raw = JSON.parse(strFromU8(gzipped ? gunzipSync(bytes) : bytes));
   } catch (err) {
-    return fail(`${file} is not gzip'd JSON (${err instanceof Error ? err.message : String(err)})`);
+    return fail(`${file} is not gzip'd JSON (${errorMessage(err)})`);
   }
   const r = v.safeParse(KeptFile, raw);
   if (!r.success) return fail(`${file} is not a findings run file: ${headProblem(raw) ?? fieldProblem(r.issues)}`);

@@ -10,6 +10,7 @@ import { getMetrics } from '../store/series';
 import type { MetricRow, RunRecord } from '../store/types';
 import { pageDb } from './page-db';
 import { mergeRows } from './series';
+import { errorMessage } from '../util/errors';
 
 export type LabPage = 'run' | 'compare' | 'predictor';
 
@@ -74,7 +75,7 @@ export class CompareState {
       this.available = metricKeys(runs);
       if (!this.metrics.some((m) => this.available.includes(m))) this.metrics = this.available.slice(0, 1);
     } catch (err) {
-      if (id === this.request) this.error = `The runs could not be read from storage: ${err instanceof Error ? err.message : String(err)}`;
+      if (id === this.request) this.error = `The runs could not be read from storage: ${errorMessage(err)}`;
     } finally {
       if (id === this.request) this.loading = false;
     }

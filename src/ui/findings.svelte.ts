@@ -8,6 +8,7 @@ import { isQuotaError } from '../store/db';
 import { keptToBundles, parseKeptRuns } from '../store/findings-runs';
 import { writeRuns } from '../store/library';
 import { pageDb } from './page-db';
+import { errorMessage } from '../util/errors';
 
 /** Where opened runs go: the run list (re-read) and the Compare page (ticks them and shows them). */
 export interface RunsTarget {
@@ -22,7 +23,6 @@ export interface RunsMessage {
   error: boolean;
 }
 
-const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 export class FindingsState {
@@ -41,7 +41,7 @@ export class FindingsState {
       if (r.ok) this.findings = r.findings;
       else this.error = `Findings unavailable: ${r.error}.`;
     } catch (err) {
-      this.error = `Findings unavailable (${err instanceof Error ? err.message : String(err)}).`;
+      this.error = `Findings unavailable (${errorMessage(err)}).`;
     }
   }
 
@@ -80,7 +80,7 @@ export class FindingsState {
       void to.compare.open(fetched.bundles.map((b) => b.run.id));
     } catch (err) {
       // writeRuns is one transaction: a failed write leaves the library as it was.
-      fail(isQuotaError(err) ? "this browser's storage for the lab is full; delete or export runs you no longer need, then try again" : `they could not be read or stored (${describe(err)})`);
+      fail(isQuotaError(err) ? "this browser's storage for the lab is full; delete or export runs you no longer need, then try again" : `they could not be read or stored (${errorMessage(err)})`);
     } finally {
       this.opening = null;
     }
@@ -93,7 +93,7 @@ export class FindingsState {
     try {
       res = await fetch(findingsUrl(document.baseURI, `runs/${encodeURIComponent(presetId)}.json.gz`));
     } catch (err) {
-      return { ok: false as const, error: `${file} could not be fetched (${describe(err)}; the site may be offline and not yet cached)` };
+      return { ok: false as const, error: `${file} could not be fetched (${errorMessage(err)}; the site may be offline and not yet cached)` };
     }
     if (res.status === 404) return { ok: false as const, error: `${file} is missing from this site (HTTP 404)` };
     if (!res.ok) return { ok: false as const, error: `${file} could not be fetched (HTTP ${res.status})` };

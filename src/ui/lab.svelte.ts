@@ -6,6 +6,7 @@ import { LabBridge } from '../worker/client';
 import type { LabEvent, StartResult } from '../worker/events';
 import type { RunsState } from './runs.svelte';
 import type { ViewState } from './view.svelte';
+import { errorMessage } from '../util/errors';
 
 const SLOW_TRAINER_MS = 30_000; // first load fetches tfjs and compiles shaders; past this something is wrong
 
@@ -27,9 +28,6 @@ export interface Warning {
 
 const ACTIVE: readonly RunStatus[] = ['queued', 'running', 'paused'];
 
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 export class LabState {
   backend: BackendReport | null = $state.raw(null);
@@ -88,7 +86,7 @@ export class LabState {
     try {
       await this.bridge.sweepInterrupted();
     } catch (err) {
-      this.alert = `The trainer could not check for interrupted runs: ${describe(err)}`;
+      this.alert = `The trainer could not check for interrupted runs: ${errorMessage(err)}`;
     }
     await this.runs.refresh();
   }
@@ -108,7 +106,7 @@ export class LabState {
       window.__labReady = true;
     } catch (err) {
       if (id !== this.backendRequest) return;
-      this.backendError = `Backend "${choice}" is not usable: ${describe(err)}`;
+      this.backendError = `Backend "${choice}" is not usable: ${errorMessage(err)}`;
       window.__labError = this.backendError;
     } finally {
       clearTimeout(slow);
@@ -135,7 +133,7 @@ export class LabState {
       void this.runs.refresh();
       return null;
     } catch (err) {
-      this.alert = `The run could not start: ${describe(err)}`;
+      this.alert = `The run could not start: ${errorMessage(err)}`;
       return null;
     } finally {
       clearTimeout(slow);
@@ -169,7 +167,7 @@ export class LabState {
       void this.runs.refresh();
       return null;
     } catch (err) {
-      this.alert = `The run could not start: ${describe(err)}`;
+      this.alert = `The run could not start: ${errorMessage(err)}`;
       return null;
     } finally {
       this.starting = false;
@@ -194,7 +192,7 @@ export class LabState {
     try {
       await fn();
     } catch (err) {
-      this.alert = `The trainer did not accept the command: ${describe(err)}`;
+      this.alert = `The trainer did not accept the command: ${errorMessage(err)}`;
     }
   }
 
@@ -215,7 +213,7 @@ export class LabState {
 
   // Uncaught errors of the worker (and its own workers) surface on the page's window: show them, once each.
   private onWindowError = (e: ErrorEvent) => this.unexpected(e.message || 'an error without a message');
-  private onRejection = (e: PromiseRejectionEvent) => this.unexpected(describe(e.reason));
+  private onRejection = (e: PromiseRejectionEvent) => this.unexpected(errorMessage(e.reason));
 
   private unexpected(message: string): void {
     if (/ResizeObserver loop/.test(message)) return; // benign layout notice, not a failure

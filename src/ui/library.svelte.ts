@@ -6,8 +6,8 @@ import { collectRuns, writeRuns } from '../store/library';
 import { exportFileName } from './format';
 import { pageDb } from './page-db';
 import type { RunsState } from './runs.svelte';
+import { errorMessage } from '../util/errors';
 
-const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export class LibraryState {
   /** Runs ticked in the list, for "Export selected". */
@@ -34,7 +34,7 @@ export class LibraryState {
       const bytes = packArchive(bundles);
       download(new Blob([bytes as BlobPart], { type: 'application/zip' }), exportFileName(bundles.map((b) => b.run.name)));
     } catch (err) {
-      this.error = `The export failed: ${describe(err)}`;
+      this.error = `The export failed: ${errorMessage(err)}`;
     } finally {
       this.busy = false;
     }
@@ -61,7 +61,7 @@ export class LibraryState {
       const skipped = report.skipped.length > 0 ? ` ${report.skipped.length} already in the library ${report.skipped.length === 1 ? 'was' : 'were'} left as ${report.skipped.length === 1 ? 'it was' : 'they were'}.` : '';
       this.notice = `Imported ${report.added.length} run${report.added.length === 1 ? '' : 's'} from ${file.name}.${skipped}`;
     } catch (err) {
-      this.error = `${file.name} was not imported (nothing was written): ${describe(err)}`;
+      this.error = `${file.name} was not imported (nothing was written): ${errorMessage(err)}`;
     } finally {
       this.busy = false;
       await this.runs.refresh();

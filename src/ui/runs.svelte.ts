@@ -3,6 +3,7 @@
 import { deleteRun, listRuns } from '../store/runs';
 import type { RunRecord } from '../store/types';
 import { pageDb } from './page-db';
+import { errorMessage } from '../util/errors';
 
 export class RunsState {
   list: RunRecord[] = $state.raw([]);
@@ -18,7 +19,7 @@ export class RunsState {
         this.error = null;
       }
     } catch (err) {
-      if (id === this.request) this.error = `The run library could not be read: ${err instanceof Error ? err.message : String(err)}`;
+      if (id === this.request) this.error = `The run library could not be read: ${errorMessage(err)}`;
     }
   }
 
@@ -26,7 +27,7 @@ export class RunsState {
     try {
       await deleteRun(await pageDb(), runId);
     } catch (err) {
-      this.error = `The run could not be deleted: ${err instanceof Error ? err.message : String(err)}`;
+      this.error = `The run could not be deleted: ${errorMessage(err)}`;
     }
     await this.refresh();
   }

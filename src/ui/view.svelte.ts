@@ -7,6 +7,7 @@ import type { MetricRow, RolloutRow, RunRecord, SampleRow } from '../store/types
 import type { SharedResult } from '../experiment/result-link';
 import { pageDb } from './page-db';
 import { mergeRows } from './series';
+import { errorMessage } from '../util/errors';
 
 export class ViewState {
   runId: string | null = $state(null);
@@ -43,7 +44,7 @@ export class ViewState {
       this.samples = this.samples ?? samples.at(-1) ?? null;
       for (const r of rollouts) this.addRollouts(r, false);
     } catch (err) {
-      if (id === this.request) this.error = `Could not read this run from storage: ${err instanceof Error ? err.message : String(err)}`;
+      if (id === this.request) this.error = `Could not read this run from storage: ${errorMessage(err)}`;
     } finally {
       if (id === this.request) this.loading = false;
     }

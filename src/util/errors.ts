@@ -11,3 +11,8 @@ export class ConfigError extends Error {
     this.field = field;
   }
 }
+
+/** What went wrong, for a message: an Error's message, anything else as text. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -7,7 +7,7 @@ import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-t
 import { tf } from '../model/tf';
 import { chooseBackend, resetBackend } from '../model/backend';
 import { totalSteps, validateRunConfig, type RunConfig } from '../experiment/config';
-import { ConfigError } from '../util/errors';
+import { ConfigError, errorMessage } from '../util/errors';
 import { buildDataset } from '../tasks/dataset';
 import { NonFiniteLoss, RunController, stagePlan, type RunHooks } from '../train/run';
 import { openLabDb, isQuotaError, type LabDb } from '../store/db';
@@ -129,7 +129,7 @@ function train(record: RunRecord, emit: (e: LabEvent) => void, from?: Checkpoint
       }
       // A lost device usually surfaces first as an op error; give the loss report a moment to arrive.
       const lost = await Promise.race([deviceLostSignal, new Promise<null>((r) => setTimeout(() => r(null), 1000))]);
-      const reason = lost ?? (err instanceof Error ? err.message : String(err));
+      const reason = lost ?? errorMessage(err);
       await hooksFor(record.id, emit).status('failed', c.step, reason).catch(() => undefined);
     } finally {
       if (controller === c) controller = null;

@@ -55,11 +55,17 @@ function partialRuns(r: PresetResult): string {
   return `${done.length} of ${r.preset.arms.length * r.preset.seeds.length} runs completed (${perArm}); a seed counts once every arm has completed it`;
 }
 
+/** ", task settings: people 5, maxFacts 5" for the task's own settings that differ from its defaults; "" when none are set. */
+function taskSettings(tc: Readonly<Record<string, unknown>>): string {
+  const parts = Object.entries(tc).map(([k, v]) => `${k} ${typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v)}`);
+  return parts.length ? `, task settings: ${mdEscape(parts.join(', '))}` : '';
+}
+
 function settings(c: RunConfig): string[] {
   const rewards = c.rl.rewards.map((w) => `${w.name}×${w.weight}`).join(' + ');
   return [
     `- Model: ${c.model.layers} layers, width ${c.model.dModel}, ${c.model.heads} heads, context ${c.model.context}.`,
-    `- Data: task ${code(c.data.task)}, rationale style ${code(c.data.style)}, ${c.data.trainSize > 0 ? `${c.data.trainSize} training prompts` : 'fresh training prompts every step'}, label noise ${c.data.labelNoise}, held-out ${c.data.heldoutSize}, OOD ${c.data.oodSize}.`,
+    `- Data: task ${code(c.data.task)}, rationale style ${code(c.data.style)}, ${c.data.trainSize > 0 ? `${c.data.trainSize} training prompts` : 'fresh training prompts every step'}, label noise ${c.data.labelNoise}, held-out ${c.data.heldoutSize}, OOD ${c.data.oodSize}${taskSettings(c.data.taskConfig)}.`,
     `- CPT: ${c.cpt.steps} steps. SFT: ${c.sft.steps} steps, batch ${c.sft.batchSize}, lr ${c.sft.lr}, evaluation every ${c.sft.evalEvery}.`,
     `- RL (GRPO): ${c.rl.steps} steps, ${c.rl.promptsPerStep} prompts × ${c.rl.numGenerations} completions, lr ${c.rl.lr}, reward ${mdEscape(rewards)}, evaluation every ${c.rl.evalEvery} steps on ${c.rl.evalSize} prompts.`,
   ];

@@ -55,14 +55,22 @@ const at = (...parts: JsonObject[]): JsonObject => parts.reduce((a, b) => applyD
 // The weak-supervision presets that are not about data size train on 64 distinct prompts.
 const WEAK_64 = at(WEAK, { data: { trainSize: 64 } });
 
-// Shared by the multi-hop presets: worlds need a longer context and generation budget than addition.
-// Not measured yet: a pilot left held-out accuracy at 0 after 100 SFT steps (public/findings/notes/
-// multi_hop_depth.md); RL lr 1e-4 as in WEAK (1e-3 collapsed the policy in that pilot).
+// Shared by the multi-hop presets: small worlds (5 people, 5 facts) so that a 2 x 64 character-level
+// model learns to look a fact up in its prompt on a CPU: the pilot (public/findings/notes/
+// multi_hop_depth.md) reached held-out 0.33 after 800 SFT steps, where the first worlds (8 people,
+// 10 facts, context 352) left it at 0 after 100. Training difficulty 1-2, OOD difficulty 3 (never
+// trained on). RL lr 1e-4 as in WEAK (1e-3 collapsed the policy in the first pilot).
 const MULTI_HOP: JsonObject = {
-  model: { layers: 2, dModel: 64, heads: 2, context: 352 }, // the OOD split's longer paths need ~345 tokens
-  data: { task: 'multi_hop', heldoutSize: 96, oodSize: 96 },
-  sft: { batchSize: 16, evalSize: 48, maxNewTokens: 96, checkpointEvery: 1000 },
-  rl: { steps: 60, promptsPerStep: 4, numGenerations: 8, maxCompletionLength: 96, lr: 1e-4, evalEvery: 15, evalSize: 48, passK: 4, checkpointEvery: 1000 },
+  model: { layers: 2, dModel: 64, heads: 2, context: 224 }, // the OOD split's 3-hop questions need ~222 tokens
+  data: {
+    task: 'multi_hop',
+    taskConfig: { people: 5, maxFacts: 5, maxChars: 140, oodMaxChars: 200, oodMinDifficulty: 3, oodMaxDifficulty: 3 },
+    trainSize: 0,
+    heldoutSize: 96,
+    oodSize: 96,
+  },
+  sft: { steps: 1000, batchSize: 16, evalEvery: 200, evalSize: 48, maxNewTokens: 96, checkpointEvery: 1000 },
+  rl: { steps: 80, promptsPerStep: 4, numGenerations: 8, maxCompletionLength: 96, lr: 1e-4, evalEvery: 20, evalSize: 48, passK: 4, checkpointEvery: 1000 },
 };
 
 export const PRESETS: readonly Preset[] = Object.freeze<Preset[]>([
@@ -140,10 +148,10 @@ export const PRESETS: readonly Preset[] = Object.freeze<Preset[]>([
     question: 'Does continual pre-training on domain text before SFT amplify what RL can reach?',
     paperFinding: 'Rahman et al. (2026): continual pre-training on domain text amplifies the benefit of SFT on traces.',
     watch: 'Held-out and OOD accuracy at the end of RL, with and without the CPT stage.',
-    base: at(MULTI_HOP, { data: { trainSize: 64 }, sft: { steps: 80, evalEvery: 40 } }),
+    base: MULTI_HOP, // the SFT arm is multi_hop_depth's run: one run, two presets
     arms: [
       { id: 'sft', label: 'SFT', changes: { cpt: { steps: 0 } } },
-      { id: 'cpt_sft', label: 'CPT + SFT', changes: { cpt: { steps: 60, batchSize: 16 } } },
+      { id: 'cpt_sft', label: 'CPT + SFT', changes: { cpt: { steps: 300, batchSize: 16 } } },
     ],
     seeds: [1, 2, 3],
   },
@@ -172,7 +180,7 @@ export const PRESETS: readonly Preset[] = Object.freeze<Preset[]>([
     question: 'Does RL on low-difficulty fictional worlds raise accuracy most on harder questions, including difficulties never trained on?',
     paperFinding: 'Kabra et al. (ICLR 2026): RL on rule-generated fictional worlds teaches composition; the gain is largest on harder questions, beyond the training difficulty.',
     watch: 'Accuracy by difficulty stratum at the SFT boundary vs the end of RL.',
-    base: at(MULTI_HOP, { data: { trainSize: 0 }, sft: { steps: 100, evalEvery: 50 } }),
+    base: MULTI_HOP,
     arms: [{ id: 'rl', label: 'SFT then RL', changes: {} }],
     seeds: [1, 2, 3],
   },

@@ -106,7 +106,7 @@ describe('the findings report', () => {
     expect(f.summary).toBe('not judged yet: 1 of 6 runs completed (SFT 1, CPT + SFT 0); a seed counts once every arm has completed it');
     const page = read('cpt_sft.md');
     expect(page).toContain('So far: 1 of 6 runs completed');
-    expect(page).toContain('| cpt\\_sft sft 1 | completed | 140/140 |');
+    expect(page).toContain('| cpt\\_sft sft 1 | completed | 1080/1080 |');
   });
 
   it('puts the verdict each rule gives into the index table', () => {
@@ -117,6 +117,10 @@ describe('the findings report', () => {
     expect(line('SFT on traces')).toContain('| **mixed** | 3 |');
     expect(line('Proxy rewards')).toContain('| not run yet | 0 |');
     expect(line('Scarce data')).toContain('Test CPU (2 cores, 8 GiB)');
+  });
+
+  it("lists the task's own settings with the data settings, so a page says what the problems were", () => {
+    expect(read('scarce_data.md')).toContain('task settings: minDigits 1, maxDigits 2, oodMinDigits 3, oodMaxDigits 3.');
   });
 
   it('gives the gallery a findings.json it accepts, with the measured numbers', () => {

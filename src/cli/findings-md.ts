@@ -55,9 +55,9 @@ function partialRuns(r: PresetResult): string {
   return `${done.length} of ${r.preset.arms.length * r.preset.seeds.length} runs completed (${perArm}); a seed counts once every arm has completed it`;
 }
 
-/** ", task settings: people 5, maxFacts 5" for the task's own settings that differ from its defaults; "" when none are set. */
+/** ", task settings: people 5, maxFacts 5" for the task settings the config sets (the task's defaults fill the rest); "" when it sets none. */
 function taskSettings(tc: Readonly<Record<string, unknown>>): string {
-  const parts = Object.entries(tc).map(([k, v]) => `${k} ${typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v)}`);
+  const parts = Object.entries(tc).map(([k, v]) => `${k} ${JSON.stringify(v)}`);
   return parts.length ? `, task settings: ${mdEscape(parts.join(', '))}` : '';
 }
 

@@ -15,7 +15,6 @@ export interface BackendOptions {
 
 type Attempt = { ok: true; adapter: string; features: string[] } | { ok: false; reason: string };
 
-
 type WebGpuModule = typeof import('@tensorflow/tfjs-backend-webgpu');
 let factoryInstalled = false;
 

@@ -4,6 +4,7 @@
 // come from the runs, and a preset without runs says "not run yet".
 import { mean } from '../analysis/stats';
 import type { RunConfig } from '../experiment/config';
+import { describeModel } from '../model/config';
 import { duration } from './progress';
 import type { PresetResult } from './report-data';
 import type { RunSummary } from './run-summary';
@@ -64,7 +65,7 @@ function taskSettings(tc: Readonly<Record<string, unknown>>): string {
 function settings(c: RunConfig): string[] {
   const rewards = c.rl.rewards.map((w) => `${w.name}×${w.weight}`).join(' + ');
   return [
-    `- Model: ${c.model.layers} layers, width ${c.model.dModel}, ${c.model.heads} heads, context ${c.model.context}.`,
+    `- Model: ${describeModel(c.model)}.`,
     `- Data: task ${code(c.data.task)}, rationale style ${code(c.data.style)}, ${c.data.trainSize > 0 ? `${c.data.trainSize} training prompts` : 'fresh training prompts every step'}, label noise ${c.data.labelNoise}, held-out ${c.data.heldoutSize}, OOD ${c.data.oodSize}${taskSettings(c.data.taskConfig)}.`,
     `- CPT: ${c.cpt.steps} steps. SFT: ${c.sft.steps} steps, batch ${c.sft.batchSize}, lr ${c.sft.lr}, evaluation every ${c.sft.evalEvery}.`,
     `- RL (GRPO): ${c.rl.steps} steps, ${c.rl.promptsPerStep} prompts × ${c.rl.numGenerations} completions, lr ${c.rl.lr}, reward ${mdEscape(rewards)}, evaluation every ${c.rl.evalEvery} steps on ${c.rl.evalSize} prompts.`,

@@ -3,13 +3,26 @@
 import { ConfigError } from '../util/errors';
 import { VOCAB_SIZE } from './tokenizer';
 
+/** How the model knows where a token is: a learned table added to the embeddings, or rotary embeddings. */
+export type PositionKind = 'learned' | 'rope';
+export const POSITION_KINDS: readonly PositionKind[] = Object.freeze(['learned', 'rope']);
+
 export interface ModelConfig {
   layers: number;
   dModel: number;
   heads: number;
   context: number;
   vocabSize: number;
+  /**
+   * Rotary position embeddings (RoPE, Su et al. 2021) on queries and keys instead of the learned table wpe:
+   * attention then sees relative offsets, which makes copying from the prompt easier to learn. Absent means
+   * 'learned', so every config saved before the option existed still reads (and serializes) the same.
+   */
+  position?: 'rope';
 }
+
+/** The config's position scheme (absent: learned). */
+export const positionOf = (cfg: Pick<ModelConfig, 'position'>): PositionKind => cfg.position ?? 'learned';
 
 export const DEFAULT_MODEL_CONFIG: Readonly<ModelConfig> = Object.freeze({
   layers: 4, // enough depth for multi-step algorithms; each layer adds ~0.2M params
@@ -50,16 +63,27 @@ export function validateModelConfig(c: unknown): ModelConfig {
   if (vocabSize !== VOCAB_SIZE) {
     throw new ConfigError('model.vocabSize', `model.vocabSize must be ${VOCAB_SIZE} (the tokenizer's size); got ${String(vocabSize)}`);
   }
-  return { layers, dModel, heads, context, vocabSize };
+  const position = o.position ?? 'learned';
+  if (typeof position !== 'string' || !(POSITION_KINDS as readonly string[]).includes(position)) {
+    throw new ConfigError('model.position', `model.position must be one of ${POSITION_KINDS.join(', ')}; got ${String(position)}`);
+  }
+  if (position === 'rope' && (dModel / heads) % 2 !== 0) {
+    throw new ConfigError('model.heads', `rotary positions rotate pairs of channels: the head width (dModel / heads = ${dModel / heads}) must be even`);
+  }
+  return { layers, dModel, heads, context, vocabSize, ...(position === 'rope' ? { position } : {}) };
+}
+
+/** The model in words, for notes and messages: "2 layers, width 64, 2 heads, context 256" (", rotary positions" with RoPE). */
+export function describeModel(cfg: ModelConfig): string {
+  const rope = positionOf(cfg) === 'rope' ? ', rotary positions' : '';
+  return `${cfg.layers} layers, width ${cfg.dModel}, ${cfg.heads} heads, context ${cfg.context}${rope}`;
 }
 
 /** Every parameter's name and shape, in a stable order (the checkpoint and init order). */
 export function paramShapes(cfg: ModelConfig): [string, number[]][] {
   const C = cfg.dModel;
-  const shapes: [string, number[]][] = [
-    ['wte', [cfg.vocabSize, C]],
-    ['wpe', [cfg.context, C]],
-  ];
+  const shapes: [string, number[]][] = [['wte', [cfg.vocabSize, C]]];
+  if (positionOf(cfg) === 'learned') shapes.push(['wpe', [cfg.context, C]]); // RoPE has no position table
   for (let i = 0; i < cfg.layers; i++) {
     const h = `h${i}`;
     shapes.push(
@@ -75,7 +99,7 @@ export function paramShapes(cfg: ModelConfig): [string, number[]][] {
   return shapes;
 }
 
-/** Number of trainable scalars: V*C + context*C + layers*(12*C^2 + 13*C) + 2*C (output head tied to wte). */
+/** Number of trainable scalars: V*C + context*C (learned positions only) + layers*(12*C^2 + 13*C) + 2*C (output head tied to wte). */
 export function countParams(cfg: ModelConfig): number {
   return paramShapes(cfg).reduce((n, [, shape]) => n + shape.reduce((a, b) => a * b, 1), 0);
 }

@@ -11,7 +11,7 @@ import type { Params } from './params';
 import { tf } from './tf';
 import { PAD_ID } from './tokenizer';
 import { attentionBias } from './layers';
-import { block, embed, head, type LayerKV } from './transformer';
+import { block, embed, head, ropeFor, type LayerKV } from './transformer';
 
 export interface KVCache {
   /** Per layer, keys and values of every cached slot, [B, H, S, D]. */
@@ -51,9 +51,10 @@ export function prefill(params: Params, cfg: ModelConfig, prompts: number[][]): 
     const pos = tf.tensor2d(positions, [B, L], 'int32');
     let x = embed(params, cfg, tf.tensor2d(tokens, [B, L], 'int32'), pos); // [B, L, C]
     const bias = attentionBias(L, L, 0, keyMask); // [B, 1, L, L]
+    const rope = ropeFor(cfg, L, pos);
     const layers: LayerKV[] = [];
     for (let i = 0; i < cfg.layers; i++) {
-      const r = block(params, cfg, i, x, bias);
+      const r = block(params, cfg, i, x, bias, undefined, rope);
       x = r.x;
       layers.push(r.kv);
     }
@@ -80,9 +81,10 @@ export function decodeStep(
     let x = embed(params, cfg, tokens.reshape([B, 1]), pos); // [B, 1, C]
     const keyMask = tf.concat([cache.keyMask, tf.ones([B, 1])], 1) as tf.Tensor2D; // [B, S + 1]
     const bias = attentionBias(1, S + 1, S, keyMask); // [B, 1, 1, S + 1]
+    const rope = ropeFor(cfg, 1, pos);
     const layers: LayerKV[] = [];
     for (let i = 0; i < cfg.layers; i++) {
-      const r = block(params, cfg, i, x, bias, cache.layers[i]);
+      const r = block(params, cfg, i, x, bias, cache.layers[i], rope);
       x = r.x;
       layers.push(r.kv);
     }

@@ -28,10 +28,14 @@ export function lookup(ids: tf.Tensor2D, table: tf.Tensor): tf.Tensor3D {
   return tf.matMul(oneHot, table).reshape([B, T, C]);
 }
 
-/** Token plus position embeddings from the tables wte [V, C], wpe [P, C]: int32 [B, T] -> [B, T, C] (positions default 0..T-1). */
-export function embedTables(wte: tf.Tensor, wpe: tf.Tensor, tokens: tf.Tensor2D, positions?: tf.Tensor2D): tf.Tensor3D {
+/**
+ * Token plus position embeddings from the tables wte [V, C], wpe [P, C]: int32 [B, T] -> [B, T, C] (positions
+ * default 0..T-1). Without wpe (rotary positions), the token embeddings alone.
+ */
+export function embedTables(wte: tf.Tensor, wpe: tf.Tensor | null, tokens: tf.Tensor2D, positions?: tf.Tensor2D): tf.Tensor3D {
   return tf.tidy(() => {
     const tok = lookup(tokens, wte); // [B, T, C]
+    if (!wpe) return tok;
     if (positions) return tok.add(lookup(positions, wpe));
     return tok.add(wpe.slice([0, 0], [tokens.shape[1], wpe.shape[1]!])); // [T, C] broadcast over B
   });

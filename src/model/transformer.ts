@@ -2,9 +2,10 @@
 // The per-layer pieces are exported so the KV cache reuses the very same math; the plain-op layer math is
 // layers.ts, shared with the fused kernels' fallbacks. No training code here.
 // Shapes: B batch, T query tokens, S key tokens (T, or past + T with a cache), C dModel, H heads, D = C / H.
-import type { ModelConfig } from './config';
+import { positionOf, type ModelConfig } from './config';
 import type { Params } from './params';
 import { attend, attentionBias, embedTables, gelu, layerNorm, splitHeads } from './layers';
+import { rotateHeads, rotatePacked, ropeTables, type RopeTables } from './rope';
 import { tf } from './tf';
 import { useFused } from './kernels/mode';
 import { addLayerNorm, layerNorm as fusedLayerNorm } from './kernels/layernorm';
@@ -36,20 +37,28 @@ function linear(x: tf.Tensor3D, w: tf.Tensor, b?: tf.Tensor): tf.Tensor3D {
   return y.reshape([B, T, w.shape[1]!]);
 }
 
-/** Token plus position embeddings: int32 [B, T] -> [B, T, C]. */
+/** Token plus position embeddings: int32 [B, T] -> [B, T, C]. With RoPE, token embeddings only (positions act in attention). */
 export function embed(params: Params, cfg: ModelConfig, tokens: tf.Tensor2D, positions?: tf.Tensor2D): tf.Tensor3D {
   const [, T] = tokens.shape;
   if (!positions && T > cfg.context) throw new Error(`sequence of ${T} tokens is longer than the model's context (${cfg.context} tokens)`);
-  return embedTables(param(params, 'wte'), param(params, 'wpe'), tokens, positions);
+  const wpe = positionOf(cfg) === 'rope' ? null : param(params, 'wpe');
+  return embedTables(param(params, 'wte'), wpe, tokens, positions);
+}
+
+/** The rotation tables of a forward over T tokens (at `positions`, default 0..T-1), or undefined for learned positions. */
+export function ropeFor(cfg: ModelConfig, T: number, positions?: tf.Tensor2D): RopeTables | undefined {
+  return positionOf(cfg) === 'rope' ? ropeTables(cfg, T, positions) : undefined;
 }
 
 /**
- * Transformer block i on x [B, T, C]. With `past`, the new keys/values are appended to it. Returns the new
- * residual stream and this layer's full keys/values [B, H, S, D] (for the cache; a plain forward drops them).
+ * Transformer block i on x [B, T, C]. With `past`, the new keys/values are appended to it. With `rope` (the
+ * tables of x's T rows), queries and new keys are rotated first: the cache holds rotated keys. Returns the
+ * new residual stream and this layer's full keys/values [B, H, S, D] (for the cache; a plain forward drops them).
  */
-export function block(params: Params, cfg: ModelConfig, i: number, x: tf.Tensor3D, bias: tf.Tensor4D, past?: LayerKV) {
+export function block(params: Params, cfg: ModelConfig, i: number, x: tf.Tensor3D, bias: tf.Tensor4D, past?: LayerKV, rope?: RopeTables) {
   const p = (n: string) => param(params, `h${i}.${n}`);
-  const [q, kNew, vNew] = projectQkv(layerNorm(x, p('ln1.g'), p('ln1.b')), p('attn.wqkv'), p('attn.bqkv'), cfg.heads);
+  const [q0, k0, vNew] = projectQkv(layerNorm(x, p('ln1.g'), p('ln1.b')), p('attn.wqkv'), p('attn.bqkv'), cfg.heads);
+  const [q, kNew] = rope ? [rotateHeads(q0, rope), rotateHeads(k0, rope)] : [q0, k0];
   const k = past ? tf.concat([past.k, kNew], 2) : kNew; // [B, H, S, D]
   const v = past ? tf.concat([past.v, vNew], 2) : vNew;
   const x1: tf.Tensor3D = x.add(linear(attend(q, k, v, bias), p('attn.wo'), p('attn.bo'))); // [B, T, C]
@@ -92,13 +101,16 @@ function fusedLinear(x: tf.Tensor3D, w: tf.Tensor, b: tf.Tensor): tf.Tensor3D {
  */
 function forwardFused(params: Params, cfg: ModelConfig, tokens: tf.Tensor2D, opts: ForwardOptions): tf.Tensor3D {
   const [B, T] = tokens.shape;
-  let x: tf.Tensor3D = fusedEmbed(param(params, 'wte') as tf.Tensor2D, param(params, 'wpe') as tf.Tensor2D, tokens, opts.positions); // [B, T, C]; refuses T > context
+  const rope = ropeFor(cfg, T, opts.positions); // refuses T > context without positions
+  const wpe = rope ? null : (param(params, 'wpe') as tf.Tensor2D);
+  let x: tf.Tensor3D = fusedEmbed(param(params, 'wte') as tf.Tensor2D, wpe, tokens, opts.positions); // [B, T, C]; refuses T > context
   let delta: tf.Tensor3D | null = null; // the previous block's MLP output, not yet added to x
   for (let i = 0; i < cfg.layers; i++) {
     const p = (n: string) => param(params, `h${i}.${n}`);
     const n1 = delta ? addLayerNorm(x, delta, p('ln1.g'), p('ln1.b')) : { sum: x, y: fusedLayerNorm(x, p('ln1.g'), p('ln1.b')) };
     x = n1.sum;
-    const qkv = fusedLinear(n1.y, p('attn.wqkv'), p('attn.bqkv')); // [B, T, 3C]
+    let qkv = fusedLinear(n1.y, p('attn.wqkv'), p('attn.bqkv')); // [B, T, 3C]
+    if (rope) qkv = rotatePacked(qkv, cfg.heads, rope); // RoPE: a few elementwise dispatches on the q and k thirds
     const attn = fusedLinear(causalAttention(qkv, cfg.heads, opts.keyMask), p('attn.wo'), p('attn.bo')); // [B, T, C]
     const n2 = addLayerNorm(x, attn, p('ln2.g'), p('ln2.b'));
     x = n2.sum;
@@ -116,7 +128,8 @@ export function forward(params: Params, cfg: ModelConfig, tokens: tf.Tensor2D, o
     const [, T] = tokens.shape;
     let x = embed(params, cfg, tokens, opts.positions); // [B, T, C]
     const bias = attentionBias(T, T, 0, opts.keyMask); // [B|1, 1, T, T]
-    for (let i = 0; i < cfg.layers; i++) x = block(params, cfg, i, x, bias).x;
+    const rope = ropeFor(cfg, T, opts.positions);
+    for (let i = 0; i < cfg.layers; i++) x = block(params, cfg, i, x, bias, undefined, rope).x;
     return head(params, x);
   });
 }

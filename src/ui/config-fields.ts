@@ -16,6 +16,7 @@ export const FIELD_META: Record<string, FieldMeta> = {
   'model.layers': { label: 'Layers', hint: 'Transformer blocks; each adds about 12·width² weights.', min: 1, step: 1 },
   'model.dModel': { label: 'Width (d_model)', hint: 'Embedding size; heads must divide it.', min: 32, step: 32 },
   'model.heads': { label: 'Heads', hint: 'Attention heads per layer.', min: 1, step: 1 },
+  'model.position': { label: 'Positions', hint: 'Learned: a table added to the embeddings. Rotary: queries and keys turned by position, so attention sees offsets (copying from the prompt is easier to learn).' },
   'model.context': { label: 'Context', hint: 'Longest sequence in tokens (characters), prompt + completion + 3.', min: 16, step: 16 },
   'sft.steps': { label: 'SFT steps', hint: 'Optimizer steps of supervised fine-tuning; 0 = no SFT stage.', min: 0, step: 50 },
   'sft.lr': { label: 'Learning rate', hint: 'Peak AdamW rate, after warmup; cosine decay to 10%.', min: 0, step: 'any' },

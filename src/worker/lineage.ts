@@ -3,6 +3,7 @@
 // Storage and validation only: the worker trains what these return. No tfjs here.
 import { validateRunConfig, type RunConfig } from '../experiment/config';
 import { withMissingStagesOff } from '../experiment/stored-config';
+import { describeModel } from '../model/config';
 import type { DataConfig } from '../tasks/dataset';
 import type { LabDb } from '../store/db';
 import { createFork } from '../store/library';
@@ -56,8 +57,7 @@ export async function prepareFork(db: LabDb, parentId: string, step: number, raw
     throw err;
   }
   if (JSON.stringify(config.model) !== JSON.stringify(parent.config.model)) {
-    const m = parent.config.model;
-    return refuse(`A fork keeps its parent's model (${m.layers} layers, width ${m.dModel}, ${m.heads} heads, context ${m.context}): set the model back, or start a new run.`, 'model');
+    return refuse(`A fork keeps its parent's model (${describeModel(parent.config.model)}): set the model back, or start a new run.`, 'model');
   }
   const total = stepsOf(config);
   if (total <= step) return refuse(`The fork starts after step ${step}: give the run more than ${step} steps in all (it has ${total}).`, 'sft.steps');

@@ -1,5 +1,6 @@
-// The app as a user clicks it, in headless Chromium with WebGPU in the worker: start a tiny run,
-// watch the loss chart grow, pause and resume, stop, reload and find the run with its curve.
+// The app as a user clicks it, in headless Chromium with WebGPU in the worker: switch the model to rotary
+// positions, start a tiny run, watch the loss chart grow, pause and resume, stop, reload and find the run
+// with its curve (and the config with its positions).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
@@ -37,6 +38,11 @@ describe('RLVR Lab in headless Chromium', () => {
     expect(await hookText(page, 'backend-adapter')).toMatch(/swiftshader|\w/i);
     expect(await page.getByTestId('start').isEnabled()).toBe(true);
     expect(await page.getByTestId('cfg-model.layers').inputValue()).toBe('1');
+    const legend = page.locator('legend', { hasText: 'Model' });
+    const learned = await legend.textContent();
+    expect(await page.getByTestId('cfg-model.position').inputValue()).toBe('learned');
+    await page.getByTestId('cfg-model.position').selectOption('rope'); // no position table: fewer parameters
+    await waitFor(async () => (await legend.textContent()) !== learned, 'the parameter count to drop the position table');
   });
 
   it('starts a run and the loss chart updates', async () => {
@@ -73,6 +79,7 @@ describe('RLVR Lab in headless Chromium', () => {
     expect(await item.getAttribute('data-status')).toBe('stopped');
     await item.click();
     await waitFor(async () => (await chartPoints(page, 'loss-chart')) >= points, 'the stored curve');
+    expect(await page.getByTestId('cfg-model.position').inputValue()).toBe('rope');
     expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
-// The model on tfjs's WebGPU backend (Dawn in Node) agrees with the CPU backend: logits, gradients, KV cache.
+// The model on tfjs's WebGPU backend (Dawn in Node) agrees with the CPU backend: logits, gradients, KV cache,
+// sampling; with learned positions and with rotary ones (whose angle tables are uploaded, never a GPU's sin).
 // Tiny config only: on SwiftShader every kernel is slow (software Vulkan).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeStep, disposeCache, prefill } from '../../src/model/kv-cache';
@@ -8,6 +9,7 @@ import { sampleBatch } from '../../src/model/sample';
 import { tf } from '../../src/model/tf';
 import { forward } from '../../src/model/transformer';
 import { useWebGPU } from '../../src/cli/dawn';
+import type { ModelConfig } from '../../src/model/config';
 import { exampleBatch, maxAbsDiff, roughen, TINY } from '../model/fixtures';
 
 const TOL = 1e-4;
@@ -18,15 +20,15 @@ beforeAll(async () => {
 });
 
 /** Logits of a B=2, T=8 batch and the loss gradients wrt every parameter, on `backend`. */
-async function forwardAndGrads(backend: string) {
+async function forwardAndGrads(backend: string, cfg: ModelConfig) {
   await tf.setBackend(backend);
-  const params = initParams(TINY, 51);
+  const params = initParams(cfg, 51);
   roughen(params, 51, 0.15);
   const { inputs, targets, mask } = exampleBatch([['7+8', '15'], ['ab', 'ba']]); // [2, 8]
-  const logits = await forward(params, TINY, inputs).array();
+  const logits = await forward(params, cfg, inputs).array();
   const names = Object.keys(params);
   const { grads, value } = tf.variableGrads(
-    () => maskedCrossEntropy(forward(params, TINY, inputs), targets, mask).loss, names.map((n) => params[n]!),
+    () => maskedCrossEntropy(forward(params, cfg, inputs), targets, mask).loss, names.map((n) => params[n]!),
   );
   const g: Record<string, Float32Array> = {};
   for (const n of names) g[n] = (await grads[params[n]!.name]!.data()) as Float32Array;
@@ -37,17 +39,17 @@ async function forwardAndGrads(backend: string) {
 }
 
 /** Prefill plus two decode steps; the three next-token logits [B, V] flattened. */
-async function cachedLogits(backend: string): Promise<number[]> {
+async function cachedLogits(backend: string, cfg: ModelConfig): Promise<number[]> {
   await tf.setBackend(backend);
-  const params = initParams(TINY, 52);
+  const params = initParams(cfg, 52);
   roughen(params, 52);
-  const { cache: c0, lastLogits } = prefill(params, TINY, PROMPTS);
+  const { cache: c0, lastLogits } = prefill(params, cfg, PROMPTS);
   const out = [...(await lastLogits.data())];
   lastLogits.dispose();
   let cache = c0;
   for (const ids of [[20, 21], [22, 23]]) {
     const tokens = tf.tensor1d(ids, 'int32');
-    const next = decodeStep(params, TINY, cache, tokens);
+    const next = decodeStep(params, cfg, cache, tokens);
     disposeCache(cache);
     tokens.dispose();
     cache = next.cache;
@@ -59,10 +61,13 @@ async function cachedLogits(backend: string): Promise<number[]> {
   return out;
 }
 
-describe('WebGPU backend vs CPU backend', () => {
+describe.each([
+  { positions: 'learned', cfg: TINY },
+  { positions: 'rope', cfg: { ...TINY, position: 'rope' } as ModelConfig },
+])('WebGPU backend vs CPU backend, $positions positions', ({ cfg }) => {
   it('forward logits and all parameter gradients agree to 1e-4', async () => {
-    const cpu = await forwardAndGrads('cpu');
-    const gpu = await forwardAndGrads('webgpu');
+    const cpu = await forwardAndGrads('cpu', cfg);
+    const gpu = await forwardAndGrads('webgpu', cfg);
     expect(tf.getBackend()).toBe('webgpu');
     expect(maxAbsDiff(gpu.logits, cpu.logits)).toBeLessThan(TOL);
     expect(Math.abs(gpu.loss - cpu.loss)).toBeLessThan(TOL);
@@ -73,9 +78,9 @@ describe('WebGPU backend vs CPU backend', () => {
   });
 
   it('KV-cache decoding agrees to 1e-4', async () => {
-    const cpu = await cachedLogits('cpu');
-    const gpu = await cachedLogits('webgpu');
-    expect(gpu).toHaveLength(3 * 2 * TINY.vocabSize);
+    const cpu = await cachedLogits('cpu', cfg);
+    const gpu = await cachedLogits('webgpu', cfg);
+    expect(gpu).toHaveLength(3 * 2 * cfg.vocabSize);
     expect(maxAbsDiff(gpu, cpu)).toBeLessThan(TOL);
   });
 
@@ -83,10 +88,10 @@ describe('WebGPU backend vs CPU backend', () => {
     const opts = { maxNewTokens: 3, temperature: 1, topK: 5, seed: 4 };
     const run = async (backend: string) => {
       await tf.setBackend(backend);
-      const params = initParams(TINY, 53);
+      const params = initParams(cfg, 53);
       roughen(params, 53);
       const before = tf.memory().numTensors;
-      const out = await sampleBatch(params, TINY, PROMPTS, opts);
+      const out = await sampleBatch(params, cfg, PROMPTS, opts);
       expect(tf.memory().numTensors).toBe(before);
       disposeParams(params);
       return out;

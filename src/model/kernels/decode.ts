@@ -2,6 +2,7 @@
 // layer, and sampling (temperature, top-k, greedy, EOS/PAD bookkeeping) in one dispatch per token.
 // Per generated token: embed 1, per layer 8 (addLayerNorm, qkv matmul, append+attend, wo matmul,
 // addLayerNorm, w1 matmul, gelu, w2 matmul), then final addLayerNorm, head matmul and sampling: 8L + 4.
+// Rotary positions add their table lookups per token and a few elementwise dispatches per layer.
 // No GPU-to-CPU read per token: sampled ids go into a device buffer [steps, B] read once at the end.
 // Shapes: B batch, C dModel, H heads, D = C / H, SMAX cache slots (capacity), S filled slots, V vocab.
 // Layout: kv [B, SMAX, 2C], slot s of sequence b holds its key at [b, s, 0:C] and value at [b, s, C:2C]
@@ -11,7 +12,8 @@ import type { ModelConfig } from '../config';
 import type { Params } from '../params';
 import { tf } from '../tf';
 import { EOS_ID, PAD_ID } from '../tokenizer';
-import { param, type LayerKV } from '../transformer';
+import { param, ropeFor, type LayerKV } from '../transformer';
+import { rotatePacked } from '../rope';
 import { embed } from './embed';
 import { gelu } from './gelu';
 import { addLayerNorm, layerNorm } from './layernorm';
@@ -164,14 +166,18 @@ export function fusedDecodeStep(params: Params, cfg: ModelConfig, cache: FusedKV
     const B = tokens.shape[0];
     const pos = tf.tensor2d(cache.nextPositions, [B, 1], 'int32'); // an upload, no dispatch
     const wte = param(params, 'wte') as tf.Tensor2D;
-    let x = embed(wte, param(params, 'wpe') as tf.Tensor2D, tokens.reshape([B, 1]), pos).reshape([B, cfg.dModel]) as tf.Tensor2D; // [B, C]: the residual stream
+    const rope = ropeFor(cfg, 1, pos); // rotary positions: [B, 1, D] tables, one-hot rows of the angle table
+    const wpe = rope ? null : (param(params, 'wpe') as tf.Tensor2D);
+    let x = embed(wte, wpe, tokens.reshape([B, 1]), pos).reshape([B, cfg.dModel]) as tf.Tensor2D; // [B, C]: the residual stream
     let delta: tf.Tensor2D | null = null; // the last MLP output, added by the next addLayerNorm
     for (let i = 0; i < cfg.layers; i++) {
       const p = (n: string) => param(params, `h${i}.${n}`);
       let h: tf.Tensor2D;
       if (delta) ({ sum: x, y: h } = addLayerNorm(x, delta, p('ln1.g'), p('ln1.b')));
       else h = layerNorm(x, p('ln1.g'), p('ln1.b'));
-      const att = appendAttend(linear(h, p('attn.wqkv'), p('attn.bqkv')), cache.kv[i]!, cache, cfg.heads); // [B, C]
+      let qkv = linear(h, p('attn.wqkv'), p('attn.bqkv')); // [B, 3C]
+      if (rope) qkv = rotatePacked(qkv.reshape([B, 1, 3 * cfg.dModel]), cfg.heads, rope).reshape([B, 3 * cfg.dModel]);
+      const att = appendAttend(qkv, cache.kv[i]!, cache, cfg.heads); // [B, C]
       ({ sum: x, y: h } = addLayerNorm(x, linear(att, p('attn.wo'), p('attn.bo')), p('ln2.g'), p('ln2.b')));
       delta = linear(gelu(linear(h, p('mlp.w1'), p('mlp.b1'))), p('mlp.w2'), p('mlp.b2')); // [B, C]
     }

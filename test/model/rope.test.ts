@@ -1,0 +1,200 @@
+// Rotary positions (model.position = 'rope'), CPU backend: the rotation against a plain JS rotation of
+// each channel pair, the property RoPE exists for (q.k depends on the offset only), a whole model that
+// is translation invariant and has no position table, the KV cache against a full forward, gradients
+// against finite differences, and the config's validation.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countParams, paramShapes, validateModelConfig, type ModelConfig } from '../../src/model/config';
+import { decodeStep, disposeCache, prefill, type KVCache } from '../../src/model/kv-cache';
+import { maskedCrossEntropy } from '../../src/model/loss';
+import { disposeParams, initParams, paramsFromArrays, paramsToArrays, type Params } from '../../src/model/params';
+import { angleTable, ROPE_BASE, ropeTables, rotate } from '../../src/model/rope';
+import { tf } from '../../src/model/tf';
+import { forward } from '../../src/model/transformer';
+import { rngFor } from '../../src/util/rng';
+import { exampleBatch, maxAbsDiff, roughen, TINY } from './fixtures';
+
+const ROPE: ModelConfig = { ...TINY, position: 'rope' };
+const D = ROPE.dModel / ROPE.heads;
+
+/** Channel pair (i, i + D/2) of a row at position p turned by p * base^(-2i/D), in double precision. */
+function referenceRotate(row: ArrayLike<number>, p: number): number[] {
+  const half = row.length / 2;
+  const out = Array.from(row);
+  for (let i = 0; i < half; i++) {
+    const a = p * Math.pow(ROPE_BASE, (-2 * i) / row.length);
+    const [x, y] = [row[i]!, row[half + i]!];
+    out[i] = x * Math.cos(a) - y * Math.sin(a);
+    out[half + i] = x * Math.sin(a) + y * Math.cos(a);
+  }
+  return out;
+}
+
+const noise = (n: number, seed: number) => {
+  const rng = rngFor(seed, 0, 'rope-test');
+  return Float32Array.from({ length: n }, () => rng.next() * 2 - 1);
+};
+
+let params: Params;
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  params = initParams(ROPE, 31);
+  roughen(params, 31); // large weights: a wrong position or a leaking pad key shows far above 1e-5
+});
+afterAll(() => disposeParams(params));
+
+describe('the rotation', () => {
+  it('turns each channel pair by its position\'s angle, at default and explicit positions', async () => {
+    const T = 12;
+    const x = tf.tensor3d(noise(T * D, 1), [1, T, D]);
+    const def = ropeTables(ROPE, T);
+    const explicit = ropeTables(ROPE, T, tf.tensor2d([[3, 0, 15, 7, 1, 2, 9, 4, 11, 5, 6, 8]], [1, T], 'int32'));
+    const at = [[...Array(T).keys()], [3, 0, 15, 7, 1, 2, 9, 4, 11, 5, 6, 8]];
+    for (const [k, tables] of [def, explicit].entries()) {
+      const got = await rotate(x, tables.cos, tables.sin).data();
+      const xs = await x.data();
+      for (let t = 0; t < T; t++) {
+        const want = referenceRotate(xs.slice(t * D, (t + 1) * D), at[k]![t]!);
+        expect(maxAbsDiff(got.slice(t * D, (t + 1) * D), want), `tables ${k}, row ${t}`).toBeLessThan(1e-5);
+      }
+      tf.dispose([tables.cos, tables.sin]);
+    }
+    x.dispose();
+  });
+
+  it('makes q.k depend on the offset between positions only, and keeps norms', async () => {
+    const q = tf.tensor3d(noise(D, 2), [1, 1, D]);
+    const k = tf.tensor3d(noise(D, 3), [1, 1, D]);
+    const table = angleTable(ROPE.context, D);
+    const turned = async (x: tf.Tensor3D, p: number) => {
+      const cos = tf.tensor3d(table.cos.slice(p * D, (p + 1) * D), [1, 1, D]);
+      const sin = tf.tensor3d(table.sin.slice(p * D, (p + 1) * D), [1, 1, D]);
+      const y = Array.from(await rotate(x, cos, sin).data());
+      tf.dispose([cos, sin]);
+      return y;
+    };
+    const dot = async (m: number, n: number) => {
+      const [a, b] = [await turned(q, m), await turned(k, n)];
+      return a.reduce((s: number, v: number, i: number) => s + v * b[i]!, 0);
+    };
+    const base = await dot(5, 2);
+    for (const shift of [1, 4, 9]) expect(Math.abs((await dot(5 + shift, 2 + shift)) - base)).toBeLessThan(1e-5);
+    expect(Math.abs((await dot(6, 2)) - base), 'another offset gives another score').toBeGreaterThan(1e-3);
+    const [x, y] = [await q.data(), await turned(q, 11)];
+    expect(Math.abs(Math.hypot(...x) - Math.hypot(...y))).toBeLessThan(1e-5);
+    tf.dispose([q, k]);
+  });
+});
+
+describe('a model with rotary positions', () => {
+  it('has no position table, and checkpoints round-trip with its shape', async () => {
+    expect(paramShapes(ROPE).map(([n]) => n)).not.toContain('wpe');
+    expect(paramShapes(TINY).map(([n]) => n)).toContain('wpe');
+    expect(countParams(TINY) - countParams(ROPE)).toBe(TINY.context * TINY.dModel);
+    expect(Object.keys(params)).not.toContain('wpe');
+    const arrays = await paramsToArrays(params);
+    const back = paramsFromArrays(arrays, ROPE);
+    disposeParams(back);
+    expect(() => paramsFromArrays(arrays, TINY)).toThrow(/missing parameter wpe/);
+  });
+
+  it('is translation invariant: the same tokens at shifted positions give the same logits', async () => {
+    const seq = [1, 40, 41, 42, 3, 20, 21];
+    const tokens = tf.tensor2d([seq], [1, seq.length], 'int32');
+    const at = (offset: number) => forward(params, ROPE, tokens, { positions: tf.tensor2d([seq.map((_, t) => t + offset)], [1, seq.length], 'int32') });
+    const [plain, shifted] = [forward(params, ROPE, tokens), at(6)];
+    expect(maxAbsDiff(await plain.data(), await shifted.data())).toBeLessThan(1e-4);
+    // and a reordering of positions is not a no-op (positions reach attention at all)
+    const swapped = forward(params, ROPE, tokens, { positions: tf.tensor2d([[0, 1, 2, 4, 3, 5, 6]], [1, 7], 'int32') });
+    expect(maxAbsDiff(await plain.data(), await swapped.data())).toBeGreaterThan(1e-2);
+    tf.dispose([tokens, plain, shifted, swapped]);
+  });
+
+  it('decodes with the KV cache exactly as a full forward, prompts of different lengths (left padding)', async () => {
+    const prompts = [[1, 40, 41, 3], [1, 50, 51, 52, 53, 54, 55, 3], [1, 3]];
+    const fed = [[20, 21, 22], [30, 31, 32], [60, 61, 62]];
+    const V = ROPE.vocabSize;
+    const before = tf.memory().numTensors;
+    const { cache: c0, lastLogits } = prefill(params, ROPE, prompts);
+    const stepLogits: Float32Array[] = [(await lastLogits.data()) as Float32Array];
+    lastLogits.dispose();
+    let cache: KVCache = c0;
+    for (let s = 0; s < 3; s++) {
+      const tokens = tf.tensor1d(fed.map((f) => f[s]!), 'int32');
+      const next = decodeStep(params, ROPE, cache, tokens);
+      disposeCache(cache);
+      tokens.dispose();
+      cache = next.cache;
+      stepLogits.push((await next.logits.data()) as Float32Array);
+      next.logits.dispose();
+    }
+    disposeCache(cache);
+    expect(tf.memory().numTensors).toBe(before);
+    for (let b = 0; b < prompts.length; b++) {
+      const seq = [...prompts[b]!, ...fed[b]!];
+      const full = forward(params, ROPE, tf.tensor2d([seq], [1, seq.length], 'int32'));
+      const data = await full.data();
+      full.dispose();
+      for (let s = 0; s <= 3; s++) {
+        const t = prompts[b]!.length - 1 + s;
+        const inc = stepLogits[s]!.slice(b * V, (b + 1) * V);
+        expect(maxAbsDiff(inc, data.slice(t * V, (t + 1) * V)), `seq ${b} step ${s}`).toBeLessThan(1e-5);
+      }
+    }
+  });
+
+  it('has autodiff gradients that match central finite differences', async () => {
+    const EPS = 1e-2;
+    const grads = initParams(ROPE, 21);
+    roughen(grads, 21, 0.15);
+    const batch = exampleBatch([['7+8', '15'], ['ab', 'ba']]);
+    const loss = async () => {
+      const l = tf.tidy(() => maskedCrossEntropy(forward(grads, ROPE, batch.inputs), batch.targets, batch.mask).loss);
+      const v = (await l.data())[0]!;
+      l.dispose();
+      return v;
+    };
+    const names = ['wte', 'h0.attn.wqkv', 'h1.attn.bqkv', 'h0.mlp.w2'];
+    const vars = names.map((n) => grads[n]!);
+    const { grads: g, value } = tf.variableGrads(() => maskedCrossEntropy(forward(grads, ROPE, batch.inputs), batch.targets, batch.mask).loss, vars);
+    for (const [i, name] of names.entries()) {
+      const v = vars[i]!;
+      const gi = await g[v.name]!.data();
+      const order = Array.from(gi.keys()).sort((a, b) => Math.abs(gi[b]!) - Math.abs(gi[a]!));
+      for (const index of [order[0]!, order[1]!, 7]) {
+        const original = await v.data();
+        const at = async (delta: number) => {
+          const data = Float32Array.from(original);
+          data[index] = original[index]! + delta;
+          tf.tidy(() => v.assign(tf.tensor(data, v.shape)));
+          return loss();
+        };
+        const fd = ((await at(EPS)) - (await at(-EPS))) / (2 * EPS);
+        tf.tidy(() => v.assign(tf.tensor(original, v.shape)));
+        expect(Math.abs(gi[index]! - fd), `${name}[${index}]: autodiff ${gi[index]} vs fd ${fd}`).toBeLessThanOrEqual(2e-2 * Math.abs(gi[index]!) + 1e-4);
+      }
+      expect(Math.abs(gi[order[0]!]!), `${name} has a real gradient`).toBeGreaterThan(1e-3);
+    }
+    tf.dispose([value, ...Object.values(g), ...Object.values(batch)]);
+    disposeParams(grads);
+  });
+});
+
+describe('model.position', () => {
+  it('is absent for learned positions (old configs read and serialize the same) and kept for rope', () => {
+    const learned = validateModelConfig({ ...TINY, position: 'learned' });
+    expect('position' in learned).toBe(false);
+    expect(validateModelConfig(TINY)).toEqual(learned);
+    expect(validateModelConfig({ ...TINY, position: 'rope' }).position).toBe('rope');
+  });
+
+  it('refuses an unknown scheme and an odd head width, naming the field', () => {
+    expect(() => validateModelConfig({ ...TINY, position: 'alibi' })).toThrow(/model.position must be one of learned, rope; got alibi/);
+    try {
+      validateModelConfig({ ...TINY, dModel: 33, heads: 3, position: 'rope' });
+      expect.unreachable();
+    } catch (err) {
+      expect((err as { field: string }).field).toBe('model.heads');
+      expect(String(err)).toMatch(/head width \(dModel \/ heads = 11\) must be even/);
+    }
+  });
+});

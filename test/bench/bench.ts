@@ -8,7 +8,7 @@ import { installDawn } from '../../src/cli/dawn';
 import { tf } from '../../src/model/tf';
 import { chooseBackend } from '../../src/model/backend';
 import { countBackend, type Counter } from '../../src/model/counters';
-import { DEFAULT_MODEL_CONFIG, countParams, type ModelConfig } from '../../src/model/config';
+import { DEFAULT_MODEL_CONFIG, countParams, validateModelConfig, type ModelConfig } from '../../src/model/config';
 import { initParams, disposeParams } from '../../src/model/params';
 import { sampleBatch } from '../../src/model/sample';
 import { BOS_ID } from '../../src/model/tokenizer';
@@ -52,7 +52,12 @@ function parseArgs(argv: string[]): Settings {
   const num = (name: string, full: number, small: number) => Number(flag(name) ?? (quick ? small : full));
   return {
     backends: (flag('backends') ?? 'webgpu,wasm').split(','),
-    model: { ...DEFAULT_MODEL_CONFIG, layers: num('layers', DEFAULT_MODEL_CONFIG.layers, DEFAULT_MODEL_CONFIG.layers), dModel: num('d-model', DEFAULT_MODEL_CONFIG.dModel, DEFAULT_MODEL_CONFIG.dModel) },
+    model: validateModelConfig({
+      ...DEFAULT_MODEL_CONFIG,
+      layers: num('layers', DEFAULT_MODEL_CONFIG.layers, DEFAULT_MODEL_CONFIG.layers),
+      dModel: num('d-model', DEFAULT_MODEL_CONFIG.dModel, DEFAULT_MODEL_CONFIG.dModel),
+      position: flag('position') ?? 'learned', // --position rope: rotary positions (model.position)
+    }),
     batch: num('batch', 32, 4),
     seq: num('seq', 256, 64),
     steps: num('steps', 5, 2),

@@ -3,6 +3,7 @@
 // (~4) carries rounding ~5e-7, i.e. ~2.5e-5 of noise in g_fd at eps = 1e-2, so each parameter is checked
 // at its largest-gradient entries (well conditioned) and one fixed entry, with |g - g_fd| <= 2e-2 |g| + 1e-4.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ModelConfig } from '../../src/model/config';
 import { maskedCrossEntropy } from '../../src/model/loss';
 import { disposeParams, initParams, type Params } from '../../src/model/params';
 import { tf } from '../../src/model/tf';
@@ -11,22 +12,26 @@ import { exampleBatch, roughen, TINY } from './fixtures';
 
 const EPS = 1e-2;
 const NAMES = ['wte', 'wpe', 'h0.attn.wqkv', 'h1.ln1.g', 'h0.mlp.w2', 'h1.attn.bqkv', 'lnf.b'];
+const ROPE: ModelConfig = { ...TINY, position: 'rope' }; // no wpe; the rotation sits between wqkv and the scores
 
+let cfg: ModelConfig = TINY;
 let params: Params;
 let batch: ReturnType<typeof exampleBatch>;
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  params = initParams(TINY, 21);
-  roughen(params, 21, 0.15); // away from the near-uniform init, so every parameter has a real gradient
   batch = exampleBatch([['7+8', '15'], ['ab', 'ba']]);
 });
-afterAll(() => {
-  disposeParams(params);
-  tf.dispose(Object.values(batch));
-});
+afterAll(() => tf.dispose(Object.values(batch)));
+
+/** A roughened model of `c`, away from the near-uniform init, so every parameter has a real gradient. */
+function useModel(c: ModelConfig): void {
+  cfg = c;
+  params = initParams(c, 21);
+  roughen(params, 21, 0.15);
+}
 
 async function lossValue(): Promise<number> {
-  const loss = tf.tidy(() => maskedCrossEntropy(forward(params, TINY, batch.inputs), batch.targets, batch.mask).loss);
+  const loss = tf.tidy(() => maskedCrossEntropy(forward(params, cfg, batch.inputs), batch.targets, batch.mask).loss);
   const v = (await loss.data())[0]!;
   loss.dispose();
   return v;
@@ -47,13 +52,18 @@ async function finiteDifference(name: string, index: number): Promise<number> {
 }
 
 describe('gradients of maskedCrossEntropy', () => {
-  it('match central finite differences', async () => {
-    const vars = NAMES.map((n) => params[n]!);
+  it.each([
+    { positions: 'learned', c: TINY },
+    { positions: 'rotary', c: ROPE },
+  ])('match central finite differences ($positions positions)', async ({ c }) => {
+    useModel(c);
+    const names = NAMES.filter((n) => n in params);
+    const vars = names.map((n) => params[n]!);
     const { grads, value } = tf.variableGrads(
-      () => maskedCrossEntropy(forward(params, TINY, batch.inputs), batch.targets, batch.mask).loss, vars,
+      () => maskedCrossEntropy(forward(params, cfg, batch.inputs), batch.targets, batch.mask).loss, vars,
     );
-    expect(Object.keys(grads)).toHaveLength(NAMES.length);
-    for (const [i, name] of NAMES.entries()) {
+    expect(Object.keys(grads)).toHaveLength(names.length);
+    for (const [i, name] of names.entries()) {
       const g = await grads[vars[i]!.name]!.data();
       const order = Array.from(g.keys()).sort((a, b) => Math.abs(g[b]!) - Math.abs(g[a]!));
       for (const index of [order[0]!, order[1]!, 7]) {
@@ -65,5 +75,6 @@ describe('gradients of maskedCrossEntropy', () => {
       expect(Math.abs(g[order[0]!]!), `${name} has a real gradient`).toBeGreaterThan(1e-3);
     }
     tf.dispose([value, ...Object.values(grads)]);
+    disposeParams(params);
   });
 });

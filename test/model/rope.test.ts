@@ -1,17 +1,16 @@
 // Rotary positions (model.position = 'rope'), CPU backend: the rotation against a plain JS rotation of
 // each channel pair, the property RoPE exists for (q.k depends on the offset only), a whole model that
-// is translation invariant and has no position table, the KV cache against a full forward, gradients
-// against finite differences, and the config's validation.
+// is translation invariant and has no position table, and the config's validation. The KV cache
+// (kv-cache.test.ts), finite differences (grad.test.ts), the fused kernels and WebGPU against the CPU
+// (test/webgpu) run with rotary positions too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countParams, paramShapes, validateModelConfig, type ModelConfig } from '../../src/model/config';
-import { decodeStep, disposeCache, prefill, type KVCache } from '../../src/model/kv-cache';
-import { maskedCrossEntropy } from '../../src/model/loss';
 import { disposeParams, initParams, paramsFromArrays, paramsToArrays, type Params } from '../../src/model/params';
 import { angleTable, ROPE_BASE, ropeTables, rotate } from '../../src/model/rope';
 import { tf } from '../../src/model/tf';
 import { forward } from '../../src/model/transformer';
 import { rngFor } from '../../src/util/rng';
-import { exampleBatch, maxAbsDiff, roughen, TINY } from './fixtures';
+import { maxAbsDiff, roughen, TINY } from './fixtures';
 
 const ROPE: ModelConfig = { ...TINY, position: 'rope' };
 const D = ROPE.dModel / ROPE.heads;
@@ -107,75 +106,6 @@ describe('a model with rotary positions', () => {
     const swapped = forward(params, ROPE, tokens, { positions: tf.tensor2d([[0, 1, 2, 4, 3, 5, 6]], [1, 7], 'int32') });
     expect(maxAbsDiff(await plain.data(), await swapped.data())).toBeGreaterThan(1e-2);
     tf.dispose([tokens, plain, shifted, swapped]);
-  });
-
-  it('decodes with the KV cache exactly as a full forward, prompts of different lengths (left padding)', async () => {
-    const prompts = [[1, 40, 41, 3], [1, 50, 51, 52, 53, 54, 55, 3], [1, 3]];
-    const fed = [[20, 21, 22], [30, 31, 32], [60, 61, 62]];
-    const V = ROPE.vocabSize;
-    const before = tf.memory().numTensors;
-    const { cache: c0, lastLogits } = prefill(params, ROPE, prompts);
-    const stepLogits: Float32Array[] = [(await lastLogits.data()) as Float32Array];
-    lastLogits.dispose();
-    let cache: KVCache = c0;
-    for (let s = 0; s < 3; s++) {
-      const tokens = tf.tensor1d(fed.map((f) => f[s]!), 'int32');
-      const next = decodeStep(params, ROPE, cache, tokens);
-      disposeCache(cache);
-      tokens.dispose();
-      cache = next.cache;
-      stepLogits.push((await next.logits.data()) as Float32Array);
-      next.logits.dispose();
-    }
-    disposeCache(cache);
-    expect(tf.memory().numTensors).toBe(before);
-    for (let b = 0; b < prompts.length; b++) {
-      const seq = [...prompts[b]!, ...fed[b]!];
-      const full = forward(params, ROPE, tf.tensor2d([seq], [1, seq.length], 'int32'));
-      const data = await full.data();
-      full.dispose();
-      for (let s = 0; s <= 3; s++) {
-        const t = prompts[b]!.length - 1 + s;
-        const inc = stepLogits[s]!.slice(b * V, (b + 1) * V);
-        expect(maxAbsDiff(inc, data.slice(t * V, (t + 1) * V)), `seq ${b} step ${s}`).toBeLessThan(1e-5);
-      }
-    }
-  });
-
-  it('has autodiff gradients that match central finite differences', async () => {
-    const EPS = 1e-2;
-    const grads = initParams(ROPE, 21);
-    roughen(grads, 21, 0.15);
-    const batch = exampleBatch([['7+8', '15'], ['ab', 'ba']]);
-    const loss = async () => {
-      const l = tf.tidy(() => maskedCrossEntropy(forward(grads, ROPE, batch.inputs), batch.targets, batch.mask).loss);
-      const v = (await l.data())[0]!;
-      l.dispose();
-      return v;
-    };
-    const names = ['wte', 'h0.attn.wqkv', 'h1.attn.bqkv', 'h0.mlp.w2'];
-    const vars = names.map((n) => grads[n]!);
-    const { grads: g, value } = tf.variableGrads(() => maskedCrossEntropy(forward(grads, ROPE, batch.inputs), batch.targets, batch.mask).loss, vars);
-    for (const [i, name] of names.entries()) {
-      const v = vars[i]!;
-      const gi = await g[v.name]!.data();
-      const order = Array.from(gi.keys()).sort((a, b) => Math.abs(gi[b]!) - Math.abs(gi[a]!));
-      for (const index of [order[0]!, order[1]!, 7]) {
-        const original = await v.data();
-        const at = async (delta: number) => {
-          const data = Float32Array.from(original);
-          data[index] = original[index]! + delta;
-          tf.tidy(() => v.assign(tf.tensor(data, v.shape)));
-          return loss();
-        };
-        const fd = ((await at(EPS)) - (await at(-EPS))) / (2 * EPS);
-        tf.tidy(() => v.assign(tf.tensor(original, v.shape)));
-        expect(Math.abs(gi[index]! - fd), `${name}[${index}]: autodiff ${gi[index]} vs fd ${fd}`).toBeLessThanOrEqual(2e-2 * Math.abs(gi[index]!) + 1e-4);
-      }
-      expect(Math.abs(gi[order[0]!]!), `${name} has a real gradient`).toBeGreaterThan(1e-3);
-    }
-    tf.dispose([value, ...Object.values(g), ...Object.values(batch)]);
-    disposeParams(grads);
   });
 });
 

@@ -1,5 +1,6 @@
 // The whole model on the fused kernels against the naive tfjs path, on WebGPU (Dawn, SwiftShader):
-// logits with and without a key mask and positions, every parameter's gradient, and whole SFT steps
+// logits with and without a key mask and positions, every parameter's gradient (learned and rotary
+// positions), and whole SFT steps
 // (forward, backward, clipping, AdamW). Also what the fused path is for: far fewer dispatches per SFT
 // step, no GPU-to-CPU read inside a step, and no tensor left behind across steps.
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -30,22 +31,26 @@ const PAIRS = [
 const OPT = { beta1: 0.9, beta2: 0.99, weightDecay: 0.1, gradClip: 0.5 };
 const disposeStep = (s: StepTensors) => tf.dispose([s.loss, s.correct, s.count, s.gradNorm]);
 
-function model(seed: number): Params {
-  const params = initParams(CFG, seed);
+/** The same shape with rotary positions: the token-only embedding kernel and the rotated packed projections. */
+const ROPE_CFG: ModelConfig = { ...CFG, position: 'rope' };
+const POSITIONS = [{ positions: 'learned', cfg: CFG }, { positions: 'rotary', cfg: ROPE_CFG }];
+
+function model(seed: number, cfg: ModelConfig = CFG): Params {
+  const params = initParams(cfg, seed);
   roughen(params, seed); // a fresh init is near-uniform: a wrong mask or position would hide under the tolerance
   return params;
 }
 
 describe('the fused model against the naive one', () => {
-  it('gives the same logits, with and without key mask and positions', async () => {
-    const params = model(3);
+  it.each(POSITIONS)('gives the same logits, with and without key mask and positions ($positions positions)', async ({ cfg }) => {
+    const params = model(3, cfg);
     const [B, T] = [3, 9];
     const tokens = tf.tensor2d(Array.from({ length: B * T }, (_, i) => (i * 7) % 97), [B, T], 'int32');
     const keyMask = tf.tensor2d(Array.from({ length: B * T }, (_, i) => (i % T < (i < T ? 3 : 0) ? 0 : 1)), [B, T]); // row 0 left-padded by 3
     const positions = tf.tensor2d(Array.from({ length: B * T }, (_, i) => Math.max(0, (i % T) - (i < T ? 3 : 0))), [B, T], 'int32');
     for (const opts of [{}, { keyMask, positions }]) {
-      const fused = withKernelMode('fused', () => forward(params, CFG, tokens, opts));
-      const naive = withKernelMode('naive', () => forward(params, CFG, tokens, opts));
+      const fused = withKernelMode('fused', () => forward(params, cfg, tokens, opts));
+      const naive = withKernelMode('naive', () => forward(params, cfg, tokens, opts));
       await expectClose(fused, naive, 1e-4, `logits ${Object.keys(opts).join('+') || 'plain'}`);
       tf.dispose([fused, naive]);
     }
@@ -53,14 +58,14 @@ describe('the fused model against the naive one', () => {
     disposeParams(params);
   });
 
-  it('gives the same gradient for every parameter', async () => {
-    const params = model(4);
-    const batch = makeBatch(PAIRS, CFG.context);
+  it.each(POSITIONS)('gives the same gradient for every parameter ($positions positions)', async ({ cfg }) => {
+    const params = model(4, cfg);
+    const batch = makeBatch(PAIRS, cfg.context);
     const inputs = tf.tensor2d(batch.inputs, [batch.B, batch.L], 'int32');
     const targets = tf.tensor2d(batch.targets, [batch.B, batch.L], 'int32');
     const mask = tf.tensor2d(batch.mask, [batch.B, batch.L]);
     const grads = (mode: KernelMode) =>
-      withKernelMode(mode, () => tf.variableGrads(() => maskedCrossEntropy(forward(params, CFG, inputs), targets, mask).loss, Object.values(params)));
+      withKernelMode(mode, () => tf.variableGrads(() => maskedCrossEntropy(forward(params, cfg, inputs), targets, mask).loss, Object.values(params)));
     const fused = grads('fused');
     const naive = grads('naive');
     await expectClose(fused.value, naive.value, 1e-4, 'loss');

@@ -18,16 +18,23 @@ import { roughen } from '../model/fixtures';
 import { expectClose, randn } from './kernel-helpers';
 
 const CFG: ModelConfig = { layers: 2, dModel: 16, heads: 2, context: 32, vocabSize: 100 };
+const ROPE_CFG: ModelConfig = { ...CFG, position: 'rope' };
 const PROMPTS = [[1, 40, 41, 3], [1, 50, 51, 52, 53, 54, 3], [1, 3]]; // left-padded to 7
 const V = CFG.vocabSize;
 
 let params: Params;
+let ropeParams: Params; // rotary positions: each new query and key turned at its own position
 beforeAll(async () => {
   await useWebGPU();
   params = initParams(CFG, 61);
   roughen(params, 61);
+  ropeParams = initParams(ROPE_CFG, 62);
+  roughen(ropeParams, 62);
 });
-afterAll(() => disposeParams(params));
+afterAll(() => {
+  disposeParams(params);
+  disposeParams(ropeParams);
+});
 
 /** Runs `f` with the kernel mode set for its whole (async) duration. */
 async function inMode<T>(mode: KernelMode, f: () => Promise<T>): Promise<T> {
@@ -42,16 +49,20 @@ async function inMode<T>(mode: KernelMode, f: () => Promise<T>): Promise<T> {
 const numDataIds = () => tf.engine().backend.numDataIds();
 
 describe('fused decode step', () => {
-  it('gives a full forward\'s next-token logits at every step, and the naive cache\'s keys and values', async () => {
+  it.each([
+    { positions: 'learned', cfg: CFG, which: () => params },
+    { positions: 'rotary', cfg: ROPE_CFG, which: () => ropeParams },
+  ])('gives a full forward\'s next-token logits at every step, and the naive cache\'s keys and values ($positions positions)', async ({ cfg, which }) => {
+    const model = which();
     const fed = [[20, 21, 22], [30, 31, 32], [60, 61, 62]]; // per sequence, one token per step
-    const { cache: naive0, lastLogits } = prefill(params, CFG, PROMPTS);
-    const fused = toFusedCache(CFG, naive0, naive0.length + 3);
+    const { cache: naive0, lastLogits } = prefill(model, cfg, PROMPTS);
+    const fused = toFusedCache(cfg, naive0, naive0.length + 3);
     let naive = naive0;
     const steps: tf.Tensor2D[] = [lastLogits]; // next-token logits [B, V] after the prompt and after each fed token
     for (let s = 0; s < 3; s++) {
       const tokens = tf.tensor1d(fed.map((f) => f[s]!), 'int32');
-      const logits = withKernelMode('fused', () => fusedDecodeStep(params, CFG, fused, tokens));
-      const next = decodeStep(params, CFG, naive, tokens);
+      const logits = withKernelMode('fused', () => fusedDecodeStep(model, cfg, fused, tokens));
+      const next = decodeStep(model, cfg, naive, tokens);
       await expectClose(logits, next.logits, 1e-4, `step ${s}: fused vs naive decode`);
       disposeCache(naive);
       naive = next.cache;
@@ -60,11 +71,11 @@ describe('fused decode step', () => {
     }
     expect(fused.length).toBe(10);
     expect(fused.nextPositions).toEqual([7, 10, 5]);
-    for (let i = 0; i < CFG.layers; i++) {
+    for (let i = 0; i < cfg.layers; i++) {
       // kv [B, SMAX, 2C] -> [B, S, 2, H, D] -> [2, B, H, S, D] = naive k, v
       const [B, , C2] = fused.kv[i]!.shape;
-      const D = CFG.dModel / CFG.heads;
-      const kv = fused.kv[i]!.slice([0, 0, 0], [B, 10, C2]).reshape([B, 10, 2, CFG.heads, D]).transpose([2, 0, 3, 1, 4]);
+      const D = cfg.dModel / cfg.heads;
+      const kv = fused.kv[i]!.slice([0, 0, 0], [B, 10, C2]).reshape([B, 10, 2, cfg.heads, D]).transpose([2, 0, 3, 1, 4]);
       await expectClose(kv, tf.stack([naive.layers[i]!.k, naive.layers[i]!.v]), 1e-5, `layer ${i} cache`);
       kv.dispose();
     }
@@ -72,7 +83,7 @@ describe('fused decode step', () => {
     disposeFusedCache(fused);
     for (const [b, prompt] of PROMPTS.entries()) {
       const seq = [...prompt, ...fed[b]!];
-      const full = withKernelMode('naive', () => forward(params, CFG, tf.tensor2d([seq], [1, seq.length], 'int32'))); // [1, T, V]
+      const full = withKernelMode('naive', () => forward(model, cfg, tf.tensor2d([seq], [1, seq.length], 'int32'))); // [1, T, V]
       for (let s = 0; s <= 3; s++) {
         const t = prompt.length - 1 + s; // position whose next-token logits step s produced
         const want = full.slice([0, t, 0], [1, 1, V]).reshape([1, V]);

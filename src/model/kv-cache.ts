@@ -81,7 +81,7 @@ export function decodeStep(
     let x = embed(params, cfg, tokens.reshape([B, 1]), pos); // [B, 1, C]
     const keyMask = tf.concat([cache.keyMask, tf.ones([B, 1])], 1) as tf.Tensor2D; // [B, S + 1]
     const bias = attentionBias(1, S + 1, S, keyMask); // [B, 1, 1, S + 1]
-    const rope = ropeFor(cfg, 1, pos);
+    const rope = ropeFor(cfg, 1, cache.nextPositions); // uploaded rows, no dispatch
     const layers: LayerKV[] = [];
     for (let i = 0; i < cfg.layers; i++) {
       const r = block(params, cfg, i, x, bias, cache.layers[i], rope);

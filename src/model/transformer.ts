@@ -5,7 +5,8 @@
 import { positionOf, type ModelConfig } from './config';
 import type { Params } from './params';
 import { attend, attentionBias, embedTables, gelu, layerNorm, splitHeads } from './layers';
-import { rotateHeads, rotatePacked, ropeTables, type RopeTables } from './rope';
+import { rotateHeads, ropeTables, ropeTablesAt, type RopeTables } from './rope';
+import { rotatePacked } from './kernels/rope';
 import { tf } from './tf';
 import { useFused } from './kernels/mode';
 import { addLayerNorm, layerNorm as fusedLayerNorm } from './kernels/layernorm';
@@ -45,9 +46,14 @@ export function embed(params: Params, cfg: ModelConfig, tokens: tf.Tensor2D, pos
   return embedTables(param(params, 'wte'), wpe, tokens, positions);
 }
 
-/** The rotation tables of a forward over T tokens (at `positions`, default 0..T-1), or undefined for learned positions. */
-export function ropeFor(cfg: ModelConfig, T: number, positions?: tf.Tensor2D): RopeTables | undefined {
-  return positionOf(cfg) === 'rope' ? ropeTables(cfg, T, positions) : undefined;
+/**
+ * The rotation tables of a forward over T tokens (at `positions`, default 0..T-1; or, decoding, one token per
+ * sequence at these CPU-side positions), or undefined for learned positions.
+ */
+export function ropeFor(cfg: ModelConfig, T: number, positions?: tf.Tensor2D | readonly number[]): RopeTables | undefined {
+  if (positionOf(cfg) !== 'rope') return undefined;
+  if (Array.isArray(positions)) return ropeTablesAt(cfg, positions);
+  return ropeTables(cfg, T, positions as tf.Tensor2D | undefined);
 }
 
 /**
@@ -110,7 +116,7 @@ function forwardFused(params: Params, cfg: ModelConfig, tokens: tf.Tensor2D, opt
     const n1 = delta ? addLayerNorm(x, delta, p('ln1.g'), p('ln1.b')) : { sum: x, y: fusedLayerNorm(x, p('ln1.g'), p('ln1.b')) };
     x = n1.sum;
     let qkv = fusedLinear(n1.y, p('attn.wqkv'), p('attn.bqkv')); // [B, T, 3C]
-    if (rope) qkv = rotatePacked(qkv, cfg.heads, rope); // RoPE: a few elementwise dispatches on the q and k thirds
+    if (rope) qkv = rotatePacked(qkv, cfg.heads, rope); // RoPE: one dispatch on the q and k thirds
     const attn = fusedLinear(causalAttention(qkv, cfg.heads, opts.keyMask), p('attn.wo'), p('attn.bo')); // [B, T, C]
     const n2 = addLayerNorm(x, attn, p('ln2.g'), p('ln2.b'));
     x = n2.sum;

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countParams, paramShapes, validateModelConfig, type ModelConfig } from '../../src/model/config';
 import { disposeParams, initParams, paramsFromArrays, paramsToArrays, type Params } from '../../src/model/params';
-import { angleTable, ROPE_BASE, ropeTables, rotate } from '../../src/model/rope';
+import { angleTable, ROPE_BASE, ropeTables, ropeTablesAt, rotate } from '../../src/model/rope';
 import { tf } from '../../src/model/tf';
 import { forward } from '../../src/model/transformer';
 import { rngFor } from '../../src/util/rng';
@@ -58,6 +58,16 @@ describe('the rotation', () => {
       tf.dispose([tables.cos, tables.sin]);
     }
     x.dispose();
+  });
+
+  it('gives decoding the same rows as a forward at those positions, and refuses one past the context', async () => {
+    const at = ropeTablesAt(ROPE, [3, 0, 15]);
+    const ref = ropeTables(ROPE, 1, tf.tensor2d([[3], [0], [15]], [3, 1], 'int32'));
+    expect(at.cos.shape).toEqual([3, 1, D]);
+    expect(maxAbsDiff(await at.cos.data(), await ref.cos.data())).toBe(0);
+    expect(maxAbsDiff(await at.sin.data(), await ref.sin.data())).toBe(0);
+    expect(() => ropeTablesAt(ROPE, [ROPE.context])).toThrow(/outside the model's context \(16 tokens\)/);
+    tf.dispose([at.cos, at.sin, ref.cos, ref.sin]);
   });
 
   it('makes q.k depend on the offset between positions only, and keeps norms', async () => {

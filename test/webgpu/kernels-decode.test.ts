@@ -252,6 +252,13 @@ describe('fused decoding cost', () => {
     expect([two.reads, two.syncReads]).toEqual([0, 0]);
   });
 
+  it('with rotary positions, one more dispatch per layer (the rotation) and no GPU read', async () => {
+    const learned = await perToken(CFG);
+    const rope = await perToken(ROPE_CFG);
+    expect(rope.dispatches - learned.dispatches).toBe(CFG.layers);
+    expect([rope.reads, rope.syncReads]).toEqual([0, 0]);
+  });
+
   it('reads the device only at the finished checks and once at the end', async () => {
     const tokens = 3 * FINISH_CHECK_EVERY;
     await inMode('fused', async () => {

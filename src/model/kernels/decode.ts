@@ -2,7 +2,7 @@
 // layer, and sampling (temperature, top-k, greedy, EOS/PAD bookkeeping) in one dispatch per token.
 // Per generated token: embed 1, per layer 8 (addLayerNorm, qkv matmul, append+attend, wo matmul,
 // addLayerNorm, w1 matmul, gelu, w2 matmul), then final addLayerNorm, head matmul and sampling: 8L + 4.
-// Rotary positions add their table lookups per token and a few elementwise dispatches per layer.
+// Rotary positions add one rotation dispatch per layer (their [B, 1, D] angle rows are uploaded).
 // No GPU-to-CPU read per token: sampled ids go into a device buffer [steps, B] read once at the end.
 // Shapes: B batch, C dModel, H heads, D = C / H, SMAX cache slots (capacity), S filled slots, V vocab.
 // Layout: kv [B, SMAX, 2C], slot s of sequence b holds its key at [b, s, 0:C] and value at [b, s, C:2C]
@@ -13,7 +13,7 @@ import type { Params } from '../params';
 import { tf } from '../tf';
 import { EOS_ID, PAD_ID } from '../tokenizer';
 import { param, ropeFor, type LayerKV } from '../transformer';
-import { rotatePacked } from '../rope';
+import { rotatePacked } from './rope';
 import { embed } from './embed';
 import { gelu } from './gelu';
 import { addLayerNorm, layerNorm } from './layernorm';
@@ -166,7 +166,7 @@ export function fusedDecodeStep(params: Params, cfg: ModelConfig, cache: FusedKV
     const B = tokens.shape[0];
     const pos = tf.tensor2d(cache.nextPositions, [B, 1], 'int32'); // an upload, no dispatch
     const wte = param(params, 'wte') as tf.Tensor2D;
-    const rope = ropeFor(cfg, 1, pos); // rotary positions: [B, 1, D] tables, one-hot rows of the angle table
+    const rope = ropeFor(cfg, 1, cache.nextPositions); // rotary positions: [B, 1, D] rows of the angle table, uploaded (no dispatch)
     const wpe = rope ? null : (param(params, 'wpe') as tf.Tensor2D);
     let x = embed(wte, wpe, tokens.reshape([B, 1]), pos).reshape([B, cfg.dModel]) as tf.Tensor2D; // [B, C]: the residual stream
     let delta: tf.Tensor2D | null = null; // the last MLP output, added by the next addLayerNorm

@@ -87,6 +87,16 @@ describe('config links', () => {
     expect(configChanges(other)).toEqual({ data: { task: 'multi_hop' } }); // the task's own defaults are not "changes"
   });
 
+  it('carries rotary positions as one change, and refuses an unknown position scheme by name', () => {
+    const cfg = validateRunConfig({ ...DEFAULT_RUN_CONFIG, model: { ...DEFAULT_RUN_CONFIG.model, position: 'rope' } });
+    expect(configChanges(cfg)).toEqual({ model: { position: 'rope' } });
+    const back = decodeConfigLink(`#${encodeConfigLink(cfg)}`);
+    expect(back).toEqual({ ok: true, value: cfg });
+    const bad = decodeConfigLink(`#${packLink('c', 1, { model: { position: 'sinusoidal' } })}`);
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.error).toMatch(/model.position must be one of learned, rope; got sinusoidal/);
+  });
+
   it('decodes what it encodes: 300 random valid configs', () => {
     const r = rng(42);
     for (let i = 0; i < 300; i++) {

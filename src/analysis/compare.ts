@@ -199,12 +199,21 @@ export interface CompareTable {
   cells: BestLast[][];
 }
 
+/**
+ * The config with the defaults that configs leave out spelled out (an absent model.position is the learned
+ * table), so the diff says "learned" against "rope" rather than a dash for a setting the run did use.
+ */
+function spelledOut(config: unknown): unknown {
+  if (!isObject(config) || !isObject(config.model) || 'position' in config.model) return config;
+  return { ...config, model: { ...config.model, position: 'learned' } };
+}
+
 /** The diff table: exactly the differing config fields, and best / last of each key metric, per run. */
 export function compareTable(runs: readonly CompareRun[]): CompareTable {
   const stats = KEY_METRICS.map((m) => runs.map((r) => bestAndLast(r.rows, m.key)));
   const present = KEY_METRICS.map((_, i) => stats[i]!.some((c) => c.last !== null));
   return {
-    diff: configDiff(runs.map((r) => r.config)),
+    diff: configDiff(runs.map((r) => spelledOut(r.config))),
     metrics: KEY_METRICS.filter((_, i) => present[i]),
     cells: runs.map((_, r) => stats.filter((_, i) => present[i]).map((col) => col[r]!)),
   };
@@ -245,7 +254,7 @@ export const COMPARE_VERSION = 1;
 
 /** The compared series as JSON: each run's id, name, config and, per metric, its steps and values. */
 export function compareJson(runs: readonly CompareRun[], metrics: readonly string[], exportedAt = Date.now()): string {
-  const diff = configDiff(runs.map((r) => r.config));
+  const diff = configDiff(runs.map((r) => spelledOut(r.config)));
   return JSON.stringify({
     format: COMPARE_FORMAT,
     version: COMPARE_VERSION,

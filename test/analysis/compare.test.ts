@@ -139,6 +139,13 @@ describe('best and last values, the diff table', () => {
     expect(t.cells[1]![1]).toEqual({ best: null, bestStep: null, last: null, lastStep: null });
   });
 
+  it('names the learned position table a run used where its config leaves it out, against rotary positions', () => {
+    const rope = { ...cfg(1), model: { ...DEFAULT_RUN_CONFIG.model, position: 'rope' } };
+    const t = compareTable([run('a', cfg(1), [[1, { reward: 0.5 }]]), run('b', rope, [[1, { reward: 0.4 }]])]);
+    expect(t.diff).toEqual({ fields: ['model.position'], values: [['"learned"'], ['"rope"']] });
+    expect(compareTable([run('a', cfg(1), []), run('b', cfg(1, 8), [])]).diff.fields).toEqual(['data.trainSize']); // no column when all are learned
+  });
+
   it('lists the metric keys any run logged, sorted', () => {
     expect(metricKeys([run('a', {}, [[1, { reward: 1, kl: 0 }]]), run('b', {}, [[1, { loss: 1 }]])])).toEqual(['kl', 'loss', 'reward']);
   });

@@ -8,6 +8,8 @@ import { forward } from '../../src/model/transformer';
 import { rngFor } from '../../src/util/rng';
 
 export const TINY: ModelConfig = { layers: 2, dModel: 32, heads: 2, context: 16, vocabSize: 100 };
+/** TINY with rotary positions: no wpe, queries and keys rotated between wqkv and the scores. */
+export const TINY_ROPE: ModelConfig = { ...TINY, position: 'rope' };
 
 /**
  * Replaces every parameter with uniform noise of scale `scale` (LayerNorm gains around 1), so logits

@@ -8,11 +8,10 @@ import { maskedCrossEntropy } from '../../src/model/loss';
 import { disposeParams, initParams, type Params } from '../../src/model/params';
 import { tf } from '../../src/model/tf';
 import { forward } from '../../src/model/transformer';
-import { exampleBatch, roughen, TINY } from './fixtures';
+import { exampleBatch, roughen, TINY, TINY_ROPE } from './fixtures';
 
 const EPS = 1e-2;
 const NAMES = ['wte', 'wpe', 'h0.attn.wqkv', 'h1.ln1.g', 'h0.mlp.w2', 'h1.attn.bqkv', 'lnf.b'];
-const ROPE: ModelConfig = { ...TINY, position: 'rope' }; // no wpe; the rotation sits between wqkv and the scores
 
 let cfg: ModelConfig = TINY;
 let params: Params;
@@ -54,7 +53,7 @@ async function finiteDifference(name: string, index: number): Promise<number> {
 describe('gradients of maskedCrossEntropy', () => {
   it.each([
     { positions: 'learned', c: TINY },
-    { positions: 'rotary', c: ROPE },
+    { positions: 'rotary', c: TINY_ROPE },
   ])('match central finite differences ($positions positions)', async ({ c }) => {
     useModel(c);
     const names = NAMES.filter((n) => n in params);

@@ -1,13 +1,11 @@
 // KV cache vs full forward: a second implementation of the same numbers (learned and rotary positions).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ModelConfig } from '../../src/model/config';
 import { decodeStep, disposeCache, prefill, type KVCache } from '../../src/model/kv-cache';
 import { disposeParams, initParams, type Params } from '../../src/model/params';
 import { tf } from '../../src/model/tf';
 import { forward } from '../../src/model/transformer';
-import { maxAbsDiff, roughen, TINY } from './fixtures';
+import { maxAbsDiff, roughen, TINY, TINY_ROPE } from './fixtures';
 
-const ROPE: ModelConfig = { ...TINY, position: 'rope' };
 
 let params: Params;
 let ropeParams: Params; // rotary positions: the cache holds rotated keys, each new token turned at its own position
@@ -15,7 +13,7 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
   params = initParams(TINY, 11);
   roughen(params, 11); // large weights: a wrong position or a leaking pad key shows far above 1e-5
-  ropeParams = initParams(ROPE, 12);
+  ropeParams = initParams(TINY_ROPE, 12);
   roughen(ropeParams, 12);
 });
 afterAll(() => {
@@ -35,7 +33,7 @@ async function fullLogits(seq: number[], model = params, cfg = TINY): Promise<Fl
 describe('KV cache', () => {
   it.each([
     { positions: 'learned', cfg: TINY, which: () => params },
-    { positions: 'rotary', cfg: ROPE, which: () => ropeParams },
+    { positions: 'rotary', cfg: TINY_ROPE, which: () => ropeParams },
   ])('matches a full forward per sequence for prompts of different lengths ($positions positions)', async ({ cfg, which }) => {
     const model = which();
     const prompts = [[1, 40, 41, 3], [1, 50, 51, 52, 53, 54, 55, 3], [1, 3]];

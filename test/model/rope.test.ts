@@ -4,16 +4,15 @@
 // (kv-cache.test.ts), finite differences (grad.test.ts), the fused kernels and WebGPU against the CPU
 // (test/webgpu) run with rotary positions too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countParams, paramShapes, validateModelConfig, type ModelConfig } from '../../src/model/config';
+import { countParams, paramShapes, validateModelConfig } from '../../src/model/config';
 import { disposeParams, initParams, paramsFromArrays, paramsToArrays, type Params } from '../../src/model/params';
 import { angleTable, ROPE_BASE, ropeTables, ropeTablesAt, rotate } from '../../src/model/rope';
 import { tf } from '../../src/model/tf';
 import { forward } from '../../src/model/transformer';
 import { rngFor } from '../../src/util/rng';
-import { maxAbsDiff, roughen, TINY } from './fixtures';
+import { maxAbsDiff, roughen, TINY, TINY_ROPE } from './fixtures';
 
-const ROPE: ModelConfig = { ...TINY, position: 'rope' };
-const D = ROPE.dModel / ROPE.heads;
+const D = TINY_ROPE.dModel / TINY_ROPE.heads;
 
 /** Channel pair (i, i + D/2) of a row at position p turned by p * base^(-2i/D), in double precision. */
 function referenceRotate(row: ArrayLike<number>, p: number): number[] {
@@ -36,7 +35,7 @@ const noise = (n: number, seed: number) => {
 let params: Params;
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  params = initParams(ROPE, 31);
+  params = initParams(TINY_ROPE, 31);
   roughen(params, 31); // large weights: a wrong position or a leaking pad key shows far above 1e-5
 });
 afterAll(() => disposeParams(params));
@@ -45,8 +44,8 @@ describe('the rotation', () => {
   it('turns each channel pair by its position\'s angle, at default and explicit positions', async () => {
     const T = 12;
     const x = tf.tensor3d(noise(T * D, 1), [1, T, D]);
-    const def = ropeTables(ROPE, T);
-    const explicit = ropeTables(ROPE, T, tf.tensor2d([[3, 0, 15, 7, 1, 2, 9, 4, 11, 5, 6, 8]], [1, T], 'int32'));
+    const def = ropeTables(TINY_ROPE, T);
+    const explicit = ropeTables(TINY_ROPE, T, tf.tensor2d([[3, 0, 15, 7, 1, 2, 9, 4, 11, 5, 6, 8]], [1, T], 'int32'));
     const at = [[...Array(T).keys()], [3, 0, 15, 7, 1, 2, 9, 4, 11, 5, 6, 8]];
     for (const [k, tables] of [def, explicit].entries()) {
       const got = await rotate(x, tables.cos, tables.sin).data();
@@ -61,19 +60,19 @@ describe('the rotation', () => {
   });
 
   it('gives decoding the same rows as a forward at those positions, and refuses one past the context', async () => {
-    const at = ropeTablesAt(ROPE, [3, 0, 15]);
-    const ref = ropeTables(ROPE, 1, tf.tensor2d([[3], [0], [15]], [3, 1], 'int32'));
+    const at = ropeTablesAt(TINY_ROPE, [3, 0, 15]);
+    const ref = ropeTables(TINY_ROPE, 1, tf.tensor2d([[3], [0], [15]], [3, 1], 'int32'));
     expect(at.cos.shape).toEqual([3, 1, D]);
     expect(maxAbsDiff(await at.cos.data(), await ref.cos.data())).toBe(0);
     expect(maxAbsDiff(await at.sin.data(), await ref.sin.data())).toBe(0);
-    expect(() => ropeTablesAt(ROPE, [ROPE.context])).toThrow(/outside the model's context \(16 tokens\)/);
+    expect(() => ropeTablesAt(TINY_ROPE, [TINY_ROPE.context])).toThrow(/outside the model's context \(16 tokens\)/);
     tf.dispose([at.cos, at.sin, ref.cos, ref.sin]);
   });
 
   it('makes q.k depend on the offset between positions only, and keeps norms', async () => {
     const q = tf.tensor3d(noise(D, 2), [1, 1, D]);
     const k = tf.tensor3d(noise(D, 3), [1, 1, D]);
-    const table = angleTable(ROPE.context, D);
+    const table = angleTable(TINY_ROPE.context, D);
     const turned = async (x: tf.Tensor3D, p: number) => {
       const cos = tf.tensor3d(table.cos.slice(p * D, (p + 1) * D), [1, 1, D]);
       const sin = tf.tensor3d(table.sin.slice(p * D, (p + 1) * D), [1, 1, D]);
@@ -96,12 +95,12 @@ describe('the rotation', () => {
 
 describe('a model with rotary positions', () => {
   it('has no position table, and checkpoints round-trip with its shape', async () => {
-    expect(paramShapes(ROPE).map(([n]) => n)).not.toContain('wpe');
+    expect(paramShapes(TINY_ROPE).map(([n]) => n)).not.toContain('wpe');
     expect(paramShapes(TINY).map(([n]) => n)).toContain('wpe');
-    expect(countParams(TINY) - countParams(ROPE)).toBe(TINY.context * TINY.dModel);
+    expect(countParams(TINY) - countParams(TINY_ROPE)).toBe(TINY.context * TINY.dModel);
     expect(Object.keys(params)).not.toContain('wpe');
     const arrays = await paramsToArrays(params);
-    const back = paramsFromArrays(arrays, ROPE);
+    const back = paramsFromArrays(arrays, TINY_ROPE);
     disposeParams(back);
     expect(() => paramsFromArrays(arrays, TINY)).toThrow(/missing parameter wpe/);
   });
@@ -109,11 +108,11 @@ describe('a model with rotary positions', () => {
   it('is translation invariant: the same tokens at shifted positions give the same logits', async () => {
     const seq = [1, 40, 41, 42, 3, 20, 21];
     const tokens = tf.tensor2d([seq], [1, seq.length], 'int32');
-    const at = (offset: number) => forward(params, ROPE, tokens, { positions: tf.tensor2d([seq.map((_, t) => t + offset)], [1, seq.length], 'int32') });
-    const [plain, shifted] = [forward(params, ROPE, tokens), at(6)];
+    const at = (offset: number) => forward(params, TINY_ROPE, tokens, { positions: tf.tensor2d([seq.map((_, t) => t + offset)], [1, seq.length], 'int32') });
+    const [plain, shifted] = [forward(params, TINY_ROPE, tokens), at(6)];
     expect(maxAbsDiff(await plain.data(), await shifted.data())).toBeLessThan(1e-4);
     // and a reordering of positions is not a no-op (positions reach attention at all)
-    const swapped = forward(params, ROPE, tokens, { positions: tf.tensor2d([[0, 1, 2, 4, 3, 5, 6]], [1, 7], 'int32') });
+    const swapped = forward(params, TINY_ROPE, tokens, { positions: tf.tensor2d([[0, 1, 2, 4, 3, 5, 6]], [1, 7], 'int32') });
     expect(maxAbsDiff(await plain.data(), await swapped.data())).toBeGreaterThan(1e-2);
     tf.dispose([tokens, plain, shifted, swapped]);
   });

@@ -10,7 +10,7 @@ import { tf } from '../../src/model/tf';
 import { forward } from '../../src/model/transformer';
 import { useWebGPU } from '../../src/cli/dawn';
 import type { ModelConfig } from '../../src/model/config';
-import { exampleBatch, maxAbsDiff, roughen, TINY } from '../model/fixtures';
+import { exampleBatch, maxAbsDiff, roughen, TINY, TINY_ROPE } from '../model/fixtures';
 
 const TOL = 1e-4;
 const PROMPTS = [[1, 40, 41, 3], [1, 50, 51, 52, 53, 3]];
@@ -63,7 +63,7 @@ async function cachedLogits(backend: string, cfg: ModelConfig): Promise<number[]
 
 describe.each([
   { positions: 'learned', cfg: TINY },
-  { positions: 'rope', cfg: { ...TINY, position: 'rope' } as ModelConfig },
+  { positions: 'rope', cfg: TINY_ROPE },
 ])('WebGPU backend vs CPU backend, $positions positions', ({ cfg }) => {
   it('forward logits and all parameter gradients agree to 1e-4', async () => {
     const cpu = await forwardAndGrads('cpu', cfg);

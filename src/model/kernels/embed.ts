@@ -18,16 +18,17 @@ fn tokRow(id: i32, c: u32) -> f32 {
   if (id < 0 || u32(id) >= u.V) { return 0.0; }
   return wte[u32(id) * u.C + c];
 }
-fn posRow(id: i32, c: u32) -> f32 {
-  ${hasWpe ? 'if (id < 0 || u32(id) >= u.P) { return 0.0; } return wpe[u32(id) * u.C + c];' : 'return 0.0;'}
-}
+${hasWpe ? `fn posRow(id: i32, c: u32) -> f32 {
+  if (id < 0 || u32(id) >= u.P) { return 0.0; }
+  return wpe[u32(id) * u.C + c];
+}` : ''}
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) l: vec3<u32>) {
   let i = ${ELEMENT};
   if (i >= u.N * u.C) { return; }
   let n = i / u.C;
   let c = i % u.C;
-  out[i] = tokRow(tokens[n], c) + posRow(${hasWpe ? posOf(hasPos) : '0i'}, c);
+  out[i] = tokRow(tokens[n], c)${hasWpe ? ` + posRow(${posOf(hasPos)}, c)` : ''};
 }`;
 
 // Threads 0..V*C-1 own dwte[v, c], the next P*C own dwpe[p, c] (P = 0 without wpe); each loops over the N positions
@@ -78,26 +79,24 @@ const forwardKernel: tf.KernelFunc = ({ inputs }) => {
   return out;
 };
 
-/** Inputs dy [B, T, C], tokens (and positions); attrs V, P (the table sizes): outputs dwte [V, C], dwpe [P, C]. */
+/** Inputs dy [B, T, C], tokens (and positions); attrs V, P (the table sizes): outputs dwte [V, C], dwpe [P, C] (none when P = 0). */
 const backwardKernel: tf.KernelFunc = ({ inputs, attrs }) => {
   const { dy, tokens, positions } = inputs as Record<string, tf.TensorInfo>;
   const { V, P } = attrs as unknown as TableSizes;
   const C = dy!.shape[2]!;
   const uniforms = shapeUniforms(tokens!, V, P, C);
+  const hasWpe = P > 0; // P = 0: no position table (rotary positions), dwte alone
+  const pos = hasWpe ? positions : undefined;
   const dwte = outputTensor([V, C]);
-  if (P === 0) {
-    dispatch({
-      key: 'rlvr-embed-grad-tok', code: backwardCode(false, false), uniforms, workgroups: elementGrid(V * C),
-      bindings: [{ name: 'dy', tensor: dy! }, ...idBindings(tokens!), { name: 'dwte', tensor: dwte, write: true }],
-    });
-    return [dwte];
-  }
-  const dwpe = outputTensor([P, C]);
+  const dwpe = hasWpe ? outputTensor([P, C]) : null;
   dispatch({
-    key: `rlvr-embed-grad-${!!positions}`, code: backwardCode(!!positions, true), uniforms, workgroups: elementGrid((V + P) * C),
-    bindings: [{ name: 'dy', tensor: dy! }, ...idBindings(tokens!, positions), { name: 'dwte', tensor: dwte, write: true }, { name: 'dwpe', tensor: dwpe, write: true }],
+    key: `rlvr-embed-grad-${!!pos}-${hasWpe}`, code: backwardCode(!!pos, hasWpe), uniforms, workgroups: elementGrid((V + P) * C),
+    bindings: [
+      { name: 'dy', tensor: dy! }, ...idBindings(tokens!, pos), { name: 'dwte', tensor: dwte, write: true },
+      ...(dwpe ? [{ name: 'dwpe', tensor: dwpe, write: true }] : []),
+    ],
   });
-  return [dwte, dwpe];
+  return dwpe ? [dwte, dwpe] : [dwte];
 };
 
 const zeros = (t: tf.Tensor) => () => tf.zeros(t.shape);

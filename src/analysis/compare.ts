@@ -199,13 +199,21 @@ export interface CompareTable {
   cells: BestLast[][];
 }
 
+/** Defaults that configs leave out, by section: an absent model.position is the learned table, an absent data.sftSize is 0 (all). */
+const LEFT_OUT: Record<string, Record<string, unknown>> = { model: { position: 'learned' }, data: { sftSize: 0 } };
+
 /**
- * The config with the defaults that configs leave out spelled out (an absent model.position is the learned
- * table), so the diff says "learned" against "rope" rather than a dash for a setting the run did use.
+ * The config with the defaults that configs leave out spelled out, so the diff says "learned" against
+ * "rope" (or 0 against 32) rather than a dash for a setting the run did use.
  */
 function spelledOut(config: unknown): unknown {
-  if (!isObject(config) || !isObject(config.model) || 'position' in config.model) return config;
-  return { ...config, model: { ...config.model, position: 'learned' } };
+  if (!isObject(config)) return config;
+  const out: Record<string, unknown> = { ...config };
+  for (const [section, fields] of Object.entries(LEFT_OUT)) {
+    const part = out[section];
+    if (isObject(part)) out[section] = { ...fields, ...part };
+  }
+  return out;
 }
 
 /** The diff table: exactly the differing config fields, and best / last of each key metric, per run. */

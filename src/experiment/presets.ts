@@ -161,16 +161,23 @@ export const PRESETS: readonly Preset[] = Object.freeze<Preset[]>([
     question: 'Does the reasoning pattern in SFT rationales matter more than their number?',
     paperFinding: 'Pang et al. (2025): after SFT+RLVR, 1k pattern-consistent rationales match 10k human (varied) ones; inconsistent procedures do worse; SFT alone is sensitive to quantity.',
     watch: 'Held-out accuracy at the SFT boundary (SFT alone) and at the end of RL (SFT+RL), per arm.',
+    // The paper's tasks need a value copied from the prompt; our num_match version of them is not learned by
+    // a model this size on a CPU (three pilots: public/findings/notes/paro.md), so the claim runs on 1-2 digit
+    // addition, which this model learns (the weak-supervision presets), whose three styles differ exactly in
+    // what the claim is about: one procedure in one phrasing, one procedure in five phrasings, three
+    // procedures. SFT draws its rationales from the first sftSize of the same 320 training prompts, and RL
+    // then uses all 320 in every arm, so the arms differ only in the SFT rationales. Context 128 fits the
+    // longest varied rationale of the 3-digit OOD split (106 characters); RL lr 1e-4 as in WEAK.
     base: {
-      model: { layers: 2, dModel: 64, heads: 2, context: 256 }, // varied phrasings run to ~230 tokens
-      data: { task: 'num_match', heldoutSize: 128, oodSize: 64 },
-      sft: { steps: 80, batchSize: 16, evalEvery: 40, evalSize: 64, maxNewTokens: 192, checkpointEvery: 1000 },
-      rl: { steps: 60, promptsPerStep: 8, numGenerations: 8, maxCompletionLength: 192, lr: 1e-4, evalEvery: 15, evalSize: 64, passK: 4, checkpointEvery: 1000 },
-    }, // not measured yet: at 2 x 64 SFT does not learn the procedure (public/findings/notes/paro.md); RL lr 1e-4 as in WEAK
+      model: { layers: 2, dModel: 64, heads: 2, context: 128 },
+      data: { task: 'addition', taskConfig: { minDigits: 1, maxDigits: 2, oodMinDigits: 3, oodMaxDigits: 3 }, sftSource: 'train', trainSize: 320, heldoutSize: 128, oodSize: 128 },
+      sft: { steps: 240, batchSize: 32, evalEvery: 40, evalSize: 64, maxNewTokens: 112, checkpointEvery: 1000 },
+      rl: { steps: 90, promptsPerStep: 8, numGenerations: 8, maxCompletionLength: 112, lr: 1e-4, evalEvery: 15, evalSize: 64, passK: 4, checkpointEvery: 1000, microBatchTokens: 0 },
+    },
     arms: [
-      { id: 'pattern_few', label: 'pattern, N = 32', changes: { data: { style: 'pattern', trainSize: 32 } } },
-      { id: 'varied_many', label: 'varied, N = 320', changes: { data: { style: 'varied', trainSize: 320 } } },
-      { id: 'inconsistent', label: 'inconsistent, N = 320', changes: { data: { style: 'inconsistent', trainSize: 320 } } },
+      { id: 'pattern_few', label: 'pattern, 32 rationales', changes: { data: { style: 'pattern', sftSize: 32 } } },
+      { id: 'varied_many', label: 'varied, 320 rationales', changes: { data: { style: 'varied', sftSize: 320 } } },
+      { id: 'inconsistent', label: 'inconsistent, 320 rationales', changes: { data: { style: 'inconsistent', sftSize: 320 } } },
     ],
     seeds: [1, 2, 3],
   },

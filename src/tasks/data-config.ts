@@ -24,6 +24,13 @@ export interface DataConfig {
    * fresh clean examples, so arms that differ in N or gamma start RL from the same SFT model.
    */
   sftSource: SftSource;
+  /**
+   * Distinct SFT rationales (PARO's quantity): with 'train', SFT cycles through the first sftSize of the N
+   * training prompts while RL still uses all N; with 'fresh', through sftSize distinct fresh prompts.
+   * Absent (or 0 in a raw config): every prompt the source has. Left out when 0, so every config saved
+   * before the field existed reads, and serializes, the same.
+   */
+  sftSize?: number;
 }
 
 export const SFT_SOURCES = ['train', 'fresh'] as const;
@@ -49,6 +56,7 @@ export const DATA_FIELDS: Record<Exclude<keyof DataConfig, 'taskConfig'>, FieldS
   oodSize: { label: 'OOD size', min: 0, max: 4096, reason: 'Harder out-of-distribution prompts, disjoint from training and held-out.' },
   labelNoise: { label: 'Label noise (gamma)', min: 0, max: 0.99, integer: false, reason: 'Persistent noise: this fraction of training labels is wrong.' },
   corruptFraction: { label: 'Corrupted fraction', min: 0, max: 1, integer: false, reason: "With style 'corrupted': share of rationales with one wrong step." },
+  sftSize: { label: 'SFT rationales', min: 0, max: 65536, reason: "Distinct SFT rationales: 0 = all the SFT data has; with 'train', the first of the N prompts (RL still uses all N), as PARO's few vs many." },
   sftSource: { label: 'SFT data', options: SFT_SOURCES, reason: "'train': the N RL prompts (with their noise); 'fresh': unlimited clean examples, the same SFT whatever N or gamma." },
 };
 
@@ -57,10 +65,13 @@ export function validateDataConfig(raw: unknown): DataConfig {
   const rec = raw === undefined || raw === null ? {} : raw;
   if (typeof rec !== 'object' || Array.isArray(rec)) throw new ConfigError('data', 'The data config must be an object of settings.');
   const { taskConfig, ...rest } = rec as Record<string, unknown>;
-  const base = validateFields<Omit<DataConfig, 'taskConfig'>>(DATA_FIELDS, DEFAULT_DATA_CONFIG, rest);
+  const { sftSize, ...base } = validateFields<Required<Omit<DataConfig, 'taskConfig'>>>(DATA_FIELDS, { ...DEFAULT_DATA_CONFIG, sftSize: 0 }, rest);
+  if (base.sftSource === 'train' && base.trainSize > 0 && sftSize > base.trainSize) {
+    throw new ConfigError('sftSize', `sftSize (${sftSize}) cannot exceed the ${base.trainSize} training prompts SFT draws its rationales from (data.trainSize); lower it, or use sftSource 'fresh'.`);
+  }
   const task = getTask(base.task);
   try {
-    return { ...base, taskConfig: task.validate(taskConfig ?? {}) as Record<string, unknown> };
+    return { ...base, taskConfig: task.validate(taskConfig ?? {}) as Record<string, unknown>, ...(sftSize > 0 ? { sftSize } : {}) };
   } catch (e) {
     if (e instanceof ConfigError) throw new ConfigError(`taskConfig.${e.field}`, `${task.title}: ${e.message}`);
     throw e;

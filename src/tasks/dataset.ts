@@ -36,7 +36,10 @@ export interface Dataset {
   seed: number;
   /** The i-th training draw; with trainSize N it cycles through exactly N distinct prompts. */
   train(i: number): TrainItem;
-  /** The i-th SFT example: train(i), or with sftSource 'fresh' a fresh clean draw (training side, never N-bound). */
+  /**
+   * The i-th SFT example: train(i), or with sftSource 'fresh' a fresh clean draw (training side, never
+   * N-bound); with sftSize, draw i mod sftSize of either (so exactly sftSize distinct rationales).
+   */
   sft(i: number): TrainItem;
   heldout: Example[];
   ood: Example[];
@@ -67,7 +70,7 @@ function drawTrain(task: AnyTask, cfg: unknown, seed: number, j: number): Exampl
 }
 
 /** The generation indices of the first N distinct training prompts. */
-function trainPool(task: AnyTask, cfg: unknown, seed: number, n: number): { pool: number[]; keys: Set<string> } {
+function trainPool(task: AnyTask, cfg: unknown, seed: number, n: number, field = 'trainSize'): { pool: number[]; keys: Set<string> } {
   const pool: number[] = [];
   const keys = new Set<string>();
   let lastNew = 0;
@@ -79,7 +82,7 @@ function trainPool(task: AnyTask, cfg: unknown, seed: number, n: number): { pool
     lastNew = j;
   }
   if (pool.length < n) {
-    throw new ConfigError('trainSize', `Only about ${pool.length} distinct training prompts exist at this difficulty; lower trainSize or make the task harder.`);
+    throw new ConfigError(field, `Only about ${pool.length} distinct training prompts exist at this difficulty; lower ${field} or make the task harder.`);
   }
   // Drawing distinct prompts in order front-loads the small key spaces (1-digit sums run out first), so
   // the slots are shuffled: otherwise an epoch would go from easy to hard and the training reward fall
@@ -158,8 +161,13 @@ export function buildDataset(cfg: DataConfig, seed: number): Dataset {
   const ood = evalSplit(task, task.oodConfig(tc), seed, 'ood', cfg.oodSize, taken, 'oodSize');
   const marks = makeMarks(cfg, seed);
   // Fresh SFT examples: their own stream of training-side draws, clean labels (noise is RL's), corruption as the style says.
+  // With sftSize, sftSize distinct ones (drawn like the training pool, exact corruption fraction), cycled.
   const sftSeed = hashSeed('sft', seed);
-  const freshMarks: Marks = { noisy: () => false, corrupted: (s) => evenlyMarked(s, cfg.style === 'corrupted' ? cfg.corruptFraction : 0) };
+  const sftSize = cfg.sftSize ?? 0;
+  const corruptFresh = cfg.style === 'corrupted' ? cfg.corruptFraction : 0;
+  const sftPool = cfg.sftSource === 'fresh' && sftSize > 0 ? trainPool(task, tc, sftSeed, sftSize, 'sftSize').pool : null;
+  const sftCorrupted = sftPool ? exactSubset(sftSeed, 'corrupt', sftSize, corruptFresh) : null;
+  const freshMarks: Marks = { noisy: () => false, corrupted: (s) => (sftCorrupted ? sftCorrupted.has(s) : evenlyMarked(s, corruptFresh)) };
   const evalRng = (split: string, j: number): Rng => rngFor(seed, j, `render-${split}`);
   const ds: Dataset = {
     task,
@@ -174,9 +182,10 @@ export function buildDataset(cfg: DataConfig, seed: number): Dataset {
       return makeTrainItem(task, cfg, seed, marks, ex, i, slot);
     },
     sft(i) {
-      if (cfg.sftSource === 'train') return ds.train(i);
-      const ex = drawTrain(task, tc, sftSeed, i);
-      return makeTrainItem(task, cfg, sftSeed, freshMarks, ex, i, i);
+      const slot = sftSize > 0 ? i % sftSize : i;
+      if (cfg.sftSource === 'train') return { ...ds.train(slot), index: i };
+      const ex = drawTrain(task, tc, sftSeed, sftPool ? sftPool[slot]! : slot);
+      return makeTrainItem(task, cfg, sftSeed, freshMarks, ex, i, slot);
     },
     renderEval(split, j, style = cfg.style) {
       const ex = (split === 'heldout' ? heldout : ood)[j];
@@ -205,7 +214,7 @@ function measure(ds: Dataset): number {
     max = Math.max(max, item.example.prompt.length + item.completion.length);
   }
   if (ds.config.sftSource === 'fresh') {
-    for (let i = 0; i < LENGTH_SAMPLE; i++) {
+    for (let i = 0; i < (ds.config.sftSize || LENGTH_SAMPLE); i++) {
       const item = ds.sft(i);
       max = Math.max(max, item.example.prompt.length + item.completion.length);
     }

@@ -12,6 +12,7 @@ export interface FieldMeta {
 
 export const FIELD_META: Record<string, FieldMeta> = {
   'data.trainSize': { label: DATA_FIELDS.trainSize.label, hint: DATA_FIELDS.trainSize.reason, min: 0, step: 1 },
+  'data.sftSize': { label: DATA_FIELDS.sftSize.label, hint: DATA_FIELDS.sftSize.reason, min: 0, step: 1 },
   'data.labelNoise': { label: DATA_FIELDS.labelNoise.label, hint: DATA_FIELDS.labelNoise.reason, min: 0, max: 0.99, step: 0.05 },
   'model.layers': { label: 'Layers', hint: 'Transformer blocks; each adds about 12·width² weights.', min: 1, step: 1 },
   'model.dModel': { label: 'Width (d_model)', hint: 'Embedding size; heads must divide it.', min: 32, step: 32 },

@@ -146,6 +146,12 @@ describe('best and last values, the diff table', () => {
     expect(compareTable([run('a', cfg(1), []), run('b', cfg(1, 8), [])]).diff.fields).toEqual(['data.trainSize']); // no column when all are learned
   });
 
+  it('names the 0 (all) SFT rationales a run used where its config leaves sftSize out, against a PARO-style few', () => {
+    const few = { ...cfg(1), data: { ...cfg(1).data, sftSize: 32 } };
+    const t = compareTable([run('a', cfg(1), []), run('b', few, [])]);
+    expect(t.diff).toEqual({ fields: ['data.sftSize'], values: [['0'], ['32']] });
+  });
+
   it('lists the metric keys any run logged, sorted', () => {
     expect(metricKeys([run('a', {}, [[1, { reward: 1, kl: 0 }]]), run('b', {}, [[1, { loss: 1 }]])])).toEqual(['kl', 'loss', 'reward']);
   });

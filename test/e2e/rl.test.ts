@@ -59,6 +59,17 @@ describe('the phase lab', () => {
     expect(await page.getByTestId('reward-row').count()).toBe(1);
   });
 
+  it('takes a number of SFT rationales, and refuses more than the N training prompts next to the field', async () => {
+    const sftSize = page.getByTestId('cfg-data.sftSize');
+    expect(await sftSize.inputValue()).toBe('0'); // left out of the stored config: all
+    const n = Number(await page.getByTestId('cfg-data.trainSize').inputValue());
+    await sftSize.fill(String(n + 1));
+    await waitFor(async () => (await page.locator('#cfg-data\\.sftSize-error').count()) === 1, 'the error next to SFT rationales');
+    expect(await page.locator('#cfg-data\\.sftSize-error').textContent()).toMatch(new RegExp(`sftSize \\(${n + 1}\\) cannot exceed the ${n} training prompts`));
+    await sftSize.fill('0');
+    await waitFor(async () => (await page.locator('#cfg-data\\.sftSize-error').count()) === 0, 'the error to clear');
+  });
+
   it('runs SFT then RL to completion and draws the RL chart with a regime label', async () => {
     await page.waitForTimeout(400); // let the debounced validation settle on the restored config
     await page.getByTestId('start').click();

@@ -75,6 +75,24 @@ describe.each(TASK_IDS)('dataset of %s', (task) => {
     for (let i = 0; i < 50; i++) expect(other.sft(i).example.key).toBe(ds.sft(i).example.key);
   });
 
+  it('with sftSize, gives SFT exactly that many distinct rationales: the first of the N (RL keeps all N), or fresh ones', () => {
+    const all = buildDataset(cfg({ task, trainSize: 16, heldoutSize: 16, oodSize: 8, labelNoise: 0.5 }), 3);
+    const few = buildDataset(cfg({ task, trainSize: 16, heldoutSize: 16, oodSize: 8, labelNoise: 0.5, sftSize: 4 }), 3);
+    for (let i = 0; i < 40; i++) {
+      expect(few.train(i)).toEqual(all.train(i)); // the RL prompts are not touched
+      expect(few.sft(i)).toEqual({ ...all.train(i % 4), index: i }); // slots 0..3 of the N, noise and all
+    }
+    const fresh = buildDataset(cfg({ task, trainSize: 16, heldoutSize: 16, oodSize: 8, sftSource: 'fresh', sftSize: 6 }), 3);
+    const held = new Set([...fresh.heldout, ...fresh.ood].map((e) => e.key));
+    const keys = Array.from({ length: 30 }, (_, i) => fresh.sft(i).example.key);
+    expect(new Set(keys).size).toBe(6);
+    for (const [i, key] of keys.entries()) {
+      expect(held.has(key)).toBe(false);
+      expect(fresh.sft(i + 6)).toEqual({ ...fresh.sft(i), index: i + 6 }); // the same rationale each time round
+      expect(fresh.sft(i).slot).toBe(i % 6);
+    }
+  });
+
   it('marks an exact label-noise fraction, keeping the clean label beside the noisy one', () => {
     for (const gamma of [0, 0.1, 0.5, 0.9]) {
       const ds = buildDataset(cfg({ task, trainSize: 64, heldoutSize: 8, oodSize: 8, labelNoise: gamma }), 4);
@@ -173,6 +191,24 @@ describe('validateDataConfig', () => {
     expect(fieldOf(() => validateDataConfig({ taskConfig: { maxDigits: 99 } }))).toBe('taskConfig.maxDigits');
     expect(fieldOf(() => validateDataConfig({ taskConfig: { minDigits: 3, maxDigits: 2 } }))).toBe('taskConfig.maxDigits');
     expect(fieldOf(() => validateDataConfig([]))).toBe('data');
+  });
+
+  it('leaves sftSize out when 0, so configs saved before it serialize the same, and refuses more rationales than N', () => {
+    expect('sftSize' in validateDataConfig({})).toBe(false);
+    expect('sftSize' in validateDataConfig({ sftSize: 0 })).toBe(false);
+    expect(JSON.stringify(validateDataConfig({ trainSize: 64 }))).toBe(JSON.stringify(validateDataConfig({ trainSize: 64, sftSize: 0 })));
+    expect(validateDataConfig({ trainSize: 64, sftSize: 8 }).sftSize).toBe(8);
+    expect(fieldOf(() => validateDataConfig({ trainSize: 64, sftSize: 65 }))).toBe('sftSize');
+    expect(fieldOf(() => validateDataConfig({ sftSize: -1 }))).toBe('sftSize');
+    expect(fieldOf(() => validateDataConfig({ sftSize: 1.5 }))).toBe('sftSize');
+    // Fresh rationales and an unlimited N are not bounded by N.
+    expect(validateDataConfig({ trainSize: 8, sftSource: 'fresh', sftSize: 100 }).sftSize).toBe(100);
+    expect(validateDataConfig({ trainSize: 0, sftSize: 100 }).sftSize).toBe(100);
+  });
+
+  it('refuses more fresh SFT rationales than the task can supply, naming sftSize', () => {
+    const c = validateDataConfig({ trainSize: 8, heldoutSize: 8, oodSize: 8, sftSource: 'fresh', sftSize: 200, taskConfig: { minDigits: 1, maxDigits: 1 } });
+    expect(fieldOf(() => buildDataset(c, 1))).toBe('sftSize');
   });
 
   it('refuses a training set larger than the task can supply', () => {

@@ -165,19 +165,21 @@ export const PRESETS: readonly Preset[] = Object.freeze<Preset[]>([
     // a model this size on a CPU (three pilots: public/findings/notes/paro.md), so the claim runs on 1-2 digit
     // addition, which this model learns (the weak-supervision presets), whose three styles differ exactly in
     // what the claim is about: one procedure in one phrasing, one procedure in five phrasings, three
-    // procedures. SFT draws its rationales from the first sftSize of the same 320 training prompts, and RL
-    // then uses all 320 in every arm, so the arms differ only in the SFT rationales. Context 128 fits the
-    // longest varied rationale of the 3-digit OOD split (106 characters); RL lr 1e-4 as in WEAK.
+    // procedures. SFT draws its rationales from the first sftSize of the same 3200 training prompts, and RL
+    // then uses all 3200 in every arm, so the arms differ only in the SFT rationales. 320 vs 3200, not 32 vs
+    // 320: a pilot with 32 vs 320 left every arm at 0.02-0.09 held-out after SFT and RL with nothing to
+    // work on (notes). Context 128 fits the longest varied rationale of the 3-digit OOD split (106
+    // characters); SFT and RL lengths and lr as in WEAK.
     base: {
       model: { layers: 2, dModel: 64, heads: 2, context: 128 },
-      data: { task: 'addition', taskConfig: { minDigits: 1, maxDigits: 2, oodMinDigits: 3, oodMaxDigits: 3 }, sftSource: 'train', trainSize: 320, heldoutSize: 128, oodSize: 128 },
+      data: { task: 'addition', taskConfig: { minDigits: 1, maxDigits: 2, oodMinDigits: 3, oodMaxDigits: 3 }, sftSource: 'train', trainSize: 3200, heldoutSize: 128, oodSize: 128 },
       sft: { steps: 240, batchSize: 32, evalEvery: 40, evalSize: 64, maxNewTokens: 112, checkpointEvery: 1000 },
-      rl: { steps: 90, promptsPerStep: 8, numGenerations: 8, maxCompletionLength: 112, lr: 1e-4, evalEvery: 15, evalSize: 64, passK: 4, checkpointEvery: 1000, microBatchTokens: 0 },
+      rl: { steps: 150, promptsPerStep: 8, numGenerations: 8, maxCompletionLength: 112, lr: 1e-4, evalEvery: 15, evalSize: 64, passK: 4, checkpointEvery: 1000, microBatchTokens: 0 },
     },
     arms: [
-      { id: 'pattern_few', label: 'pattern, 32 rationales', changes: { data: { style: 'pattern', sftSize: 32 } } },
-      { id: 'varied_many', label: 'varied, 320 rationales', changes: { data: { style: 'varied', sftSize: 320 } } },
-      { id: 'inconsistent', label: 'inconsistent, 320 rationales', changes: { data: { style: 'inconsistent', sftSize: 320 } } },
+      { id: 'pattern_few', label: 'pattern, 320 rationales', changes: { data: { style: 'pattern', sftSize: 320 } } },
+      { id: 'varied_many', label: 'varied, 3200 rationales', changes: { data: { style: 'varied', sftSize: 3200 } } },
+      { id: 'inconsistent', label: 'inconsistent, 3200 rationales', changes: { data: { style: 'inconsistent', sftSize: 3200 } } },
     ],
     seeds: [1, 2, 3],
   },

@@ -2,10 +2,11 @@
 // Same blocks as transformer.ts (no duplicated math); no sampling policy here (see sample.ts).
 // Ownership: prefill and decodeStep return NEW tensors owned by the caller. decodeStep neither reads
 // after return nor disposes the cache it was given: the caller disposes the old cache (disposeCache).
-// startDecoding wraps both behind one Decoder; under useFused() its cache is kernels/decode.ts's instead,
-// preallocated once and appended in place (no copies of the past per token).
+// startDecoding wraps both behind one Decoder; under useFused() its prefill and cache are kernels/decode.ts's
+// instead: the fused forward's kernels, a cache preallocated once and appended in place (no copies of the
+// past per token).
 import type { ModelConfig } from './config';
-import { disposeFusedCache, fusedDecodeStep, toFusedCache, type FusedKVCache } from './kernels/decode';
+import { disposeFusedCache, fusedDecodeStep, fusedPrefill, type PaddedPrompts } from './kernels/decode';
 import { useFused } from './kernels/mode';
 import type { Params } from './params';
 import { tf } from './tf';
@@ -25,7 +26,7 @@ export interface KVCache {
 }
 
 /** Left-pads to the longest prompt; positions count from 0 at each sequence's first real token. */
-function leftPad(prompts: number[][], cfg: ModelConfig) {
+export function leftPad(prompts: number[][], cfg: ModelConfig): PaddedPrompts {
   if (prompts.length === 0) throw new Error('prefill needs at least one prompt');
   const L = Math.max(...prompts.map((p) => p.length));
   if (prompts.some((p) => p.length === 0)) throw new Error('prefill got an empty prompt (expected at least BOS)');
@@ -51,7 +52,7 @@ export function prefill(params: Params, cfg: ModelConfig, prompts: number[][]): 
     const pos = tf.tensor2d(positions, [B, L], 'int32');
     let x = embed(params, cfg, tf.tensor2d(tokens, [B, L], 'int32'), pos); // [B, L, C]
     const bias = attentionBias(L, L, 0, keyMask); // [B, 1, L, L]
-    const rope = ropeFor(cfg, L, pos);
+    const rope = ropeFor(cfg, L, positions); // known here: the rows are uploaded, not looked up
     const layers: LayerKV[] = [];
     for (let i = 0; i < cfg.layers; i++) {
       const r = block(params, cfg, i, x, bias, undefined, rope);
@@ -109,23 +110,19 @@ export interface Decoder {
 
 /**
  * Prefills the prompts and returns their next-token logits [B, V] (the caller's) and a Decoder for up to
- * `maxNewTokens` more tokens. Naive: decodeStep, a new cache per token. Under useFused() (decided here,
- * once): the prefill's cache copied into a fused one of longest prompt + maxNewTokens slots (capped by
- * the context), appended in place by each step.
+ * `maxNewTokens` more tokens. Naive: prefill, then decodeStep, a new cache per token. Under useFused()
+ * (decided here, once): the fused prefill (kernels/decode.ts) straight into a fused cache of longest
+ * prompt + maxNewTokens slots (capped by the context), appended in place by each step.
  */
 export function startDecoding(params: Params, cfg: ModelConfig, prompts: number[][], maxNewTokens: number): { decoder: Decoder; lastLogits: tf.Tensor2D } {
-  const { cache, lastLogits } = prefill(params, cfg, prompts);
-  if (!useFused()) return { decoder: naiveDecoder(params, cfg, cache), lastLogits };
-  let fused: FusedKVCache;
-  try {
-    fused = toFusedCache(cfg, cache, Math.min(cfg.context, cache.length + maxNewTokens));
-  } catch (e) {
-    lastLogits.dispose();
-    throw e;
-  } finally {
-    disposeCache(cache); // copied: the fill dispatches are queued before the buffers are freed
+  if (!useFused()) {
+    const { cache, lastLogits } = prefill(params, cfg, prompts);
+    return { decoder: naiveDecoder(params, cfg, cache), lastLogits };
   }
-  return { decoder: { step: (tokens) => fusedDecodeStep(params, cfg, fused, tokens), dispose: () => disposeFusedCache(fused) }, lastLogits };
+  const padded = leftPad(prompts, cfg);
+  const nextPositions = prompts.map((p) => p.length);
+  const { cache, lastLogits } = fusedPrefill(params, cfg, padded, nextPositions, Math.min(cfg.context, padded.L + maxNewTokens));
+  return { decoder: { step: (tokens) => fusedDecodeStep(params, cfg, cache, tokens), dispose: () => disposeFusedCache(cache) }, lastLogits };
 }
 
 /** decodeStep behind the Decoder interface: each step frees the cache it replaces. */

@@ -56,24 +56,27 @@ export function ropeTables(cfg: ModelConfig, T: number, positions?: tf.Tensor2D)
 }
 
 /**
- * The tables of one new token per sequence at the given positions (known on the CPU while decoding):
- * [B, 1, D] rows copied from the angle table and uploaded, no dispatch.
+ * The tables at positions known on the CPU (one new token per sequence while decoding, or a prefill's
+ * left-padded rows): `positions` holds B rows of T, and the [B, T, D] rows are copied from the angle
+ * table and uploaded, no dispatch.
  */
-export function ropeTablesAt(cfg: ModelConfig, positions: readonly number[]): RopeTables {
+export function ropeTablesAt(cfg: ModelConfig, positions: ArrayLike<number>, T = 1): RopeTables {
   const D = cfg.dModel / cfg.heads;
+  const n = positions.length;
+  if (n % T !== 0) throw new Error(`${n} positions are not rows of ${T}`);
   const table = angleTable(cfg.context, D);
   const pick = (src: Float32Array) => {
-    const out = new Float32Array(positions.length * D);
-    positions.forEach((p, b) => {
+    const out = new Float32Array(n * D);
+    for (let j = 0; j < n; j++) {
+      const p = positions[j]!;
       if (!Number.isInteger(p) || p < 0 || p >= cfg.context) throw new Error(`position ${p} is outside the model's context (${cfg.context} tokens)`);
-      out.set(src.subarray(p * D, (p + 1) * D), b * D);
-    });
-    return tf.tensor3d(out, [positions.length, 1, D]);
+      out.set(src.subarray(p * D, (p + 1) * D), j * D);
+    }
+    return tf.tensor3d(out, [n / T, T, D]);
   };
   return { cos: pick(table.cos), sin: pick(table.sin) };
 }
 
-/** x [..., D] rotated pairwise: x * cos + rotateHalf(x) * sin, rotateHalf([a, b]) = [-b, a]; tables broadcast. */
 export function rotate<R extends tf.Rank>(x: tf.Tensor<R>, cos: tf.Tensor, sin: tf.Tensor): tf.Tensor<R> {
   return tf.tidy(() => {
     const [a, b] = tf.split(x, 2, -1);

@@ -47,12 +47,13 @@ export function embed(params: Params, cfg: ModelConfig, tokens: tf.Tensor2D, pos
 }
 
 /**
- * The rotation tables of a forward over T tokens (at `positions`, default 0..T-1; or, decoding, one token per
- * sequence at these CPU-side positions), or undefined for learned positions.
+ * The rotation tables of a forward over T tokens (at `positions`, default 0..T-1; or at CPU-side positions,
+ * rows of T, uploaded: one token per sequence while decoding, a prefill's padded rows), or undefined for
+ * learned positions.
  */
-export function ropeFor(cfg: ModelConfig, T: number, positions?: tf.Tensor2D | readonly number[]): RopeTables | undefined {
+export function ropeFor(cfg: ModelConfig, T: number, positions?: tf.Tensor2D | ArrayLike<number>): RopeTables | undefined {
   if (positionOf(cfg) !== 'rope') return undefined;
-  if (Array.isArray(positions)) return ropeTablesAt(cfg, positions);
+  if (positions !== undefined && !(positions instanceof tf.Tensor)) return ropeTablesAt(cfg, positions, T);
   return ropeTables(cfg, T, positions as tf.Tensor2D | undefined);
 }
 
@@ -100,14 +101,18 @@ function fusedLinear(x: tf.Tensor3D, w: tf.Tensor, b: tf.Tensor): tf.Tensor3D {
 }
 
 /**
- * The same forward on the fused kernels (WebGPU): one embedding kernel; per block LayerNorm fused with the
- * residual add before it, one packed-QKV matmul, one attention kernel over the packed projections (no head
- * split or merge transposes), matmuls with their bias, one GELU kernel; the last residual add fused into
- * the final LayerNorm. Same math as the naive path to float rounding.
+ * The same forward on the fused kernels (WebGPU), up to and including the final LayerNorm: h [B, T, C]. One
+ * embedding kernel; per block LayerNorm fused with the residual add before it, one packed-QKV matmul, one
+ * attention kernel over the packed projections (no head split or merge transposes), matmuls with their
+ * bias, one GELU kernel; the last residual add fused into the final LayerNorm. Same math as the naive
+ * path to float rounding. With `kept`, each block's packed projections [B, T, 3C] (queries and keys
+ * rotated under RoPE: what a KV cache holds) are pushed onto it, as a prefill needs. `opts.rope`: rotation
+ * tables already made (a prefill's, uploaded from its CPU-side positions) instead of looked up from positions.
  */
-function forwardFused(params: Params, cfg: ModelConfig, tokens: tf.Tensor2D, opts: ForwardOptions): tf.Tensor3D {
-  const [B, T] = tokens.shape;
-  const rope = ropeFor(cfg, T, opts.positions); // refuses T > context without positions
+export function fusedTrunk(
+  params: Params, cfg: ModelConfig, tokens: tf.Tensor2D, opts: ForwardOptions & { rope?: RopeTables }, kept?: tf.Tensor3D[],
+): tf.Tensor3D {
+  const rope = opts.rope ?? ropeFor(cfg, tokens.shape[1], opts.positions); // refuses T > context without positions
   const wpe = rope ? null : (param(params, 'wpe') as tf.Tensor2D);
   let x: tf.Tensor3D = fusedEmbed(param(params, 'wte') as tf.Tensor2D, wpe, tokens, opts.positions); // [B, T, C]; refuses T > context
   let delta: tf.Tensor3D | null = null; // the previous block's MLP output, not yet added to x
@@ -117,20 +122,26 @@ function forwardFused(params: Params, cfg: ModelConfig, tokens: tf.Tensor2D, opt
     x = n1.sum;
     let qkv = fusedLinear(n1.y, p('attn.wqkv'), p('attn.bqkv')); // [B, T, 3C]
     if (rope) qkv = rotatePacked(qkv, cfg.heads, rope); // RoPE: one dispatch on the q and k thirds
+    kept?.push(qkv);
     const attn = fusedLinear(causalAttention(qkv, cfg.heads, opts.keyMask), p('attn.wo'), p('attn.bo')); // [B, T, C]
     const n2 = addLayerNorm(x, attn, p('ln2.g'), p('ln2.b'));
     x = n2.sum;
     delta = fusedLinear(fusedGelu(fusedLinear(n2.y, p('mlp.w1'), p('mlp.b1'))), p('mlp.w2'), p('mlp.b2')); // [B, T, C]
   }
-  const h = delta ? addLayerNorm(x, delta, param(params, 'lnf.g'), param(params, 'lnf.b')).y : fusedLayerNorm(x, param(params, 'lnf.g'), param(params, 'lnf.b'));
-  const C = cfg.dModel;
-  return tf.matMul(h.reshape([B * T, C]), param(params, 'wte'), false, true).reshape([B, T, cfg.vocabSize]); // tied head
+  return delta ? addLayerNorm(x, delta, param(params, 'lnf.g'), param(params, 'lnf.b')).y : fusedLayerNorm(x, param(params, 'lnf.g'), param(params, 'lnf.b'));
+}
+
+/** The tied output head on final-LayerNorm output h [B, T, C]: logits [B, T, V], one matmul. */
+export function fusedHead(params: Params, h: tf.Tensor3D): tf.Tensor3D {
+  const [B, T, C] = h.shape;
+  const wte = param(params, 'wte');
+  return tf.matMul(h.reshape([B * T, C]), wte, false, true).reshape([B, T, wte.shape[0]!]);
 }
 
 /** Logits [B, T, V] for int32 tokens [B, T]. Intermediates are freed; the caller owns the result. */
 export function forward(params: Params, cfg: ModelConfig, tokens: tf.Tensor2D, opts: ForwardOptions = {}): tf.Tensor3D {
   return tf.tidy(() => {
-    if (useFused()) return forwardFused(params, cfg, tokens, opts);
+    if (useFused()) return fusedHead(params, fusedTrunk(params, cfg, tokens, opts));
     const [, T] = tokens.shape;
     let x = embed(params, cfg, tokens, opts.positions); // [B, T, C]
     const bias = attentionBias(T, T, 0, opts.keyMask); // [B|1, 1, T, T]

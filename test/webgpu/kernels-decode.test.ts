@@ -1,14 +1,15 @@
 // Fused decoding (kernels/decode.ts) on WebGPU (Dawn, SwiftShader) against the naive path and a full
-// forward: next-token logits step by step, the in-place cache, greedy and seeded sampling token for
-// token, the sampling kernel's top-k, ties and EOS bookkeeping, dispatches and reads per token, no leaks.
+// forward: the fused prefill's logits and cache, next-token logits step by step, the in-place cache,
+// greedy and seeded sampling token for token, the sampling kernel's top-k, ties and EOS bookkeeping,
+// dispatches and reads per prefill and per token, no leaks.
 // Tiny model, left-padded prompts of different lengths; weights roughened so mistakes show (fixtures.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useWebGPU } from '../../src/cli/dawn';
 import type { ModelConfig } from '../../src/model/config';
 import { countBackend, type Counts } from '../../src/model/counters';
-import { disposeFusedCache, fusedDecodeStep, fusedSampleStep, idsBuffer, toFusedCache } from '../../src/model/kernels/decode';
+import { disposeFusedCache, fusedDecodeStep, fusedPrefill, fusedSampleStep, idsBuffer } from '../../src/model/kernels/decode';
 import { setKernelMode, withKernelMode, type KernelMode } from '../../src/model/kernels/mode';
-import { decodeStep, disposeCache, prefill, startDecoding } from '../../src/model/kv-cache';
+import { decodeStep, disposeCache, leftPad, prefill, startDecoding } from '../../src/model/kv-cache';
 import { disposeParams, initParams, type Params } from '../../src/model/params';
 import { FINISH_CHECK_EVERY, gumbelNoise, sampleBatch, sampleTokens, type SampleOptions } from '../../src/model/sample';
 import { tf } from '../../src/model/tf';
@@ -55,8 +56,10 @@ describe('fused decode step', () => {
   ])('gives a full forward\'s next-token logits at every step, and the naive cache\'s keys and values ($positions positions)', async ({ cfg, which }) => {
     const model = which();
     const fed = [[20, 21, 22], [30, 31, 32], [60, 61, 62]]; // per sequence, one token per step
-    const { cache: naive0, lastLogits } = prefill(model, cfg, PROMPTS);
-    const fused = toFusedCache(cfg, naive0, naive0.length + 3);
+    const { cache: naive0, lastLogits: naiveLast } = prefill(model, cfg, PROMPTS);
+    const { cache: fused, lastLogits } = fusedPrefill(model, cfg, leftPad(PROMPTS, cfg), PROMPTS.map((p) => p.length), naive0.length + 3);
+    await expectClose(lastLogits, naiveLast, 1e-4, 'prefill: fused vs naive');
+    naiveLast.dispose();
     let naive = naive0;
     const steps: tf.Tensor2D[] = [lastLogits]; // next-token logits [B, V] after the prompt and after each fed token
     for (let s = 0; s < 3; s++) {
@@ -97,13 +100,15 @@ describe('fused decode step', () => {
   });
 
   it('refuses to write past its capacity or the context', () => {
-    const { cache, lastLogits } = prefill(params, CFG, [[1, 3]]);
-    const fused = toFusedCache(CFG, cache, 2);
+    const one = [[1, 3]];
+    const { cache: fused, lastLogits } = fusedPrefill(params, CFG, leftPad(one, CFG), [2], 2);
     const tok = tf.tensor1d([5], 'int32');
     expect(() => fusedDecodeStep(params, CFG, fused, tok)).toThrow(/full \(2 slots\)/);
-    expect(() => toFusedCache(CFG, cache, CFG.context + 1)).toThrow(/capacity/);
+    const tensors = tf.memory().numTensors;
+    expect(() => fusedPrefill(params, CFG, leftPad(one, CFG), [2], CFG.context + 1)).toThrow(/capacity/);
+    expect(() => fusedPrefill(params, CFG, leftPad(one, CFG), [2], 1)).toThrow(/capacity/);
+    expect(tf.memory().numTensors).toBe(tensors);
     tf.dispose([tok, lastLogits]);
-    disposeCache(cache);
     disposeFusedCache(fused);
   });
 });
@@ -241,6 +246,40 @@ describe('fused decoding cost', () => {
       return counts;
     });
   }
+
+  /** Dispatches and reads of one prefill of PROMPTS, fused or naive (startDecoding, after a warm-up). */
+  async function perPrefill(cfg: ModelConfig, mode: KernelMode): Promise<Counts> {
+    const p = initParams(cfg, 63);
+    return inMode(mode, async () => {
+      const once = () => startDecoding(p, cfg, PROMPTS, 4);
+      const warm = once();
+      await warm.lastLogits.data();
+      warm.lastLogits.dispose();
+      warm.decoder.dispose();
+      const counter = countBackend()!;
+      const { decoder, lastLogits } = once();
+      const counts = counter.read();
+      counter.restore();
+      await lastLogits.data();
+      lastLogits.dispose();
+      decoder.dispose();
+      disposeParams(p);
+      return counts;
+    });
+  }
+
+  it.each([
+    { positions: 'learned', cfg: CFG },
+    { positions: 'rotary', cfg: ROPE_CFG },
+  ])('prefills in at most 10 dispatches per layer plus 5, fewer than the naive prefill, with no GPU read ($positions positions)', async ({ cfg }) => {
+    const two = await perPrefill(cfg, 'fused');
+    const one = await perPrefill({ ...cfg, layers: 1 }, 'fused');
+    const perLayer = two.dispatches - one.dispatches;
+    expect(perLayer).toBeLessThanOrEqual(10); // 9, and the rotation
+    expect(one.dispatches - perLayer).toBeLessThanOrEqual(5);
+    expect([two.reads, two.syncReads]).toEqual([0, 0]);
+    expect(two.dispatches).toBeLessThan((await perPrefill(cfg, 'naive')).dispatches);
+  });
 
   it('is at most 8 dispatches per layer plus 4, with no GPU read, per generated token', async () => {
     const two = await perToken(CFG);

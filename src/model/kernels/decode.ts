@@ -1,5 +1,6 @@
-// Fused decoding on WebGPU: a preallocated KV cache appended in place, one append + attend dispatch per
-// layer, and sampling (temperature, top-k, greedy, EOS/PAD bookkeeping) in one dispatch per token.
+// Fused decoding on WebGPU: a prefill on the training forward's fused kernels straight into a preallocated
+// KV cache, appended in place, one append + attend dispatch per layer, and sampling (temperature, top-k,
+// greedy, EOS/PAD bookkeeping) in one dispatch per token.
 // Per generated token: embed 1, per layer 8 (addLayerNorm, qkv matmul, append+attend, wo matmul,
 // addLayerNorm, w1 matmul, gelu, w2 matmul), then final addLayerNorm, head matmul and sampling: 8L + 4.
 // Rotary positions add one rotation dispatch per layer (their [B, 1, D] angle rows are uploaded).
@@ -12,7 +13,7 @@ import type { ModelConfig } from '../config';
 import type { Params } from '../params';
 import { tf } from '../tf';
 import { EOS_ID, PAD_ID } from '../tokenizer';
-import { param, ropeFor, type LayerKV } from '../transformer';
+import { fusedHead, fusedTrunk, param, ropeFor } from '../transformer';
 import { rotatePacked } from './rope';
 import { embed } from './embed';
 import { gelu } from './gelu';
@@ -42,43 +43,60 @@ const u32 = (name: string, value: number) => ({ name, type: 'u32' as const, valu
 
 const ENTRY = `@compute @workgroup_size(${WG})\nfn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) l: vec3<u32>)`;
 
-// kv[b, s, c] = k[b, h, s, d] and kv[b, s, C + c] = v[b, h, s, d], c = h * D + d, for s < L
+// kv[b, s, j] = qkv[b, s, C + j] for j < 2C, s < L: the key and value thirds of a prefill's packed projections
 const fillCode = /* wgsl */ `
 ${ENTRY} {
   let i = ${ELEMENT};
-  if (i >= u.B * u.L * u.C) { return; }
-  let c = i % u.C;
-  let s = (i / u.C) % u.L;
-  let b = i / (u.C * u.L);
-  let D = u.C / u.H;
-  let src = ((b * u.H + c / D) * u.L + s) * D + c % D;
-  let dst = (b * u.SMAX + s) * 2u * u.C + c;
-  kv[dst] = k[src];
-  kv[dst + u.C] = v[src];
+  if (i >= u.B * u.L * 2u * u.C) { return; }
+  let j = i % (2u * u.C);
+  let s = (i / (2u * u.C)) % u.L;
+  let b = i / (2u * u.C * u.L);
+  kv[(b * u.SMAX + s) * 2u * u.C + j] = qkv[(b * u.L + s) * 3u * u.C + u.C + j];
 }`;
 
+/** Prompts left-padded to their longest, L (kv-cache.ts's leftPad): tokens, positions from 0 at each first real token, 1/0 key mask. */
+export interface PaddedPrompts {
+  B: number;
+  L: number;
+  tokens: Int32Array;
+  positions: Int32Array;
+  mask: Float32Array;
+}
+
 /**
- * The fused cache from a prefilled one (layers k, v [B, H, L, D], left-padded): one copy dispatch per
- * layer into [B, capacity, 2C]. The given cache is left intact and still the caller's.
+ * Prefill on the fused kernels: the training forward's trunk over the left-padded prompts (the padding
+ * masked out of every key), each layer's key and value thirds copied into a cache of `capacity` slots (one
+ * dispatch per layer), and the next-token logits [B, V] of the last slot only. The cache and the logits
+ * are the caller's. Per layer the naive prefill's separate head projections, transposes and concats are
+ * gone: about 9 dispatches per layer plus 5.
  */
-export function toFusedCache(
-  cfg: ModelConfig, cache: { layers: LayerKV[]; nextPositions: number[]; length: number }, capacity: number,
-): FusedKVCache {
-  const L = cache.length;
-  const [B, H, , D] = cache.layers[0]!.k.shape;
-  const C = H * D;
+export function fusedPrefill(
+  params: Params, cfg: ModelConfig, padded: PaddedPrompts, nextPositions: readonly number[], capacity: number,
+): { cache: FusedKVCache; lastLogits: tf.Tensor2D } {
+  const { B, L } = padded;
+  const C = cfg.dModel;
   if (capacity < L || capacity > Math.min(cfg.context, MAX_SLOTS)) throw new Error(`fused KV cache: capacity ${capacity} must be in ${L}..${Math.min(cfg.context, MAX_SLOTS)}`);
-  const uniforms = [u32('B', B), u32('L', L), u32('C', C), u32('H', H), u32('SMAX', capacity)];
-  const kv = cache.layers.map(({ k, v }) => {
-    const out = outputTensor([B, capacity, 2 * C]);
-    dispatch({
-      key: 'rlvr-kv-fill', code: fillCode, uniforms, workgroups: elementGrid(B * L * C),
-      bindings: [{ name: 'k', tensor: k }, { name: 'v', tensor: v }, { name: 'kv', tensor: out, write: true }],
+  const { kv, lastLogits } = tf.tidy(() => {
+    const tokens = tf.tensor2d(padded.tokens, [B, L], 'int32');
+    const positions = tf.tensor2d(padded.positions, [B, L], 'int32');
+    const keyMask = tf.tensor2d(padded.mask, [B, L]);
+    const kept: tf.Tensor3D[] = [];
+    const rope = ropeFor(cfg, L, padded.positions); // uploaded: no lookup dispatches
+    const h = fusedTrunk(params, cfg, tokens, { positions, keyMask, rope }, kept); // [B, L, C]
+    const uniforms = [u32('B', B), u32('L', L), u32('C', C), u32('SMAX', capacity)];
+    const kv = kept.map((qkv) => {
+      const out = outputTensor([B, capacity, 2 * C]);
+      dispatch({
+        key: 'rlvr-kv-fill', code: fillCode, uniforms, workgroups: elementGrid(B * L * 2 * C),
+        bindings: [{ name: 'qkv', tensor: qkv }, { name: 'kv', tensor: out, write: true }],
+      });
+      return asTensor<tf.Rank.R3>(out);
     });
-    return asTensor<tf.Rank.R3>(out);
+    const last = h.slice([0, L - 1, 0], [B, 1, C]); // only the next-token logits are needed
+    return { kv, lastLogits: fusedHead(params, last).reshape([B, cfg.vocabSize]) as tf.Tensor2D };
   });
-  const pads = tf.tensor1d(cache.nextPositions.map((p) => L - p), 'int32');
-  return { kv, pads, nextPositions: cache.nextPositions.slice(), length: L, capacity };
+  const pads = tf.tensor1d(nextPositions.map((p) => L - p), 'int32');
+  return { cache: { kv, pads, nextPositions: nextPositions.slice(), length: L, capacity }, lastLogits };
 }
 
 export function disposeFusedCache(cache: FusedKVCache): void {

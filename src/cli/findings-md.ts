@@ -2,6 +2,7 @@
 // seeds, runs with wall time and machine, verdict with its rule, chart, interpretation) and the index
 // with the verdict table and the pooled faithfulness claim. Text from data is escaped; numbers only
 // come from the runs, and a preset without runs says "not run yet".
+import { flattenConfig } from '../analysis/compare';
 import { mean } from '../analysis/stats';
 import type { RunConfig } from '../experiment/config';
 import { describeModel } from '../model/config';
@@ -62,13 +63,25 @@ function taskSettings(tc: Readonly<Record<string, unknown>>): string {
   return parts.length ? `, task settings: ${mdEscape(parts.join(', '))}` : '';
 }
 
-function settings(c: RunConfig): string[] {
+/** Dotted config paths some arm changes ("data.style"): the settings say "per arm" there, not one arm's value. */
+function armPaths(r: PresetResult): Set<string> {
+  return new Set(r.preset.arms.flatMap((a) => Object.keys(flattenConfig(a.changes))));
+}
+
+function settings(c: RunConfig, vary: Set<string>): string[] {
   const rewards = c.rl.rewards.map((w) => `${w.name}×${w.weight}`).join(' + ');
+  const d = c.data;
+  const or = (path: string, what: string, text: string) => (vary.has(path) ? `${what} per arm` : text);
+  const prompts = or('data.trainSize', 'training prompts', d.trainSize > 0 ? `${d.trainSize} training prompts` : 'fresh training prompts every step');
+  const perArm = vary.has('data.sftSize');
+  const sftData = d.sftSource === 'fresh'
+    ? (perArm ? 'k distinct fresh clean examples, k per arm' : d.sftSize ? `${d.sftSize} distinct fresh clean examples` : 'fresh clean examples')
+    : (perArm ? 'the first k of the training prompts, k per arm' : d.sftSize ? `the first ${d.sftSize} of the training prompts` : 'the training prompts');
   return [
     `- Model: ${describeModel(c.model)}.`,
-    `- Data: task ${code(c.data.task)}, rationale style ${code(c.data.style)}, ${c.data.trainSize > 0 ? `${c.data.trainSize} training prompts` : 'fresh training prompts every step'}, label noise ${c.data.labelNoise}, held-out ${c.data.heldoutSize}, OOD ${c.data.oodSize}${taskSettings(c.data.taskConfig)}.`,
-    `- CPT: ${c.cpt.steps} steps. SFT: ${c.sft.steps} steps, batch ${c.sft.batchSize}, lr ${c.sft.lr}, evaluation every ${c.sft.evalEvery}.`,
-    `- RL (GRPO): ${c.rl.steps} steps, ${c.rl.promptsPerStep} prompts × ${c.rl.numGenerations} completions, lr ${c.rl.lr}, reward ${mdEscape(rewards)}, evaluation every ${c.rl.evalEvery} steps on ${c.rl.evalSize} prompts.`,
+    `- Data: task ${code(d.task)}, ${or('data.style', 'rationale style', `rationale style ${code(d.style)}`)}, ${prompts}, ${or('data.labelNoise', 'label noise', `label noise ${d.labelNoise}`)}, held-out ${d.heldoutSize}, OOD ${d.oodSize}${taskSettings(d.taskConfig)}.`,
+    `- CPT: ${or('cpt.steps', 'steps', `${c.cpt.steps} steps`)}. SFT: ${or('sft.steps', 'steps', `${c.sft.steps} steps`)}, batch ${c.sft.batchSize}, lr ${c.sft.lr}, evaluation every ${c.sft.evalEvery}, on ${sftData}.`,
+    `- RL (GRPO): ${c.rl.steps} steps, ${c.rl.promptsPerStep} prompts × ${c.rl.numGenerations} completions, lr ${c.rl.lr}, reward ${vary.has('rl.rewards') ? 'per arm' : mdEscape(rewards)}, evaluation every ${c.rl.evalEvery} steps on ${c.rl.evalSize} prompts.`,
   ];
 }
 
@@ -112,7 +125,7 @@ export function presetMarkdown(r: PresetResult, notes: string | null): string {
     '',
     `Every arm runs these settings; arms differ only in: ${p.arms.map((a) => `${mdEscape(a.label)} ${code(JSON.stringify(a.changes))}`).join('; ')}. Seeds: ${v.seeds.join(', ')}.`,
     '',
-    ...settings(config),
+    ...settings(config, armPaths(r)),
     `- Phase analysis: the lab's default rules${r.rules.ceiling === 'observed' ? ', with the observed ceiling (the highest smoothed reward) for every arm' : ''}, on the RL stage only.`,
     '',
     '## Measured outcome',

@@ -142,6 +142,9 @@ describe('the findings report', () => {
     expect(page).toMatch(/\| pre-saturation length \(steps\): n512 minus n8 \\> 0 \| 0 \| [\d.]+ \[[\d.]+, [\d.]+\] \| 3\/3 \| holds \|/);
     expect(page).toContain('| N = 8 | 3 | 0.3 [0.3, 0.3] | 0.34 [0.33, 0.35] | 0.04 [0.03, 0.05] |');
     expect(page).toContain('![training reward and held-out accuracy per arm and seed](scarce_data.svg)');
+    // The settings list says "per arm" where the arms differ (N here), not one arm's value.
+    expect(page).toMatch(/^- Data: task `addition`, rationale style `pattern`, training prompts per arm, label noise 0,/m);
+    expect(page).toMatch(/^- CPT: 0 steps\. SFT: 240 steps, .* on fresh clean examples\.$/m);
     expect(read('paro.md')).toContain('Not run yet');
     expect(read('paro.md')).toContain('## Notes\n\nThe pilot left held-out accuracy at 0.\n');
   });

@@ -97,6 +97,15 @@ describe('config links', () => {
     expect(!bad.ok && bad.error).toMatch(/model.position must be one of learned, rope; got sinusoidal/);
   });
 
+  it('carries a number of SFT rationales as one change, and refuses more than the training prompts by name', () => {
+    const cfg = validateRunConfig({ ...DEFAULT_RUN_CONFIG, data: { ...DEFAULT_RUN_CONFIG.data, sftSize: 32 } });
+    expect(configChanges(cfg)).toEqual({ data: { sftSize: 32 } });
+    expect(decodeConfigLink(`#${encodeConfigLink(cfg)}`)).toEqual({ ok: true, value: cfg });
+    const bad = decodeConfigLink(`#${packLink('c', 1, { data: { sftSize: DEFAULT_RUN_CONFIG.data.trainSize + 1 } })}`);
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.error).toMatch(/sftSize \(\d+\) cannot exceed the \d+ training prompts/);
+  });
+
   it('decodes what it encodes: 300 random valid configs', () => {
     const r = rng(42);
     for (let i = 0; i < 300; i++) {

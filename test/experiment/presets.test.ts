@@ -34,6 +34,24 @@ describe('presets', () => {
     expect(scarce.map((r) => r.config.data.trainSize)).toEqual([8, 512]);
   });
 
+  it('give the PARO arms the same RL prompts and differ only in their SFT rationales: style and how many', () => {
+    const runs = presetRuns(getPreset('paro')!, [2]);
+    const sets = runs.map((r) => buildDataset(r.config.data, 2));
+    const rlKeys = (i: number) => sets.map((ds) => ds.train(i).example.key);
+    for (const i of [0, 1, 319, 320, 3199]) expect(new Set(rlKeys(i)).size).toBe(1);
+    expect(runs.map((r) => [r.config.data.style, r.config.data.sftSize, r.config.data.trainSize])).toEqual([
+      ['pattern', 320, 3200], ['varied', 3200, 3200], ['inconsistent', 3200, 3200],
+    ]);
+    // pattern, 320 sees exactly its 320 rationales, the first of the shared prompts, round and round.
+    const pattern = sets[0]!;
+    expect(new Set(Array.from({ length: 960 }, (_, i) => pattern.sft(i).example.key)).size).toBe(320);
+    expect(pattern.sft(320).example.key).toBe(pattern.train(0).example.key);
+    const changes = runs.map((r) => configChanges(r.config));
+    const strip = (c: Record<string, unknown>) => ({ ...c, data: { ...(c.data as object), style: null, sftSize: null } });
+    expect(strip(changes[0]!)).toEqual(strip(changes[1]!));
+    expect(strip(changes[1]!)).toEqual(strip(changes[2]!));
+  });
+
   it('select arms by id', () => {
     const runs = presetRuns(getPreset('label_noise')!, [7], ['g07']);
     expect(runs).toHaveLength(1);

@@ -13,7 +13,7 @@ const noTfjs = {
 };
 
 export default ts.config(
-  { ignores: ['dist/', 'node_modules/', 'bench-results/', 'test-results/'] },
+  { ignores: ['dist/', 'node_modules/', 'bench-results/', 'test-results/', '.device/'] },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs['flat/recommended'],

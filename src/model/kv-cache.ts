@@ -41,12 +41,12 @@ export function leftPad(prompts: number[][], cfg: ModelConfig): PaddedPrompts {
       mask[b * L + t] = t < pad ? 0 : 1;
     }
   });
-  return { B, L, tokens, positions, mask };
+  return { B, L, tokens, positions, mask, lengths: prompts.map((p) => p.length) };
 }
 
 /** Runs the prompts through the model, keeping every layer's keys and values. lastLogits [B, V]. */
 export function prefill(params: Params, cfg: ModelConfig, prompts: number[][]): { cache: KVCache; lastLogits: tf.Tensor2D } {
-  const { B, L, tokens, positions, mask } = leftPad(prompts, cfg);
+  const { B, L, tokens, positions, mask, lengths } = leftPad(prompts, cfg);
   const out = tf.tidy(() => {
     const keyMask = tf.tensor2d(mask, [B, L]);
     const pos = tf.tensor2d(positions, [B, L], 'int32');
@@ -62,8 +62,7 @@ export function prefill(params: Params, cfg: ModelConfig, prompts: number[][]): 
     const last = x.slice([0, L - 1, 0], [B, 1, cfg.dModel]); // [B, 1, C]: only the next-token logits are needed
     return { layers, keyMask, lastLogits: head(params, last).reshape([B, cfg.vocabSize]) as tf.Tensor2D };
   });
-  const nextPositions = prompts.map((p) => p.length);
-  return { cache: { layers: out.layers, keyMask: out.keyMask, nextPositions, length: L }, lastLogits: out.lastLogits };
+  return { cache: { layers: out.layers, keyMask: out.keyMask, nextPositions: lengths, length: L }, lastLogits: out.lastLogits };
 }
 
 /**
@@ -120,8 +119,7 @@ export function startDecoding(params: Params, cfg: ModelConfig, prompts: number[
     return { decoder: naiveDecoder(params, cfg, cache), lastLogits };
   }
   const padded = leftPad(prompts, cfg);
-  const nextPositions = prompts.map((p) => p.length);
-  const { cache, lastLogits } = fusedPrefill(params, cfg, padded, nextPositions, Math.min(cfg.context, padded.L + maxNewTokens));
+  const { cache, lastLogits } = fusedPrefill(params, cfg, padded, Math.min(cfg.context, padded.L + maxNewTokens));
   return { decoder: { step: (tokens) => fusedDecodeStep(params, cfg, cache, tokens), dispose: () => disposeFusedCache(cache) }, lastLogits };
 }
 

@@ -77,6 +77,7 @@ export function ropeTablesAt(cfg: ModelConfig, positions: ArrayLike<number>, T =
   return { cos: pick(table.cos), sin: pick(table.sin) };
 }
 
+/** x [..., D] rotated pairwise: x * cos + rotateHalf(x) * sin, rotateHalf([a, b]) = [-b, a]; tables broadcast. */
 export function rotate<R extends tf.Rank>(x: tf.Tensor<R>, cos: tf.Tensor, sin: tf.Tensor): tf.Tensor<R> {
   return tf.tidy(() => {
     const [a, b] = tf.split(x, 2, -1);

@@ -57,7 +57,7 @@ describe('fused decode step', () => {
     const model = which();
     const fed = [[20, 21, 22], [30, 31, 32], [60, 61, 62]]; // per sequence, one token per step
     const { cache: naive0, lastLogits: naiveLast } = prefill(model, cfg, PROMPTS);
-    const { cache: fused, lastLogits } = fusedPrefill(model, cfg, leftPad(PROMPTS, cfg), PROMPTS.map((p) => p.length), naive0.length + 3);
+    const { cache: fused, lastLogits } = fusedPrefill(model, cfg, leftPad(PROMPTS, cfg), naive0.length + 3);
     await expectClose(lastLogits, naiveLast, 1e-4, 'prefill: fused vs naive');
     naiveLast.dispose();
     let naive = naive0;
@@ -101,12 +101,12 @@ describe('fused decode step', () => {
 
   it('refuses to write past its capacity or the context', () => {
     const one = [[1, 3]];
-    const { cache: fused, lastLogits } = fusedPrefill(params, CFG, leftPad(one, CFG), [2], 2);
+    const { cache: fused, lastLogits } = fusedPrefill(params, CFG, leftPad(one, CFG), 2);
     const tok = tf.tensor1d([5], 'int32');
     expect(() => fusedDecodeStep(params, CFG, fused, tok)).toThrow(/full \(2 slots\)/);
     const tensors = tf.memory().numTensors;
-    expect(() => fusedPrefill(params, CFG, leftPad(one, CFG), [2], CFG.context + 1)).toThrow(/capacity/);
-    expect(() => fusedPrefill(params, CFG, leftPad(one, CFG), [2], 1)).toThrow(/capacity/);
+    expect(() => fusedPrefill(params, CFG, leftPad(one, CFG), CFG.context + 1)).toThrow(/capacity/);
+    expect(() => fusedPrefill(params, CFG, leftPad(one, CFG), 1)).toThrow(/capacity/);
     expect(tf.memory().numTensors).toBe(tensors);
     tf.dispose([tok, lastLogits]);
     disposeFusedCache(fused);

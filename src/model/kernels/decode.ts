@@ -61,6 +61,8 @@ export interface PaddedPrompts {
   tokens: Int32Array;
   positions: Int32Array;
   mask: Float32Array;
+  /** Each prompt's real length: the position of its next token. */
+  lengths: number[];
 }
 
 /**
@@ -71,9 +73,9 @@ export interface PaddedPrompts {
  * gone: about 9 dispatches per layer plus 5.
  */
 export function fusedPrefill(
-  params: Params, cfg: ModelConfig, padded: PaddedPrompts, nextPositions: readonly number[], capacity: number,
+  params: Params, cfg: ModelConfig, padded: PaddedPrompts, capacity: number,
 ): { cache: FusedKVCache; lastLogits: tf.Tensor2D } {
-  const { B, L } = padded;
+  const { B, L, lengths } = padded;
   const C = cfg.dModel;
   if (capacity < L || capacity > Math.min(cfg.context, MAX_SLOTS)) throw new Error(`fused KV cache: capacity ${capacity} must be in ${L}..${Math.min(cfg.context, MAX_SLOTS)}`);
   const { kv, lastLogits } = tf.tidy(() => {
@@ -95,8 +97,8 @@ export function fusedPrefill(
     const last = h.slice([0, L - 1, 0], [B, 1, C]); // only the next-token logits are needed
     return { kv, lastLogits: fusedHead(params, last).reshape([B, cfg.vocabSize]) as tf.Tensor2D };
   });
-  const pads = tf.tensor1d(nextPositions.map((p) => L - p), 'int32');
-  return { cache: { kv, pads, nextPositions: nextPositions.slice(), length: L, capacity }, lastLogits };
+  const pads = tf.tensor1d(lengths.map((p) => L - p), 'int32');
+  return { cache: { kv, pads, nextPositions: lengths.slice(), length: L, capacity }, lastLogits };
 }
 
 export function disposeFusedCache(cache: FusedKVCache): void {

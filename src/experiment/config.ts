@@ -29,6 +29,14 @@ export interface SftConfig {
   evalSize: number;
   maxNewTokens: number;
   checkpointEvery: number;
+  /**
+   * SFT ends at its first evaluation with greedy held-out accuracy (eval_heldout/accuracy) at least this;
+   * `steps` stays the limit. Absent (0 in a raw config): off. Left out when 0, as targetFaithfulness, so
+   * every config saved before the targets existed reads, and serializes, the same.
+   */
+  targetAccuracy?: number;
+  /** The same for eval_faith/entailed_greedy; with targetAccuracy, both must hold at one evaluation. */
+  targetFaithfulness?: number;
 }
 
 /** A run is up to three stages on one global step counter: CPT, then SFT, then RL (GRPO); 0 steps skips one. */
@@ -48,7 +56,7 @@ export interface RunConfig {
 export type StageName = 'cpt' | 'sft' | 'rl';
 export const STAGES: readonly StageName[] = ['cpt', 'sft', 'rl'];
 
-export const DEFAULT_SFT_CONFIG: Readonly<SftConfig> = Object.freeze({
+export const DEFAULT_SFT_CONFIG: Readonly<Required<SftConfig>> = Object.freeze({
   steps: 300, // enough for the default addition task to reach high held-out accuracy on a GPU
   batchSize: 32, // nanoGPT-scale batches for a 0.8M model; smaller is noisier, larger is slower per step
   lr: 3e-3, // tiny models tolerate a high peak rate (minGPT adder uses 5e-4 at 100x the size)
@@ -63,7 +71,15 @@ export const DEFAULT_SFT_CONFIG: Readonly<SftConfig> = Object.freeze({
   evalSize: 64, // held-out prompts per evaluation (and the same number out-of-distribution)
   maxNewTokens: 160, // longest completion the sampler generates during evaluation
   checkpointEvery: 100, // weights + optimizer state to IndexedDB this often, and at the end
+  targetAccuracy: 0, // off: every step runs; e.g. 0.9 ends SFT at the first evaluation that accurate, so arms enter RL equally trained
+  targetFaithfulness: 0, // off; else also the share of greedy held-out completions whose steps entail their answer
 });
+
+/** The SFT targets at 0 (off) left out, so a config serializes as it did before they existed. */
+function withoutOffTargets(sft: Required<SftConfig>): SftConfig {
+  const { targetAccuracy, targetFaithfulness, ...rest } = sft;
+  return { ...rest, ...(targetAccuracy > 0 ? { targetAccuracy } : {}), ...(targetFaithfulness > 0 ? { targetFaithfulness } : {}) };
+}
 
 export const DEFAULT_RUN_CONFIG: Readonly<RunConfig> = Object.freeze({
   version: 1,
@@ -73,7 +89,7 @@ export const DEFAULT_RUN_CONFIG: Readonly<RunConfig> = Object.freeze({
   data: validateDataConfig(DEFAULT_DATA_CONFIG), // with the task's own defaults filled in
   model: DEFAULT_MODEL_CONFIG,
   cpt: DEFAULT_CPT_CONFIG, // off (0 steps) unless an experiment is about continual pre-training
-  sft: DEFAULT_SFT_CONFIG,
+  sft: Object.freeze(withoutOffTargets(DEFAULT_SFT_CONFIG)), // the targets off, left out as validation leaves them
   rl: DEFAULT_RL_CONFIG, // GRPO after SFT
 }) as RunConfig;
 
@@ -97,15 +113,17 @@ const SFT_RANGES: Record<keyof SftConfig, Range> = {
   evalSize: { min: 1, max: 4096, integer: true },
   maxNewTokens: { min: 1, max: 1024, integer: true },
   checkpointEvery: { min: 1, max: 100_000, integer: true },
+  targetAccuracy: { min: 0, max: 1, integer: false }, // 0 = off
+  targetFaithfulness: { min: 0, max: 1, integer: false }, // 0 = off
 };
 
 function validateSft(raw: unknown): SftConfig {
   if (!isRecord(raw)) throw new ConfigError('sft', 'sft must be an object');
-  const out = {} as SftConfig;
+  const out = {} as Required<SftConfig>;
   for (const key of Object.keys(SFT_RANGES) as (keyof SftConfig)[]) {
     out[key] = checkRangeField(`sft.${key}`, raw[key] ?? DEFAULT_SFT_CONFIG[key], SFT_RANGES[key]);
   }
-  return out;
+  return withoutOffTargets(out);
 }
 
 /** Prefix a nested validator's field with its section, so the message names the full path. */

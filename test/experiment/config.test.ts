@@ -32,6 +32,9 @@ describe('validateRunConfig', () => {
     [{ sft: { ...DEFAULT_RUN_CONFIG.sft, steps: 2.5 } }, 'sft.steps', /integer/],
     [{ sft: { ...DEFAULT_RUN_CONFIG.sft, lr: -1 } }, 'sft.lr', /sft.lr must be a number/],
     [{ sft: { ...DEFAULT_RUN_CONFIG.sft, batchSize: 'big' } }, 'sft.batchSize', /got "big"/],
+    [{ sft: { ...DEFAULT_RUN_CONFIG.sft, targetAccuracy: 1.5 } }, 'sft.targetAccuracy', /sft.targetAccuracy must be a number from 0 to 1; got 1.5/],
+    [{ sft: { ...DEFAULT_RUN_CONFIG.sft, targetAccuracy: -0.1 } }, 'sft.targetAccuracy', /from 0 to 1; got -0.1/],
+    [{ sft: { ...DEFAULT_RUN_CONFIG.sft, targetFaithfulness: 'high' } }, 'sft.targetFaithfulness', /sft.targetFaithfulness must be a number from 0 to 1; got "high"/],
     [{ model: { ...DEFAULT_RUN_CONFIG.model, dModel: 0 } }, 'model.dModel', /dModel/],
     [{ model: { ...DEFAULT_RUN_CONFIG.model, heads: 5 } }, 'model.heads', /divide/],
     [{ model: { ...DEFAULT_RUN_CONFIG.model, layers: 9 } }, 'model.layers', /layers/],
@@ -45,6 +48,15 @@ describe('validateRunConfig', () => {
     const err = refusal({ ...DEFAULT_RUN_CONFIG, ...patch });
     expect(err.field).toBe(field);
     expect(err.message).toMatch(message);
+  });
+
+  it('leaves the SFT targets out when 0 (off), so configs saved before them read and serialize the same', () => {
+    const before = JSON.stringify(validateRunConfig({ ...DEFAULT_RUN_CONFIG, sft: { ...DEFAULT_RUN_CONFIG.sft, lr: 0.01 } }));
+    const zeros = validateRunConfig({ ...DEFAULT_RUN_CONFIG, sft: { ...DEFAULT_RUN_CONFIG.sft, lr: 0.01, targetAccuracy: 0, targetFaithfulness: 0 } });
+    expect(JSON.stringify(zeros)).toBe(before);
+    expect('targetAccuracy' in DEFAULT_RUN_CONFIG.sft || 'targetFaithfulness' in DEFAULT_RUN_CONFIG.sft).toBe(false);
+    const set = validateRunConfig({ ...DEFAULT_RUN_CONFIG, sft: { ...DEFAULT_RUN_CONFIG.sft, targetAccuracy: 0.9, targetFaithfulness: 1 } });
+    expect([set.sft.targetAccuracy, set.sft.targetFaithfulness]).toEqual([0.9, 1]);
   });
 
   it('refuses something that is not an object', () => {

@@ -106,6 +106,20 @@ describe('config links', () => {
     expect(!bad.ok && bad.error).toMatch(/sftSize \(\d+\) cannot exceed the \d+ training prompts/);
   });
 
+  it('carries the SFT targets as changes, and reads a link without them as off', () => {
+    const cfg = validateRunConfig({ ...DEFAULT_RUN_CONFIG, sft: { ...DEFAULT_RUN_CONFIG.sft, targetAccuracy: 0.9, targetFaithfulness: 0.75 } });
+    expect(configChanges(cfg)).toEqual({ sft: { targetAccuracy: 0.9, targetFaithfulness: 0.75 } });
+    const back = decodeConfigLink(`#${encodeConfigLink(cfg)}`);
+    expect(back).toEqual({ ok: true, value: cfg });
+    expect(back.ok && [back.value.sft.targetAccuracy, back.value.sft.targetFaithfulness]).toEqual([0.9, 0.75]);
+    const old = decodeConfigLink(`#${packLink('c', 1, { sft: { lr: 0.01 } })}`); // a link made before the targets
+    if (!old.ok) throw new Error(old.error);
+    expect(['targetAccuracy' in old.value.sft, 'targetFaithfulness' in old.value.sft, old.value.sft.lr]).toEqual([false, false, 0.01]);
+    expect(encodeConfigLink(validateRunConfig({ ...DEFAULT_RUN_CONFIG, sft: { ...DEFAULT_RUN_CONFIG.sft, targetAccuracy: 0 } }))).toBe(encodeConfigLink(DEFAULT_RUN_CONFIG));
+    const bad = decodeConfigLink(`#${packLink('c', 1, { sft: { targetAccuracy: 2 } })}`);
+    expect(!bad.ok && bad.error).toMatch(/invalid setting: sft.targetAccuracy must be a number from 0 to 1; got 2/);
+  });
+
   it('decodes what it encodes: 300 random valid configs', () => {
     const r = rng(42);
     for (let i = 0; i < 300; i++) {

@@ -199,8 +199,11 @@ export interface CompareTable {
   cells: BestLast[][];
 }
 
-/** Defaults that configs leave out, by section: an absent model.position is the learned table, an absent data.sftSize is 0 (all). */
-const LEFT_OUT: Record<string, Record<string, unknown>> = { model: { position: 'learned' }, data: { sftSize: 0 } };
+/**
+ * Defaults that configs leave out, by section: an absent model.position is the learned table, an absent
+ * data.sftSize is 0 (all), an absent SFT target is 0 (off).
+ */
+const LEFT_OUT: Record<string, Record<string, unknown>> = { model: { position: 'learned' }, data: { sftSize: 0 }, sft: { targetAccuracy: 0, targetFaithfulness: 0 } };
 
 /**
  * The config with the defaults that configs leave out spelled out, so the diff says "learned" against

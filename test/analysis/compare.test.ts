@@ -152,6 +152,12 @@ describe('best and last values, the diff table', () => {
     expect(t.diff).toEqual({ fields: ['data.sftSize'], values: [['0'], ['32']] });
   });
 
+  it('names the 0 (off) SFT target a run used where its config leaves it out, against a run to 0.9 accuracy', () => {
+    const toTarget = { ...cfg(1), sft: { ...cfg(1).sft, targetAccuracy: 0.9 } };
+    const t = compareTable([run('a', cfg(1), []), run('b', toTarget, [])]);
+    expect(t.diff).toEqual({ fields: ['sft.targetAccuracy'], values: [['0'], ['0.9']] });
+  });
+
   it('lists the metric keys any run logged, sorted', () => {
     expect(metricKeys([run('a', {}, [[1, { reward: 1, kl: 0 }]]), run('b', {}, [[1, { loss: 1 }]])])).toEqual(['kl', 'loss', 'reward']);
   });

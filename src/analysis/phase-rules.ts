@@ -28,18 +28,18 @@ export interface PhaseRules {
 export const DEFAULT_PHASE_RULES: Readonly<PhaseRules> = Object.freeze({
   rewardKey: 'reward', // TRL's name for the mean optimized reward: what saturates is what is trained on
   allCorrectKey: 'frac_reward_zero_std', // TRL's metric; with mean reward >= 0.9 at most 10% of groups can be all-wrong
-  heldoutKey: 'eval_heldout/accuracy', // greedy accuracy on prompts never trained on
-  trainAccKey: 'eval_train/accuracy', // greedy accuracy on training prompts, the same measurement as held-out
+  heldoutKey: 'eval_heldout/pass@1', // sampled at the RL temperature on prompts never trained on: measured as the reward is
+  trainAccKey: '', // the gap's train side is the smoothed reward itself, sampled the same way as pass@1
   ceiling: 1, // the verifiable reward is 0/1 per completion, so its mean cannot exceed 1
-  reachFraction: 0.9, // the issue's rule: 90% of the ceiling
-  tolerance: 0.02, // the issue's rule: a plateau may wander 0.02 below its running maximum
-  windowSteps: 50, // the issue's example; 10 log points and 2 evaluations at the RL defaults (log 5, eval 25)
-  minAllCorrectFrac: 0.7, // the issue's rule: 70% of groups give GRPO no gradient (all rollouts scored alike)
-  riseDelta: 0.05, // the issue's rule: +0.05 over the start is a rise, not sampling noise of a 128-rollout mean
+  reachFraction: 0.9, // saturated = 90% of the ceiling
+  tolerance: 0.02, // a plateau may wander 0.02 below its running maximum (a 128-rollout mean's noise is ~0.04)
+  windowSteps: 50, // 10 log points and 2 evaluations at the RL defaults (log 5, eval 25)
+  minAllCorrectFrac: 0.7, // 70% of groups give GRPO no gradient (all rollouts scored alike): learning has stopped
+  riseDelta: 0.05, // +0.05 over the start is a rise, not sampling noise of a smoothed 128-rollout mean
   smoothingWeight: 0.6, // TensorBoard's default slider value
-  heldoutRiseDelta: 0.05, // the same yardstick as the training reward's rise, so both sides are judged alike
-  gapThreshold: 0.1, // about 2 standard errors of a train-minus-held-out gap averaged over 3 evaluations of 64 prompts
-  minEvalPoints: 3, // the issue's example: three evaluations after saturation before judging held-out
+  heldoutRiseDelta: 0.05, // the smallest held-out change that counts, even when its 95% band is narrower
+  gapThreshold: 0.1, // about 2 standard errors of a train-minus-held-out gap averaged over 3 evaluations of 64 samples
+  minEvalPoints: 3, // three evaluations after saturation before judging held-out on its fitted line
   minStepsForStalled: 100, // two saturation windows; a third of the default 300-step RL stage
 }) as PhaseRules;
 
@@ -118,14 +118,16 @@ export function regimeRulesText(rules: PhaseRules): string[] {
     `Pre-saturation length: saturation step minus rise step (minus the first logged step when the reward saturated without a sustained rise).`,
     `Insufficient data: fewer than 2 reward points.`,
     `Stalled: no rise, the reward is now less than ${f(r.riseDelta)} above its first value, and at least ${r.minStepsForStalled} steps have been logged (before that: insufficient data).`,
-    `Pre-saturation: a rise (or a reward now at least ${f(r.riseDelta)} above its first value) and no saturation yet.`,
+    `Held-out accuracy is ${r.heldoutKey}${r.heldoutKey === 'eval_heldout/pass@1' ? ' (sampled at the RL temperature, measured as the reward is; greedy eval_heldout/accuracy stands in for a run that never logged it)' : ''}. Its trend runs from its evaluation at the start of the reward's stage to now, the mean of the last two evaluations; a change counts only beyond both ${f(r.heldoutRiseDelta)} and its 95% band (a difference of two proportions on the logged sample counts).`,
+    `Memorizing before any ceiling: the reward rose (as below) while held-out accuracy fell beyond its band, from the start or from its peak. Reward up, held-out down is the signature, whatever the reward's level.`,
+    `Pre-saturation: a rise (or a reward now at least ${f(r.riseDelta)} above its first value), no saturation yet, and held-out accuracy rising with it or holding within its band.`,
     `After saturation, held-out accuracy is judged on the evaluations at or after the saturation step: its change is the rise of the least-squares line through them, the gap is the mean of ${train} minus held-out accuracy over them. With fewer than ${evals} (and never fewer than 2): insufficient data.`,
-    `Post-saturation generalization: held-out accuracy rises by more than ${f(r.heldoutRiseDelta)} after saturation.`,
-    `Memorizing: held-out accuracy falls by more than ${f(r.heldoutRiseDelta)} after saturation, or stays within ±${f(r.heldoutRiseDelta)} while the gap is above ${f(r.gapThreshold)}.`,
+    `Post-saturation generalization: held-out accuracy rises by more than ${f(r.heldoutRiseDelta)} (or its band, if wider) after saturation.`,
+    `Memorizing after saturation: held-out accuracy falls by more than ${f(r.heldoutRiseDelta)} (or its band) after saturation, or is below its start or peak beyond its band, or stays flat while the gap is above ${f(r.gapThreshold)}.`,
     `Saturated and generalizing: held-out accuracy stays within ±${f(r.heldoutRiseDelta)} after saturation and the gap is at most ${f(r.gapThreshold)}.`,
     `Coupling: Pearson correlation between successive changes of the smoothed reward and of held-out accuracy at the evaluation steps from the rise to saturation (or to now); needs at least ${Math.max(3, r.minEvalPoints)} changes.`,
     `Transfer ratio: held-out gain (last minus first evaluation) divided by the smoothed reward's gain (last minus first point); none while the reward has gained less than ${f(r.riseDelta)}.`,
-    `Noise: one evaluation of 64 prompts has a standard error of up to 0.06, so a label resting on few evaluations can flip; raise the evaluation size or the evaluations required after saturation to be surer. Nothing here is tuned to reproduce any paper.`,
+    `Noise: one evaluation of 64 samples has a standard error of up to 0.06 (0.03 at 256), which is why every held-out change is judged against its band; raise the evaluation size or pass@k samples to narrow it. Nothing here is tuned to reproduce any paper.`,
   ];
 }
 

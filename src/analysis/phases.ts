@@ -4,6 +4,7 @@
 // Not here: the detection primitives (saturation.ts), the regime rules (regime.ts), the thresholds (phase-rules.ts).
 import { validatePhaseRules, type PhaseRules } from './phase-rules';
 import { decideRegime, type GapSource, type Regime } from './regime';
+import { countKeyOf, heldoutTrend, type HeldoutTrend } from './heldout-trend';
 import { findRise, findSaturation, SLACK } from './saturation';
 import { alignCarry, alignCommon, emptySeries, extractSeries, sliceSeries, type MetricPoint, type Series } from './series';
 import { smoothSeries } from './smoothing';
@@ -36,6 +37,10 @@ export interface PhaseSummary {
   regime: Regime;
   regimeReason: string;
   bands: PhaseBand[];
+  /** The held-out metric analysed: the rules' key, or greedy accuracy for a run that never logged it. */
+  heldoutKey: string;
+  /** Held-out accuracy from the first reward log's stage start to now, with its 95% band; null below 2 evaluations. */
+  heldoutTrend: HeldoutTrend | null;
   /** The smoothed training reward the rules were applied to (for drawing next to the raw one). */
   smoothedReward: Series;
 }
@@ -93,6 +98,15 @@ function bandsOf(preFrom: number | null, sat: number | null, preTo: number, last
   return bands;
 }
 
+/** Greedy accuracy stands in for sampled pass@1 in a run that never logged pass@1 (no RL evaluation yet). */
+export const HELDOUT_FALLBACK: Readonly<Record<string, string>> = { 'eval_heldout/pass@1': 'eval_heldout/accuracy' };
+
+function heldoutKeyOf(rows: readonly MetricPoint[], key: string): string {
+  const fallback = HELDOUT_FALLBACK[key];
+  if (!fallback) return key;
+  return rows.some((r) => typeof r?.values?.[key] === 'number') ? key : fallback;
+}
+
 /**
  * Analyse one run's metric rows under `rules` (validated here: a bad field throws ConfigError naming
  * it; missing fields take DEFAULT_PHASE_RULES). Every number is recomputed from all rows, so a live
@@ -102,7 +116,9 @@ export function analyzePhases(rows: readonly MetricPoint[], rawRules?: Partial<P
   const rules = validatePhaseRules(rawRules);
   const reward = smoothSeries(extractSeries(rows, rules.rewardKey), rules.smoothingWeight);
   const frac = rules.allCorrectKey ? smoothSeries(extractSeries(rows, rules.allCorrectKey), rules.smoothingWeight) : emptySeries();
-  const heldout = extractSeries(rows, rules.heldoutKey);
+  const heldoutKey = heldoutKeyOf(rows, rules.heldoutKey);
+  const heldout = extractSeries(rows, heldoutKey);
+  const counts = extractSeries(rows, countKeyOf(heldoutKey));
   const trainAcc = rules.trainAccKey ? extractSeries(rows, rules.trainAccKey) : emptySeries();
   const { rise, sat } = locate(reward, frac, rules);
   const riseStep = rise === null ? null : reward.steps[rise]!;
@@ -114,7 +130,8 @@ export function analyzePhases(rows: readonly MetricPoint[], rawRules?: Partial<P
   const preTo = saturationStep ?? lastReward ?? 0;
   const coupling = preFrom === null ? { value: null, n: 0 } : couplingOf(reward, heldout, preFrom, preTo, rules.minEvalPoints);
   const { gap, source } = gapOf(trainAcc, heldout, reward);
-  const call = decideRegime({ rules, reward, heldout, gap, gapSource: source, fracLogged: frac.steps.length > 0, riseStep, saturationStep });
+  const trend = first === null ? null : heldoutTrend(heldout, counts, first, rules.heldoutRiseDelta);
+  const call = decideRegime({ rules, reward, heldout, heldoutKey, trend, counts, gap, gapSource: source, fracLogged: frac.steps.length > 0, riseStep, saturationStep });
   return {
     saturationStep,
     riseStep,
@@ -127,6 +144,8 @@ export function analyzePhases(rows: readonly MetricPoint[], rawRules?: Partial<P
     regime: call.regime,
     regimeReason: call.reason,
     bands: bandsOf(preFrom, saturationStep, preTo, lastStep),
+    heldoutKey,
+    heldoutTrend: trend,
     smoothedReward: reward,
   };
 }

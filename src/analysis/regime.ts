@@ -1,9 +1,12 @@
 // The live regime label and the one-sentence reason that carries the numbers which decided it. The
 // rules are applied in the order regimeRulesText (phase-rules.ts) writes them out; they are symmetric
-// on purpose: held-out rising, flat or falling after saturation each has its label, and no threshold
-// favours the story of any paper (SCIENCE.md section 1). Detection of rise/saturation is not here.
+// on purpose: held-out rising, flat or falling each has its label, every change is judged against its
+// evaluation noise, and no threshold favours the story of any paper. Detection of rise/saturation and
+// the held-out trend are not here (saturation.ts, heldout-trend.ts).
 import type { PhaseRules } from './phase-rules';
 import { effectiveCeiling, SLACK } from './saturation';
+import { ASSUMED_EVAL_SAMPLES, type HeldoutTrend } from './heldout-trend';
+import { differenceBand } from './stats';
 import { linearFit, mean } from './stats';
 import { sliceSeries, type Series } from './series';
 
@@ -19,6 +22,12 @@ export interface RegimeInputs {
   reward: Series;
   /** Held-out accuracy, raw (one point per evaluation). */
   heldout: Series;
+  /** The held-out metric's name as analysed (the rules' key, or its greedy fallback). */
+  heldoutKey: string;
+  /** Held-out accuracy from the start of the reward's stage to now, with its noise band; null below 2 evaluations. */
+  trend: HeldoutTrend | null;
+  /** Samples behind each held-out evaluation (empty when not logged). */
+  counts: Series;
   /** Train side minus held-out accuracy at evaluation steps. */
   gap: Series;
   gapSource: GapSource | null;
@@ -80,6 +89,29 @@ function saturationNeeds(r: PhaseRules, fracLogged: boolean): string {
   return `${reach} held within ${fmt(r.tolerance)} of its maximum for ${r.windowSteps} steps${frac}`;
 }
 
+/** "held-out 0.41 → 0.52 (+0.11, 95% band ±0.06)": a trend in words with its numbers. */
+export function trendText(t: HeldoutTrend, key: string): string {
+  const assumed = t.assumedCounts ? `, counts not logged: ${ASSUMED_EVAL_SAMPLES} samples assumed` : '';
+  return `held-out (${key}) went ${fmt(t.start)} at step ${t.startStep} → ${fmt(t.now)} at step ${t.nowStep} (${signed(t.delta)}, 95% band ±${fmt(t.band)}${assumed})`;
+}
+
+function peakText(t: HeldoutTrend): string {
+  return `held-out peaked at ${fmt(t.peak)} at step ${t.peakStep} and is now ${fmt(t.now)} (${signed(t.now - t.peak)}, band ±${fmt(t.peakBand)})`;
+}
+
+/** Reward up and held-out down beyond noise, whatever the reward's level: the memorization signature. */
+function memorizingBeforeCeiling(x: RegimeInputs, path: string): RegimeCall | null {
+  const t = x.trend;
+  if (!t) return null;
+  if (t.direction === 'down') {
+    return { regime: 'memorizing', reason: `Reward up, held-out down: the model is memorizing its training prompts. The smoothed reward rose ${path}; ${trendText(t, x.heldoutKey)}, a fall beyond the noise band.` };
+  }
+  if (t.fellFromPeak) {
+    return { regime: 'memorizing', reason: `Reward up, held-out falling from its peak: the model is memorizing its training prompts. The smoothed reward rose ${path}; ${peakText(t)}, a fall beyond the noise band.` };
+  }
+  return null;
+}
+
 function beforeSaturation(x: RegimeInputs): RegimeCall {
   const r = x.rules;
   const { steps, values } = x.reward;
@@ -88,16 +120,30 @@ function beforeSaturation(x: RegimeInputs): RegimeCall {
   const span = steps.at(-1)! - steps[0]!;
   const path = `from ${fmt(start)} to ${fmt(now)} at step ${steps.at(-1)}`;
   if (x.riseStep !== null || now - start >= r.riseDelta - SLACK) {
+    const memo = memorizingBeforeCeiling(x, path);
+    if (memo) return memo;
     const how = x.riseStep !== null ? `rose at step ${x.riseStep}` : `is rising (not yet held for ${r.windowSteps} steps)`;
-    return { regime: 'pre_saturation', reason: `The smoothed reward ${how}, ${path}, and has not saturated (needs ${saturationNeeds(r, x.fracLogged)}).` };
+    const sat = `not saturated yet (needs ${saturationNeeds(r, x.fracLogged)})`;
+    const t = x.trend;
+    if (t?.direction === 'up') {
+      return { regime: 'pre_saturation', reason: `Reward and held-out climb together: the model is learning the task. The smoothed reward ${how}, ${path}, ${sat}; ${trendText(t, x.heldoutKey)}.` };
+    }
+    const held = t ? `${trendText(t, x.heldoutKey)}: it holds within noise` : 'held-out accuracy has fewer than 2 evaluations so far';
+    return { regime: 'pre_saturation', reason: `Reward rising, held-out holding: nothing is lost yet. The smoothed reward ${how}, ${path}, ${sat}; ${held}.` };
   }
   if (span >= r.minStepsForStalled) {
-    return { regime: 'stalled', reason: `The smoothed reward went ${path} over ${span} steps: less than the +${fmt(r.riseDelta)} that counts as a rise.` };
+    return { regime: 'stalled', reason: `The reward is not moving: the smoothed reward went ${path} over ${span} steps, less than the +${fmt(r.riseDelta)} that counts as a rise.` };
   }
   return {
     regime: 'insufficient_data',
-    reason: `The smoothed reward has not risen by +${fmt(r.riseDelta)} yet (${path}); stalled is called only after ${r.minStepsForStalled} steps, ${span} so far.`,
+    reason: `Too early to tell: the smoothed reward has not risen by +${fmt(r.riseDelta)} yet (${path}); stalled is called only after ${r.minStepsForStalled} steps, ${span} so far.`,
   };
+}
+
+/** 95% band of the post-saturation change: the first against the last evaluation after saturation. */
+function postBand(x: RegimeInputs, p: PostSaturation): number {
+  const n = (step: number | null) => (step === null ? ASSUMED_EVAL_SAMPLES : (x.counts.values[x.counts.steps.indexOf(step)] ?? ASSUMED_EVAL_SAMPLES));
+  return differenceBand(p.first!, n(p.from), p.last!, n(p.to));
 }
 
 function afterSaturation(x: RegimeInputs, sat: number): RegimeCall {
@@ -108,20 +154,29 @@ function afterSaturation(x: RegimeInputs, sat: number): RegimeCall {
   const fell = now < r.reachFraction * effectiveCeiling(x.reward, r.ceiling) - r.tolerance - SLACK;
   const tag = `Saturated at step ${sat}${fell ? ` (the smoothed reward has since fallen to ${fmt(now)})` : ''};`;
   if (p.evals < r.minEvalPoints || p.change === null) {
+    const memo = x.trend && (x.trend.direction === 'down' || x.trend.fellFromPeak);
+    if (memo) {
+      const what = x.trend!.direction === 'down' ? trendText(x.trend!, x.heldoutKey) : peakText(x.trend!);
+      return { regime: 'memorizing', reason: `Reward saturated, held-out down: the model is memorizing its training prompts. ${tag} ${what}, a fall beyond the noise band.` };
+    }
     const need = Math.max(r.minEvalPoints, 2);
-    return { regime: 'insufficient_data', reason: `${tag} ${p.evals} of the ${need} held-out evaluations needed at or after it so far.` };
+    return { regime: 'insufficient_data', reason: `Saturated, too early to judge held-out: ${tag} ${p.evals} of the ${need} held-out evaluations needed at or after it so far.` };
   }
-  const d = r.heldoutRiseDelta;
-  const seen = `held-out accuracy went ${fmt(p.first!)} → ${fmt(p.last!)} over steps ${p.from}–${p.to} (fitted change ${signed(p.change)})`;
-  if (p.change > d + SLACK) return { regime: 'post_saturation_generalization', reason: `${tag} ${seen}: more than +${fmt(d)}, held-out keeps rising after the training reward saturated.` };
-  if (p.change < -d - SLACK) return { regime: 'memorizing', reason: `${tag} ${seen}: a fall of more than ${fmt(d)} after the training reward saturated.` };
+  const d = Math.max(r.heldoutRiseDelta, postBand(x, p));
+  const seen = `held-out accuracy went ${fmt(p.first!)} → ${fmt(p.last!)} over steps ${p.from}–${p.to} (fitted change ${signed(p.change)}, counted beyond ±${fmt(d)})`;
+  if (p.change > d + SLACK) return { regime: 'post_saturation_generalization', reason: `Reward saturated, held-out still rising: ${tag} ${seen}: held-out keeps rising after the training reward saturated.` };
+  if (p.change < -d - SLACK) return { regime: 'memorizing', reason: `Reward saturated, held-out down: the model is memorizing its training prompts. ${tag} ${seen}: a fall after the training reward saturated.` };
+  if (x.trend && (x.trend.direction === 'down' || x.trend.fellFromPeak)) {
+    const what = x.trend.direction === 'down' ? trendText(x.trend, x.heldoutKey) : peakText(x.trend);
+    return { regime: 'memorizing', reason: `Reward saturated, held-out lower than before: the model is memorizing its training prompts. ${tag} ${what}, a fall beyond the noise band.` };
+  }
   if (p.meanGap === null) return { regime: 'insufficient_data', reason: `${tag} ${seen}, flat, but there is no train-side value to compare it with.` };
   const side = x.gapSource === 'train_accuracy' ? r.trainAccKey : `smoothed ${r.rewardKey}`;
   const gap = `the mean gap (${side} minus held-out) is ${fmt(p.meanGap)}`;
   if (p.meanGap > r.gapThreshold + SLACK) {
-    return { regime: 'memorizing', reason: `${tag} ${seen}, flat within ±${fmt(d)}, and ${gap} > ${fmt(r.gapThreshold)}: training prompts are solved, held-out ones are not.` };
+    return { regime: 'memorizing', reason: `Reward saturated, held-out far below it: the model is memorizing its training prompts. ${tag} ${seen}, flat, and ${gap} > ${fmt(r.gapThreshold)}: training prompts are solved, held-out ones are not.` };
   }
-  return { regime: 'saturated_generalizing', reason: `${tag} ${seen}, flat within ±${fmt(d)}, and ${gap} <= ${fmt(r.gapThreshold)}: held-out accuracy is as high as on training prompts.` };
+  return { regime: 'saturated_generalizing', reason: `Reward saturated and held-out as high: the model has learned the task. ${tag} ${seen}, flat, and ${gap} <= ${fmt(r.gapThreshold)}.` };
 }
 
 /**

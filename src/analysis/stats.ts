@@ -110,3 +110,31 @@ export function seedBand(runs: readonly Series[]): SeedBand {
     count: lists.map((l) => l.length),
   };
 }
+
+/** 95% two-sided normal quantile: the confidence level of every band the lab draws or tests against. */
+export const Z95 = 1.959963984540054;
+
+/**
+ * Wilson score interval of a proportion p measured on n samples (Wilson 1927): unlike p +- z*SE it
+ * stays inside [0, 1] and does not collapse to zero width at p = 0 or 1. Null for n < 1 or a p outside [0, 1].
+ */
+export function wilsonInterval(p: number, n: number, z: number = Z95): { lo: number; hi: number } | null {
+  if (!(n >= 1) || !(p >= 0 && p <= 1)) return null;
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return { lo: Math.max(0, centre - half), hi: Math.min(1, centre + half) };
+}
+
+/**
+ * Half-width of the 95% band of a difference of two independent proportions (a on na samples, b on
+ * nb). Each variance uses the Agresti-Coull estimate (x + 2) / (n + 4), so a proportion of 0 or 1
+ * still has one: a change from 0 measured on 8 samples is not certain.
+ */
+export function differenceBand(a: number, na: number, b: number, nb: number, z: number = Z95): number {
+  const v = (p: number, n: number) => {
+    const q = (p * n + 2) / (n + 4);
+    return (q * (1 - q)) / (n + 4);
+  };
+  return z * Math.sqrt(v(a, na) + v(b, nb));
+}

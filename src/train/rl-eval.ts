@@ -64,7 +64,11 @@ function meanOf(xs: (number | null)[]): number | undefined {
  */
 export function splitMetrics(prefix: string, task: AnyTask, examples: Example[], texts: string[]): Record<string, number> {
   const scores = examples.map((ex, i) => task.score(ex, task.parse(texts[i]!)));
-  const out: Record<string, number> = { [`${prefix}/accuracy`]: mean(scores), [`${prefix}/mean_length`]: mean(texts.map((t) => t.length)) };
+  const out: Record<string, number> = {
+    [`${prefix}/accuracy`]: mean(scores),
+    [`${prefix}/num_prompts`]: examples.length, // the accuracy's sample count: its confidence band needs it
+    [`${prefix}/mean_length`]: mean(texts.map((t) => t.length)),
+  };
   for (const d of [...new Set(examples.map((ex) => ex.difficulty))].sort((a, b) => a - b)) {
     out[`${prefix}/accuracy_d${d}`] = mean(scores.filter((_, i) => examples[i]!.difficulty === d));
   }
@@ -78,7 +82,10 @@ export function splitMetrics(prefix: string, task: AnyTask, examples: Example[],
 /** Training prompts: accuracy against the clean label; on noisy items, the share answering the corrupted label. */
 export function trainSplitMetrics(task: AnyTask, items: TrainItem[], texts: string[]): Record<string, number> {
   const parsed = texts.map((t) => task.parse(t));
-  const out: Record<string, number> = { 'eval_train/accuracy': mean(items.map((it, i) => task.score(it.example, parsed[i]!, it.cleanLabel))) };
+  const out: Record<string, number> = {
+    'eval_train/accuracy': mean(items.map((it, i) => task.score(it.example, parsed[i]!, it.cleanLabel))),
+    'eval_train/num_prompts': items.length,
+  };
   const noisy = items.flatMap((it, i) => (it.noisy ? [task.score(it.example, parsed[i]!, it.label) >= 1 ? 1 : 0] : []));
   if (noisy.length > 0) out['eval_train/noisy_label_fit'] = mean(noisy);
   return out;
@@ -100,6 +107,7 @@ export function sampledMetrics(task: AnyTask, examples: Example[], texts: string
   return {
     'eval_heldout/pass@1': pass1,
     'eval_heldout/pass@k': passK,
+    'eval_heldout/num_samples': texts.length, // pass@1's sample count: its confidence band needs it
     'eval_faith/entailed': mean(parsed.map((p) => (task.faithful(p) ? 1 : 0))),
     'eval_faith/steps_true': mean(stepsTrue),
     'eval_div/distinct_answers': mean(groups.map((g) => new Set(g.flatMap((i) => (parsed[i]!.answer === null ? [] : [voteKey(parsed[i]!.answer!)]))).size)),

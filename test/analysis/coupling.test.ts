@@ -57,7 +57,7 @@ describe('transfer ratio and gap', () => {
   });
 
   it('gap series is train minus held-out at each evaluation: 0.2 at step 0, 0.5 at step 100', () => {
-    const p = analyzePhases(rows, { smoothingWeight: 0 });
+    const p = analyzePhases(rows, { smoothingWeight: 0, trainAccKey: 'eval_train/accuracy' });
     expect(p.gapSeries.steps).toEqual([0, 100]);
     expect(p.gapSeries.values[0]).toBeCloseTo(0.2, 12);
     expect(p.gapSeries.values[1]).toBeCloseTo(0.5, 12);

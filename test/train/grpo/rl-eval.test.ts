@@ -22,6 +22,7 @@ describe('evaluation metrics on fixed completions', () => {
       'eval_heldout/accuracy': 0.5,
       'eval_heldout/accuracy_d1': 0.5,
       'eval_heldout/accuracy_d2': 0.5,
+      'eval_heldout/num_prompts': 4,
       'eval_heldout/mean_length': (4 + 5 + 5 + 4) / 4,
     });
   });
@@ -30,6 +31,7 @@ describe('evaluation metrics on fixed completions', () => {
     const items = [additionItem(3, 4, '8'), additionItem(1, 1, '3'), additionItem(2, 2)];
     const out = trainSplitMetrics(addition, items, ['A: 8', 'A: 2', 'A: 4']);
     expect(out['eval_train/accuracy']).toBeCloseTo(2 / 3, 12);
+    expect(out['eval_train/num_prompts']).toBe(3);
     expect(out['eval_train/noisy_label_fit']).toBe(0.5); // 3+4 states the corrupted 8; 1+1 states the clean 2
     expect(trainSplitMetrics(addition, [additionItem(2, 2)], ['A: 4'])['eval_train/noisy_label_fit']).toBeUndefined();
   });
@@ -43,6 +45,7 @@ describe('evaluation metrics on fixed completions', () => {
     const m = sampledMetrics(addition, examples, texts, 3);
     expect(m['eval_heldout/pass@1']).toBeCloseTo(2 / 6, 12);
     expect(m['eval_heldout/pass@k']).toBe(0.5);
+    expect(m['eval_heldout/num_samples']).toBe(6);
     expect(m['eval_div/pass_gap']).toBeCloseTo(0.5 - 2 / 6, 12);
     // Entailed: samples 0, 1, 2 (steps derive their answers); 'A: 11' has no steps; 5+5 -> 9 is not entailed.
     expect(m['eval_faith/entailed']).toBeCloseTo(3 / 6, 12);

@@ -9,6 +9,8 @@ import type { SampleItem } from '../store/types';
 
 export interface SplitResult {
   accuracy: number;
+  /** Share of completions whose own steps entail their stated answer (task.faithful; no steps: not faithful). */
+  faithful: number;
   /** Mean completion length in characters. */
   meanLength: number;
   samples: SampleItem[];
@@ -27,6 +29,7 @@ export async function evaluateSplit(
   opts: { maxNewTokens: number; keepSamples: number; seed: number },
 ): Promise<SplitResult> {
   let correct = 0;
+  let faithful = 0;
   let length = 0;
   const samples: SampleItem[] = [];
   for (let start = 0; start < examples.length; start += EVAL_CHUNK) {
@@ -36,8 +39,10 @@ export async function evaluateSplit(
     const out = await sampleBatch(params, cfg, prompts, { maxNewTokens: Math.max(1, budget), temperature: 1, topK: 0, seed: opts.seed, greedy: true });
     chunk.forEach((ex, i) => {
       const completion = decode(out.completions[i]!);
-      const score = task.score(ex, task.parse(completion));
+      const parsed = task.parse(completion);
+      const score = task.score(ex, parsed);
       correct += score;
+      faithful += task.faithful(parsed) ? 1 : 0;
       length += completion.length;
       if (samples.length < opts.keepSamples) {
         const answer = Array.isArray(ex.answer) ? ex.answer.join(', ') : ex.answer;
@@ -46,5 +51,5 @@ export async function evaluateSplit(
     });
   }
   const n = Math.max(1, examples.length);
-  return { accuracy: correct / n, meanLength: length / n, samples };
+  return { accuracy: correct / n, faithful: faithful / n, meanLength: length / n, samples };
 }

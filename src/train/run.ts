@@ -151,12 +151,12 @@ export class RunController {
   /**
    * One stage's steps. Evaluates at its start and every evalEvery steps; at its end too, unless the next
    * stage opens with an evaluation at the same step (RL's, with pre-RL faithfulness and diversity).
-   * Returns false when the run was stopped.
+   * An evaluation that meets the stage's target (SFT's) ends it early. Returns false when the run was stopped.
    */
   private async runStage(stage: Stage, start: number, nextEvaluates: boolean): Promise<boolean> {
     const evaluates = Number.isFinite(stage.evalEvery);
     let local = this.step - start;
-    if (local === 0 && evaluates) await this.evaluate(stage, 0);
+    if (local === 0 && evaluates && (await this.evaluate(stage, 0))) return this.endEarly(stage, start);
     let pending: unknown[] = [];
     let t0 = performance.now();
     try {
@@ -173,9 +173,11 @@ export class RunController {
           pending = [];
           if (this.poisoned) values.loss = NaN;
           this.checkFinite(values);
-          if (evalNow) await this.evaluate(stage, local, values);
+          let reached = false;
+          if (evalNow) reached = await this.evaluate(stage, local, values);
           else await this.emit(stage.name, values);
           t0 = performance.now();
+          if (reached && !end) return this.endEarly(stage, start);
         }
         if (local % stage.checkpointEvery === 0 || end) await this.checkpoint(stage);
         await nextTask();
@@ -184,6 +186,17 @@ export class RunController {
     } finally {
       stage.discard(pending);
     }
+  }
+
+  /**
+   * The stage met its target before its last step: the step counter jumps to the stage's planned end, so
+   * the next stage starts where the plan puts it (steps in between have no rows), and the final checkpoint
+   * is written there, so a resume from it goes straight on to the next stage.
+   */
+  private async endEarly(stage: Stage, start: number): Promise<boolean> {
+    this.step = start + stage.steps;
+    await this.checkpoint(stage);
+    return true;
   }
 
   /** A NaN or infinite loss stops this loop (the weights are poisoned) with the step and the last good checkpoint named. */
@@ -215,12 +228,13 @@ export class RunController {
     await this.hooks.metrics(row);
   }
 
-  /** Evaluate, and write the evaluation in one row with this step's training values. */
-  private async evaluate(stage: Stage, local: number, values: Record<string, number> = {}): Promise<void> {
+  /** Evaluate, and write the evaluation in one row with this step's training values; true when it meets the stage's target. */
+  private async evaluate(stage: Stage, local: number, values: Record<string, number> = {}): Promise<boolean> {
     const ev = await stage.evaluate(local);
     await this.emit(stage.name, { ...values, ...ev.values });
     await this.hooks.samples({ runId: this.runId, step: this.step, items: ev.samples });
     if (ev.rollouts && ev.rollouts.length > 0) await this.hooks.rollouts?.({ runId: this.runId, step: this.step, groups: ev.rollouts });
+    return ev.reached === true;
   }
 
   private async checkpoint(stage: Stage): Promise<void> {

@@ -20,6 +20,8 @@ export interface StageEval {
   samples: SampleItem[];
   /** RL only: the latest step's prompts with all completions, for the inspector. */
   rollouts?: unknown[];
+  /** The stage's target holds at this evaluation (SFT's accuracy and faithfulness): the stage ends here. */
+  reached?: boolean;
 }
 
 export interface StageState {

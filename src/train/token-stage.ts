@@ -1,5 +1,6 @@
 // The next-token stages: SFT (completion tokens of worked solutions) and CPT (every token of the
-// task's domain text). One AdamW per stage; greedy held-out evaluation for SFT, none for CPT.
+// task's domain text). One AdamW per stage; greedy held-out evaluation for SFT, none for CPT; SFT may
+// end at an evaluation that meets its targets (the run loop skips to the stage's planned end).
 import { tf } from '../model/tf';
 import { paramsToArrays } from '../model/params';
 import { createAdamW, disposeAdamW, type AdamWState } from './adamw';
@@ -9,6 +10,7 @@ import { reduceSteps, sftStep, type StepTensors } from './sft';
 import { evaluateSplit } from './evaluate';
 import { assignArrays, prefixed, unprefixed } from './checkpoint';
 import type { Stage, StageContext, StageEval, StageState } from './stage';
+import type { SftConfig } from '../experiment/config';
 
 const disposeStep = (s: StepTensors) => tf.dispose([s.loss, s.correct, s.count, s.gradNorm]);
 
@@ -56,7 +58,10 @@ export function tokenStage(kind: 'sft' | 'cpt', ctx: StageContext): Stage<StepTe
       };
     },
     discard: (pending) => pending.forEach(disposeStep),
-    evaluate: (local) => evaluateGreedy(ctx, local),
+    async evaluate(local) {
+      const ev = await evaluateGreedy(ctx, local);
+      return kind === 'sft' ? withTarget(config.sft, ev) : ev;
+    },
     async save(): Promise<StageState> {
       const optimizer = { ...prefixed('m/', await paramsToArrays(opt.m)), ...prefixed('v/', await paramsToArrays(opt.v)) };
       return { optimizer, state: { adamStep: opt.t, tokens } };
@@ -85,9 +90,24 @@ async function evaluateGreedy({ params, config, model, dataset }: StageContext, 
     const r = await evaluateSplit(params, model, dataset.task, examples, split, { maxNewTokens, keepSamples: 4, seed });
     values[`eval_${split}/accuracy`] = r.accuracy;
     values[`eval_${split}/mean_length`] = r.meanLength;
+    if (split === 'heldout') values['eval_faith/entailed_greedy'] = r.faithful; // free: the completions are parsed already
     samples.push(...r.samples.slice(0, split === 'heldout' ? 4 : 2));
   }
   return { values, samples };
+}
+
+/**
+ * SFT's targets at this evaluation: every one set (above 0) must hold; then `sft/target_reached` = 1 is
+ * logged with it and the stage ends. None set: the stage runs all its steps.
+ */
+function withTarget(sft: SftConfig, ev: StageEval): StageEval {
+  const targets: [string, number][] = [
+    ['eval_heldout/accuracy', sft.targetAccuracy ?? 0],
+    ['eval_faith/entailed_greedy', sft.targetFaithfulness ?? 0],
+  ];
+  const set = targets.filter(([, target]) => target > 0);
+  if (set.length === 0 || !set.every(([key, target]) => (ev.values[key] ?? -1) >= target)) return ev;
+  return { ...ev, values: { ...ev.values, 'sft/target_reached': 1 }, reached: true };
 }
 
 /** The first `n` examples of a split with their reference completions (the training prompts' own for 'train'). */

@@ -23,6 +23,8 @@ export const FIELD_META: Record<string, FieldMeta> = {
   'sft.lr': { label: 'Learning rate', hint: 'Peak AdamW rate, after warmup; cosine decay to 10%.', min: 0, step: 'any' },
   'sft.batchSize': { label: 'Batch size', hint: 'Sequences per step; larger is smoother and slower.', min: 1, step: 1 },
   'sft.evalEvery': { label: 'Evaluate every', hint: 'Steps between greedy held-out evaluations.', min: 1, step: 10 },
+  'sft.targetAccuracy': { label: 'Target accuracy', hint: 'End SFT at the first evaluation with this greedy held-out accuracy (SFT steps stay the limit); 0 = off.', min: 0, max: 1, step: 0.05 },
+  'sft.targetFaithfulness': { label: 'Target faithfulness', hint: 'End SFT once this share of greedy held-out completions have steps that entail their answer (with a target accuracy: both at once); 0 = off.', min: 0, max: 1, step: 0.05 },
   seed: { label: 'Seed', hint: 'Every run is (config, seed): same seed, same data and weights.', min: 0, step: 1 },
 };
 

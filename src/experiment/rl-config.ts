@@ -5,7 +5,7 @@ import { ConfigError } from '../util/errors';
 import { checkChoice, checkRangeField, isRecord, refuseUnknown, type Range } from './fields';
 
 /** Reward functions a run can combine (weighted sum, as TRL's reward_weights). */
-export const REWARD_NAMES = ['verifiable', 'flip', 'random', 'format', 'majority_vote', 'self_certainty'] as const;
+export const REWARD_NAMES = ['verifiable', 'flip', 'random', 'format', 'majority_vote', 'self_certainty', 'verifiable_steps'] as const;
 export type RewardName = (typeof REWARD_NAMES)[number];
 
 /** One weighted reward function. Only `flip` has a parameter: the probability a rollout's reward is flipped. */
@@ -15,6 +15,9 @@ export const SCALE_REWARDS = ['group', 'batch', 'none'] as const;
 export type ScaleRewards = (typeof SCALE_REWARDS)[number];
 export const LOSS_TYPES = ['grpo', 'bnpo', 'dr_grpo', 'dapo'] as const;
 export type LossType = (typeof LOSS_TYPES)[number];
+/** 'prof': a completion whose outcome and steps disagree is left out of the loss (src/train/process-filter.ts). */
+export const PROCESS_FILTERS = ['none', 'prof'] as const;
+export type ProcessFilter = (typeof PROCESS_FILTERS)[number];
 
 export interface RlConfig {
   steps: number;
@@ -40,6 +43,7 @@ export interface RlConfig {
   maskTruncatedCompletions: boolean;
   entropyCoef: number;
   rewards: RewardSpec[];
+  processFilter: ProcessFilter;
   /** majority_vote only: votes sampled per prompt; the first numGenerations are trained on. 0 = numGenerations. */
   majorityVotes: number;
   /** Padded tokens per forward/backward pass (rows = floor(this / length); gradients accumulate); 0 = the whole batch. */
@@ -77,6 +81,7 @@ export const DEFAULT_RL_CONFIG: Readonly<RlConfig> = Object.freeze({
   maskTruncatedCompletions: false, // TRL's default: truncated completions are trained on
   entropyCoef: 0, // the paper: no entropy bonus
   rewards: Object.freeze([Object.freeze({ name: 'verifiable', weight: 1 })]) as unknown as RewardSpec[], // the task's own verifier
+  processFilter: 'none', // TRL has no such filter; 'prof' drops completions whose outcome and steps disagree (PROF, arXiv 2509.03403)
   majorityVotes: 16, // TTRL's recipe as in the paper: 16 votes, 8 of them trained on
   microBatchTokens: 8192, // SFT's 32 x 256: one pass for short tasks (128 x 64), four for 256-token multi_hop rows
   logEvery: 5, // each metric read is a CPU-GPU sync point; RL steps are slow enough to log often
@@ -158,6 +163,7 @@ export function validateRlConfig(raw: unknown): RlConfig {
   for (const [key, range] of Object.entries(RANGES)) out[key] = checkRangeField(`rl.${key}`, rec[key] ?? d[key as keyof RlConfig], range);
   out.scaleRewards = checkChoice('rl.scaleRewards', rec.scaleRewards ?? d.scaleRewards, SCALE_REWARDS);
   out.lossType = checkChoice('rl.lossType', rec.lossType ?? d.lossType, LOSS_TYPES);
+  out.processFilter = checkChoice('rl.processFilter', rec.processFilter ?? d.processFilter, PROCESS_FILTERS);
   const mask = rec.maskTruncatedCompletions ?? d.maskTruncatedCompletions;
   if (typeof mask !== 'boolean') throw new ConfigError('rl.maskTruncatedCompletions', `rl.maskTruncatedCompletions must be true or false; got ${JSON.stringify(mask)}`);
   out.maskTruncatedCompletions = mask;

@@ -1,6 +1,7 @@
 // GRPO advantages from rewards, exactly as TRL's GRPOTrainer (_generate_and_score_completions):
 //   A_i = r_i - mean(r of i's group), divided by (std + 1e-4) unless scale_rewards is "none", where
 //   std is the group's ("group") or the whole batch's ("batch") unbiased (Bessel, torch's default) std.
+// An optional per-row keep mask (PROF, process-filter.ts) leaves dropped rows out of those statistics.
 // Pure numbers on the CPU: rewards come from decoded text, so they are already here. No tfjs.
 import type { ScaleRewards } from '../experiment/rl-config';
 
@@ -33,38 +34,58 @@ export function std(xs: ArrayLike<number>): number {
   return Math.sqrt(s / (xs.length - 1));
 }
 
-/** Per-row group mean and the std that row is scaled by (group std for group/none, batch std for batch). */
-function groupStats(rewards: ArrayLike<number>, G: number, scale: ScaleRewards): { means: number[]; stds: number[] } {
+/**
+ * Per-row group mean and the std that row is scaled by (group std for group/none, batch std for batch),
+ * over the kept rows only; `active` marks the kept rows of groups with at least 2 kept (all rows without `keep`).
+ */
+function groupStats(rewards: ArrayLike<number>, G: number, scale: ScaleRewards, keep: readonly boolean[] | null) {
   const N = rewards.length;
-  const batchStd = std(rewards);
+  const kept = (i: number) => keep === null || keep[i]!;
+  const groups: number[][] = []; // kept rows of each group
+  const active: boolean[] = [];
+  for (let g = 0; g < N; g += G) {
+    const rows = Array.from({ length: G }, (_, j) => g + j).filter(kept);
+    groups.push(rows);
+    for (let j = 0; j < G; j++) active.push(rows.length >= 2 && kept(g + j));
+  }
+  const batchStd = std(keep === null ? rewards : active.flatMap((on, i) => (on ? [rewards[i]!] : [])));
   const means: number[] = [];
   const stds: number[] = [];
-  for (let g = 0; g < N; g += G) {
-    const group = Array.from({ length: G }, (_, j) => rewards[g + j]!);
-    const m = mean(group);
-    const s = scale === 'batch' ? batchStd : std(group);
+  for (const rows of groups) {
+    const values = rows.map((i) => rewards[i]!);
+    const m = mean(values);
+    const s = scale === 'batch' ? batchStd : std(values);
     for (let j = 0; j < G; j++) {
       means.push(m);
       stds.push(s);
     }
   }
-  return { means, stds };
+  return { means, stds, active };
 }
 
 /**
  * Advantages of N = B * G rewards (group b is rows b*G .. b*G + G - 1) and TRL's reward metrics.
+ * With `keep` (one verdict per row), a dropped row and every row of a group with fewer than 2 kept get
+ * advantage 0, and the group statistics, reward_std and frac_reward_zero_std cover the other rows only
+ * (NaN when none is left); `reward` stays the mean over all rows.
  * Throws if N is not a multiple of G or G < 2 (the std of one sample is undefined).
  */
-export function computeAdvantages(rewards: ArrayLike<number>, G: number, scale: ScaleRewards): AdvantageResult {
+export function computeAdvantages(rewards: ArrayLike<number>, G: number, scale: ScaleRewards, keep: readonly boolean[] | null = null): AdvantageResult {
   const N = rewards.length;
   if (G < 2 || N === 0 || N % G !== 0) throw new Error(`computeAdvantages needs G >= 2 and a multiple of G rewards; got ${N} rewards, G = ${G}`);
-  const { means, stds } = groupStats(rewards, G, scale);
+  if (keep !== null && keep.length !== N) throw new Error(`computeAdvantages needs one keep verdict per reward; got ${keep.length} for ${N}`);
+  const { means, stds, active } = groupStats(rewards, G, scale, keep);
   const advantages = new Float32Array(N);
+  let rows = 0;
+  let stdSum = 0;
   let zero = 0;
   for (let i = 0; i < N; i++) {
+    if (!active[i]) continue;
     const centered = rewards[i]! - means[i]!;
     advantages[i] = scale === 'none' ? centered : centered / (stds[i]! + STD_EPS);
+    rows++;
+    stdSum += stds[i]!;
     if (Math.abs(stds[i]!) <= 1e-8) zero++;
   }
-  return { advantages, reward: mean(rewards), rewardStd: mean(stds), fracZeroStd: zero / N };
+  return { advantages, reward: mean(rewards), rewardStd: stdSum / rows, fracZeroStd: zero / rows };
 }

@@ -51,6 +51,17 @@ export function setAdvantages(micros: Micro[], advantages: Float32Array): void {
   }
 }
 
+/** Replaces each micro-batch's loss mask with its rows of `mask` [N, L] (a row dropped from the loss is all 0). */
+export function setMasks(micros: Micro[], mask: Float32Array): void {
+  let r0 = 0;
+  for (const m of micros) {
+    const L = m.mask.shape[1];
+    m.mask.dispose();
+    m.mask = tf.tensor2d(mask.subarray(r0 * L, (r0 + m.n) * L), [m.n, L], 'float32');
+    r0 += m.n;
+  }
+}
+
 export function disposeMicros(micros: Micro[]): void {
   for (const m of micros) tf.dispose([m.inputs, m.targets, m.mask, ...[m.advantages, m.old, m.ref].filter((t) => t !== null)]);
 }

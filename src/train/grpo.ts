@@ -9,9 +9,10 @@ import type { Dataset, TrainItem } from '../tasks/dataset';
 import type { AnyTask } from '../tasks/types';
 import { hashSeed } from '../util/rng';
 import { createAdamW, disposeAdamW, type AdamWState } from './adamw';
-import { computeAdvantages } from './advantages';
+import { computeAdvantages, type AdvantageResult } from './advantages';
 import { SUM_KEYS, type LossSettings } from './grpo-loss';
-import { disposeMicros, grpoUpdate, logProbsOf, makeMicros, selfCertaintyOf, setAdvantages, sumAndDispose, type Micro, type UpdateResult } from './grpo-update';
+import { disposeMicros, grpoUpdate, logProbsOf, makeMicros, selfCertaintyOf, setAdvantages, setMasks, sumAndDispose, type Micro, type UpdateResult } from './grpo-update';
+import { keepRows, profKeep } from './process-filter';
 import { computeRewards, rewardMetrics, type RewardResult } from './rewards';
 import { buildRlTokens, completionMetrics, sampleRollouts, type Rollouts, type RlTokens } from './rollout';
 import { learningRate } from './schedule';
@@ -68,10 +69,11 @@ export function rlLearningRate(rl: RlConfig, step: number): number {
   return learningRate({ lr: rl.lr, warmupSteps: rl.warmupSteps, steps: rl.steps, minLrRatio: rl.minLrRatio }, step);
 }
 
-function lossSettings(rl: RlConfig, b: RlTokens, micros: number): LossSettings {
+/** `sequences`: rows the loss counts (N, less PROF's dropped rows); `b.activeTokens` is already net of them. */
+function lossSettings(rl: RlConfig, b: RlTokens, sequences: number, micros: number): LossSettings {
   return {
     lossType: rl.lossType, epsilonLow: rl.epsilon, epsilonHigh: epsilonHighOf(rl), beta: rl.beta, entropyCoef: rl.entropyCoef,
-    maxCompletionLength: rl.maxCompletionLength, totalSequences: b.N, totalTokens: b.activeTokens, microBatches: micros,
+    maxCompletionLength: rl.maxCompletionLength, totalSequences: Math.max(1, sequences), totalTokens: b.activeTokens, microBatches: micros,
   };
 }
 
@@ -94,10 +96,40 @@ function iterate(state: GrpoState, ctx: GrpoContext, micros: Micro[], s: LossSet
   return { loss, gradNorm, sums: sumAndDispose(runs.map((r) => r.sums)) };
 }
 
+interface Scored {
+  rewards: RewardResult;
+  adv: AdvantageResult;
+  /** The token batch the loss counts (PROF's dropped rows masked out) and its rows left. */
+  trained: RlTokens;
+  sequences: number;
+  /** prof/kept_frac when the filter is on. */
+  filter: Record<string, number>;
+}
+
+/**
+ * Rewards (self-certainty reads the full masks, so it comes first), then with processFilter 'prof' the
+ * keep mask: dropped rows get advantage 0, leave their group's statistics and lose their loss mask, and the
+ * normalisers (dapo's tokens, grpo's and dr_grpo's sequences) count kept rows only: the loss of a batch without them.
+ */
+async function scoreBatch(state: GrpoState, ctx: GrpoContext, rollouts: Rollouts, tokens: RlTokens, micros: Micro[]): Promise<Scored> {
+  const { rl, model, task, seed } = ctx;
+  const sc = rl.rewards.some((r) => r.name === 'self_certainty') ? await selfCertaintyOf(state.params, model, micros) : null;
+  const rewards = computeRewards(rollouts, rl.rewards, { task, seed, step: state.step, selfCertainty: sc });
+  const keep = rl.processFilter === 'prof' ? profKeep(rollouts, task) : null;
+  const adv = computeAdvantages(rewards.total, rl.numGenerations, rl.scaleRewards, keep);
+  setAdvantages(micros, adv.advantages);
+  if (!keep) return { rewards, adv, trained: tokens, sequences: tokens.N, filter: {} };
+  const trained = keepRows(tokens, keep);
+  setMasks(micros, trained.mask);
+  const sequences = keep.filter(Boolean).length;
+  return { rewards, adv, trained, sequences, filter: { 'prof/kept_frac': sequences / keep.length } };
+}
+
 /**
  * One RL step on `items` (B prompts) at learning rate `lr`: 1. sample B x V rollouts (one batch, KV cache);
- * 2. rewards (self-certainty needs one extra forward and one read); 3. advantages; 4. old/ref log-probs
- * if needed; 5. num_iterations updates. Sync points: sampling's per-token reads, self-certainty's read.
+ * 2. rewards (self-certainty needs one extra forward and one read) and PROF's filter; 3. advantages;
+ * 4. old/ref log-probs if needed; 5. num_iterations updates. Sync points: sampling's per-token reads,
+ * self-certainty's read.
  */
 export async function grpoStep(state: GrpoState, ctx: GrpoContext, items: TrainItem[], lr: number): Promise<GrpoStepOutput> {
   const t0 = performance.now();
@@ -107,15 +139,12 @@ export async function grpoStep(state: GrpoState, ctx: GrpoContext, items: TrainI
   const tokens = buildRlTokens(rollouts, model.context, rl.maskTruncatedCompletions);
   const micros = makeMicros(tokens, rl.microBatchTokens > 0 ? Math.max(1, Math.floor(rl.microBatchTokens / tokens.L)) : 0);
   try {
-    const sc = rl.rewards.some((r) => r.name === 'self_certainty') ? await selfCertaintyOf(state.params, model, micros) : null;
-    const rewards = computeRewards(rollouts, rl.rewards, { task, seed, step: state.step, selfCertainty: sc });
-    const adv = computeAdvantages(rewards.total, rl.numGenerations, rl.scaleRewards);
-    setAdvantages(micros, adv.advantages);
+    const { rewards, adv, trained, sequences, filter } = await scoreBatch(state, ctx, rollouts, tokens, micros);
     frozenLogProbs(state, ctx, micros);
-    const device = iterate(state, ctx, micros, lossSettings(rl, tokens, micros.length), lr);
+    const device = iterate(state, ctx, micros, lossSettings(rl, trained, sequences, micros.length), lr);
     state.tokens += tokens.numTokens;
     const values = {
-      ...completionMetrics(rollouts), ...rewardMetrics(rollouts, rewards, task),
+      ...completionMetrics(rollouts), ...rewardMetrics(rollouts, rewards, task), ...filter,
       reward: adv.reward, reward_std: adv.rewardStd, frac_reward_zero_std: adv.fracZeroStd,
       learning_rate: lr, num_tokens: state.tokens, step_time: (performance.now() - t0) / 1000,
     };

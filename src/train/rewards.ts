@@ -6,6 +6,7 @@ import { splitList } from '../tasks/format';
 import type { AnyTask, Example, Parsed } from '../tasks/types';
 import { rngFor } from '../util/rng';
 import { mean, std } from './advantages';
+import { stepsVerified } from './process-filter';
 import { trainedCompletions, type Completion, type Rollouts } from './rollout';
 
 /** 1 when the completion states at least one step and an answer. */
@@ -92,10 +93,12 @@ function voteRewards(r: Rollouts, task: AnyTask): { rewards: number[]; votes: Vo
   return { rewards, votes };
 }
 
+/** One reward per row; verifiable_steps pays the verifiable score only when the steps are verified (process-filter.ts). */
 function oneReward(spec: RewardSpec, rows: { item: Example; label: string | string[]; c: Completion }[], ctx: RewardContext, votes: { rewards: number[] } | null): number[] {
   const verifiable = () => rows.map(({ item, label, c }) => ctx.task.score(item, c.parsed, label));
   switch (spec.name) {
     case 'verifiable': return verifiable();
+    case 'verifiable_steps': return rows.map(({ item, label, c }) => (stepsVerified(ctx.task, item, c.parsed) ? ctx.task.score(item, c.parsed, label) : 0));
     case 'flip': return flipRewards(verifiable(), spec.p, ctx.seed, ctx.step);
     case 'random': return randomRewards(rows.length, ctx.seed, ctx.step);
     case 'format': return rows.map(({ c }) => formatReward(c.parsed));

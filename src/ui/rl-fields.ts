@@ -48,6 +48,8 @@ export const RL_GROUPS: readonly { title: string; keys: readonly RlNumberKey[] }
 export const SCALE_REWARDS_HINT = "TRL's default 'group': advantages divided by the group std; 'batch' by the batch std; 'none' not divided.";
 export const LOSS_TYPE_HINT = "TRL's default 'dapo': summed over all completion tokens of the batch / their count.";
 export const MASK_TRUNCATED_HINT = "TRL's default off: completions without EOS are trained on.";
+export const PROCESS_FILTER_HINT =
+  "TRL has no such filter ('none'). 'prof' (PROF, arXiv 2509.03403) leaves out of the loss a completion whose answer and steps disagree: a right answer with a false or no step, or a wrong answer with every step true (and a group's lone survivor).";
 
 export const REWARD_HINTS: Record<RewardName, string> = {
   verifiable: "The task's own verifier against the (possibly noisy) label: 1 if correct, else 0.",
@@ -56,6 +58,7 @@ export const REWARD_HINTS: Record<RewardName, string> = {
   format: 'Rewards a completion that states at least one step and an answer, whatever they say.',
   majority_vote: 'TTRL: sampled votes elect a pseudo-label; agreeing with it is rewarded. No labels used.',
   self_certainty: "The model's own confidence (logsumexp − mean of logits per token). No labels used.",
+  verifiable_steps: 'Answer and every step correct: the verifiable reward, paid only when the completion states at least one step and every stated step is true.',
 };
 
 export const CPT_FIELDS: Record<keyof CptConfig, FieldMeta> = {

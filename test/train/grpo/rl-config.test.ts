@@ -1,6 +1,6 @@
 // The RL config validator: defaults round-trip, bad settings are refused with the field named.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RL_CONFIG, epsilonHighOf, samplesPerPrompt, validateRlConfig } from '../../../src/experiment/rl-config';
+import { DEFAULT_RL_CONFIG, epsilonHighOf, REWARD_NAMES, samplesPerPrompt, validateRlConfig } from '../../../src/experiment/rl-config';
 import { DEFAULT_CPT_CONFIG, validateCptConfig } from '../../../src/experiment/cpt-config';
 import { ConfigError } from '../../../src/util/errors';
 
@@ -31,11 +31,13 @@ describe('validateRlConfig', () => {
     [{ lossType: 'ppo' }, 'rl.lossType', 'rl.lossType must be one of grpo, bnpo, dr_grpo, dapo; got "ppo"'],
     [{ scaleRewards: true }, 'rl.scaleRewards', 'one of group, batch, none'],
     [{ maskTruncatedCompletions: 'yes' }, 'rl.maskTruncatedCompletions', 'true or false'],
+    [{ processFilter: 'prm' }, 'rl.processFilter', 'rl.processFilter must be one of none, prof; got "prm"'],
+    [{ processFilter: true }, 'rl.processFilter', 'one of none, prof'],
     [{ numGeneration: 8 }, 'rl.numGeneration', 'Unknown setting rl.numGeneration'],
     [{ majorityVotes: 4 }, 'rl.majorityVotes', 'at least rl.numGenerations (8)'],
     [{ warmupSteps: 400 }, 'rl.warmupSteps', 'at most rl.steps'],
     [{ rewards: [] }, 'rl.rewards', 'non-empty list'],
-    [{ rewards: [{ name: 'oracle', weight: 1 }] }, 'rl.rewards[0].name', 'one of verifiable, flip, random, format, majority_vote, self_certainty; got "oracle"'],
+    [{ rewards: [{ name: 'oracle', weight: 1 }] }, 'rl.rewards[0].name', 'one of verifiable, flip, random, format, majority_vote, self_certainty, verifiable_steps; got "oracle"'],
     [{ rewards: [{ name: 'format', weight: 1, p: 0.3 }] }, 'rl.rewards[0].p', 'Unknown setting'],
     [{ rewards: [{ name: 'flip', weight: 1, p: 1.5 }] }, 'rl.rewards[0].p', 'from 0 to 1'],
     [{ rewards: [{ name: 'format', weight: 1 }, { name: 'format', weight: 2 }] }, 'rl.rewards[1].name', 'twice'],
@@ -45,6 +47,14 @@ describe('validateRlConfig', () => {
     const err = refusal(() => validateRlConfig(raw));
     expect(err.field).toBe(field);
     expect(err.message).toContain(message);
+  });
+
+  it('defaults to no process filter and accepts prof and the step-checked reward', () => {
+    expect(DEFAULT_RL_CONFIG.processFilter).toBe('none');
+    const c = validateRlConfig({ processFilter: 'prof', rewards: [{ name: 'verifiable_steps', weight: 1 }] });
+    expect(c.processFilter).toBe('prof');
+    expect(c.rewards).toEqual([{ name: 'verifiable_steps', weight: 1 }]);
+    expect(REWARD_NAMES.at(-1)).toBe('verifiable_steps');
   });
 
   it('gives flip its default probability, and maps epsilonHigh null/0 to epsilon', () => {

@@ -43,7 +43,8 @@ export interface RlConfig {
   maskTruncatedCompletions: boolean;
   entropyCoef: number;
   rewards: RewardSpec[];
-  processFilter: ProcessFilter;
+  /** Absent = 'none'; left out when 'none', so configs saved before the filter existed serialize the same. */
+  processFilter?: ProcessFilter;
   /** majority_vote only: votes sampled per prompt; the first numGenerations are trained on. 0 = numGenerations. */
   majorityVotes: number;
   /** Padded tokens per forward/backward pass (rows = floor(this / length); gradients accumulate); 0 = the whole batch. */
@@ -81,7 +82,6 @@ export const DEFAULT_RL_CONFIG: Readonly<RlConfig> = Object.freeze({
   maskTruncatedCompletions: false, // TRL's default: truncated completions are trained on
   entropyCoef: 0, // the paper: no entropy bonus
   rewards: Object.freeze([Object.freeze({ name: 'verifiable', weight: 1 })]) as unknown as RewardSpec[], // the task's own verifier
-  processFilter: 'none', // TRL has no such filter; 'prof' drops completions whose outcome and steps disagree (PROF, arXiv 2509.03403)
   majorityVotes: 16, // TTRL's recipe as in the paper: 16 votes, 8 of them trained on
   microBatchTokens: 8192, // SFT's 32 x 256: one pass for short tasks (128 x 64), four for 256-token multi_hop rows
   logEvery: 5, // each metric read is a CPU-GPU sync point; RL steps are slow enough to log often
@@ -157,13 +157,15 @@ function checkRelations(c: RlConfig): void {
 export function validateRlConfig(raw: unknown): RlConfig {
   const rec = raw === undefined || raw === null ? {} : raw;
   if (!isRecord(rec)) throw new ConfigError('rl', `rl must be an object of settings; got ${JSON.stringify(raw)}`);
-  refuseUnknown('rl', rec, Object.keys(DEFAULT_RL_CONFIG));
+  refuseUnknown('rl', rec, [...Object.keys(DEFAULT_RL_CONFIG), 'processFilter']);
   const d = DEFAULT_RL_CONFIG;
   const out = { ...d } as Record<string, unknown>;
   for (const [key, range] of Object.entries(RANGES)) out[key] = checkRangeField(`rl.${key}`, rec[key] ?? d[key as keyof RlConfig], range);
   out.scaleRewards = checkChoice('rl.scaleRewards', rec.scaleRewards ?? d.scaleRewards, SCALE_REWARDS);
   out.lossType = checkChoice('rl.lossType', rec.lossType ?? d.lossType, LOSS_TYPES);
-  out.processFilter = checkChoice('rl.processFilter', rec.processFilter ?? d.processFilter, PROCESS_FILTERS);
+  // TRL has no such filter ('none', left out); 'prof' drops completions whose outcome and steps disagree (PROF, arXiv 2509.03403)
+  const filter = checkChoice('rl.processFilter', rec.processFilter ?? 'none', PROCESS_FILTERS);
+  if (filter !== 'none') out.processFilter = filter;
   const mask = rec.maskTruncatedCompletions ?? d.maskTruncatedCompletions;
   if (typeof mask !== 'boolean') throw new ConfigError('rl.maskTruncatedCompletions', `rl.maskTruncatedCompletions must be true or false; got ${JSON.stringify(mask)}`);
   out.maskTruncatedCompletions = mask;

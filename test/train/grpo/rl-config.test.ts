@@ -50,7 +50,8 @@ describe('validateRlConfig', () => {
   });
 
   it('defaults to no process filter and accepts prof and the step-checked reward', () => {
-    expect(DEFAULT_RL_CONFIG.processFilter).toBe('none');
+    expect('processFilter' in DEFAULT_RL_CONFIG).toBe(false); // absent = 'none', as configs saved before it
+    expect('processFilter' in validateRlConfig({ processFilter: 'none' })).toBe(false);
     const c = validateRlConfig({ processFilter: 'prof', rewards: [{ name: 'verifiable_steps', weight: 1 }] });
     expect(c.processFilter).toBe('prof');
     expect(c.rewards).toEqual([{ name: 'verifiable_steps', weight: 1 }]);

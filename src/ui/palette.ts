@@ -15,4 +15,6 @@ export const DASH = {
   solid: [] as number[],
   dashed: [8, 4],
   dotted: [2, 4],
+  dashDot: [8, 3, 2, 3],
+  long: [14, 4],
 };

@@ -1,16 +1,34 @@
-// What each RL chart draws: the main reward/accuracy chart's series and the small multiples (metric
-// keys, labels, colours, axes). Specs only; the columns come from rl-series.ts, drawing from Chart.svelte.
+// What each RL chart draws: the main reward/accuracy chart's series and bands and the small multiples
+// (metric keys, labels, colours, axes). Specs only; the columns come from rl-series.ts, drawing from Chart.svelte.
 import { DASH, OKABE_ITO } from './palette';
-import type { AxisSpec, SeriesSpec } from './series';
+import type { AxisSpec, SeriesFill, SeriesSpec } from './series';
 
 export const ACC_AXIS: AxisSpec[] = [{ scale: 'y', label: 'accuracy / reward', side: 'left', range: [0, 1] }];
 
-export const MAIN_SERIES: SeriesSpec[] = [
+/** The main chart's lines, in rl-series.ts's RL_MAIN_KEYS order; held-out pass@1, what the phase labels judge, drawn widest. */
+export const MAIN_LINES: SeriesSpec[] = [
   { label: 'reward (optimized)', color: OKABE_ITO.vermillion },
   { label: 'true reward', color: OKABE_ITO.black, dash: DASH.dotted },
-  { label: 'held-out', color: OKABE_ITO.blue },
-  { label: 'out-of-distribution', color: OKABE_ITO.sky, dash: DASH.dashed },
+  { label: 'held-out (sampled, pass@1)', color: OKABE_ITO.blue, width: 3 },
+  { label: 'held-out (greedy)', color: OKABE_ITO.sky, dash: DASH.dashed },
+  { label: 'training prompts (greedy)', color: OKABE_ITO.purple, dash: DASH.dashDot },
+  { label: 'out-of-distribution (greedy)', color: OKABE_ITO.orange, dash: DASH.long },
 ];
+/** The accuracy lines (RL_BAND_KEYS order), each with a 95% band. */
+const BANDED = MAIN_LINES.slice(2);
+/** Hex alpha of a band's fill: light enough that four overlapping bands leave every line readable. */
+const BAND_ALPHA = '2e';
+
+/**
+ * The main chart's series in rl-series.ts's mainColumns order: each accuracy's lower and upper band
+ * edge (no stroke, no legend row, no cursor dot: only the fill between them shows), then the lines.
+ */
+export const MAIN_SERIES: SeriesSpec[] = [
+  ...BANDED.flatMap((s) => ['low', 'high'].map((end) => ({ label: `${s.label} 95% ${end}`, color: 'transparent', width: 1, points: false, legend: false }))),
+  ...MAIN_LINES,
+];
+/** Each band filled in its line's colour between its two edges (indices into MAIN_SERIES). */
+export const MAIN_FILLS: SeriesFill[] = BANDED.map((s, i) => ({ lower: 2 * i, upper: 2 * i + 1, color: `${s.color}${BAND_ALPHA}` }));
 
 export const BAND_COLORS = { pre_saturation: 'rgba(0, 158, 115, 0.12)', saturated: 'rgba(230, 159, 0, 0.16)' } as const;
 export const MARK_COLORS = { stage: '#5b6470', saturation: OKABE_ITO.vermillion, inspected: OKABE_ITO.purple } as const;

@@ -1,13 +1,17 @@
 // Metric rows -> what the RL view draws: the main reward/accuracy chart's columns (training series
-// smoothed), the small multiples' columns, accuracy by difficulty, stage boundaries, and the rollout
-// step nearest a chart position. Pure functions over plain rows; no Svelte, no uPlot import.
+// smoothed, a 95% band per accuracy), the small multiples' columns, accuracy by difficulty, stage
+// boundaries, and the rollout step nearest a chart position. Pure functions over plain rows; no Svelte, no uPlot import.
+import { countKeyOf } from '../analysis/heldout-trend';
 import { emaSmooth } from '../analysis/smoothing';
-import type { StageName } from '../experiment/config';
+import { wilsonInterval } from '../analysis/stats';
+import type { RunConfig, StageName } from '../experiment/config';
 import type { MetricRow } from '../store/types';
 import type { Columns } from './series';
 
-/** The main chart's series, in drawing order: optimized reward, true reward, held-out, OOD. */
-export const RL_MAIN_KEYS = ['reward', 'train/acc_true', 'eval_heldout/accuracy', 'eval_ood/accuracy'] as const;
+/** The main chart's accuracies, each with a confidence band: held-out pass@1 (sampled) and greedy, training prompts and OOD greedy. */
+export const RL_BAND_KEYS = ['eval_heldout/pass@1', 'eval_heldout/accuracy', 'eval_train/accuracy', 'eval_ood/accuracy'] as const;
+/** The main chart's lines, in legend order: optimized reward, true reward, then the accuracies. */
+export const RL_MAIN_KEYS = ['reward', 'train/acc_true', ...RL_BAND_KEYS] as const;
 /** Training series (logged every logEvery steps) that the smoothing slider applies to; evaluations are too sparse. */
 const TRAINING_KEYS = new Set(['reward', 'train/acc_true', 'loss', 'kl', 'entropy', 'completions/mean_length', 'train/noisy_label_fit']);
 
@@ -24,17 +28,87 @@ export function smoothColumn(col: readonly (number | null)[], weight: number): (
   return out;
 }
 
+/** The rows that have any of `keys` (without step 0 on a log step axis: a log axis has no 0). */
+function keptRows(rows: readonly MetricRow[], keys: readonly string[], logSteps: boolean): MetricRow[] {
+  return rows.filter((r) => (!logSteps || r.step > 0) && keys.some((k) => finite(r.values[k])));
+}
+
 /**
  * One column per key over the steps where any key is present (null where a row lacks it); training
- * keys smoothed with `weight`. With `logSteps`, step 0 is dropped (a log axis has no 0).
+ * keys smoothed with `weight`. With `logSteps`, step 0 is dropped.
  */
 export function metricColumns(rows: readonly MetricRow[], keys: readonly string[], weight = 0, logSteps = false): Columns {
-  const kept = rows.filter((r) => (!logSteps || r.step > 0) && keys.some((k) => finite(r.values[k])));
+  const kept = keptRows(rows, keys, logSteps);
   const cols = keys.map((k) => {
     const col = kept.map((r) => (finite(r.values[k]) ? r.values[k] : null));
     return TRAINING_KEYS.has(k) ? smoothColumn(col, weight) : col;
   });
   return [kept.map((r) => r.step), ...cols];
+}
+
+/**
+ * Samples behind an evaluation that logged no count (SFT's greedy evaluations do not), from the run's
+ * config: the evaluating stage's evalSize capped by the split's size (as the evaluators slice it), times
+ * passK for sampled pass@1 (RL only). The stage is the row's, or for a row without one (a result link's)
+ * the stage its step falls in. Undefined for any other count key.
+ */
+export function assumedCount(config: RunConfig, row: MetricRow, countKey: string): number | undefined {
+  const rlFrom = config.cpt.steps + config.sft.steps;
+  const stage = row.stage === 'sft' || row.stage === 'rl' ? row.stage : config.rl.steps > 0 && row.step >= rlFrom ? 'rl' : 'sft';
+  const { evalSize } = config[stage];
+  const { heldoutSize, oodSize, trainSize } = config.data;
+  if (countKey === 'eval_heldout/num_prompts') return Math.min(evalSize, heldoutSize);
+  if (countKey === 'eval_ood/num_prompts') return Math.min(evalSize, oodSize);
+  if (countKey === 'eval_train/num_prompts') return trainSize > 0 ? Math.min(evalSize, trainSize) : evalSize;
+  if (countKey === 'eval_heldout/num_samples') return Math.min(config.rl.evalSize, heldoutSize) * config.rl.passK;
+  return undefined;
+}
+
+/**
+ * The 95% Wilson band of accuracy `key` at each row, as [lower, upper] columns. Its sample count is
+ * the row's logged count (countKeyOf), else the config's (assumedCount); null where the row lacks
+ * the accuracy, or has no count and no config is given.
+ */
+export function bandColumns(rows: readonly MetricRow[], key: string, config?: RunConfig): [(number | null)[], (number | null)[]] {
+  const countKey = countKeyOf(key);
+  const lo: (number | null)[] = [];
+  const hi: (number | null)[] = [];
+  for (const r of rows) {
+    const p = r.values[key];
+    const logged = r.values[countKey];
+    const n = finite(logged) ? logged : config && finite(p) ? assumedCount(config, r, countKey) : undefined;
+    const w = finite(p) && n !== undefined ? wilsonInterval(p, n) : null;
+    lo.push(w ? w.lo : null);
+    hi.push(w ? w.hi : null);
+  }
+  return [lo, hi];
+}
+
+/**
+ * The main chart's columns: steps, then each RL_BAND_KEYS accuracy's lower and upper band edge (the
+ * edges come first so their fills lie under every line), then the RL_MAIN_KEYS lines (training series
+ * smoothed with `weight`).
+ */
+export function mainColumns(rows: readonly MetricRow[], weight = 0, logSteps = false, config?: RunConfig): Columns {
+  const kept = keptRows(rows, RL_MAIN_KEYS, logSteps);
+  const [steps, ...lines] = metricColumns(kept, RL_MAIN_KEYS, weight);
+  return [steps, ...RL_BAND_KEYS.flatMap((k) => bandColumns(kept, k, config)), ...lines];
+}
+
+/**
+ * Whether the true reward is the optimized reward at every step either is logged (no label noise, no
+ * proxy or shaped reward), to float rounding: then their two lines coincide. False when neither is logged.
+ */
+export function trueRewardCoincides(rows: readonly MetricRow[], tolerance = 1e-9): boolean {
+  let both = 0;
+  for (const r of rows) {
+    const a = r.values.reward;
+    const b = r.values['train/acc_true'];
+    if (!finite(a) && !finite(b)) continue;
+    if (!finite(a) || !finite(b) || Math.abs(a - b) > tolerance) return false;
+    both++;
+  }
+  return both > 0;
 }
 
 /** The difficulty levels k that have an `${prefix}_d<k>` series in `rows`, ascending. */

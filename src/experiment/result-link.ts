@@ -13,8 +13,14 @@ export const RESULT_LINK_KIND = 'r';
 export const RESULT_LINK_VERSION = 1;
 /** Characters of the hash a result link may use: with the page's address, about 8 KB. */
 export const RESULT_LINK_BUDGET = 7800;
-/** Curves in the order they are worth their bytes: the charts' and the phase analysis' first. */
-export const SHARED_KEYS = ['loss', 'mean_token_accuracy', 'eval_heldout/accuracy', 'eval_ood/accuracy', 'eval_train/accuracy', 'reward', 'frac_reward_zero_std', 'eval_heldout/pass@k', 'kl', 'entropy'];
+/**
+ * Curves in the order they are worth their bytes: the charts' and the phase analysis' first (held-out
+ * pass@1 and its sample count are what the phase labels judge; constant counts deflate to a few bytes).
+ */
+export const SHARED_KEYS = [
+  'loss', 'mean_token_accuracy', 'eval_heldout/pass@1', 'eval_heldout/num_samples', 'eval_heldout/accuracy', 'eval_heldout/num_prompts',
+  'eval_ood/accuracy', 'eval_train/accuracy', 'reward', 'train/acc_true', 'frac_reward_zero_std', 'eval_heldout/pass@k', 'kl', 'entropy',
+];
 /** Points per curve, tried in turn until the required curves fit. */
 const POINT_STEPS = [300, 200, 150, 100, 60, 40, 25, 12];
 const SKIPPED_KEYS = new Set(['step_time', 'num_tokens']);

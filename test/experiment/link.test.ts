@@ -184,7 +184,8 @@ describe('result links', () => {
     expect(hash.length).toBeLessThanOrEqual(RESULT_LINK_BUDGET);
     const opened = readLink(`#${hash}`);
     expect(opened.kind).toBe('result');
-    if (opened.kind === 'result') for (const key of ['loss', 'reward', 'eval_heldout/accuracy']) expect(opened.result.rows.some((x) => x.values[key] !== undefined)).toBe(true);
+    const kept = ['loss', 'reward', 'train/acc_true', 'eval_heldout/accuracy', 'eval_heldout/pass@1', 'eval_heldout/num_samples', 'eval_heldout/num_prompts'];
+    if (opened.kind === 'result') for (const key of kept) expect(opened.result.rows.some((x) => x.values[key] !== undefined), key).toBe(true);
   });
 });
 

@@ -31,7 +31,7 @@ export default ts.config(
   },
   { files: ['src/ui/**', 'src/App.svelte', 'src/main.ts'], rules: { 'no-restricted-imports': ['error', noTfjs] } },
   {
-    files: ['src/tasks/**', 'src/analysis/**', 'src/experiment/**', 'src/util/**'],
+    files: ['src/tasks/**', 'src/analysis/**', 'src/experiment/**', 'src/export/**', 'src/util/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['@tensorflow/*', 'comlink', 'idb', 'svelte', 'svelte/*'], message: 'Pure modules import nothing but each other and small utilities.' }] }] },
   },
 );

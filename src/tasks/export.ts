@@ -1,22 +1,29 @@
 // Export a task set as JSONL in the shapes TRL reads: SFTTrainer's prompt/completion rows and
-// GRPOTrainer's prompt rows with an answer column for the reward function (public/docs/trl-export.md).
-// Pure: returns strings; saving a file is the caller's business.
+// GRPOTrainer's prompt rows with an answer column for the reward function (public/docs/trl-export.md;
+// the whole TRL export with scripts is src/export/trl/). Pure: returns strings; saving is the caller's.
 import type { Dataset } from './dataset';
 import type { Example } from './types';
 
-export type ExportSplit = 'train' | 'heldout' | 'ood';
+/** 'train': RL's draws ds.train(i); 'sft': SFT's draws ds.sft(i); the evaluation splits. */
+export type ExportSplit = 'train' | 'sft' | 'heldout' | 'ood';
 
 export interface ExportOptions {
   split: ExportSplit;
-  /** Rows to write; default: every distinct training prompt (N), or the whole evaluation split. */
+  /** Rows to write; default: every distinct prompt of the split (distinctRows), or the whole evaluation split. */
   count?: number;
   /** Appended to every prompt, standing in for the lab's SEP token (a real model needs a boundary). */
   separator?: string;
+  /** GRPO rows also carry `meta`, the example's data as JSON text: what a step checker reads (verifiers.py). */
+  meta?: boolean;
+  /** SFT rows also carry `answer` (the label the completion states) and, where the split is noisy, `clean_answer`. */
+  labels?: boolean;
 }
 
 export interface SftRow {
   prompt: string;
   completion: string;
+  answer?: string;
+  clean_answer?: string;
 }
 
 export interface GrpoRow {
@@ -30,6 +37,8 @@ export interface GrpoRow {
   /** The clean label's items, where both noise and set answers apply. */
   clean_answer_set?: string[];
   difficulty: number;
+  /** The example's meta (operands, chain, mentions, world facts) as JSON text. */
+  meta?: string;
 }
 
 /** Default rows for unlimited training sets (they have no natural end). */
@@ -45,11 +54,25 @@ interface Row {
   completion: string;
 }
 
+/** Distinct prompts a training split cycles through: N (or sftSize for SFT), or null when unlimited. */
+export function distinctRows(ds: Dataset, split: 'train' | 'sft'): number | null {
+  const { trainSize, sftSize, sftSource } = ds.config;
+  if (split === 'sft' && (sftSize ?? 0) > 0) return sftSize!;
+  if (split === 'sft' && sftSource === 'fresh') return null;
+  return trainSize === 0 ? null : trainSize;
+}
+
+/** Do the split's rows carry label noise (training draws of a noisy config; fresh SFT draws are clean)? */
+export function isNoisy(ds: Dataset, split: ExportSplit): boolean {
+  return ds.config.labelNoise > 0 && (split === 'train' || (split === 'sft' && ds.config.sftSource === 'train'));
+}
+
 function rows(ds: Dataset, opts: ExportOptions): Row[] {
-  if (opts.split === 'train') {
-    const n = opts.count ?? (ds.config.trainSize === 0 ? UNLIMITED_EXPORT_ROWS : ds.config.trainSize);
+  if (opts.split === 'train' || opts.split === 'sft') {
+    const n = opts.count ?? distinctRows(ds, opts.split) ?? UNLIMITED_EXPORT_ROWS;
+    const draw = opts.split === 'train' ? (i: number) => ds.train(i) : (i: number) => ds.sft(i);
     return Array.from({ length: n }, (_, i) => {
-      const t = ds.train(i);
+      const t = draw(i);
       return { example: t.example, label: t.label, clean: t.cleanLabel, completion: t.completion };
     });
   }
@@ -65,14 +88,20 @@ export function toJsonl(items: readonly object[]): string {
 /** SFTTrainer rows: prompt and completion (the rationale in the dataset's style, ending "A: ..."). */
 export function sftRows(ds: Dataset, opts: ExportOptions): SftRow[] {
   const sep = opts.separator ?? '\n';
-  return rows(ds, opts).map((r) => ({ prompt: r.example.prompt + sep, completion: r.completion }));
+  const noisy = isNoisy(ds, opts.split);
+  return rows(ds, opts).map((r) => ({
+    prompt: r.example.prompt + sep,
+    completion: r.completion,
+    ...(opts.labels ? { answer: asText(r.label) } : {}),
+    ...(opts.labels && noisy ? { clean_answer: asText(r.clean) } : {}),
+  }));
 }
 
 /** GRPOTrainer rows: prompt plus the answer columns a reward function reads (extra columns reach it as kwargs). */
 export function grpoRows(ds: Dataset, opts: ExportOptions): GrpoRow[] {
   const sep = opts.separator ?? '\n';
   const sets = ds.task.setAnswers;
-  const noisy = opts.split === 'train' && ds.config.labelNoise > 0;
+  const noisy = isNoisy(ds, opts.split);
   return rows(ds, opts).map((r) => ({
     prompt: r.example.prompt + sep,
     answer: asText(r.label),
@@ -80,6 +109,7 @@ export function grpoRows(ds: Dataset, opts: ExportOptions): GrpoRow[] {
     ...(noisy ? { clean_answer: asText(r.clean) } : {}),
     ...(noisy && sets ? { clean_answer_set: asList(r.clean) } : {}),
     difficulty: r.example.difficulty,
+    ...(opts.meta ? { meta: JSON.stringify(r.example.meta) } : {}),
   }));
 }
 

@@ -34,11 +34,14 @@ export interface HeldoutTrend {
   assumedCounts: boolean;
 }
 
-/** The count key logged beside a held-out metric: pass@1 counts samples, accuracy counts prompts. */
+/**
+ * The count key logged beside a held-out metric: its prompts, for pass@1 too. The k samples of one
+ * prompt are correlated (an easy sum is right in all of them), so counting prompts, not samples,
+ * keeps pass@1's band from claiming more certainty than its prompts give.
+ */
 export function countKeyOf(heldoutKey: string): string {
   const m = /^(.*)\/(pass@1|accuracy)$/.exec(heldoutKey);
-  if (!m) return '';
-  return `${m[1]}/${m[2] === 'pass@1' ? 'num_samples' : 'num_prompts'}`;
+  return m ? `${m[1]}/num_prompts` : '';
 }
 
 /**

@@ -89,6 +89,7 @@ async function evaluateGreedy({ params, config, model, dataset }: StageContext, 
     const maxNewTokens = Math.min(sft.maxNewTokens, Math.ceil(longest * 1.25) + 8);
     const r = await evaluateSplit(params, model, dataset.task, examples, split, { maxNewTokens, keepSamples: 4, seed });
     values[`eval_${split}/accuracy`] = r.accuracy;
+    values[`eval_${split}/num_prompts`] = examples.length; // the accuracy's sample count: its confidence band needs it
     values[`eval_${split}/mean_length`] = r.meanLength;
     if (split === 'heldout') values['eval_faith/entailed_greedy'] = r.faithful; // free: the completions are parsed already
     samples.push(...r.samples.slice(0, split === 'heldout' ? 4 : 2));

@@ -5,7 +5,7 @@ import type { CptConfig } from '../experiment/cpt-config';
 import type { RewardName, RlConfig } from '../experiment/rl-config';
 import type { FieldMeta } from './config-fields';
 
-export type RlNumberKey = { [K in keyof RlConfig]: RlConfig[K] extends number ? K : never }[keyof RlConfig];
+export type RlNumberKey = { [K in keyof RlConfig]-?: RlConfig[K] extends number ? K : never }[keyof RlConfig];
 
 export const RL_FIELDS: Record<RlNumberKey, FieldMeta> = {
   steps: { label: 'RL steps (max_steps)', hint: 'GRPO steps after SFT; 0 = no RL stage. 100 shows the reward climb or saturate in a few minutes.', min: 0, step: 10 },

@@ -48,8 +48,8 @@ export function metricColumns(rows: readonly MetricRow[], keys: readonly string[
 
 /**
  * Samples behind an evaluation that logged no count (SFT's greedy evaluations do not), from the run's
- * config: the evaluating stage's evalSize capped by the split's size (as the evaluators slice it), times
- * passK for sampled pass@1 (RL only). The stage is the row's, or for a row without one (a result link's)
+ * config: the evaluating stage's evalSize capped by the split's size (as the evaluators slice it); sampled
+ * pass@1 counts its prompts too (countKeyOf). The stage is the row's, or for a row without one (a result link's)
  * the stage its step falls in. Undefined for any other count key.
  */
 export function assumedCount(config: RunConfig, row: MetricRow, countKey: string): number | undefined {
@@ -60,7 +60,6 @@ export function assumedCount(config: RunConfig, row: MetricRow, countKey: string
   if (countKey === 'eval_heldout/num_prompts') return Math.min(evalSize, heldoutSize);
   if (countKey === 'eval_ood/num_prompts') return Math.min(evalSize, oodSize);
   if (countKey === 'eval_train/num_prompts') return trainSize > 0 ? Math.min(evalSize, trainSize) : evalSize;
-  if (countKey === 'eval_heldout/num_samples') return Math.min(config.rl.evalSize, heldoutSize) * config.rl.passK;
   return undefined;
 }
 

@@ -16,7 +16,7 @@ function rlRun(reward: Curve, pass1: Curve, samples: number, steps = 150) {
     logEvery: 5,
     evalEvery: 15,
     train: { reward },
-    evals: { 'eval_heldout/pass@1': pass1, 'eval_heldout/num_samples': () => samples, 'eval_heldout/accuracy': () => 0.9 },
+    evals: { 'eval_heldout/pass@1': pass1, 'eval_heldout/num_prompts': () => samples, 'eval_heldout/accuracy': () => 0.9 },
   });
 }
 
@@ -40,8 +40,8 @@ describe('statistics behind the bands', () => {
     expect(differenceBand(0, 8, 0, 8)).toBeGreaterThan(0.1); // no certainty from 8 samples at 0
   });
 
-  it('count keys: pass@1 counts samples, accuracy counts prompts', () => {
-    expect(countKeyOf('eval_heldout/pass@1')).toBe('eval_heldout/num_samples');
+  it('count keys: pass@1 and accuracy both count prompts', () => {
+    expect(countKeyOf('eval_heldout/pass@1')).toBe('eval_heldout/num_prompts'); // a prompt's k samples are correlated
     expect(countKeyOf('eval_heldout/accuracy')).toBe('eval_heldout/num_prompts');
     expect(countKeyOf('reward')).toBe('');
   });

@@ -115,9 +115,10 @@ describe('main chart confidence bands', () => {
       [null, null, w(0.5, 64).lo, w(1, 64).lo],
       [null, null, w(0.5, 64).hi, w(1, 64).hi],
     ]);
+    // pass@1 counts its prompts (64), not its 512 correlated samples.
     expect(bandColumns(rows, 'eval_heldout/pass@1')).toEqual([
-      [null, null, w(0.25, 512).lo, null],
-      [null, null, w(0.25, 512).hi, null],
+      [null, null, w(0.25, 64).lo, null],
+      [null, null, w(0.25, 64).hi, null],
     ]);
     // Golden: p = 0.5, n = 64, z = 1.959964 -> centre 0.5, half z/(1 + z^2/64) * sqrt(0.25/64 + z^2/(4*64^2)) = 0.1189787
     expect(w(0.5, 64).lo).toBeCloseTo(0.3810213, 6);
@@ -139,11 +140,12 @@ describe('main chart confidence bands', () => {
     ]);
   });
 
-  it("assumes the evaluating stage's evalSize, capped by the split's size, times passK for pass@1", () => {
+  it("assumes the evaluating stage's evalSize, capped by the split's size (pass@1 counts its prompts too)", () => {
     const sft = row(50, 'sft', {});
     const rl = row(120, 'rl', {});
     expect(['eval_heldout/num_prompts', 'eval_ood/num_prompts', 'eval_train/num_prompts'].map((k) => assumedCount(CONFIG, sft, k))).toEqual([32, 32, 16]);
-    expect(['eval_heldout/num_prompts', 'eval_ood/num_prompts', 'eval_train/num_prompts', 'eval_heldout/num_samples'].map((k) => assumedCount(CONFIG, rl, k))).toEqual([100, 40, 16, 400]);
+    expect(['eval_heldout/num_prompts', 'eval_ood/num_prompts', 'eval_train/num_prompts'].map((k) => assumedCount(CONFIG, rl, k))).toEqual([100, 40, 16]);
+    expect(assumedCount(CONFIG, rl, 'eval_heldout/num_samples')).toBeUndefined();
     expect(assumedCount({ ...CONFIG, data: { ...CONFIG.data, trainSize: 0 } }, rl, 'eval_train/num_prompts')).toBe(100); // fresh prompts: evalSize of them
     expect(assumedCount(CONFIG, rl, 'eval_heldout/mean_length')).toBeUndefined();
     // A result link's rows carry no stage: the step says which stage evaluated.
@@ -160,7 +162,7 @@ describe('main chart confidence bands', () => {
     const cols = mainColumns(rows);
     expect(cols).toEqual([
       [5, 6],
-      [null, w(0.5, 8).lo], [null, w(0.5, 8).hi],
+      [null, w(0.5, 4).lo], [null, w(0.5, 4).hi],
       [null, w(0.5, 4).lo], [null, w(0.5, 4).hi],
       [null, w(0.25, 4).lo], [null, w(0.25, 4).hi],
       [null, w(0, 4).lo], [null, w(0, 4).hi],

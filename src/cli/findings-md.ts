@@ -68,6 +68,12 @@ function armPaths(r: PresetResult): Set<string> {
   return new Set(r.preset.arms.flatMap((a) => Object.keys(flattenConfig(a.changes))));
 }
 
+/** " at most, ending at the first evaluation with greedy held-out >= 0.6": the SFT target in words, if any. */
+function sftTarget(c: RunConfig): string {
+  const t = [c.sft.targetAccuracy ? `greedy held-out accuracy >= ${c.sft.targetAccuracy}` : '', c.sft.targetFaithfulness ? `greedy faithfulness >= ${c.sft.targetFaithfulness}` : ''].filter(Boolean);
+  return t.length > 0 ? ` at most, ending at the first evaluation with ${t.join(' and ')}` : '';
+}
+
 function settings(c: RunConfig, vary: Set<string>): string[] {
   const rewards = c.rl.rewards.map((w) => `${w.name}×${w.weight}`).join(' + ');
   const d = c.data;
@@ -80,8 +86,8 @@ function settings(c: RunConfig, vary: Set<string>): string[] {
   return [
     `- Model: ${describeModel(c.model)}.`,
     `- Data: task ${code(d.task)}, ${or('data.style', 'rationale style', `rationale style ${code(d.style)}`)}, ${prompts}, ${or('data.labelNoise', 'label noise', `label noise ${d.labelNoise}`)}, held-out ${d.heldoutSize}, OOD ${d.oodSize}${taskSettings(d.taskConfig)}.`,
-    `- CPT: ${or('cpt.steps', 'steps', `${c.cpt.steps} steps`)}. SFT: ${or('sft.steps', 'steps', `${c.sft.steps} steps`)}, batch ${c.sft.batchSize}, lr ${c.sft.lr}, evaluation every ${c.sft.evalEvery}, on ${sftData}.`,
-    `- RL (GRPO): ${c.rl.steps} steps, ${c.rl.promptsPerStep} prompts × ${c.rl.numGenerations} completions, lr ${c.rl.lr}, reward ${vary.has('rl.rewards') ? 'per arm' : mdEscape(rewards)}, evaluation every ${c.rl.evalEvery} steps on ${c.rl.evalSize} prompts.`,
+    `- CPT: ${or('cpt.steps', 'steps', `${c.cpt.steps} steps`)}. SFT: ${or('sft.steps', 'steps', `${c.sft.steps} steps`)}${sftTarget(c)}, batch ${c.sft.batchSize}, lr ${c.sft.lr}, evaluation every ${c.sft.evalEvery}, on ${sftData}.`,
+    `- RL (GRPO): ${c.rl.steps} steps, ${c.rl.promptsPerStep} prompts × ${c.rl.numGenerations} completions, lr ${c.rl.lr}, reward ${vary.has('rl.rewards') ? 'per arm' : mdEscape(rewards)}, evaluation every ${c.rl.evalEvery} steps on ${c.rl.evalSize} prompts (pass@1 from ${c.rl.passK} samples each).`,
   ];
 }
 

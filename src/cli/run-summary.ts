@@ -50,6 +50,8 @@ export interface RunSummary extends RunIdentity {
   strata: StratumGain[];
   /** Held-out accuracy over the RL stage (the chart's second line). */
   heldoutSeries: Series;
+  /** The phase analysis' held-out metric over the RL stage (sampled pass@1; greedy where a run never logged it). */
+  heldoutPass1: Series;
 }
 
 export interface RunInput extends RunIdentity {
@@ -126,5 +128,6 @@ export function summarizeRun(x: RunInput, rules?: Partial<PhaseRules>): RunSumma
     preSaturation: rl.length > 0 ? effectivePreSaturation(phases, lastStep) : null,
     strata: strataOf(pre, after === pre ? null : after),
     heldoutSeries: extractSeries(rl, KEYS.heldout),
+    heldoutPass1: extractSeries(rl, phases.heldoutKey),
   };
 }

@@ -4,6 +4,7 @@
 // alike, before any run is looked at. Pure: run summaries in, verdicts out.
 import { linearFit, mean } from '../analysis/stats';
 import type { RunSummary } from './run-summary';
+import { CLIMB_MIN, GAP_MIN, PEAK_FALL_MIN, REWARD_RISE_MIN, SATURATION_LEVEL, climb, climbBeyondNoise, memorizationMargin, peakReward, rewardGain } from './phase-conditions';
 
 import { VERDICTS, type Verdict } from '../experiment/findings';
 
@@ -61,6 +62,25 @@ export function gainSlope(r: RunSummary | undefined): number | null {
 }
 
 export const CLAIMS: Readonly<Record<string, Claim>> = {
+  phases: {
+    metric:
+      'Held-out pass@1 (sampled at the RL temperature, as the reward is; 95% band from its sample count) beside the smoothed training reward over RL: ' +
+      'the many-prompt arm must climb with its reward (pre-saturation); the few-prompt arm must saturate and then memorize.',
+    arms: ['many', 'few'],
+    conditions: [
+      { id: 'climb', text: `many: held-out pass@1 gain over RL (mean of the last two evaluations minus the pre-RL one) > ${CLIMB_MIN}`, unit: 'accuracy', threshold: CLIMB_MIN, value: (a) => climb(a.many) },
+      { id: 'climb_beyond_noise', text: 'many: that gain minus its 95% band > 0', unit: 'accuracy', threshold: 0, value: (a) => climbBeyondNoise(a.many) },
+      { id: 'climb_with_reward', text: `many: smoothed reward gain over RL > ${REWARD_RISE_MIN}`, unit: 'accuracy', threshold: REWARD_RISE_MIN, value: (a) => rewardGain(a.many) },
+      { id: 'saturates', text: `few: highest smoothed reward > ${SATURATION_LEVEL} (of a ceiling of 1)`, unit: 'accuracy', threshold: SATURATION_LEVEL, value: (a) => peakReward(a.few) },
+      {
+        id: 'memorizes',
+        text: `few, after its smoothed reward first reaches ${SATURATION_LEVEL}: the larger of (held-out peak minus now, minus ${PEAK_FALL_MIN}) and (mean smoothed reward minus held-out, minus ${GAP_MIN}) > 0`,
+        unit: 'accuracy',
+        threshold: 0,
+        value: (a) => memorizationMargin(a.few),
+      },
+    ],
+  },
   scarce_data: {
     metric: 'Held-out accuracy gain over RL (last evaluation minus the pre-RL one) and pre-saturation length of the training reward (phase analysis), N = 8 vs N = 512.',
     arms: ['n8', 'n512'],

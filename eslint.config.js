@@ -1,5 +1,5 @@
-// Lint: typescript-eslint's recommended rules for TS and Svelte, plus the realm rules of STYLE.md
-// (the page never imports tfjs; pure modules never import the DOM-facing or tfjs realms).
+// Lint: typescript-eslint's recommended rules for TS and Svelte, plus the realm rules of the layout:
+// the page never imports tfjs; pure modules never import the DOM-facing or tfjs realms.
 import js from '@eslint/js';
 import ts from 'typescript-eslint';
 import svelte from 'eslint-plugin-svelte';

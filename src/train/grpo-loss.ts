@@ -5,7 +5,7 @@
 //   r_{i,t} = exp(logp_{i,t} - old_{i,t})              (old = stop_gradient(logp) when on-policy)
 //   l_{i,t} = -min(r A_i, clip(r, 1 - eps_low, 1 + eps_high) A_i)
 //             + beta (exp(ref - logp) - (ref - logp) - 1)  (k3 estimator; 0 where ref == logp)
-//             - entropyCoef H_{i,t}                      (not in TRL: the optional bonus)
+//             - entropyCoef H_{i,t}                      (not in TRL: an optional entropy bonus, 0 by default)
 //   grpo:    (1/N) sum_i [ sum_t m l / max(1, sum_t m) ]        per-sequence mean, then over sequences
 //   bnpo:    sum m l / max(1, sum m) over this micro-batch, / microBatches  (TRL: / accumulation steps)
 //   dr_grpo: sum m l / (N * maxCompletionLength)

@@ -1,5 +1,5 @@
 // The predictor view's numbers (the weak-supervision paper's key plot): per run, pre-RL faithfulness
-// and pre-RL diversity (measured by the evaluation that opens the RL stage) against pre-saturation
+// and pre-RL diversity (the last evaluation at or before the SFT -> RL boundary) against pre-saturation
 // length and held-out gain, each pair as points with a least-squares line and R^2. The phase numbers
 // come from analyzePhases and the fit from stats.ts; nothing is re-derived here. Runs that lack a
 // number are listed with the reason instead of being dropped silently.
@@ -16,6 +16,8 @@ export interface PredictorRun {
   id: string;
   name: string;
   rows: readonly StagedPoint[];
+  /** The run's config (a stored RunConfig): its stage lengths place the SFT -> RL boundary exactly. */
+  config?: unknown;
 }
 
 export interface PredictorKeys {
@@ -45,7 +47,7 @@ export const AXIS_LABELS: Record<Predictor | Outcome, string> = {
 export interface RunPredictors {
   id: string;
   name: string;
-  /** The step of the evaluation that opened RL, where the predictors are read. */
+  /** The step of the pre-RL evaluation (the last at or before the SFT -> RL boundary), where the predictors are read. */
   rlStartStep: number | null;
   faithfulness: number | null;
   diversity: number | null;
@@ -80,24 +82,48 @@ export interface PredictorAnalysis {
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
+const stepsOf = (config: unknown, stage: string): number => {
+  const part = typeof config === 'object' && config !== null ? (config as Record<string, unknown>)[stage] : undefined;
+  const steps = typeof part === 'object' && part !== null ? (part as { steps?: unknown }).steps : undefined;
+  return finite(steps) ? steps : 0;
+};
+
 /**
- * The RL stage's opening evaluation: the first row logged by the RL stage. The run loop evaluates at
- * the SFT -> RL boundary before any GRPO update (src/train/run.ts runStage), so its faithfulness and
- * diversity are the pre-RL model's.
+ * The SFT -> RL boundary on the global step counter: CPT + SFT steps from the config (when it has an RL
+ * stage), or the first row the RL stage logged if that comes earlier (rows of another config's run); null
+ * without RL. The evaluation at the boundary runs before any GRPO update, and its row merges with SFT's
+ * last log row there and keeps stage 'sft' (src/train/run.ts emit), so the first RL-stage row is
+ * usually a later training row.
  */
-function rlOpening(rows: readonly StagedPoint[]): StagedPoint | null {
-  let first: StagedPoint | null = null;
-  for (const r of rows) if (r.stage === 'rl' && finite(r.step) && (first === null || r.step < first.step)) first = r;
-  return first;
+function rlBoundary(run: PredictorRun): number | null {
+  let first: number | null = null;
+  for (const r of run.rows) if (r.stage === 'rl' && finite(r.step) && (first === null || r.step < first)) first = r.step;
+  const planned = stepsOf(run.config, 'rl') > 0 ? stepsOf(run.config, 'cpt') + stepsOf(run.config, 'sft') : null;
+  if (planned === null || first === null) return planned ?? first;
+  return Math.min(planned, first);
 }
 
-/** Held-out accuracy at the last RL evaluation minus at the opening one; a reason when it cannot be said. */
-function heldoutGainOf(rows: readonly StagedPoint[], start: StagedPoint, key: string): { value: number | null; reason?: string } {
-  const at = start.values[key];
-  if (!finite(at)) return { value: null, reason: `no held-out accuracy (${key}) at the start of RL (step ${start.step})` };
-  const rl = extractSeries(rows.filter((r) => r.stage === 'rl'), key);
-  if (rl.steps.length < 2) return { value: null, reason: 'held-out gain needs a held-out evaluation after the start of RL' };
-  return { value: rl.values.at(-1)! - at };
+/** The last row at or before `boundary` with a finite `key`: the pre-RL value of that metric. */
+function lastAtOrBefore(rows: readonly StagedPoint[], key: string, boundary: number): StagedPoint | null {
+  let best: StagedPoint | null = null;
+  for (const r of rows) if (r.step <= boundary && finite(r.values[key]) && (best === null || r.step > best.step)) best = r;
+  return best;
+}
+
+/** The pre-RL evaluation: the last row at or before the boundary with any evaluation value. */
+function preRlEvaluation(rows: readonly StagedPoint[], boundary: number): StagedPoint | null {
+  let best: StagedPoint | null = null;
+  for (const r of rows) if (r.step <= boundary && Object.keys(r.values).some((k) => k.startsWith('eval_')) && (best === null || r.step > best.step)) best = r;
+  return best;
+}
+
+/** Held-out accuracy at the last evaluation after the boundary minus the pre-RL one; a reason when it cannot be said. */
+function heldoutGainOf(rows: readonly StagedPoint[], boundary: number, startStep: number, key: string): { value: number | null; reason?: string } {
+  const start = lastAtOrBefore(rows, key, boundary);
+  if (!start) return { value: null, reason: `no held-out accuracy (${key}) at the start of RL (step ${startStep})` };
+  const after = extractSeries(rows.filter((r) => r.step > boundary), key);
+  if (after.steps.length === 0) return { value: null, reason: 'held-out gain needs a held-out evaluation after the start of RL' };
+  return { value: after.values.at(-1)! - start.values[key]! };
 }
 
 /** One run's predictors and outcomes under the phase `rules` (defaults for the fields it leaves out). */
@@ -105,19 +131,20 @@ export function runPredictors(run: PredictorRun, keys: PredictorKeys = DEFAULT_P
   const summary = analyzePhases(run.rows, rules);
   const heldoutKey = rules?.heldoutKey ?? 'eval_heldout/accuracy';
   const out: RunPredictors = { id: run.id, name: run.name, rlStartStep: null, faithfulness: null, diversity: null, preSaturationLength: summary.preSaturationLength, heldoutGain: null, regime: summary.regime, reasons: [] };
-  const start = rlOpening(run.rows);
-  if (!start) {
+  const boundary = rlBoundary(run);
+  if (boundary === null) {
     out.reasons.push('no RL stage rows');
     return out;
   }
-  out.rlStartStep = start.step;
+  const startStep = preRlEvaluation(run.rows, boundary)?.step ?? boundary;
+  out.rlStartStep = startStep;
   for (const p of PREDICTORS) {
-    const v = start.values[keys[p]];
-    if (finite(v)) out[p] = v;
-    else out.reasons.push(`no ${p} (${keys[p]}) at the start of RL (step ${start.step})`);
+    const at = lastAtOrBefore(run.rows, keys[p], boundary);
+    if (at) out[p] = at.values[keys[p]]!;
+    else out.reasons.push(`no ${p} (${keys[p]}) at the start of RL (step ${startStep})`);
   }
   if (out.preSaturationLength === null) out.reasons.push(`the training reward has not saturated under the phase rules (regime: ${summary.regime})`);
-  const gain = heldoutGainOf(run.rows, start, heldoutKey);
+  const gain = heldoutGainOf(run.rows, boundary, startStep, heldoutKey);
   out.heldoutGain = gain.value;
   if (gain.reason) out.reasons.push(gain.reason);
   return out;

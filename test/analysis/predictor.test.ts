@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzePhases, DEFAULT_PHASE_RULES } from '../../src/analysis/phases';
 import { phaseRulesNote, predictorAnalysis, runPredictors, type PredictorRun, type StagedPoint } from '../../src/analysis/predictor';
 import { linearFit } from '../../src/analysis/stats';
+import { parseKeptRuns } from '../../src/store/findings-runs';
 import { buildRows, logistic, stepUp } from './curves';
 
 const SFT_STEPS = 100;
@@ -61,6 +63,37 @@ describe('runPredictors', () => {
     expect(flat.heldoutGain).toBeCloseTo(0.4, 12); // still known: it needs no saturation
     const short = runPredictors(makeRun('t', { faith: 0.5, div: 2, mid: 5, rlSteps: 20 }));
     expect(short.reasons).toContain('held-out gain needs a held-out evaluation after the start of RL');
+  });
+
+  it('reads the pre-RL values at the last evaluation at or before the SFT -> RL boundary (merged into the last SFT row)', () => {
+    // As the trainer writes them (run.ts emit): the RL opening evaluation at the boundary (step 240) merges into
+    // SFT's last log row there and keeps its stage, 'sft'; the first RL-stage row is step 245, with no evaluation.
+    const rows: StagedPoint[] = [
+      { step: 200, stage: 'sft', values: { loss: 1, 'eval_heldout/accuracy': 0.1 } },
+      { step: 240, stage: 'sft', values: { loss: 0.5, 'eval_heldout/accuracy': 0.3, 'eval_faith/entailed': 0.62, 'eval_div/distinct_completions': 2.5 } },
+    ];
+    for (let s = 245; s <= 390; s += 5) rows.push({ step: s, stage: 'rl', values: { reward: 0.5, ...(s % 15 === 0 ? { 'eval_heldout/accuracy': 0.3 + (s - 240) / 1000 } : {}) } });
+    const p = runPredictors({ id: 'k', name: 'kept', rows });
+    expect(p).toMatchObject({ rlStartStep: 240, faithfulness: 0.62, diversity: 2.5 });
+    expect(p.heldoutGain).toBeCloseTo(0.15, 12); // 0.45 at step 390 minus 0.3 at step 240
+    expect(p.reasons.filter((r) => !r.startsWith('the training reward'))).toEqual([]);
+    // The config's stage lengths put the boundary at 240 as well; a later evaluation never counts as pre-RL.
+    const config = { cpt: { steps: 0 }, sft: { steps: 240 }, rl: { steps: 150 } };
+    expect(runPredictors({ id: 'k', name: 'kept', rows, config })).toMatchObject({ rlStartStep: 240, faithfulness: 0.62 });
+    const late = rows.map((r) => (r.step === 255 ? { ...r, values: { ...r.values, 'eval_faith/entailed': 0.9 } } : r));
+    expect(runPredictors({ id: 'k', name: 'kept', rows: late, config }).faithfulness).toBe(0.62);
+  });
+
+  it("reads every kept scarce_data run's pre-RL faithfulness and diversity at the end of its SFT", () => {
+    const file = 'public/findings/runs/scarce_data.json.gz';
+    const kept = parseKeptRuns(readFileSync(file), { presetId: 'scarce_data', file });
+    if (!kept.ok) throw new Error(kept.error);
+    expect(kept.runs.length).toBeGreaterThan(0);
+    for (const { info, metrics } of kept.runs) {
+      const p = runPredictors({ id: info.id, name: info.name, rows: metrics, config: info.config });
+      expect(p.rlStartStep, info.name).toBe((info.config.cpt.steps as number) + (info.config.sft.steps as number));
+      expect(p.reasons.filter((r) => r.includes('at the start of RL')), info.name).toEqual([]);
+    }
   });
 
   it('uses the phase rules it is given (a higher reach fraction moves saturation)', () => {

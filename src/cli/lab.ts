@@ -20,7 +20,7 @@ async function main(): Promise<number> {
   const { report, why } = await nodeBackend(args.backend);
   const machine = describeMachine();
   const progress = stderrProgress();
-  progress.note(`lab: backend ${report.name} (${report.adapter}${report.features.length ? `, ${report.features.join(', ')}` : ''}): ${why}`);
+  progress.note(`lab: backend ${report.name} (${report.adapter}${report.features.length ? `, ${report.features.join(', ')}` : ''}): ${why}${report.software ? '; software GPU: slower than WASM here' : ''}`);
   progress.note(`lab: machine ${machineText(machine)}`);
   if (args.stepsScale !== 1) progress.note(`lab: --steps-scale ${args.stepsScale}: these are not the preset's settings; the report marks such runs as smoke runs`);
   if (args.patch) progress.note(`lab: --patch ${JSON.stringify(args.patch)}: these are not the preset's settings; the report marks such runs as smoke runs`);

@@ -1,5 +1,6 @@
 // Backend choice for the worker (or Node): WebGPU, then WebGL, then WASM, then CPU, with the reason
-// each skipped one was skipped. Knows nothing of the page; the worker passes the WASM file URLs in.
+// each skipped one was skipped; 'auto' skips a software GPU (slower than WASM). Requests run one at a
+// time. Knows nothing of the page; the worker passes the WASM file URLs in.
 import { tf } from './tf';
 import type { BackendChoice } from '../experiment/config';
 import type { BackendReport } from '../store/types';
@@ -13,7 +14,22 @@ export interface BackendOptions {
   wasmPaths?: Record<string, string>;
 }
 
-type Attempt = { ok: true; adapter: string; features: string[] } | { ok: false; reason: string };
+type Attempt = { ok: true; adapter: string; features: string[]; software?: boolean } | { ok: false; reason: string };
+
+/** GPU drivers that render on the CPU: as a WebGPU adapter or a WebGL renderer they are slower than WASM. */
+const SOFTWARE_RENDERERS = /swiftshader|llvmpipe|lavapipe|softpipe|basic render driver/i;
+
+/**
+ * Is this WebGPU adapter a software one? Its vendor, architecture, device or description names a CPU
+ * renderer, or the browser flags it as a fallback adapter (adapter.info.isFallbackAdapter, or the older
+ * adapter.isFallbackAdapter passed as `fallback`).
+ */
+export function softwareAdapter(info: Partial<GPUAdapterInfo> | undefined, fallback = false): boolean {
+  if (fallback || (info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter === true) return true;
+  return SOFTWARE_RENDERERS.test([info?.vendor, info?.architecture, info?.device, info?.description].join(' '));
+}
+
+const SLOWER = 'slower than WASM here';
 
 type WebGpuModule = typeof import('@tensorflow/tfjs-backend-webgpu');
 let factoryInstalled = false;
@@ -47,23 +63,38 @@ export async function loadWebGpuBackend(): Promise<void> {
   }, 3);
 }
 
-async function tryWebGpu(): Promise<Attempt> {
+/** The adapter's name as "vendor / architecture / device / description" (the parts it has). */
+const adapterName = (info: Partial<GPUAdapterInfo> | undefined) => [info?.vendor, info?.architecture, info?.device, info?.description].filter((s) => s).join(' / ');
+
+/** WebGPU, unless `auto` and the adapter is a software one (then WASM is the faster choice). */
+async function tryWebGpu(auto: boolean): Promise<Attempt> {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
   if (!gpu) return { ok: false, reason: 'navigator.gpu is missing: this browser has no WebGPU, or it is turned off' };
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
   if (!adapter) return { ok: false, reason: 'WebGPU is there but offered no GPU adapter (blocklisted GPU or driver)' };
+  const name = adapterName(adapter.info);
+  const software = softwareAdapter(adapter.info, (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter === true);
+  if (software && auto) return { ok: false, reason: `software GPU (${name || 'fallback adapter'}): ${SLOWER}` };
   await loadWebGpuBackend();
   if (!(await tf.setBackend('webgpu').catch(() => false))) return { ok: false, reason: 'tfjs could not create a WebGPU device' };
-  const info = adapter.info;
-  const adapterText = [info?.vendor, info?.architecture, info?.device, info?.description].filter((s) => s).join(' / ');
-  return { ok: true, adapter: adapterText || 'unnamed adapter', features: [...adapter.features].filter((f) => f === 'shader-f16' || f === 'timestamp-query') };
+  return { ok: true, adapter: name || 'unnamed adapter', features: [...adapter.features].filter((f) => f === 'shader-f16' || f === 'timestamp-query'), software };
 }
 
-async function tryWebGl(): Promise<Attempt> {
-  const canvasOk = typeof OffscreenCanvas !== 'undefined' && new OffscreenCanvas(1, 1).getContext('webgl2') !== null;
-  if (!canvasOk) return { ok: false, reason: 'no WebGL2 context is available in this worker (OffscreenCanvas WebGL2 missing)' };
+/** The WebGL renderer's name (unmasked where the browser allows), or '' when it hides it. */
+function webGlRenderer(gl: WebGL2RenderingContext): string {
+  const ext = gl.getExtension('WEBGL_debug_renderer_info');
+  return String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
+}
+
+/** WebGL 2, unless `auto` and it renders in software (SwiftShader, llvmpipe: slower than WASM). */
+async function tryWebGl(auto: boolean): Promise<Attempt> {
+  const gl = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(1, 1).getContext('webgl2') : null;
+  if (!gl) return { ok: false, reason: 'no WebGL2 context is available in this worker (OffscreenCanvas WebGL2 missing)' };
+  const renderer = webGlRenderer(gl);
+  const software = SOFTWARE_RENDERERS.test(renderer);
+  if (software && auto) return { ok: false, reason: `software GPU (${renderer}): ${SLOWER}` };
   if (!(await tf.setBackend('webgl').catch(() => false))) return { ok: false, reason: 'tfjs could not initialise WebGL' };
-  return { ok: true, adapter: 'WebGL2', features: [] };
+  return { ok: true, adapter: renderer ? `WebGL2 (${renderer})` : 'WebGL2', features: [], software };
 }
 
 async function tryWasm(opts: BackendOptions): Promise<Attempt> {
@@ -78,10 +109,10 @@ async function tryWasm(opts: BackendOptions): Promise<Attempt> {
   return { ok: true, adapter: 'WebAssembly', features };
 }
 
-async function attempt(name: BackendName, opts: BackendOptions): Promise<Attempt> {
+async function attempt(name: BackendName, auto: boolean, opts: BackendOptions): Promise<Attempt> {
   try {
-    if (name === 'webgpu') return await tryWebGpu();
-    if (name === 'webgl') return await tryWebGl();
+    if (name === 'webgpu') return await tryWebGpu(auto);
+    if (name === 'webgl') return await tryWebGl(auto);
     if (name === 'wasm') return await tryWasm(opts);
     return (await tf.setBackend('cpu')) ? { ok: true, adapter: 'JavaScript', features: [] } : { ok: false, reason: 'the CPU backend failed' };
   } catch (err) {
@@ -97,17 +128,27 @@ async function smokeTest(): Promise<string | null> {
   return v === 64 ? null : `a 4x4 test product gave ${v}, not 64`;
 }
 
+/** The request being served: tfjs's engine is one global, and a backend init that another overtakes fails. */
+let queue: Promise<unknown> = Promise.resolve();
+
 /**
- * Pick and initialise a backend. 'auto' walks BACKEND_ORDER; a forced choice tries only that one
- * and fails with its reason. Returns what runs and why the others were skipped.
+ * Pick and initialise a backend. 'auto' walks BACKEND_ORDER, skipping a software GPU; a forced choice
+ * tries only that one and fails with its reason. Returns what runs and why the others were skipped.
+ * Requests wait for the one before them, so the last request's backend is the one left in use.
  */
-export async function chooseBackend(choice: BackendChoice, opts: BackendOptions = {}): Promise<BackendReport> {
+export function chooseBackend(choice: BackendChoice, opts: BackendOptions = {}): Promise<BackendReport> {
+  const next = queue.then(() => choose(choice, opts));
+  queue = next.catch(() => undefined);
+  return next;
+}
+
+async function choose(choice: BackendChoice, opts: BackendOptions): Promise<BackendReport> {
   const order = choice === 'auto' ? BACKEND_ORDER : [choice];
   const skipped: BackendReport['skipped'] = [];
   for (const name of order) {
-    const result = await attempt(name, opts);
+    const result = await attempt(name, choice === 'auto', opts);
     const bad = result.ok ? await smokeTest().catch(errorMessage) : result.reason;
-    if (result.ok && bad === null) return { name, adapter: result.adapter, features: result.features, skipped };
+    if (result.ok && bad === null) return { name, adapter: result.adapter, features: result.features, skipped, ...(result.software ? { software: true } : {}) };
     skipped.push({ name, reason: bad || 'it failed a 4x4 test computation' });
   }
   const why = skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');

@@ -37,6 +37,7 @@ const Backend = v.object({
   adapter: text(2000),
   features: list(text(200), 100),
   skipped: list(v.object({ name: text(200), reason: text(5000) }), 100),
+  software: v.optional(v.boolean()),
 });
 
 /** A run record; unknown extra fields are kept (a newer lab may add some), the known ones checked. */

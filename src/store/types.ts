@@ -12,6 +12,8 @@ export interface BackendReport {
   features: string[];
   /** Why each backend tried before this one was skipped, in order. */
   skipped: { name: string; reason: string }[];
+  /** The GPU renders in software (SwiftShader, llvmpipe...): it was forced, and WASM would be faster. */
+  software?: boolean;
 }
 
 export interface RunRecord {

@@ -44,8 +44,20 @@ async function database(): Promise<LabDb> {
   return db;
 }
 
-/** Initialise the backend the config asks for (once; again only if a different one is forced). */
-async function ensureBackend(choice: RunConfig['backend']): Promise<BackendReport> {
+/** The backend request being served: the page's startup request, a forced choice and Start may overlap. */
+let backendQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Initialise the backend the config asks for (once; again only if a different one is forced). Requests
+ * wait for the one before them, so each sees the backend the previous one left, and the last one wins.
+ */
+function ensureBackend(choice: RunConfig['backend']): Promise<BackendReport> {
+  const next = backendQueue.then(() => switchBackend(choice));
+  backendQueue = next.catch(() => undefined);
+  return next;
+}
+
+async function switchBackend(choice: RunConfig['backend']): Promise<BackendReport> {
   if (backend && (choice === 'auto' || choice === backend.name) && !deviceLost) return backend;
   if (deviceLost && backend) resetBackend(backend.name);
   backend = await chooseBackend(choice, { wasmPaths: WASM_PATHS });

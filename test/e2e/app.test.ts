@@ -18,7 +18,7 @@ const waitFor = (fn: () => Promise<boolean>, what: string, timeout?: number) => 
 beforeAll(async () => {
   ({ server, url } = await serveDist());
   browser = await launchChromium();
-  context = await contextWithConfig(browser, TINY_CONFIG);
+  context = await contextWithConfig(browser, { ...TINY_CONFIG, backend: 'webgpu' }); // forced: 'auto' skips this machine's software GPU
   page = await context.newPage();
   errors = watchConsole(page);
 });
@@ -36,6 +36,7 @@ describe('RLVR Lab in headless Chromium', () => {
     await waitFor(() => page.evaluate(() => window.__labReady === true), 'the lab to be ready', 120_000);
     expect(await hookText(page, 'backend-name')).toBe('webgpu');
     expect(await hookText(page, 'backend-adapter')).toMatch(/swiftshader|\w/i);
+    if (/swiftshader/i.test(await hookText(page, 'backend-adapter'))) expect(await hookText(page, 'backend-software')).toBe('software GPU: slower than WASM here');
     expect(await page.getByTestId('start').isEnabled()).toBe(true);
     expect(await page.getByTestId('cfg-model.layers').inputValue()).toBe('1');
     const legend = page.locator('legend', { hasText: 'Model' });

@@ -44,7 +44,7 @@ describe('backend fallbacks and failures', () => {
   });
 
   it('fails a run whose GPU device is lost, with the reason, keeps its curve, and runs again', async () => {
-    const { page, errors } = await openLab(TINY_CONFIG, '?test-hooks');
+    const { page, errors } = await openLab({ ...TINY_CONFIG, backend: 'webgpu' }, '?test-hooks'); // forced: 'auto' skips a software GPU
     expect(await hookText(page, 'backend-name')).toBe('webgpu');
     await page.getByTestId('start').click();
     await waitFor(async () => (await chartPoints(page, 'loss-chart')) >= 1, 'a loss point', errors);

@@ -13,9 +13,9 @@ export function pythonDir(files: Record<string, string>): string {
 }
 
 /** Run `python3 args...` in `cwd` with `input` on stdin; resolves stdout, rejects with stderr on a non-zero exit. */
-export function python(args: string[], cwd: string, input = ''): Promise<string> {
+export function python(args: string[], cwd: string, input = '', env: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('python3', args, { cwd, env: { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '1' } });
+    const child = spawn('python3', args, { cwd, env: { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '1', ...env } });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));

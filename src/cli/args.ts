@@ -1,5 +1,5 @@
-// Command-line flags of `npm run lab` and `npm run report`, parsed into plain settings records with
-// a message that names the bad flag. No file system, no training here.
+// Command-line flags of `npm run lab`, `npm run report` and `npm run trl-export`, parsed into plain
+// settings records with a message that names the bad flag. No file system, no training here.
 import type { JsonObject } from '../experiment/config-link';
 import { PRESET_IDS } from '../experiment/presets';
 import { errorMessage } from '../util/errors';
@@ -27,12 +27,23 @@ export interface ReportArgs {
   out: string;
 }
 
+/** Which run `npm run trl-export` exports: a preset's arm at a seed, or a config file. */
+export type TrlExportArgs = {
+  /** The zip to write; default: the export's own name in the current directory. */
+  out: string | undefined;
+  /** Merged into the config last, as `npm run lab --patch` does. */
+  patch: JsonObject | undefined;
+} & ({ source: 'preset'; preset: string; arm: string; seed: number | undefined } | { source: 'config'; config: string });
+
 export class ArgError extends Error {}
 
 export const LAB_USAGE =
   'usage: npm run lab -- --preset NAME [--seeds N] [--backend wasm|webgpu|cpu] [--out DIR] [--arms a,b] [--steps-scale X] [--checkpoint-every N] [--patch JSON]\n' +
   `presets: ${PRESET_IDS.join(', ')}`;
 export const REPORT_USAGE = 'usage: npm run report -- [--in DIR] [--out public/findings]';
+export const TRL_EXPORT_USAGE =
+  'usage: npm run trl-export -- (--preset NAME --arm ID [--seed S] | --config FILE.json) [--out FILE.zip] [--patch JSON]\n' +
+  "FILE.json: a run config, or a headless run's config.json (lab-results/<preset>/<run>/config.json)";
 
 /** `--name value` pairs (and `--name=value`); a flag not in `known` is an error. */
 function flags(argv: readonly string[], known: readonly string[], usage: string): Map<string, string> {
@@ -91,4 +102,22 @@ export function parseLabArgs(argv: readonly string[]): LabArgs {
 export function parseReportArgs(argv: readonly string[]): ReportArgs {
   const f = flags(argv, ['in', 'out'], REPORT_USAGE);
   return { in: f.get('in') ?? 'lab-results', out: f.get('out') ?? 'public/findings' };
+}
+
+export function parseTrlExportArgs(argv: readonly string[]): TrlExportArgs {
+  const f = flags(argv, ['preset', 'arm', 'seed', 'config', 'out', 'patch'], TRL_EXPORT_USAGE);
+  const common = { out: f.get('out'), patch: patchOf(f.get('patch')) };
+  const preset = f.get('preset');
+  const config = f.get('config');
+  if ((preset === undefined) === (config === undefined)) throw new ArgError(`give either --preset (with --arm) or --config\n${TRL_EXPORT_USAGE}`);
+  if (config !== undefined) {
+    if (f.has('arm') || f.has('seed')) throw new ArgError(`--arm and --seed go with --preset, not --config\n${TRL_EXPORT_USAGE}`);
+    return { ...common, source: 'config', config };
+  }
+  if (!PRESET_IDS.includes(preset!)) throw new ArgError(`unknown preset "${preset}"; presets: ${PRESET_IDS.join(', ')}`);
+  const arm = f.get('arm');
+  if (!arm) throw new ArgError(`--arm is required with --preset\n${TRL_EXPORT_USAGE}`);
+  const seed = f.get('seed');
+  if (seed !== undefined && !/^\d+$/.test(seed)) throw new ArgError(`--seed must be a whole number; got "${seed}"`);
+  return { ...common, source: 'preset', preset: preset!, arm, seed: seed === undefined ? undefined : Number(seed) };
 }

@@ -11,7 +11,8 @@ import { grpoRows, type GrpoRow } from '../../src/tasks/export';
 import { TASK_IDS, getTask, type TaskId } from '../../src/tasks/registry';
 import { RATIONALE_STYLES, type AnyTask, type Example } from '../../src/tasks/types';
 import { stepsVerified } from '../../src/train/process-filter';
-import { formatReward } from '../../src/train/rewards';
+import { formatReward, majorityVote } from '../../src/train/rewards';
+import { splitList } from '../../src/tasks/format';
 import { rngFor, type Rng } from '../../src/util/rng';
 import { pythonDir, pythonJson } from './python';
 
@@ -84,7 +85,15 @@ interface Case {
   completions: string[];
 }
 
+const built = new Map<TaskId, Case[]>();
+
+/** The corpus of a task, built once per file (both suites read it). */
 function cases(id: TaskId): Case[] {
+  if (!built.has(id)) built.set(id, buildCases(id));
+  return built.get(id)!;
+}
+
+function buildCases(id: TaskId): Case[] {
   const out: Case[] = [];
   for (const [s, style] of RATIONALE_STYLES.entries()) {
     const ds = buildDataset(validateDataConfig({ task: id, style, trainSize: 0, heldoutSize: 1, oodSize: OOD_PER_STYLE, labelNoise: 0.3, corruptFraction: 0.5 }), 11 + s);
@@ -162,5 +171,48 @@ describe('verifiers.py agrees with the TypeScript verifiers', () => {
     expect(share((j) => j.verifiable_steps !== j.verifiable)).toBeGreaterThan(0.01);
     expect(share((j) => j.score !== j.clean_score)).toBeGreaterThan(0.01); // label noise reaches the reward
     if (task.setAnswers) expect(share((j) => j.score > 0 && j.score < 1)).toBeGreaterThan(0.001); // set-F1
+  });
+});
+
+const REWARD_DRIVER = `
+import json, sys
+import verifiers as v
+req = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+columns = {k: [row.get(k) for row in req["rows"]] for k in ("answer", "answer_set", "clean_answer", "clean_answer_set", "meta")}
+columns = {k: col for k, col in columns.items() if any(x is not None for x in col)}
+out = {}
+for name in ("verifiable", "verifiable_steps", "format", "acc_true", "majority_vote"):
+    fn = v.make_reward(name, req["task"])
+    out[fn.__name__] = fn(req["prompts"], req["completions"], **columns)
+out["votes"] = [list(v.vote([v.parse_completion(c)[1] for c in g])) for g in req["groups"]]
+sys.stdout.write(json.dumps(out))
+`;
+
+describe('verifiers.py rewards as TRL calls them (dataset columns as keyword lists, G completions per prompt)', () => {
+  const dir = pythonDir({ 'verifiers.py': VERIFIERS_PY });
+  const G = 8;
+
+  it.each(TASK_IDS)('%s: verifiable, verifiable_steps, format, acc_true and majority_vote pay what the lab pays', async (id) => {
+    const task = getTask(id);
+    const all = cases(id).filter((_, i) => i % 20 === 0); // ~300 prompts of every style
+    // Each prompt's group cycles its own completions and borrows a neighbour's, so votes tie, win and split.
+    const groups = all.map((c, i) => Array.from({ length: G }, (_, j) => (j % 3 === 2 ? all[(i + 1) % all.length]!.completions[0]! : c.completions[j % c.completions.length]!)));
+    const rows = all.flatMap((c) => Array.from({ length: G }, () => c.row));
+    const prompts = all.flatMap((c) => Array.from({ length: G }, () => c.row.prompt));
+    const py = await pythonJson<Record<string, number[]> & { votes: [string | null, number][] }>(dir, REWARD_DRIVER, { task: id, rows, prompts, completions: groups.flat(), groups });
+    const judged = all.flatMap((c, i) => groups[i]!.map((t) => judgeTs(task, c, t)));
+    expect(py.verifiable).toEqual(judged.map((j) => j.verifiable));
+    expect(py.verifiable_steps).toEqual(judged.map((j) => j.verifiable_steps));
+    expect(py.format).toEqual(judged.map((j) => j.format));
+    expect(py.acc_true).toEqual(judged.map((j) => j.clean_score));
+    const votes = groups.map((g) => majorityVote(g.map((t) => task.parse(t).answer)));
+    expect(py.votes).toEqual(votes.map((v) => [v.label, v.ratio]));
+    const majority = all.flatMap((c, i) => groups[i]!.map((t) => {
+      const label = votes[i]!.label;
+      return label === null ? 0 : task.score(c.example, task.parse(t), Array.isArray(c.example.answer) ? splitList(label) : label);
+    }));
+    expect(py.majority_vote).toEqual(majority);
+    expect(new Set(majority).size).toBeGreaterThan(1);
+    expect(votes.some((v) => v.ratio < 1 && v.ratio > 0)).toBe(true);
   });
 });

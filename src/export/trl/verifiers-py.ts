@@ -589,7 +589,7 @@ def meta_of(row):
 
 def label_of(row, clean=False):
     """The label a row's reward uses (clean=True: the clean one): a list only where there are several answers."""
-    text, items = ("clean_answer", "clean_answer_set") if clean and "clean_answer" in row else ("answer", "answer_set")
+    text, items = ("clean_answer", "clean_answer_set") if clean and row.get("clean_answer") is not None else ("answer", "answer_set")
     values = row.get(items)
     return list(values) if values is not None and len(values) > 1 else row[text]
 

@@ -2,7 +2,7 @@
 // Python parses and plans with a plain python3 (train_trl.py --dry-run), the data is exactly the run's
 // items (fixed sets once, unlimited sets as the steps draw them, capped and said so), evaluate.py reports
 // the lab's metrics to the last digit, and the zip holds every file under one folder.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
@@ -86,6 +86,36 @@ describe('the Python files', () => {
     expect(four.sft.per_device_train_batch_size * 4 * 2).toBe(32);
     await expect(plan({ WORLD_SIZE: '3' })).rejects.toThrow(/32 sequences, which 3 GPU\(s\) x 1 accumulation steps do not divide/);
     await expect(plan({ WORLD_SIZE: '3' }, '--skip-sft')).rejects.toThrow(/GRPO: .*128 sequences, which 3 GPU/);
+  });
+});
+
+describe('train_trl.py against a stand-in TRL (test/export/stub-trl: no PyTorch here)', () => {
+  const c = config({ data: { ...DEFAULT_RUN_CONFIG.data, labelNoise: 0.25, heldoutSize: 100, oodSize: 8 }, rl: { ...DEFAULT_RL_CONFIG, scaleRewards: 'none' } });
+  const { dir } = unpacked(c);
+  const stub = join(process.cwd(), 'test/export/stub-trl');
+  const train = async (version: string, ...args: string[]) => {
+    const log = join(dir, `log-${version}.jsonl`);
+    writeFileSync(log, '');
+    await python(['train_trl.py', ...args], dir, '', { PYTHONPATH: stub, STUB_TRL: version, STUB_TRL_LOG: log });
+    return jsonl(readFileSync(log, 'utf8')) as { kind: string; args: Record<string, unknown>; [k: string]: unknown }[];
+  };
+
+  it('runs SFT then GRPO from the SFT checkpoint with the run\'s settings, and its rewards pay as the lab\'s', async () => {
+    const [sft, grpo, rewards] = await train('new', '--model', 'base-model', '--output-dir', 'out');
+    expect(sft).toMatchObject({ kind: 'sft', model: 'base-model', train_rows: 512, eval_rows: c.sft.evalSize, columns: ['prompt', 'completion'] });
+    expect(sft!.args).toMatchObject({ max_steps: 300, per_device_train_batch_size: 32, completion_only_loss: true, learning_rate: c.sft.lr });
+    expect(grpo).toMatchObject({ kind: 'grpo', model: 'out/sft', train_rows: 512, eval_rows: c.rl.evalSize, rewards: ['verifiable', 'acc_true'] });
+    expect(grpo!.args).toMatchObject({ scale_rewards: 'none', num_generations_eval: c.rl.passK, shuffle_dataset: false, top_k: 0, reward_weights: [1, 0] });
+    const values = rewards!.values as Record<string, number[]>;
+    expect(values.verifiable).toEqual(Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? 1 : 0))); // "A: <answer>" pays, "A: nothing" does not
+    expect(values.acc_true).toHaveLength(16);
+  });
+
+  it('fits an older TRL (bool scale_rewards, no num_generations_eval) and refuses one that lacks a lab setting', async () => {
+    const [, grpo] = await train('old');
+    expect(grpo!.args).toMatchObject({ scale_rewards: false, top_k: null, per_device_eval_batch_size: c.rl.numGenerations });
+    expect(grpo!.args).not.toHaveProperty('num_generations_eval');
+    await expect(train('ancient', '--skip-sft')).rejects.toThrow(/GRPOConfig has no 'mask_truncated_completions', which the lab run sets; upgrade TRL/);
   });
 });
 

@@ -75,7 +75,7 @@ describe('the Python files', () => {
   });
 
   it('train_trl.py --dry-run plans the lab\'s step size on any GPU count, and refuses one that does not divide it', async () => {
-    type Plan = { sft: Record<string, number>; grpo: Record<string, unknown>; rewards: unknown[] };
+    type Plan = { sft: Record<string, number | undefined>; grpo: Record<string, unknown>; rewards: unknown[] };
     const plan = async (env: Record<string, string>, ...args: string[]) => JSON.parse(await python(['train_trl.py', '--dry-run', ...args], dir, '', env)) as Plan;
     const one = await plan({});
     expect(one.grpo).toMatchObject({ per_device_train_batch_size: 128, gradient_accumulation_steps: 1, num_generations: 8, learning_rate: 3e-4, reward_weights: [1, 0], shuffle_dataset: false });
@@ -83,7 +83,7 @@ describe('the Python files', () => {
     expect(one.rewards).toEqual([{ name: 'verifiable', weight: 1 }, { name: 'acc_true', weight: 0 }]); // label noise: the true reward, logged
     const four = await plan({ WORLD_SIZE: '4' }, '--grad-accum', '2');
     expect(four.grpo.per_device_train_batch_size as number * 4 * 2).toBe(16 * 8);
-    expect(four.sft.per_device_train_batch_size * 4 * 2).toBe(32);
+    expect(four.sft.per_device_train_batch_size! * 4 * 2).toBe(32);
     await expect(plan({ WORLD_SIZE: '3' })).rejects.toThrow(/32 sequences, which 3 GPU\(s\) x 1 accumulation steps do not divide/);
     await expect(plan({ WORLD_SIZE: '3' }, '--skip-sft')).rejects.toThrow(/GRPO: .*128 sequences, which 3 GPU/);
   });
@@ -178,7 +178,7 @@ describe('evaluate.py', () => {
     writeFileSync(join(dir, 'completions.jsonl'), records.map((r) => JSON.stringify(r) + '\n').join(''));
     const py = JSON.parse(await python(['evaluate.py', '--completions', 'completions.jsonl', '--limit', '0'], dir)) as Record<string, number>;
     const faithfulGreedy = heldout.filter((t) => ds.task.faithful(ds.task.parse(t))).length / heldout.length;
-    const ts = {
+    const ts: Record<string, number> = {
       ...splitMetrics('eval_heldout', ds.task, ds.heldout, heldout),
       ...splitMetrics('eval_ood', ds.task, ds.ood, ood),
       ...sampledMetrics(ds.task, ds.heldout, sampled, k),

@@ -2,10 +2,10 @@
 // page (any base path; cached by the offline service worker like the rest of the site), and "Open our
 // runs": a preset's kept run file (findings/runs/<preset>.json.gz) checked whole, written into the
 // library in one transaction (all or nothing) and opened on the Compare page. The file's format and its
-// checks are store/findings-runs.ts.
+// checks are store/findings-runs.ts; fetchKeptRuns is shared with the story (ui/story).
 import { findingsUrl, parseFindings, type Finding } from '../experiment/findings';
 import { isQuotaError } from '../store/db';
-import { keptToBundles, parseKeptRuns } from '../store/findings-runs';
+import { keptToBundles, parseKeptRuns, type KeptRunData } from '../store/findings-runs';
 import { writeRuns } from '../store/library';
 import { pageDb } from './page-db';
 import { errorMessage } from '../util/errors';
@@ -88,22 +88,32 @@ export class FindingsState {
 
   /** The kept file's runs as library bundles, or what was wrong with getting or reading it. */
   private async fetchKept(presetId: string) {
-    const file = `findings/runs/${presetId}.json.gz`;
-    let res: Response;
-    try {
-      res = await fetch(findingsUrl(document.baseURI, `runs/${encodeURIComponent(presetId)}.json.gz`));
-    } catch (err) {
-      return { ok: false as const, error: `${file} could not be fetched (${errorMessage(err)}; the site may be offline and not yet cached)` };
-    }
-    if (res.status === 404) return { ok: false as const, error: `${file} is missing from this site (HTTP 404)` };
-    if (!res.ok) return { ok: false as const, error: `${file} could not be fetched (HTTP ${res.status})` };
-    // A host that answers a missing file with its start page (a single-page-app fallback).
-    if ((res.headers.get('content-type') ?? '').includes('text/html')) return { ok: false as const, error: `${file} is missing from this site (the server sent a web page instead)` };
-    // Some servers (Vite's preview among them) send .gz files with Content-Encoding: gzip: the browser has inflated them.
-    const inflated = /gzip/i.test(res.headers.get('content-encoding') ?? '');
-    const parsed = parseKeptRuns(new Uint8Array(await res.arrayBuffer()), { presetId, file, inflated });
-    if (!parsed.ok) return parsed;
-    const converted = keptToBundles(parsed.runs);
-    return converted.ok ? converted : { ok: false as const, error: `${file}: ${converted.error}` };
+    const fetched = await fetchKeptRuns(presetId);
+    if (!fetched.ok) return fetched;
+    const converted = keptToBundles(fetched.runs);
+    return converted.ok ? converted : { ok: false as const, error: `${fetched.file}: ${converted.error}` };
   }
+}
+
+/** What fetching a preset's kept file gave: its runs, or why not (`missing`: the site has no such file). */
+export type KeptFetch = { ok: true; runs: KeptRunData[]; file: string } | { ok: false; error: string; missing: boolean };
+
+/** A preset's kept runs (findings/runs/<preset>.json.gz under the page's base), parsed and checked whole. */
+export async function fetchKeptRuns(presetId: string): Promise<KeptFetch> {
+  const file = `findings/runs/${presetId}.json.gz`;
+  const fail = (error: string, missing = false): KeptFetch => ({ ok: false, error, missing });
+  let res: Response;
+  try {
+    res = await fetch(findingsUrl(document.baseURI, `runs/${encodeURIComponent(presetId)}.json.gz`));
+  } catch (err) {
+    return fail(`${file} could not be fetched (${errorMessage(err)}; the site may be offline and not yet cached)`);
+  }
+  if (res.status === 404) return fail(`${file} is missing from this site (HTTP 404)`, true);
+  if (!res.ok) return fail(`${file} could not be fetched (HTTP ${res.status})`);
+  // A host that answers a missing file with its start page (a single-page-app fallback).
+  if ((res.headers.get('content-type') ?? '').includes('text/html')) return fail(`${file} is missing from this site (the server sent a web page instead)`, true);
+  // Some servers (Vite's preview among them) send .gz files with Content-Encoding: gzip: the browser has inflated them.
+  const inflated = /gzip/i.test(res.headers.get('content-encoding') ?? '');
+  const parsed = parseKeptRuns(new Uint8Array(await res.arrayBuffer()), { presetId, file, inflated });
+  return parsed.ok ? { ok: true, runs: parsed.runs, file } : fail(parsed.error);
 }

@@ -18,3 +18,21 @@ export const DASH = {
   dashDot: [8, 3, 2, 3],
   long: [14, 4],
 };
+
+/** Axis text and grid lines on the light and the dark theme (app.css's --bg): readable, grid faint. */
+export const CHART_INK = {
+  light: { axis: '#444444', grid: '#0000001a' },
+  dark: { axis: '#c4cad1', grid: '#ffffff21' },
+} as const;
+
+/**
+ * The colours drawn instead on the dark theme, where the light theme's have under 3:1 contrast with its
+ * background (WCAG's minimum for graphics): black lines and the grey stage markers. Every other
+ * Okabe-Ito colour keeps at least 3.4:1 on #15181c, so the series keep their hues in both themes.
+ */
+const ON_DARK: Readonly<Record<string, string>> = { '#000000': '#e6e6e6', '#5b6470': '#a3acb8' };
+
+/** `color` as drawn on the current scheme. */
+export function onScheme(color: string, dark: boolean): string {
+  return dark ? (ON_DARK[color.toLowerCase()] ?? color) : color;
+}

@@ -5,9 +5,24 @@ import { getRun } from '../store/runs';
 import { getMetrics, getRollouts, getSamples } from '../store/series';
 import type { MetricRow, RolloutRow, RunRecord, SampleRow } from '../store/types';
 import type { SharedResult } from '../experiment/result-link';
+import { STAGES, type RunConfig, type StageName } from '../experiment/config';
 import { pageDb } from './page-db';
 import { mergeRows } from './series';
 import { errorMessage } from '../util/errors';
+
+/**
+ * The stage that logged `step` (a link's rows carry none): steps count completed optimizer steps, so a
+ * stage's last step (and its closing evaluation) is its own and the next stage starts one step later.
+ */
+export function stageAt(config: Pick<RunConfig, StageName>, step: number): StageName {
+  let end = 0;
+  const on = STAGES.filter((s) => config[s].steps > 0);
+  for (const s of on) {
+    end += config[s].steps;
+    if (step <= end) return s;
+  }
+  return on.at(-1) ?? 'sft';
+}
 
 export class ViewState {
   runId: string | null = $state(null);
@@ -62,7 +77,7 @@ export class ViewState {
   showShared(result: SharedResult): void {
     this.clear();
     this.shared = result;
-    this.rows = result.rows.map((p) => ({ runId: '', step: p.step, stage: '', time: 0, values: { ...p.values } }));
+    this.rows = result.rows.map((p) => ({ runId: '', step: p.step, stage: stageAt(result.config, p.step), time: 0, values: { ...p.values } }));
     this.samples = result.samples.length > 0 ? { runId: '', step: result.step, items: result.samples } : null;
   }
 

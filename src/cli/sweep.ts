@@ -13,7 +13,8 @@ import { NonFiniteLoss, RunController, type RunHooks } from '../train/run';
 import type { BackendReport, CheckpointRow, RunStatus } from '../store/types';
 import { runDirsIn, writeSweepArchive } from './bundle';
 import type { Machine } from './machine';
-import { addSteps, StageClock, stepsLeft, type ProgressSink, type StageSteps } from './progress';
+import { addWork, mergeRates, type ProgressSink } from './progress';
+import { etaPlan, workLeft, type RunProgress, type StageRates, type StageWork } from '../analysis/eta';
 import { RunDir, runDirName, writeAtomic, type RunInfo, type RunState, type Session } from './run-dir';
 import { errorMessage } from '../util/errors';
 
@@ -95,18 +96,19 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
   const runs = presetRuns(preset, seedList(preset, o.seeds), o.arms).map((r) => ({ ...r, config: adjustConfig(r.config, o.adjust) }));
   const presetDir = join(o.out, preset.id);
   const outcomes: RunOutcome[] = [];
-  const clock = new StageClock();
+  let known: StageRates = {}; // seconds per step and per evaluation measured by the runs so far
   for (const [i, run] of runs.entries()) {
     if (o.signal?.aborted) break;
-    // Steps of the later runs (completed ones are skipped, so this over-counts a resumed sweep a little).
-    const later = runs.slice(i + 1).reduce<StageSteps>((n, r) => addSteps(n, stepsLeft(r.config, 0)), {});
-    clock.startRun();
+    // The later runs' work (completed ones are skipped, so this over-counts a resumed sweep a little).
+    const later = runs.slice(i + 1).reduce<StageWork>((n, r) => addWork(n, allWork(r.config)), {});
+    let rates: StageRates = {};
     outcomes.push(
       await runOne(run, new RunDir(join(presetDir, runDirName(run.armId, run.seed))), o, (p) => {
-        clock.observe(p.stage, p.step, p.runSeconds);
-        o.progress?.update({ runName: p.runName, step: p.step, totalSteps: p.totalSteps, runSeconds: p.runSeconds, runIndex: i, runCount: runs.length, left: stepsLeft(run.config, p.step), later, rates: clock.rates() });
+        rates = p.progress.rates;
+        o.progress?.update({ ...p, runIndex: i, runCount: runs.length, later, known });
       }),
     );
+    known = mergeRates(known, rates);
   }
   const archive = writeSweepArchive(presetDir, preset.id);
   writeAtomic(join(presetDir, 'sweep.json'), JSON.stringify(sweepSummary(preset, o, presetDir), null, 2));
@@ -122,7 +124,13 @@ function sweepSummary(preset: Preset, o: SweepOptions, presetDir: string) {
   return { presetId: preset.id, title: preset.title, updatedAt: new Date().toISOString(), backend: o.backend, machine: o.machine, adjust: isAdjusted(o.adjust) ? o.adjust : null, runs };
 }
 
-type Report = (p: { runName: string; stage: string; step: number; totalSteps: number; runSeconds: number }) => void;
+/** A whole run's work, from step 0 with its first stage's opening evaluation still to do. */
+function allWork(config: RunConfig): StageWork {
+  const plan = etaPlan(config);
+  return plan.length === 0 ? {} : workLeft(plan, 0, plan[0]!.name, true);
+}
+
+type Report = (p: { runName: string; progress: RunProgress; runSeconds: number }) => void;
 
 async function runOne(run: PresetRun, dir: RunDir, o: SweepOptions, report: Report): Promise<RunOutcome> {
   const info = dir.readInfo();
@@ -189,7 +197,9 @@ async function train(run: PresetRun, runId: string, dir: RunDir, o: SweepOptions
   const hooks: RunHooks = {
     async metrics(row) {
       dir.append('metrics', row);
-      report({ runName: run.name, stage: row.stage, step: row.step, totalSteps: total, runSeconds: (performance.now() - t0) / 1000 });
+    },
+    progress(progress) {
+      report({ runName: run.name, progress, runSeconds: (performance.now() - t0) / 1000 });
     },
     async samples(row) {
       dir.append('samples', row);

@@ -10,6 +10,7 @@ import { arraysToRecord, assignArrays, recordToArrays } from './checkpoint';
 import type { Stage, StageContext } from './stage';
 import { tokenStage } from './token-stage';
 import { rlStage } from './rl-stage';
+import { etaPlan, secondsFor, StageClock, workLeft, type EtaStage, type RunProgress } from '../analysis/eta';
 
 export interface RunHooks {
   metrics(row: MetricRow): Promise<void>;
@@ -17,6 +18,8 @@ export interface RunHooks {
   rollouts?(row: RolloutRow): Promise<void>;
   checkpoint(row: CheckpointRow): Promise<void>;
   status(status: RunStatus, step: number, reason?: string): Promise<void>;
+  /** Where the run is and its measured time left: before each evaluation and after each step (synchronous; the hook throttles). */
+  progress?(p: RunProgress): void;
 }
 
 /** A stage in the run's plan: where it starts on the global step counter and how long it runs. */
@@ -72,6 +75,9 @@ export class RunController {
   private lastRow: MetricRow | null = null;
   private lastCheckpoint: number | null = null;
   private poisoned = false;
+  /** Seconds per step and per evaluation of each stage in this session (pauses excluded). */
+  private readonly clock = new StageClock();
+  private readonly etaStages: EtaStage[];
   readonly plan: StageSpan[];
   /** Global steps done (the next optimizer step to take, 0-based). */
   step = 0;
@@ -83,6 +89,7 @@ export class RunController {
   ) {
     this.dataset = buildDataset(config.data, config.seed);
     this.plan = stagePlan(config);
+    this.etaStages = etaPlan(config);
   }
 
   pause(): void {
@@ -162,6 +169,8 @@ export class RunController {
     try {
       while (local < stage.steps) {
         if (!(await this.gate())) return false;
+        const s0 = performance.now(); // after any pause: a paused wait is not a step's cost
+        let evalSeconds = 0; // an evaluation in this step is timed on its own
         pending.push(await stage.step(local));
         local += 1;
         this.step += 1;
@@ -174,12 +183,16 @@ export class RunController {
           if (this.poisoned) values.loss = NaN;
           this.checkFinite(values);
           let reached = false;
+          const e0 = performance.now();
           if (evalNow) reached = await this.evaluate(stage, local, values);
           else await this.emit(stage.name, values);
+          if (evalNow) evalSeconds = (performance.now() - e0) / 1000;
           t0 = performance.now();
           if (reached && !end) return this.endEarly(stage, start);
         }
         if (local % stage.checkpointEvery === 0 || end) await this.checkpoint(stage);
+        this.clock.steps(stage.name, 1, (performance.now() - s0) / 1000 - evalSeconds);
+        this.report(stage, 'training');
         await nextTask();
       }
       return true;
@@ -228,9 +241,22 @@ export class RunController {
     await this.hooks.metrics(row);
   }
 
-  /** Evaluate, and write the evaluation in one row with this step's training values; true when it meets the stage's target. */
+  /** Tell the progress hook where the run is, with the time left at the rates measured so far. */
+  private report(stage: Stage, activity: RunProgress['activity']): void {
+    if (!this.hooks.progress) return;
+    const span = this.plan.find((p) => p.name === stage.name)!;
+    const rates = this.clock.rates();
+    const { seconds, untimed } = secondsFor(workLeft(this.etaStages, this.step, stage.name, activity === 'evaluating'), rates);
+    const total = this.plan.reduce((n, p) => n + p.steps, 0);
+    this.hooks.progress({ stage: stage.name, activity, step: this.step, total, stageStart: span.start, stageSteps: span.steps, secondsLeft: seconds, untimed, rates, at: Date.now() });
+  }
+
+  /** Evaluate (timed for the ETA), and write the evaluation in one row with this step's training values; true when it meets the stage's target. */
   private async evaluate(stage: Stage, local: number, values: Record<string, number> = {}): Promise<boolean> {
+    this.report(stage, 'evaluating');
+    const e0 = performance.now();
     const ev = await stage.evaluate(local);
+    this.clock.evaluation(stage.name, (performance.now() - e0) / 1000);
     await this.emit(stage.name, { ...values, ...ev.values });
     await this.hooks.samples({ runId: this.runId, step: this.step, items: ev.samples });
     if (ev.rollouts && ev.rollouts.length > 0) await this.hooks.rollouts?.({ runId: this.runId, step: this.step, groups: ev.rollouts });

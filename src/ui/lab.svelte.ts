@@ -4,6 +4,7 @@ import { totalSteps, type RunConfig } from '../experiment/config';
 import type { BackendReport, MetricRow, RunStatus } from '../store/types';
 import { LabBridge } from '../worker/client';
 import type { LabEvent, StartResult } from '../worker/events';
+import type { RunProgress } from '../analysis/eta';
 import type { RunsState } from './runs.svelte';
 import type { ViewState } from './view.svelte';
 import { errorMessage } from '../util/errors';
@@ -34,6 +35,8 @@ export class LabState {
   backendError: string | null = $state(null);
   /** The run this tab started most recently (its status keeps updating while it trains). */
   live: LiveRun | null = $state.raw(null);
+  /** The live run's latest progress from the trainer (stage, step, measured time left); null before its first. */
+  progress: RunProgress | null = $state.raw(null);
   /** A failure to reach or start the trainer (not a config error: those go next to their field). */
   alert: string | null = $state(null);
   warnings: Warning[] = $state.raw([]);
@@ -180,6 +183,7 @@ export class LabState {
     if (this.live?.runId === runId) return;
     const pending = this.pendingStart ?? { name: 'run', total: 0 };
     this.live = { runId, name: pending.name, status, step, total: pending.total };
+    this.progress = null;
     void this.view.show(runId);
   }
 
@@ -237,6 +241,11 @@ export class LabState {
         if (this.view.runId === e.runId) void this.view.refreshRecord();
         void this.runs.refresh();
         for (const listener of this.statusListeners) listener(e.runId, e.status, e.reason);
+        break;
+      case 'progress':
+        if (this.live?.runId !== e.runId) break;
+        this.progress = e.progress;
+        if (e.progress.step > this.live.step) this.live = { ...this.live, step: e.progress.step };
         break;
       case 'metrics':
         if (this.live?.runId === e.row.runId && e.row.step > this.live.step) this.live = { ...this.live, step: e.row.step };

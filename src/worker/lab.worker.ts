@@ -75,8 +75,22 @@ async function switchBackend(choice: RunConfig['backend']): Promise<BackendRepor
   return backend;
 }
 
+/** Progress events at most every PROGRESS_MS, except a change of stage or activity, which goes at once. */
+const PROGRESS_MS = 250;
+
+function progressHook(runId: string, emit: (e: LabEvent) => void): NonNullable<RunHooks['progress']> {
+  let last: { at: number; what: string } | null = null;
+  return (progress) => {
+    const what = `${progress.stage} ${progress.activity}`;
+    if (last && last.what === what && progress.at - last.at < PROGRESS_MS) return;
+    last = { at: progress.at, what };
+    emit({ type: 'progress', runId, progress });
+  };
+}
+
 function hooksFor(runId: string, emit: (e: LabEvent) => void): RunHooks {
   return {
+    progress: progressHook(runId, emit),
     async metrics(row) {
       await putMetrics(await database(), [row]);
       await patchRun(await database(), runId, { step: row.step, stage: row.stage });

@@ -1,12 +1,11 @@
 // The CLI's pure parts: flag parsing with messages naming the flag, seed lists, config adjustment,
-// the progress line's arithmetic, and the run directory's JSONL merge and checkpoint round trip.
+// and the run directory's JSONL merge and checkpoint round trip.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getPreset, presetRuns } from '../../src/experiment/presets';
 import { parseLabArgs, parseReportArgs } from '../../src/cli/args';
-import { duration, progressLine, StageClock, stepsLeft } from '../../src/cli/progress';
 import { mergeMetricRows, readJsonl, RunDir } from '../../src/cli/run-dir';
 import { adjustConfig, seedList } from '../../src/cli/sweep';
 
@@ -42,34 +41,6 @@ describe('seedList and adjustConfig', () => {
     expect([c.sft.steps, c.sft.evalEvery, c.rl.steps, c.rl.evalEvery, c.rl.checkpointEvery, c.cpt.steps]).toEqual([24, 4, 15, 2, 5, 0]);
     expect(adjustConfig(base, { stepsScale: 1 })).toEqual(base);
     expect(() => adjustConfig(base, { stepsScale: 1, patch: { rl: { lr: -1 } } })).toThrow(/rl\.lr/);
-  });
-});
-
-describe('progress', () => {
-  it('gives the ETA from each stage\'s own rate, and says when a stage has not been timed yet', () => {
-    expect(duration(59)).toBe('59s');
-    expect(duration(125)).toBe('2m05s');
-    expect(duration(7300)).toBe('2h01m');
-    const base = { runIndex: 0, runCount: 3, runName: 'x', step: 150, totalSteps: 300, runSeconds: 25 };
-    // 50 SFT steps left at 0.5 s and 100 RL steps at 2 s; later runs: 100 SFT + 100 RL steps.
-    const line = progressLine({ ...base, left: { sft: 50, rl: 100 }, later: { sft: 100, rl: 100 }, rates: { sft: 0.5, rl: 2 } });
-    expect(line).toBe('run 1/3 [##########..........] 150/300 steps, 25s, ETA 3m45s; sweep ETA 7m55s · x');
-    // During the first run's SFT the RL rate is unknown: a lower bound that names the untimed stage.
-    expect(progressLine({ ...base, left: { sft: 50, rl: 100 }, later: {}, rates: { sft: 0.5 } })).toContain('ETA >25s (rl not timed yet)');
-    expect(progressLine({ ...base, left: { sft: 50 }, later: {}, rates: {} })).toContain('ETA ?');
-  });
-
-  it('times each stage from the rows of one run, the gap before a row counting for its stage', () => {
-    const clock = new StageClock();
-    clock.startRun();
-    for (const [stage, step, t] of [['sft', 0, 0], ['sft', 10, 5], ['sft', 20, 10], ['rl', 20, 14], ['rl', 21, 16], ['rl', 22, 18]] as const) clock.observe(stage, step, t);
-    expect(clock.rates()).toEqual({ sft: 0.5, rl: 4 }); // rl: 8 s over 2 steps (the pre-RL evaluation included)
-    clock.startRun(); // a new run's clock restarts at 0 s: not paired with the last run's rows
-    clock.observe('rl', 0, 0);
-    clock.observe('rl', 1, 1);
-    expect(clock.rates().rl).toBeCloseTo(9 / 3);
-    expect(stepsLeft({ cpt: { steps: 0 }, sft: { steps: 240 }, rl: { steps: 150 } }, 250)).toEqual({ sft: 0, rl: 140 });
-    expect(stepsLeft({ cpt: { steps: 60 }, sft: { steps: 80 }, rl: { steps: 0 } }, 10)).toEqual({ cpt: 50, sft: 80 });
   });
 });
 

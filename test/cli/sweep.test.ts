@@ -73,7 +73,7 @@ describe('runSweep', () => {
 
   it('resumes a stopped run from its checkpoint and ends with the metrics of an uninterrupted run', async () => {
     const abort = new AbortController();
-    const stopAt4: ProgressSink = { update: (p) => p.step >= 4 && abort.abort(), note: () => undefined };
+    const stopAt4: ProgressSink = { update: (p) => p.progress.step >= 4 && abort.abort(), note: () => undefined };
     const first = await runSweep(options({ arms: ['n512'], signal: abort.signal, progress: stopAt4 }));
     expect(first.runs[0]!.status).toBe('stopped');
     const dir = new RunDir(join(out, 'scarce_data', 'n512-seed1'));

@@ -1,6 +1,7 @@
 // A first visit as a teacher meets it, in fresh headless Chromium contexts: forcing WASM and pressing
-// Start at once trains (the startup backend request and Start's no longer cancel each other), and a
-// setting made invalid inside a collapsed group opens that group and Start's message names the field.
+// Start at once trains (the startup backend request and Start's no longer cancel each other), with its
+// stage, step and time left in words; a setting made invalid inside a collapsed group opens that group
+// and Start's message names the field.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { contextWithConfig, hookText, labSession, TINY_CONFIG, waitFor, watchConsole } from './harness';
@@ -25,6 +26,13 @@ describe('a first visit', () => {
       expect(alerts.filter((a) => /usable backend|could not start/.test(a)), `context ${i}`).toEqual([]);
       expect(await hookText(page, 'run-status'), `context ${i}`).toBe('running');
       await waitFor(async () => (await hookText(page, 'backend-name')) === 'wasm', `context ${i}: the badge on wasm`, errors);
+      if (i === 0) {
+        // Progress in words, from the run's own measured times, moving at least once a second.
+        const progress = () => hookText(page, 'run-progress');
+        await waitFor(async () => /^(SFT \d+\/200|SFT evaluating|RL \d+\/100|RL evaluating) · step \d+\/300 · (about|at least) \d/.test(await progress()), 'progress with a time left', errors);
+        const before = await progress();
+        await waitFor(async () => (await progress()) !== before, 'the progress words to move', errors, 2500);
+      }
       await page.getByTestId('stop').click();
       await waitFor(async () => (await hookText(page, 'run-status')) === 'stopped', `context ${i}: stopped`, errors);
       await page.context().close();

@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { tf } from '../../src/model/tf';
 import { NonFiniteLoss, RunController, type RunHooks } from '../../src/train/run';
+import type { RunProgress } from '../../src/analysis/eta';
 import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../../src/experiment/config';
 import type { CheckpointRow, MetricRow, RolloutRow, RunStatus, SampleRow } from '../../src/store/types';
 
@@ -170,6 +171,27 @@ describe('RunController stages on the CPU backend', () => {
     expect(log.rollouts.map((r) => r.step)).toEqual([9]); // RL's opening evaluation has no rollouts yet
     expect(log.checkpoints.map((c) => [c.step, c.stage])).toEqual([[2, 'cpt'], [4, 'sft'], [6, 'sft'], [7, 'rl'], [8, 'rl'], [9, 'rl']]);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('reports its stage, step and measured time left before each evaluation and after each step', async () => {
+    const { hooks } = recorder();
+    const seen: RunProgress[] = [];
+    await new RunController('p', STAGED, { ...hooks, progress: (p) => void seen.push(p) }).run();
+    expect(seen.map((p) => `${p.stage} ${p.activity} ${p.step}`)).toEqual([
+      'cpt training 1', 'cpt training 2',
+      'sft evaluating 2', 'sft training 3', 'sft evaluating 4', 'sft training 4', 'sft training 5', 'sft evaluating 6', 'sft training 6',
+      'rl evaluating 6', 'rl training 7', 'rl training 8', 'rl evaluating 9', 'rl training 9',
+    ]);
+    expect(seen.every((p) => p.total === 9)).toBe(true);
+    expect(seen.map((p) => p.untimed.join(', '))).toEqual([
+      'SFT steps, SFT evaluations, RL steps, RL evaluations', 'SFT steps, SFT evaluations, RL steps, RL evaluations',
+      'SFT steps, SFT evaluations, RL steps, RL evaluations', 'RL steps, RL evaluations', 'RL steps, RL evaluations', 'RL steps, RL evaluations', 'RL steps, RL evaluations', 'RL steps, RL evaluations', 'RL steps, RL evaluations',
+      'RL steps, RL evaluations', '', '', '', '',
+    ]);
+    const cpt = seen[0]!;
+    expect(cpt.secondsLeft).toBeCloseTo(cpt.rates.cpt!.step!, 9); // one CPT step left, at the one measured
+    expect(seen.at(-1)!.secondsLeft).toBe(0);
+    expect(seen.find((p) => p.step === 7)!.secondsLeft).toBeCloseTo(2 * seen.at(-1)!.rates.rl!.step! + seen.at(-1)!.rates.rl!.evaluation!, 0); // rates settle as steps are added
   });
 
   it('resumed inside RL from a checkpoint, continues with metrics identical to a run that never stopped', async () => {

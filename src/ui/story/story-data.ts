@@ -8,7 +8,7 @@ import { keptToBundles, type KeptRunData } from '../../store/findings-runs';
 import type { MetricRow } from '../../store/types';
 import { MAIN_LINES } from '../rl-charts';
 import { bandColumns, metricColumns } from '../rl-series';
-import type { Columns, SeriesFill, SeriesSpec } from '../series';
+import type { AxisSpec, Columns, SeriesFill, SeriesSpec } from '../series';
 
 /** The preset the page opens on; the first preset stands in while the flagship is not in PRESETS. */
 export const FLAGSHIP_ID = 'phases';
@@ -84,6 +84,8 @@ export const STORY_SERIES: SeriesSpec[] = [
   { ...MAIN_LINES[0]!, label: 'reward (smoothed)' },
   { ...MAIN_LINES[2]!, label: 'held-out pass@1' },
 ];
+/** Both lines are fractions correct; the label is short enough for the story's short charts. */
+export const STORY_AXES: AxisSpec[] = [{ scale: 'y', label: 'correct', side: 'left', range: [0, 1] }];
 export const STORY_FILLS: SeriesFill[] = [{ lower: 0, upper: 1, color: `${MAIN_LINES[2]!.color}2e` }];
 
 /**

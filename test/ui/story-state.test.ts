@@ -95,11 +95,16 @@ describe('StoryState: loading', () => {
     }
   });
 
-  it('says what is wrong with a broken file', async () => {
+  it('says what is wrong with a broken file, or a body that breaks off', async () => {
     served = () => new Response('not gzip');
     const story = await loaded();
     expect(story.status).toBe('error');
     expect(story.message).toBe(`Our runs of this experiment could not be shown: findings/runs/phases.json.gz is not gzip'd JSON (it does not start with gzip's signature). Press "Run it yourself" to train it here.`);
+    const broken = new ReadableStream({ pull: (c) => c.error(new TypeError('network error')) });
+    served = () => new Response(broken);
+    const cut = await loaded();
+    expect(cut.status).toBe('error');
+    expect(cut.message).toBe(`Our runs of this experiment could not be shown: findings/runs/phases.json.gz could not be read (network error). Press "Run it yourself" to train it here.`);
   });
 });
 

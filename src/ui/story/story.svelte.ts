@@ -6,7 +6,8 @@ import { analyzePhases, DEFAULT_PHASE_RULES, type PhaseSummary } from '../../ana
 import type { RunConfig } from '../../experiment/config';
 import { presetRuns, type PresetArm } from '../../experiment/presets';
 import type { Columns } from '../series';
-import { fetchKeptRuns } from '../findings.svelte';
+import { fetchKeptRuns, type KeptFetch } from '../findings.svelte';
+import { errorMessage } from '../../util/errors';
 import { flagship, prefixLength, replayWindow, shortestArm, snapStep, storyColumns, storyRuns, uniqueSorted, type StoryRun } from './story-data';
 
 /** A whole run replays in 15 s: long enough to watch the shading move, short enough for a class. */
@@ -96,7 +97,12 @@ export class StoryState {
   /** Fetch the flagship's kept runs once; a missing or bad file leaves a message and the question. */
   async load(): Promise<void> {
     const file = `findings/runs/${this.preset.id}.json.gz`;
-    const fetched = await fetchKeptRuns(this.preset.id);
+    let fetched: KeptFetch;
+    try {
+      fetched = await fetchKeptRuns(this.preset.id);
+    } catch (err) {
+      return this.fail('error', `${file} could not be read (${errorMessage(err)})`); // e.g. the connection dropped mid-file
+    }
     if (!fetched.ok) return this.fail(fetched.missing ? 'missing' : 'error', fetched.error);
     const read = storyRuns(fetched.runs);
     if (!read.ok) return this.fail('error', `${file}: ${read.error}`);

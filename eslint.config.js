@@ -13,7 +13,7 @@ const noTfjs = {
 };
 
 export default ts.config(
-  { ignores: ['dist/', 'node_modules/', 'bench-results/', 'test-results/', '.device/'] },
+  { ignores: ['dist/', 'node_modules/', 'bench-results/', 'test-results/', '.device/', 'test-artifacts/'] },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs['flat/recommended'],

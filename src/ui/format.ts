@@ -1,4 +1,5 @@
-// Number and date formatting for stat rows, run lists and chart axes. Display only; no state.
+// Number and date formatting for stat rows, run lists and chart axes (a metric's value: analysis/metric-names.ts
+// formatMetric, fractions with three decimals everywhere). Display only; no state.
 
 /** A compact number: 3 significant digits, exponent for the very small or large; an em dash for none. */
 export function fmtNum(v: number | undefined | null, digits = 3): string {
@@ -6,12 +7,6 @@ export function fmtNum(v: number | undefined | null, digits = 3): string {
   const a = Math.abs(v);
   if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(digits - 1);
   return Number(v.toPrecision(digits)).toString();
-}
-
-/** A fraction in [0, 1] as a percentage with one decimal. */
-export function fmtPct(v: number | undefined | null): string {
-  if (v === undefined || v === null || !Number.isFinite(v)) return '—';
-  return `${(v * 100).toFixed(1)}%`;
 }
 
 /** Thousands as "12.3k". */

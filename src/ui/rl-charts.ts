@@ -1,18 +1,23 @@
 // What each RL chart draws: the main reward/accuracy chart's series and bands and the small multiples
-// (metric keys, labels, colours, axes). Specs only; the columns come from rl-series.ts, drawing from Chart.svelte.
+// (metric keys, plain labels from metric-names.ts, colours, axes). Specs only; the columns come from rl-series.ts,
+// drawing from Chart.svelte.
+import { metricLabel } from '../analysis/metric-names';
 import { DASH, OKABE_ITO } from './palette';
 import type { AxisSpec, SeriesFill, SeriesSpec } from './series';
 
-export const ACC_AXIS: AxisSpec[] = [{ scale: 'y', label: 'accuracy / reward', side: 'left', range: [0, 1] }];
+export const ACC_AXIS: AxisSpec[] = [{ scale: 'y', label: 'share (0–1)', side: 'left', range: [0, 1] }];
+
+/** A line of metric `key`, labelled with its plain name. */
+const named = (key: string, spec: Omit<SeriesSpec, 'label' | 'key'>): SeriesSpec => ({ label: metricLabel(key), key, ...spec });
 
 /** The main chart's lines, in rl-series.ts's RL_MAIN_KEYS order; held-out pass@1, what the phase labels judge, drawn widest. */
 export const MAIN_LINES: SeriesSpec[] = [
-  { label: 'reward (optimized)', color: OKABE_ITO.vermillion },
-  { label: 'true reward', color: OKABE_ITO.black, dash: DASH.dotted },
-  { label: 'held-out (sampled, pass@1)', color: OKABE_ITO.blue, width: 3 },
-  { label: 'held-out (greedy)', color: OKABE_ITO.sky, dash: DASH.dashed },
-  { label: 'training prompts (greedy)', color: OKABE_ITO.purple, dash: DASH.dashDot },
-  { label: 'out-of-distribution (greedy)', color: OKABE_ITO.orange, dash: DASH.long },
+  named('reward', { color: OKABE_ITO.vermillion }),
+  named('train/acc_true', { color: OKABE_ITO.black, dash: DASH.dotted }),
+  named('eval_heldout/pass@1', { color: OKABE_ITO.blue, width: 3 }),
+  named('eval_heldout/accuracy', { color: OKABE_ITO.sky, dash: DASH.dashed }),
+  named('eval_train/accuracy', { color: OKABE_ITO.purple, dash: DASH.dashDot }),
+  named('eval_ood/accuracy', { color: OKABE_ITO.orange, dash: DASH.long }),
 ];
 /** The accuracy lines (RL_BAND_KEYS order), each with a 95% band. */
 const BANDED = MAIN_LINES.slice(2);
@@ -49,26 +54,39 @@ const COLORS = [OKABE_ITO.blue, OKABE_ITO.orange, OKABE_ITO.green, OKABE_ITO.pur
 const DASHES = [DASH.solid, DASH.dashed, DASH.dotted];
 /** The i-th line of a chart: colour and dash both change, so lines differ in greyscale too. */
 export const styleOf = (i: number): Pick<SeriesSpec, 'color' | 'dash'> => ({ color: COLORS[i % COLORS.length]!, dash: DASHES[i % DASHES.length]! });
-const lines = (labels: string[]): SeriesSpec[] => labels.map((label, i) => ({ label, ...styleOf(i) }));
+/** One line per key, each with its short legend label. */
+const lines = (keys: string[], labels: string[]): SeriesSpec[] => keys.map((key, i) => ({ label: labels[i]!, key, ...styleOf(i) }));
 
 export const SMALL_MULTIPLES: SmallMultiple[] = [
-  { id: 'loss', title: 'GRPO loss', keys: ['loss'], series: lines(['loss']), axes: auto('loss'), rlOnly: true },
-  { id: 'kl', title: 'KL to reference', keys: ['kl'], series: lines(['kl']), axes: auto('kl') },
-  { id: 'entropy', title: 'Entropy', keys: ['entropy'], series: lines(['entropy']), axes: auto('nats/token') },
+  { id: 'loss', title: 'GRPO loss (near 0 on policy)', keys: ['loss'], series: lines(['loss'], ['GRPO loss']), axes: auto('loss'), rlOnly: true },
+  { id: 'kl', title: 'KL to the reference model', keys: ['kl'], series: lines(['kl'], ['KL']), axes: auto('nats/token') },
+  { id: 'entropy', title: 'Entropy (how unsure the model is)', keys: ['entropy'], series: lines(['entropy'], ['entropy']), axes: auto('nats/token') },
   {
     id: 'length',
     title: 'Completion length',
     keys: ['completions/mean_length', 'completions/min_length', 'completions/max_length'],
-    series: lines(['mean', 'min', 'max']),
+    series: lines(['completions/mean_length', 'completions/min_length', 'completions/max_length'], ['mean', 'shortest', 'longest']),
     axes: auto('tokens'),
   },
-  { id: 'faith', title: 'Faithfulness', keys: ['eval_faith/entailed', 'eval_faith/steps_true'], series: lines(['steps entail answer', 'steps true']), axes: unit('share') },
+  {
+    id: 'faith',
+    title: 'Faithfulness (steps support the answer)',
+    keys: ['eval_faith/entailed', 'eval_faith/steps_true'],
+    series: lines(['eval_faith/entailed', 'eval_faith/steps_true'], ['steps entail answer', 'steps true']),
+    axes: unit('share (0–1)'),
+  },
   {
     id: 'div',
-    title: 'Diversity',
+    title: 'Diversity of answers',
     keys: ['eval_div/distinct_answers', 'eval_div/distinct_completions', 'eval_div/pass_gap'],
-    series: [...lines(['distinct answers', 'distinct completions']), { label: 'pass@k − pass@1', ...styleOf(2), scale: 'gap' }],
-    axes: [...auto('distinct per prompt'), { scale: 'gap', label: 'pass gap', side: 'right', range: [0, 1] }],
+    series: [...lines(['eval_div/distinct_answers', 'eval_div/distinct_completions'], ['distinct answers', 'distinct completions']), { label: 'pass@k − pass@1', key: 'eval_div/pass_gap', ...styleOf(2), scale: 'gap' }],
+    axes: [...auto('per prompt'), { scale: 'gap', label: 'gap (0–1)', side: 'right', range: [0, 1] }],
   },
-  { id: 'noisy', title: 'Fit to noisy labels', keys: ['train/noisy_label_fit', 'eval_train/noisy_label_fit'], series: lines(['train (rollouts)', 'train (greedy eval)']), axes: unit('share') },
+  {
+    id: 'noisy',
+    title: 'Fit to noisy labels',
+    keys: ['train/noisy_label_fit', 'eval_train/noisy_label_fit'],
+    series: lines(['train/noisy_label_fit', 'eval_train/noisy_label_fit'], ['rollouts', 'greedy']),
+    axes: unit('share (0–1)'),
+  },
 ];

@@ -8,6 +8,8 @@ export type Columns = [number[], ...(number | null)[][]];
 /** How the chart draws one series (Chart.svelte turns this into uPlot options). */
 export interface SeriesSpec {
   label: string;
+  /** The stored metric key it draws: its legend row's tooltip, and its values written as formatMetric writes them. */
+  key?: string;
   color: string;
   dash?: number[];
   /** Scale key: 'y' (left axis) unless given. */
@@ -63,9 +65,12 @@ function column(rows: readonly MetricRow[], key: string): (number | null)[] {
   return rows.map((r) => (Number.isFinite(r.values[key]) ? r.values[key]! : null));
 }
 
-/** Loss and mean token accuracy per logged step (the step-0 evaluation row has no loss: skipped). */
+/**
+ * Next-token loss and mean token accuracy per logged CPT or SFT step (the step-0 evaluation row has no loss:
+ * skipped). RL's rows are left out: GRPO's loss is another quantity (the phase lab draws it), and RL has no token accuracy.
+ */
 export function lossColumns(rows: readonly MetricRow[]): Columns {
-  const logged = rows.filter((r) => r.values.loss !== undefined);
+  const logged = rows.filter((r) => r.values.loss !== undefined && r.values.reward === undefined && r.stage !== 'rl');
   return [logged.map((r) => r.step), column(logged, 'loss'), column(logged, 'mean_token_accuracy')];
 }
 

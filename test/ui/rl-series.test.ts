@@ -170,7 +170,8 @@ describe('main chart confidence bands', () => {
     ]);
     expect(MAIN_SERIES).toHaveLength(cols.length - 1);
     expect(MAIN_SERIES.slice(8)).toEqual(MAIN_LINES);
-    expect(MAIN_LINES.map((s) => s.label)).toEqual(['reward (optimized)', 'true reward', 'held-out (sampled, pass@1)', 'held-out (greedy)', 'training prompts (greedy)', 'out-of-distribution (greedy)']);
+    expect(MAIN_LINES.map((s) => s.label)).toEqual(['training reward', 'true reward (right answers)', 'held-out pass@1 (sampled)', 'held-out accuracy (greedy)', 'training-prompt accuracy (greedy)', 'out-of-distribution accuracy (greedy)']);
+    expect(MAIN_LINES.map((s) => s.key)).toEqual([...RL_MAIN_KEYS]); // each legend row's tooltip is its stored key
     expect(MAIN_SERIES.slice(0, 8).every((s) => s.legend === false && s.points === false && s.color === 'transparent')).toBe(true);
     expect(MAIN_FILLS).toEqual(MAIN_LINES.slice(2).map((s, i) => ({ lower: 2 * i, upper: 2 * i + 1, color: `${s.color}2e` })));
   });

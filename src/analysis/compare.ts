@@ -114,10 +114,26 @@ export interface OverlayColumns {
   entries: OverlayEntry[];
 }
 
-/** The runs' seeds, e.g. "seeds 1, 2, 3", for a group's label. */
-function seedList(runs: readonly CompareRun[]): string {
-  const seeds = runs.map((r) => (isObject(r.config) ? String(r.config.seed) : '?'));
-  return `seeds ${seeds.join(', ')}`;
+const SEED_PART = /^seed \d+$/i;
+
+/**
+ * Names short enough for a legend: the " · "-separated parts every run's name shares (the preset's title,
+ * a seed all share) left out, so "Scarce data · N = 8 · seed 1" against "Scarce data · N = 512 · seed 1"
+ * reads "N = 8" and "N = 512". A name left with no part of its own stays whole.
+ */
+export function shortNames(names: readonly string[]): string[] {
+  const parts = names.map((n) => n.split(' · '));
+  const common = parts.length > 1 ? parts[0]!.filter((p) => parts.every((q) => q.includes(p))) : [];
+  return parts.map((p, i) => {
+    const own = p.filter((x) => !common.includes(x));
+    return own.length > 0 ? own.join(' · ') : names[i]!;
+  });
+}
+
+/** A seed group's legend label: its arm (the short name without its seed) and how many seeds it averages. */
+function groupLabel(short: string, n: number): string {
+  const arm = short.split(' · ').filter((p) => !SEED_PART.test(p)).join(' · ');
+  return arm ? `${arm} (mean of ${n} seeds)` : `mean of ${n} seeds`;
 }
 
 /** A group's band thinned for drawing: the same steps for mean, min and max (LTTB picks them on the mean). */
@@ -131,11 +147,13 @@ function thinBand(b: GroupBand, maxPoints: number): GroupBand {
 
 /**
  * What an overlay chart of `metric` draws: with `groupSeeds`, runs that differ only in seed become one
- * entry (mean, min, max columns); other runs one column each. Each series is thinned to `maxPoints`
+ * entry (mean, min, max columns) labelled with its arm and seed count; other runs one column each, under
+ * their short names. Each series is thinned to `maxPoints`
  * before the steps are merged, so 10 runs of 2,000 points stay 10 lines of at most 2,000 points.
  */
 export function overlayColumns(runs: readonly CompareRun[], metric: string, groupSeeds = true, maxPoints = 2000): OverlayColumns {
   const groups = groupSeeds ? seedGroups(runs) : runs.map((r) => [r]);
+  const short = new Map(shortNames(runs.map((r) => r.name)).map((n, i) => [runs[i]!.id, n]));
   const series: Series[] = [];
   const entries: OverlayEntry[] = [];
   for (const g of groups) {
@@ -143,14 +161,25 @@ export function overlayColumns(runs: readonly CompareRun[], metric: string, grou
     const runIds = g.map((r) => r.id);
     if (g.length === 1) {
       series.push(downsampleForChart(extractSeries(g[0]!.rows, metric), maxPoints));
-      entries.push({ kind: 'run', label: g[0]!.name, runIds, col });
+      entries.push({ kind: 'run', label: short.get(g[0]!.id)!, runIds, col });
       continue;
     }
     const b = thinBand(groupBand(g.map((r) => extractSeries(r.rows, metric))), maxPoints);
     series.push({ steps: b.steps, values: b.mean }, { steps: b.steps, values: b.min }, { steps: b.steps, values: b.max });
-    entries.push({ kind: 'group', label: `${g[0]!.name} (mean of ${g.length}, ${seedList(g)})`, runIds, col });
+    entries.push({ kind: 'group', label: groupLabel(short.get(g[0]!.id)!, g.length), runIds, col });
   }
   return { ...alignOnSteps(series), entries };
+}
+
+/** The steps every compared run spans together ([first, last] over all their rows), for one shared step axis; null without rows. */
+export function stepRange(runs: readonly Pick<CompareRun, 'rows'>[]): [number, number] | null {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const r of runs) for (const row of r.rows) {
+    lo = Math.min(lo, row.step);
+    hi = Math.max(hi, row.step);
+  }
+  return lo <= hi ? [lo, Math.max(hi, lo + 1)] : null;
 }
 
 /** Every metric key some run logged, sorted (the metric picker's choices). */
@@ -164,6 +193,7 @@ export function metricKeys(runs: readonly Pick<CompareRun, 'rows'>[]): string[] 
 export const KEY_METRICS: readonly { key: string; label: string }[] = [
   { key: 'reward', label: 'reward' },
   { key: 'train/acc_true', label: 'true reward' },
+  { key: 'eval_heldout/pass@1', label: 'held-out pass@1' },
   { key: 'eval_heldout/accuracy', label: 'held-out' },
   { key: 'eval_ood/accuracy', label: 'OOD' },
   { key: 'loss', label: 'loss' },

@@ -129,7 +129,7 @@ function heldoutGainOf(rows: readonly StagedPoint[], boundary: number, startStep
 /** One run's predictors and outcomes under the phase `rules` (defaults for the fields it leaves out). */
 export function runPredictors(run: PredictorRun, keys: PredictorKeys = DEFAULT_PREDICTOR_KEYS, rules?: Partial<PhaseRules>): RunPredictors {
   const summary = analyzePhases(run.rows, rules);
-  const heldoutKey = rules?.heldoutKey ?? 'eval_heldout/accuracy';
+  const heldoutKey = summary.heldoutKey; // the rules' held-out key, greedy accuracy where the run never logged pass@1 (as analyzePhases reads it)
   const out: RunPredictors = { id: run.id, name: run.name, rlStartStep: null, faithfulness: null, diversity: null, preSaturationLength: summary.preSaturationLength, heldoutGain: null, regime: summary.regime, reasons: [] };
   const boundary = rlBoundary(run);
   if (boundary === null) {

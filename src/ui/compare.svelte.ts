@@ -5,6 +5,7 @@
 // on the charts; finished runs stream nothing and stay as read. Stale loads are dropped by a request
 // id. The numbers themselves are src/analysis/compare.ts and predictor.ts.
 import { metricKeys } from '../analysis/compare';
+import { metricOrder } from '../analysis/metric-names';
 import { getRun } from '../store/runs';
 import { getMetrics } from '../store/series';
 import type { MetricRow, RunRecord } from '../store/types';
@@ -22,8 +23,24 @@ export interface ComparedRun {
   rows: MetricRow[];
 }
 
-/** What the overlay charts show first: the reward GRPO optimizes and held-out accuracy. */
-export const DEFAULT_COMPARE_METRICS = ['reward', 'eval_heldout/accuracy'];
+/** What the overlay charts show first: the reward GRPO optimizes and held-out pass@1 (greedy held-out accuracy where a run has no pass@1). */
+export const DEFAULT_COMPARE_METRICS = ['reward', 'eval_heldout/pass@1'];
+
+/**
+ * The metrics to draw over runs that logged `available`: the defaults they have, while the user has not
+ * changed them; else `current` while the runs have any of it (a run still training may log the rest later);
+ * held-out accuracy stands in for pass@1 where the runs have no pass@1 (SFT-only or older runs). With none
+ * of those, the first in reading order (metricOrder), never an alphabetical accident like clip_ratio/high_mean.
+ */
+export function chooseMetrics(available: readonly string[], current: readonly string[] = DEFAULT_COMPARE_METRICS): string[] {
+  const held = (m: string) => (m === 'eval_heldout/pass@1' && !available.includes(m) && available.includes('eval_heldout/accuracy') ? 'eval_heldout/accuracy' : m);
+  const once = (ms: string[]) => ms.filter((m, i) => ms.indexOf(m) === i);
+  const defaults = once(DEFAULT_COMPARE_METRICS.map(held)).filter((m) => available.includes(m));
+  const untouched = current.join() === DEFAULT_COMPARE_METRICS.join();
+  const resolved = once(current.map(held));
+  if (!untouched && resolved.some((m) => available.includes(m))) return resolved;
+  return defaults.length > 0 ? defaults : metricOrder(available).slice(0, 1);
+}
 
 export class CompareState {
   page: LabPage = $state('run');
@@ -73,7 +90,7 @@ export class CompareState {
       if (missing > 0) this.error = `${missing} of the chosen runs ${missing === 1 ? 'is' : 'are'} no longer in the library and ${missing === 1 ? 'was' : 'were'} left out.`;
       this.runs = runs;
       this.available = metricKeys(runs);
-      if (!this.metrics.some((m) => this.available.includes(m))) this.metrics = this.available.slice(0, 1);
+      this.metrics = chooseMetrics(this.available, this.metrics);
     } catch (err) {
       if (id === this.request) this.error = `The runs could not be read from storage: ${errorMessage(err)}`;
     } finally {

@@ -35,6 +35,17 @@ export const MAIN_SERIES: SeriesSpec[] = [
 /** Each band filled in its line's colour between its two edges (indices into MAIN_SERIES). */
 export const MAIN_FILLS: SeriesFill[] = BANDED.map((s, i) => ({ lower: 2 * i, upper: 2 * i + 1, color: `${s.color}${BAND_ALPHA}` }));
 
+/**
+ * The main chart's series and axes for a run whose optimized reward lies outside 0–1 (a self-certainty
+ * reward of ~11, a weighted sum): the reward moves to its own right-hand axis so the 0–1 accuracies keep
+ * theirs. Inside 0–1, everything shares ACC_AXIS.
+ */
+export function mainLayout(rewardOutside: boolean): { series: SeriesSpec[]; axes: AxisSpec[] } {
+  if (!rewardOutside) return { series: MAIN_SERIES, axes: ACC_AXIS };
+  const series = MAIN_SERIES.map((s) => (s.key === 'reward' ? { ...s, label: `${s.label} (right axis)`, scale: 'reward' } : s));
+  return { series, axes: [...ACC_AXIS, { scale: 'reward', label: 'training reward', side: 'right' }] };
+}
+
 export const BAND_COLORS = { pre_saturation: 'rgba(0, 158, 115, 0.12)', saturated: 'rgba(230, 159, 0, 0.16)' } as const;
 export const MARK_COLORS = { stage: '#5b6470', saturation: OKABE_ITO.vermillion, inspected: OKABE_ITO.purple } as const;
 

@@ -12,6 +12,8 @@ import {
   lowerIsBetter,
   metricKeys,
   overlayColumns,
+  shortNames,
+  stepRange,
   seedGroups,
   type CompareRun,
 } from '../../src/analysis/compare';
@@ -83,7 +85,7 @@ describe('overlayColumns', () => {
     const c = run('c', cfg(1, 8), [[0, { reward: 0.1 }], [10, { reward: 0.9 }]], 'scarce');
     const o = overlayColumns([a, b, c], 'reward');
     expect(o.entries).toEqual([
-      { kind: 'group', label: 'run a (mean of 2, seeds 1, 2)', runIds: ['a', 'b'], col: 0 },
+      { kind: 'group', label: 'run a (mean of 2 seeds)', runIds: ['a', 'b'], col: 0 },
       { kind: 'run', label: 'scarce', runIds: ['c'], col: 3 },
     ]);
     expect(o.steps).toEqual([0, 5, 10]);
@@ -195,5 +197,25 @@ describe('export', () => {
     expect(parsed).toMatchObject({ format: 'rlvr-lab-compare', version: 1, exportedAt: 123, metrics: ['reward'], differingFields: ['data.trainSize'] });
     expect(parsed.runs[0].series).toEqual({ reward: { steps: [0, 2], values: [0.25, 0.5] } });
     expect(parsed.runs[1].config.data.trainSize).toBe(512);
+  });
+});
+
+describe('short legends and one step axis', () => {
+  it('leaves out the name parts every run shares, and labels a seed group with its arm and seed count', () => {
+    const names = ['Scarce data · N = 8 · seed 1', 'Scarce data · N = 8 · seed 2', 'Scarce data · N = 512 · seed 1'];
+    expect(shortNames(names)).toEqual(['N = 8 · seed 1', 'N = 8 · seed 2', 'N = 512 · seed 1']);
+    expect(shortNames(['Scarce data · N = 8 · seed 1', 'Scarce data · N = 512 · seed 1'])).toEqual(['N = 8', 'N = 512']);
+    expect(shortNames(['same · name', 'same · name'])).toEqual(['same · name', 'same · name']); // nothing of its own: whole
+    expect(shortNames(['Scarce data · N = 8 · seed 1'])).toEqual(['Scarce data · N = 8 · seed 1']);
+    const runs = names.map((name, i) => ({ id: `r${i}`, name, config: cfg(i === 1 ? 2 : 1, i === 2 ? 512 : 8), rows: rowsOf([[240, { reward: 0.5 }]]) }));
+    expect(overlayColumns(runs, 'reward').entries.map((e) => e.label)).toEqual(['N = 8 (mean of 2 seeds)', 'N = 512 · seed 1']);
+  });
+
+  it('spans every run\'s rows, so charts of metrics logged from different steps share one axis', () => {
+    const sft = run('a', cfg(1), [[0, { 'eval_heldout/accuracy': 0.1 }], [240, { 'eval_heldout/accuracy': 0.5 }]]);
+    const rl = run('b', cfg(2), [[245, { reward: 0.2 }], [390, { reward: 0.9 }]]);
+    expect(stepRange([sft, rl])).toEqual([0, 390]);
+    expect(stepRange([run('c', cfg(1), [[7, { reward: 1 }]])])).toEqual([7, 8]); // one step: a range uPlot can draw
+    expect(stepRange([])).toBeNull();
   });
 });

@@ -96,6 +96,11 @@ describe('runPredictors', () => {
     }
   });
 
+  it('reads held-out gain with the rules\' held-out key, greedy accuracy standing in where the run never logged pass@1', () => {
+    const r = makeRun('a', { faith: 0.6, div: 2, heldout: [0.3, 0.4], mid: 80 });
+    expect(runPredictors(r, undefined, { heldoutKey: 'eval_heldout/pass@1' }).heldoutGain).toBeCloseTo(0.4, 12);
+  });
+
   it('uses the phase rules it is given (a higher reach fraction moves saturation)', () => {
     const r = makeRun('a', { faith: 0.6, div: 2, mid: 80 });
     const strict = { reachFraction: 0.99, windowSteps: 20 };

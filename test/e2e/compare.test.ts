@@ -74,9 +74,14 @@ describe('the compare page', () => {
     await tick('run-b').check();
     await page.getByTestId('compare-open').click();
     await waitFor(async () => (await page.getByTestId('compare-table').count()) === 1, 'the compare table');
-    expect(await diffFields()).toEqual(['data.trainSize']);
+    expect(await diffFields()).toEqual(['Training prompts (N)']); // the form's label; the path in its tooltip
+    expect(await page.getByTestId('diff-field').getAttribute('title')).toBe('data.trainSize');
     expect(await page.getByTestId('compare-table').locator('tbody tr').allInnerTexts()).toEqual([expect.stringMatching(/^N=8, "scarce"\s+8\s/), expect.stringMatching(/^N=512\s+512\s/)]);
     expect(await legendOf('reward')).toEqual(['step', 'N=8, "scarce"', 'N=512']);
+    // One step axis with the SFT -> RL boundary on every chart, titled in plain words.
+    for (const metric of ['reward', 'eval_heldout/accuracy']) expect(await page.getByTestId(`compare-chart-${metric}`).getAttribute('data-markers')).toBe('SFT → RL');
+    expect(await page.getByTestId('compare-chart-eval_heldout/accuracy').locator('figcaption').innerText()).toBe('held-out accuracy (greedy)');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true); // nothing runs off sideways
     expect(await chartPoints(page, 'compare-chart-reward')).toBe(RL / 5); // RL steps 5..200, one log every 5
     expect(await page.getByTestId('tab-run').getAttribute('aria-selected')).toBe('false');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
@@ -95,8 +100,8 @@ describe('the compare page', () => {
     await tick('run-c').check();
     await page.getByTestId('compare-open').click();
     await waitFor(async () => (await page.getByTestId('compare-table').locator('tbody tr').count()) === 3, 'three runs compared');
-    expect(await diffFields()).toEqual(['seed', 'data.trainSize']);
-    const group = 'N=8, "scarce" (mean of 2, seeds 1, 2)';
+    expect(await diffFields()).toEqual(['Seed', 'Training prompts (N)']);
+    const group = 'N=8, "scarce" (mean of 2 seeds)';
     // One legend entry per group (its mean line, under the group's name); the band's edges are drawn, not listed.
     expect(await legendOf('reward')).toEqual(['step', group, 'N=512']);
     expect(await page.getByTestId('compare-chart-reward').locator('.u-legend .u-series').count()).toBe(1 + 3 + 1);

@@ -6,7 +6,7 @@ import { DEFAULT_RUN_CONFIG } from '../../src/experiment/config';
 import { putRun } from '../../src/store/runs';
 import { putMetrics } from '../../src/store/series';
 import type { MetricRow, RunRecord } from '../../src/store/types';
-import { CompareState } from '../../src/ui/compare.svelte';
+import { chooseMetrics, CompareState } from '../../src/ui/compare.svelte';
 import { pageDb } from '../../src/ui/page-db';
 
 const record = (id: string, status: RunRecord['status']): RunRecord => ({
@@ -66,5 +66,18 @@ describe('CompareState', () => {
     await opening;
     expect(stepsOf(c, 'live')).toEqual([10, 20, 40]);
     expect(c.runs.map((r) => r.id)).toEqual(['live']);
+  });
+});
+
+describe('chooseMetrics', () => {
+  it('starts on the reward and held-out pass@1, with greedy held-out accuracy where runs have no pass@1', () => {
+    expect(chooseMetrics(['clip_ratio/high_mean', 'eval_heldout/accuracy', 'eval_heldout/pass@1', 'loss', 'reward'])).toEqual(['reward', 'eval_heldout/pass@1']);
+    expect(chooseMetrics(['clip_ratio/high_mean', 'eval_heldout/accuracy', 'loss', 'reward'])).toEqual(['reward', 'eval_heldout/accuracy']);
+    expect(chooseMetrics(['eval_heldout/accuracy', 'loss'])).toEqual(['eval_heldout/accuracy']); // SFT only
+  });
+
+  it("keeps the user's metrics while the runs have any, and otherwise picks in reading order, not alphabetically", () => {
+    expect(chooseMetrics(['loss', 'reward'], ['loss', 'kl'])).toEqual(['loss', 'kl']);
+    expect(chooseMetrics(['clip_ratio/high_mean', 'entropy', 'zzz'], ['loss'])).toEqual(['entropy']);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { wilsonInterval } from '../../src/analysis/stats';
 import { DEFAULT_RUN_CONFIG, type RunConfig } from '../../src/experiment/config';
-import { MAIN_FILLS, MAIN_LINES, MAIN_SERIES } from '../../src/ui/rl-charts';
+import { ACC_AXIS, MAIN_FILLS, MAIN_LINES, MAIN_SERIES, mainLayout } from '../../src/ui/rl-charts';
 import {
   assumedCount,
   bandColumns,
@@ -174,6 +174,14 @@ describe('main chart confidence bands', () => {
     expect(MAIN_LINES.map((s) => s.key)).toEqual([...RL_MAIN_KEYS]); // each legend row's tooltip is its stored key
     expect(MAIN_SERIES.slice(0, 8).every((s) => s.legend === false && s.points === false && s.color === 'transparent')).toBe(true);
     expect(MAIN_FILLS).toEqual(MAIN_LINES.slice(2).map((s, i) => ({ lower: 2 * i, upper: 2 * i + 1, color: `${s.color}2e` })));
+  });
+
+  it('moves a reward off the 0–1 scale (self-certainty ~11) to its own right-hand axis, leaving the accuracies on 0–1', () => {
+    expect(mainLayout(false)).toEqual({ series: MAIN_SERIES, axes: ACC_AXIS });
+    const off = mainLayout(true);
+    expect(off.axes).toEqual([...ACC_AXIS, { scale: 'reward', label: 'training reward', side: 'right' }]);
+    expect(off.series.filter((s) => s.scale === 'reward').map((s) => s.label)).toEqual(['training reward (right axis)']);
+    expect(off.series.filter((s) => s.key !== 'reward')).toEqual(MAIN_SERIES.filter((s) => s.key !== 'reward'));
   });
 
   it('gives every line its own colour and dash pattern, held-out pass@1 the widest', () => {

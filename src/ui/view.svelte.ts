@@ -2,12 +2,13 @@
 // training worker, read back from IndexedDB, or carried by a result link (read-only, no run stored).
 // Stale loads are dropped by a request id.
 import { getRun } from '../store/runs';
-import { getMetrics, getRollouts, getSamples } from '../store/series';
+import { checkpointSteps, getMetrics, getRollouts, getSamples } from '../store/series';
 import type { MetricRow, RolloutRow, RunRecord, SampleRow } from '../store/types';
 import type { SharedResult } from '../experiment/result-link';
 import { STAGES, type RunConfig, type StageName } from '../experiment/config';
 import { pageDb } from './page-db';
 import { mergeRows } from './series';
+import type { Holdings } from './run-holds';
 import { errorMessage } from '../util/errors';
 
 /**
@@ -37,6 +38,8 @@ export class ViewState {
   error: string | null = $state(null);
   /** The result a link carried, while it is shown (then runId and record are null). */
   shared: SharedResult | null = $state.raw(null);
+  /** What storage held of the shown run when it was opened (a stored run says what it has). */
+  holdings: Holdings | null = $state.raw(null);
   private request = 0;
 
   /** Show a run: its stored rows, then whatever the worker streams for it (merged by step). */
@@ -48,13 +51,15 @@ export class ViewState {
     this.samples = null;
     this.rollouts = [];
     this.record = null;
+    this.holdings = null;
     this.error = null;
     this.loading = true;
     try {
       const db = await pageDb();
-      const [record, rows, samples, rollouts] = await Promise.all([getRun(db, runId), getMetrics(db, runId), getSamples(db, runId), getRollouts(db, runId)]);
+      const [record, rows, samples, rollouts, checkpoints] = await Promise.all([getRun(db, runId), getMetrics(db, runId), getSamples(db, runId), getRollouts(db, runId), checkpointSteps(db, runId)]);
       if (id !== this.request) return; // the user picked another run meanwhile
       this.record = record ?? null;
+      this.holdings = { rows: rows.length, firstStep: rows[0]?.step ?? null, lastStep: rows.at(-1)?.step ?? null, samples: samples.length, rollouts: rollouts.length, checkpoints: checkpoints.length };
       this.rows = mergeRows(rows, this.rows);
       this.samples = this.samples ?? samples.at(-1) ?? null;
       for (const r of rollouts) this.addRollouts(r, false);
@@ -105,6 +110,7 @@ export class ViewState {
     this.runId = null;
     this.shared = null;
     this.record = null;
+    this.holdings = null;
     this.rows = [];
     this.samples = null;
     this.rollouts = [];

@@ -1,0 +1,44 @@
+// A stored run opened from the list, as a kept (findings) run is: its settings show read-only while the
+// form keeps the user's draft until "Load into form"; its panels say what it holds instead of waiting for
+// completions and rollouts that will never come.
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { validateRunConfig } from '../../src/experiment/config';
+import { packArchive } from '../../src/store/archive';
+import type { MetricRow } from '../../src/store/types';
+import { contextWithConfig, hookText, labSession, TINY_CONFIG, waitFor, watchConsole } from './harness';
+
+const lab = labSession();
+
+/** A run as the findings keep it: config and metric rows, no samples, rollouts or checkpoints. */
+function keptFile(): string {
+  const config = validateRunConfig({ ...TINY_CONFIG, data: { ...TINY_CONFIG.data, trainSize: 8 }, sft: { ...TINY_CONFIG.sft, steps: 20 }, rl: { ...TINY_CONFIG.rl, steps: 10 } });
+  const metrics: MetricRow[] = [0, 10, 20, 25, 30].map((step) => ({ runId: 'kept', step, stage: step > 20 ? 'rl' : 'sft', time: step, values: step > 20 ? { reward: 0.5, loss: 0 } : { loss: 1, 'eval_heldout/accuracy': 0.25 } }));
+  const file = join(mkdtempSync(join(tmpdir(), 'rlvr-stored-')), 'kept.zip');
+  writeFileSync(file, packArchive([{ run: { id: 'kept', name: 'Scarce data · N = 8 · seed 1', config, status: 'completed', createdAt: 1, updatedAt: 2, step: 30, totalSteps: 30, stage: 'rl' }, metrics, samples: [], rollouts: [], checkpoints: [] }]));
+  return file;
+}
+
+describe('a stored run', () => {
+  it('shows its settings read-only, loads them into the form only on request, and says what it holds', async () => {
+    const page = await (await contextWithConfig(lab.browser, { ...TINY_CONFIG, backend: 'wasm' })).newPage();
+    const errors = watchConsole(page);
+    await page.goto(lab.url);
+    await waitFor(() => page.evaluate(() => window.__labReady === true), 'the lab to be ready', errors, 120_000);
+    await page.getByTestId('import-file').setInputFiles(keptFile());
+    await waitFor(async () => (await page.getByTestId('run-item').count()) === 1, 'the run imported', errors);
+    await page.locator('[data-testid="run-item"][data-run-id="kept"] .run-open').click();
+    await waitFor(async () => (await page.getByTestId('run-settings').count()) === 1, "the run's settings", errors);
+    expect(await page.getByTestId('run-settings').locator('div[title="data.trainSize"]').innerText()).toMatch(/Training prompts \(N\):\s*8/);
+    expect(await page.getByTestId('cfg-data.trainSize').inputValue()).toBe('64'); // the form keeps the draft
+    expect(await hookText(page, 'run-holds')).toBe('Holds metric curves for steps 0–30 (5 rows); no sampled completions, rollouts or checkpoints.');
+    expect(await hookText(page, 'samples-empty')).toMatch(/^This run holds no sampled completions/);
+    expect(await hookText(page, 'rollouts-empty')).toMatch(/^This run holds no rollouts/);
+    await page.getByTestId('load-into-form').click();
+    await waitFor(async () => (await page.getByTestId('cfg-data.trainSize').inputValue()) === '8', 'the form to hold the run\'s N', errors);
+    expect(await page.getByTestId('load-into-form').isDisabled()).toBe(true);
+    expect(errors).toEqual([]);
+  });
+});

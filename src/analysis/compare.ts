@@ -249,10 +249,12 @@ function spelledOut(config: unknown): unknown {
   return out;
 }
 
-/** The diff table: exactly the differing config fields, and best / last of each key metric, per run. */
+/** The diff table: exactly the differing config fields, and best / last of each key metric (the loss only without RL), per run. */
 export function compareTable(runs: readonly CompareRun[]): CompareTable {
   const stats = KEY_METRICS.map((m) => runs.map((r) => bestAndLast(r.rows, m.key)));
-  const present = KEY_METRICS.map((_, i) => stats[i]!.some((c) => c.last !== null));
+  // The loss only where no run has RL: GRPO's loss sits near 0 on policy and says nothing across runs.
+  const rl = runs.some((r) => r.rows.some((row) => row.values.reward !== undefined));
+  const present = KEY_METRICS.map((m, i) => stats[i]!.some((c) => c.last !== null) && !(rl && m.key === 'loss'));
   return {
     diff: configDiff(runs.map((r) => spelledOut(r.config))),
     metrics: KEY_METRICS.filter((_, i) => present[i]),

@@ -20,7 +20,7 @@ const SPLITS: Record<string, string> = { heldout: 'held-out', ood: 'out-of-distr
 
 /** Keys in the order a reader wants them: what RL optimizes and what it should improve first. */
 const TABLE: [string, MetricName][] = [
-  ['reward', num('training reward', 'mean reward per completion')],
+  ['reward', num('training reward', 'reward (mean)')],
   ['eval_heldout/pass@1', frac('held-out pass@1 (sampled)', PROMPTS)],
   ['eval_heldout/accuracy', frac('held-out accuracy (greedy)', PROMPTS)],
   ['train/acc_true', frac('true reward (right answers)', 'share of completions with the right answer, 0–1')],
@@ -91,11 +91,15 @@ export function metricOrder(keys: readonly string[]): string[] {
   return [...keys].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** A value of `key` as text: fractions with three decimals ("0.094"), other numbers with three significant digits. */
+/**
+ * A value of `key` as text: fractions, and any other number between 0.001 and 1, with three decimals
+ * ("0.094"), so shares and rewards read alike; larger numbers with three significant digits, tiny ones in
+ * exponent form.
+ */
 export function formatMetric(key: string, v: number | null | undefined): string {
   if (v === undefined || v === null || !Number.isFinite(v)) return '—';
-  if (metricName(key).fraction) return v.toFixed(3);
   const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(2);
+  if (metricName(key).fraction || (a >= 1e-3 && a < 1) || a === 0) return v.toFixed(3);
+  if (a < 1e-3 || a >= 1e6) return v.toExponential(2);
   return Number(v.toPrecision(3)).toString();
 }

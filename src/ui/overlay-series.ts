@@ -35,7 +35,7 @@ export function overlaySpecs(o: OverlayColumns, metric = ''): { series: SeriesSp
     const style = styleOf(i);
     const right = split && !unitOk[i];
     const scale = right ? { scale: RIGHT } : {};
-    series.push({ label: right ? `${e.label} (right axis)` : e.label, ...style, points: false, ...scale });
+    series.push({ label: right ? `${e.label} (right axis)` : e.label, ...(metric ? { key: metric } : {}), ...style, points: false, ...scale });
     if (e.kind === 'run') return;
     const edge = { color: style.color, width: 0.5, points: false, legend: false, ...scale };
     series.push({ label: `${e.label} min`, ...edge }, { label: `${e.label} max`, ...edge });

@@ -51,10 +51,11 @@ const KEY_PATHS = ['data.task', 'data.style', 'data.trainSize', 'data.labelNoise
 
 const valueAt = (config: unknown, path: string): unknown => path.split('.').reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined), config);
 
-/** A run's settings in words: the key ones, then every other setting that differs from the defaults (dotted path in `path`). */
-export function settingLines(config: RunConfig): SettingLine[] {
+/** A run's settings in words: the key ones (`key`), and every other one that differs from the defaults (`more`). */
+export function settingLines(config: RunConfig): { key: SettingLine[]; more: SettingLine[] } {
   const off = (path: string) => (path.startsWith('rl.') && path !== 'rl.steps' && config.rl.steps === 0) || (path.startsWith('cpt.') && path !== 'cpt.steps' && config.cpt.steps === 0);
-  const changed = configDiff([DEFAULT_RUN_CONFIG, config]).fields;
-  const paths = [...KEY_PATHS, ...changed.filter((p) => !KEY_PATHS.includes(p))].filter((p) => !off(p) && valueAt(config, p) !== undefined);
-  return paths.map((path) => ({ path, label: settingLabel(path), value: valueText(path, valueAt(config, path)) }));
+  const line = (path: string): SettingLine => ({ path, label: settingLabel(path), value: valueText(path, valueAt(config, path)) });
+  const shown = (paths: string[]) => paths.filter((p) => !off(p) && valueAt(config, p) !== undefined).map(line);
+  const changed = configDiff([DEFAULT_RUN_CONFIG, config]).fields.filter((p) => !KEY_PATHS.includes(p));
+  return { key: shown(KEY_PATHS), more: shown(changed) };
 }

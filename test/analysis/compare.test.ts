@@ -139,6 +139,10 @@ describe('best and last values, the diff table', () => {
     expect(t.metrics.map((m) => m.key)).toEqual(['reward', 'eval_heldout/accuracy']);
     expect(t.cells[0]).toEqual([{ best: 1, bestStep: 2, last: 1, lastStep: 2 }, { best: 0.25, bestStep: 2, last: 0.25, lastStep: 2 }]);
     expect(t.cells[1]![1]).toEqual({ best: null, bestStep: null, last: null, lastStep: null });
+    // The loss is reported for SFT-only runs, not beside a reward (GRPO's loss sits near 0).
+    const sft = (id: string, n: number) => run(id, cfg(1, n), [[10, { loss: 2 }], [20, { loss: 1 }]]);
+    expect(compareTable([sft('c', 8), sft('d', 512)]).metrics.map((m) => m.key)).toEqual(['loss']);
+    expect(compareTable([a, run('e', cfg(1, 512), [[1, { reward: 0.4, loss: 0.001 }]])]).metrics.map((m) => m.key)).toEqual(['reward', 'eval_heldout/accuracy']);
   });
 
   it('names the learned position table a run used where its config leaves it out, against rotary positions', () => {

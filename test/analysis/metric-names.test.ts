@@ -7,7 +7,7 @@ describe('metricName', () => {
   it('names the keys a student meets, with their units', () => {
     expect(metricName('eval_heldout/accuracy')).toEqual({ label: 'held-out accuracy (greedy)', unit: 'share of prompts, 0–1', fraction: true });
     expect(metricName('eval_heldout/pass@1')).toEqual({ label: 'held-out pass@1 (sampled)', unit: 'share of prompts, 0–1', fraction: true });
-    expect(metricName('reward')).toEqual({ label: 'training reward', unit: 'mean reward per completion', fraction: false });
+    expect(metricName('reward')).toEqual({ label: 'training reward', unit: 'reward (mean)', fraction: false });
     expect(metricName('frac_reward_zero_std')).toEqual({ label: 'prompts without learning signal', unit: 'share of prompts whose completions all scored alike, 0–1', fraction: true });
     expect(metricLabel('clip_ratio/high_mean')).toBe('tokens clipped high');
     expect(metricName('entropy').unit).toBe('nats/token');
@@ -31,10 +31,11 @@ describe('metricOrder', () => {
 });
 
 describe('formatMetric', () => {
-  it('writes fractions with three decimals and other numbers with three significant digits', () => {
+  it('writes fractions and numbers below 1 with three decimals, larger ones with three significant digits', () => {
     expect(formatMetric('eval_heldout/accuracy', 0.09375)).toBe('0.094');
     expect(formatMetric('eval_heldout/accuracy', 1)).toBe('1.000');
-    expect(formatMetric('reward', 0.8125)).toBe('0.813');
+    expect(formatMetric('reward', 0.0969)).toBe('0.097'); // below 1: three decimals, as fractions
+    expect(formatMetric('reward', 0)).toBe('0.000');
     expect(formatMetric('rewards/self_certainty/mean', 11.234)).toBe('11.2');
     expect(formatMetric('learning_rate', 0.0003)).toBe('3.00e-4');
     expect(formatMetric('loss', NaN)).toBe('—');

@@ -10,7 +10,7 @@ const run = (id: string, config: unknown): CompareRun => ({ id, name: `run ${id}
 describe('overlaySpecs', () => {
   // a and c differ only in seed: one group (mean, min, max columns), then b on its own.
   const o = overlayColumns([run('a', cfg(1)), run('b', cfg(1, 8)), run('c', cfg(2))], 'reward');
-  const { series, fills } = overlaySpecs(o);
+  const { series, fills } = overlaySpecs(o, 'reward');
   const group = 'run a (mean of 2 seeds)';
 
   it('lists one legend entry per group or run: the mean under the group name, the band edges left out', () => {
@@ -20,9 +20,9 @@ describe('overlaySpecs', () => {
 
   it('draws as before: one series per column, the group in its style, its band filled between min and max', () => {
     expect(series).toHaveLength(o.cols.length);
-    expect(series[0]).toEqual({ label: group, ...styleOf(0), points: false });
+    expect(series[0]).toEqual({ label: group, key: 'reward', ...styleOf(0), points: false }); // its legend row's tooltip and value format
     expect(series[1]).toEqual({ label: `${group} min`, color: styleOf(0).color, width: 0.5, points: false, legend: false });
-    expect(series[3]).toEqual({ label: 'run b', ...styleOf(1), points: false });
+    expect(series[3]).toEqual({ label: 'run b', key: 'reward', ...styleOf(1), points: false });
     expect(fills).toEqual([{ upper: 2, lower: 1, color: `${styleOf(0).color}33` }]);
   });
 });
@@ -35,14 +35,14 @@ describe('overlay axes', () => {
     const specs = overlaySpecs(o, 'reward');
     expect(specs.series.map((s) => [s.label, s.scale])).toEqual([['run a', undefined], ['run bb (right axis)', 'y2']]);
     expect(specs.axes).toEqual([
-      { scale: 'y', label: 'mean reward per completion', side: 'left', range: [0, 1] },
-      { scale: 'y2', label: 'mean reward per completion (right)', side: 'right' },
+      { scale: 'y', label: 'reward (mean)', side: 'left', range: [0, 1] },
+      { scale: 'y2', label: 'reward (mean) (right)', side: 'right' },
     ]);
   });
 
   it('keeps one axis otherwise: 0–1 for a fraction, automatic for other numbers', () => {
     expect(overlaySpecs(overlayColumns([valued('a', 0.5), valued('bb', 0.75)], 'eval_heldout/accuracy'), 'eval_heldout/accuracy').axes).toEqual([{ scale: 'y', label: 'share (0–1)', side: 'left', range: [0, 1] }]);
-    expect(overlaySpecs(overlayColumns([valued('a', 11), valued('bb', 12)], 'reward'), 'reward').axes).toEqual([{ scale: 'y', label: 'mean reward per completion', side: 'left' }]);
+    expect(overlaySpecs(overlayColumns([valued('a', 11), valued('bb', 12)], 'reward'), 'reward').axes).toEqual([{ scale: 'y', label: 'reward (mean)', side: 'left' }]);
   });
 });
 

@@ -17,14 +17,14 @@ describe('what a stored run holds', () => {
 });
 
 describe('settingLines', () => {
-  it('lists the key settings in words, then the others that differ from the defaults', () => {
+  it('lists the key settings in words, and apart the others that differ from the defaults', () => {
     const config = validateRunConfig({ ...DEFAULT_RUN_CONFIG, seed: 3, data: { ...DEFAULT_RUN_CONFIG.data, trainSize: 8 }, rl: { ...DEFAULT_RUN_CONFIG.rl, steps: 150, temperature: 0.7 } });
-    const lines = settingLines(config);
-    expect(lines.map((l) => `${l.label}: ${l.value}`)).toEqual([
+    const { key, more } = settingLines(config);
+    expect(key.map((l) => `${l.label}: ${l.value}`)).toEqual([
       'Task: addition',
       'Rationale style: pattern',
       'Training prompts (N): 8',
-      `${lines[3]!.label}: 0`,
+      `${key[3]!.label}: 0`,
       'Layers: 4',
       'Width (d_model): 128',
       'CPT steps: 0',
@@ -33,8 +33,8 @@ describe('settingLines', () => {
       'rewards: verifiable',
       'Seed: 3',
       'Backend: auto',
-      'temperature: 0.7',
     ]);
-    expect(lines.map((l) => l.path).slice(0, 4)).toEqual(['data.task', 'data.style', 'data.trainSize', 'data.labelNoise']);
+    expect(key.map((l) => l.path).slice(0, 4)).toEqual(['data.task', 'data.style', 'data.trainSize', 'data.labelNoise']);
+    expect(more).toEqual([{ path: 'rl.temperature', label: 'temperature', value: '0.7' }]);
   });
 });

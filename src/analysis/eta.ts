@@ -144,9 +144,13 @@ export function etaText(p: Pick<RunProgress, 'secondsLeft' | 'untimed' | 'at'>, 
   return `at least ${duration(left)} left (${p.untimed.join(', ')} not timed yet)`;
 }
 
-/** "SFT 12/300 · step 12/400" or "RL evaluating · step 300/400": the stage, what it does, and the run's step. */
-export function progressWhere(p: Pick<RunProgress, 'stage' | 'activity' | 'step' | 'total' | 'stageStart' | 'stageSteps'>): string {
+/**
+ * "SFT 12/300 · step 12/400" or "RL evaluating for 12s · step 300/400": the stage, what it does (an
+ * evaluation with how long it has run at `now`, ms, when given), and the run's step.
+ */
+export function progressWhere(p: Pick<RunProgress, 'stage' | 'activity' | 'step' | 'total' | 'stageStart' | 'stageSteps' | 'at'>, now?: number): string {
   const stage = STAGE_LABELS[p.stage];
-  const what = p.activity === 'evaluating' ? `${stage} evaluating` : `${stage} ${Math.max(0, p.step - p.stageStart)}/${p.stageSteps}`;
+  const since = now === undefined ? '' : ` for ${duration(Math.max(0, now - p.at) / 1000)}`;
+  const what = p.activity === 'evaluating' ? `${stage} evaluating${since}` : `${stage} ${Math.max(0, p.step - p.stageStart)}/${p.stageSteps}`;
   return `${what} · step ${p.step}/${p.total}`;
 }

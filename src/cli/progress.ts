@@ -54,7 +54,7 @@ export function progressLine(p: ProgressState, now = p.progress.at): string {
   const later = secondsFor(p.later, rates);
   const sweep = { secondsLeft: g.secondsLeft + later.seconds, untimed: [...new Set([...g.untimed, ...later.untimed])], at: g.at };
   const elapsed = p.runSeconds + Math.max(0, now - g.at) / 1000;
-  return `run ${p.runIndex + 1}/${p.runCount} ${bar(g.step / Math.max(1, g.total))} ${progressWhere(g)}, ${duration(elapsed)}, ${etaText(g, now)}; sweep: ${etaText(sweep, now)} · ${p.runName}`;
+  return `run ${p.runIndex + 1}/${p.runCount} ${bar(g.step / Math.max(1, g.total))} ${progressWhere(g, now)}, ${duration(elapsed)}, ${etaText(g, now)}; sweep: ${etaText(sweep, now)} · ${p.runName}`;
 }
 
 export interface ProgressSink {

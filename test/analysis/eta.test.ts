@@ -57,9 +57,11 @@ describe('progress text', () => {
     expect(duration(3900)).toBe('1h05m');
   });
 
-  it('names the stage, its own step and the run step', () => {
-    const p = { stage: 'sft', activity: 'training', step: 12, total: 390, stageStart: 0, stageSteps: 240 } as const;
+  it('names the stage, its own step and the run step, and how long an evaluation has run', () => {
+    const p = { stage: 'sft', activity: 'training', step: 12, total: 390, stageStart: 0, stageSteps: 240, at: 5000 } as const;
     expect(progressWhere(p)).toBe('SFT 12/240 · step 12/390');
-    expect(progressWhere({ ...p, stage: 'rl', activity: 'evaluating', step: 240, stageStart: 240, stageSteps: 150 })).toBe('RL evaluating · step 240/390');
+    const evaluating = { ...p, stage: 'rl', activity: 'evaluating', step: 240, stageStart: 240, stageSteps: 150 } as const;
+    expect(progressWhere(evaluating)).toBe('RL evaluating · step 240/390');
+    expect(progressWhere(evaluating, 17_000)).toBe('RL evaluating for 12s · step 240/390'); // 12 s since the evaluation began
   });
 });

@@ -29,7 +29,7 @@ describe('a first visit', () => {
       if (i === 0) {
         // Progress in words, from the run's own measured times, moving at least once a second.
         const progress = () => hookText(page, 'run-progress');
-        await waitFor(async () => /^(SFT \d+\/200|SFT evaluating|RL \d+\/100|RL evaluating) · step \d+\/300 · (about|at least) \d/.test(await progress()), 'progress with a time left', errors);
+        await waitFor(async () => /^(SFT \d+\/200|RL \d+\/100|(SFT|RL) evaluating for [\dhms]+) · step \d+\/300 · (about|at least) \d/.test(await progress()), 'progress with a time left', errors);
         const before = await progress();
         await waitFor(async () => (await progress()) !== before, 'the progress words to move', errors, 2500);
       }

@@ -15,7 +15,8 @@ const lab = labSession();
 /** A run as the findings keep it: config and metric rows, no samples, rollouts or checkpoints. */
 function keptFile(): string {
   const config = validateRunConfig({ ...TINY_CONFIG, data: { ...TINY_CONFIG.data, trainSize: 8 }, sft: { ...TINY_CONFIG.sft, steps: 20 }, rl: { ...TINY_CONFIG.rl, steps: 10 } });
-  const metrics: MetricRow[] = [0, 10, 20, 25, 30].map((step) => ({ runId: 'kept', step, stage: step > 20 ? 'rl' : 'sft', time: step, values: step > 20 ? { reward: 0.5, loss: 0 } : { loss: 1, 'eval_heldout/accuracy': 0.25 } }));
+  const values = (step: number): Record<string, number> => (step > 20 ? { reward: 0.5, loss: 0 } : { loss: 1, 'eval_heldout/accuracy': 0.25 });
+  const metrics: MetricRow[] = [0, 10, 20, 25, 30].map((step) => ({ runId: 'kept', step, stage: step > 20 ? 'rl' : 'sft', time: step, values: values(step) }));
   const file = join(mkdtempSync(join(tmpdir(), 'rlvr-stored-')), 'kept.zip');
   writeFileSync(file, packArchive([{ run: { id: 'kept', name: 'Scarce data · N = 8 · seed 1', config, status: 'completed', createdAt: 1, updatedAt: 2, step: 30, totalSteps: 30, stage: 'rl' }, metrics, samples: [], rollouts: [], checkpoints: [] }]));
   return file;

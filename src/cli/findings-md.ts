@@ -99,7 +99,7 @@ function armRows(r: PresetResult): string[][] {
   return r.preset.arms.map((arm) => {
     const runs: RunSummary[] = r.runs.map((x) => x.summary).filter((s) => s.armId === arm.id && s.status === 'completed');
     const regimes = [...new Set(runs.map((s) => s.phases.regime.replace(/_/g, ' ')))].join(', ') || '–';
-    return [mdEscape(arm.label), String(runs.length), spread(runs.map((s) => s.preRl.heldout)), spread(runs.map((s) => s.final.heldout)), spread(runs.map((s) => s.heldoutGain)), spread(runs.map((s) => s.final.ood)), spread(runs.map((s) => s.preSaturation), 0), spread(runs.map((s) => s.phases.saturationStep), 0), regimes];
+    return [mdEscape(arm.label), String(runs.length), spread(runs.map((s) => s.preRl.heldout)), spread(runs.map((s) => s.final.heldout)), spread(runs.map((s) => s.heldoutGain)), spread(runs.map((s) => s.phases.heldoutTrend?.delta ?? null)), spread(runs.map((s) => s.final.ood)), spread(runs.map((s) => s.preSaturation), 0), spread(runs.map((s) => s.phases.saturationStep), 0), regimes];
   });
 }
 
@@ -138,7 +138,7 @@ export function presetMarkdown(r: PresetResult, notes: string | null): string {
     '',
     'Mean [min, max] over seeds, completed runs only. Gain: last RL evaluation minus the pre-RL one. Pre-saturation length in steps (rise to saturation; rise to the end of RL when the reward never saturated; 0 without a rise).',
     '',
-    table(['arm', 'runs', 'held-out before RL', 'held-out after RL', 'held-out gain', 'OOD after RL', 'pre-saturation length', 'saturation step', 'regimes'], armRows(r)),
+    table(['arm', 'runs', 'greedy held-out before RL', 'after RL', 'greedy gain', 'held-out pass@1 change (rule)', 'OOD after RL', 'pre-saturation length', 'saturation step', 'regimes'], armRows(r)),
     '',
     `![training reward and held-out accuracy per arm and seed](${encodeURIComponent(p.id)}.svg)`,
     '',

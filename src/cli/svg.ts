@@ -28,7 +28,7 @@ function path(s: Series, f: Frame): string {
 /** One panel at (ox, oy): the RL stage of one run. */
 function panel(r: RunSummary, title: string, ox: number, oy: number): string {
   const reward = r.phases.smoothedReward;
-  const held = r.heldoutSeries;
+  const held = r.heldoutPass1; // the held-out series the phase analysis judges (pass@1, greedy where never logged)
   const x0 = r.rlStart ?? 0;
   const x1 = Math.max(x0 + 1, r.lastStep);
   const all = [...reward.values, ...held.values];
@@ -79,7 +79,7 @@ export function presetChart(title: string, seeds: readonly number[], rows: reado
   out.push(`<rect width="${width}" height="${height}" fill="#fff"/>`, text(6, 14, title, ' font-size="12" font-weight="bold"'));
   const legend = [
     [COLORS.reward, 'smoothed training reward'],
-    [COLORS.heldout, 'held-out accuracy'],
+    [COLORS.heldout, 'held-out pass@1'],
     [COLORS.pre, 'pre-saturation'],
     [COLORS.saturated, 'saturated'],
   ] as const;

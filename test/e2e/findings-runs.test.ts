@@ -70,7 +70,9 @@ describe('opening the runs behind a finding', () => {
     for (const r of RUNS) expect(await page.locator(`[data-testid="run-item"][data-run-id="${r.info.id}"]`).getByTestId('compare-tick').isChecked()).toBe(true);
 
     await waitFor(async () => (await page.getByTestId('compare-table').locator('tbody tr').count()) === 2, 'both runs on the Compare page');
-    expect((await page.getByTestId('diff-field').allInnerTexts()).some((t) => t.includes('data.trainSize'))).toBe(true);
+    // The differing setting by its form label, the stored key in its tooltip.
+    expect(await page.getByTestId('diff-field').allInnerTexts()).toContain('Training prompts (N)');
+    expect(await page.getByTestId('diff-field').evaluateAll((els) => els.map((e) => e.getAttribute('title')))).toContain('data.trainSize');
     const legend = await page.getByTestId('compare-legend').innerText();
     for (const name of names) expect(legend).toContain(name);
     // The kept metric rows drawn: reward at two RL steps, held-out accuracy at step 0, the end of SFT and the end.

@@ -44,7 +44,8 @@ describe('the preset gallery', () => {
     expect(names.some((n) => n.includes('Scarce data · N = 8 · seed 1'))).toBe(true);
     expect(names.some((n) => n.includes('Scarce data · N = 512 · seed 1'))).toBe(true);
     await waitFor(async () => (await page.getByTestId('compare-view').count()) === 1, 'the compare view on the sweep');
-    await expect.poll(() => page.getByTestId('compare-view').innerText()).toMatch(/data\.trainSize/);
+    await expect.poll(() => page.getByTestId('diff-field').evaluateAll((els) => els.map((e) => e.getAttribute('title')))).toContain('data.trainSize');
+    expect(await page.getByTestId('compare-view').innerText()).toContain('Training prompts (N)');
     expect(errors).toEqual([]);
   });
 

@@ -40,9 +40,9 @@ export interface PresetRun {
 
 // Shared by the weak-supervision presets: a small model; SFT on fresh clean traces (the same SFT model
 // for every arm of a seed: N and gamma are RL's, as in the paper), long enough to leave 1-2 digit
-// addition about a third solved (held-out 0.36 greedy, sampled reward ~0.18 in the pilot; RL lr 1e-4 sits
-// between 3e-5 (held-out flat) and 3e-4 (held-out fell fast) there; see
-// public/findings/notes/scarce_data.md), then a long RL stage where saturation can happen.
+// addition about a third solved (greedy held-out ~0.36, sampled reward ~0.18), then a long RL stage where
+// saturation can happen; RL lr 1e-4 lies between a rate that leaves held-out flat (3e-5) and one that
+// drops it fast (3e-4). Measurements: public/findings/notes/scarce_data.md.
 const WEAK: JsonObject = {
   model: { layers: 2, dModel: 64, heads: 2, context: 96 },
   data: { task: 'addition', taskConfig: { minDigits: 1, maxDigits: 2, oodMinDigits: 3, oodMaxDigits: 3 }, sftSource: 'fresh', heldoutSize: 128, oodSize: 128 },
@@ -67,11 +67,10 @@ const at = (...parts: JsonObject[]): JsonObject => parts.reduce((a, b) => applyD
 // The weak-supervision presets that are not about data size train on 64 distinct prompts.
 const WEAK_64 = at(WEAK, { data: { trainSize: 64 } });
 
-// Shared by the multi-hop presets: small worlds (5 people, 5 facts) so that a 2 x 64 character-level
-// model learns to look a fact up in its prompt on a CPU: the pilot (public/findings/notes/
-// multi_hop_depth.md) reached held-out 0.33 after 800 SFT steps, where the first worlds (8 people,
-// 10 facts, context 352) left it at 0 after 100. Training difficulty 1-2, OOD difficulty 3 (never
-// trained on). RL lr 1e-4 as in WEAK (1e-3 collapsed the policy in the first pilot).
+// Shared by the multi-hop presets: small worlds (5 people, 5 facts), the size at which a 2 x 64
+// character-level model learns to look a fact up in its prompt on a CPU (held-out ~0.33 after 800 SFT
+// steps; larger worlds stay at 0). Training difficulty 1-2, OOD difficulty 3 (never trained on). RL lr
+// 1e-4 as in WEAK (1e-3 collapses the policy). Measurements: public/findings/notes/multi_hop_depth.md.
 const MULTI_HOP: JsonObject = {
   model: { layers: 2, dModel: 64, heads: 2, context: 224 }, // the OOD split's 3-hop questions need ~222 tokens
   data: {
@@ -186,15 +185,13 @@ export const PRESETS: readonly Preset[] = Object.freeze<Preset[]>([
     question: 'Does the reasoning pattern in SFT rationales matter more than their number?',
     paperFinding: 'Pang et al. (2025): after SFT+RLVR, 1k pattern-consistent rationales match 10k human (varied) ones; inconsistent procedures do worse; SFT alone is sensitive to quantity.',
     watch: 'Held-out accuracy at the SFT boundary (SFT alone) and at the end of RL (SFT+RL), per arm.',
-    // The paper's tasks need a value copied from the prompt; our num_match version of them is not learned by
-    // a model this size on a CPU (three pilots: public/findings/notes/paro.md), so the claim runs on 1-2 digit
-    // addition, which this model learns (the weak-supervision presets), whose three styles differ exactly in
-    // what the claim is about: one procedure in one phrasing, one procedure in five phrasings, three
-    // procedures. SFT draws its rationales from the first sftSize of the same 3200 training prompts, and RL
-    // then uses all 3200 in every arm, so the arms differ only in the SFT rationales. 320 vs 3200, not 32 vs
-    // 320: a pilot with 32 vs 320 left every arm at 0.02-0.09 held-out after SFT and RL with nothing to
-    // work on (notes). Context 128 fits the longest varied rationale of the 3-digit OOD split (106
-    // characters); SFT and RL lengths and lr as in WEAK.
+    // The paper's tasks need a value copied from the prompt, which a model this size does not learn on a CPU
+    // (num_match), so the claim runs on 1-2 digit addition, whose three styles differ exactly in what the
+    // claim is about: one procedure in one phrasing, one procedure in five phrasings, three procedures. SFT
+    // draws its rationales from the first sftSize of the same 3200 training prompts, and RL then uses all
+    // 3200 in every arm, so the arms differ only in the SFT rationales; 320 vs 3200 leaves SFT something RL
+    // can work on (32 vs 320 does not). Context 128 fits the longest varied rationale of the 3-digit OOD
+    // split (106 characters); SFT and RL lengths and lr as in WEAK. Measurements: public/findings/notes/paro.md.
     base: {
       model: { layers: 2, dModel: 64, heads: 2, context: 128 },
       data: { task: 'addition', taskConfig: { minDigits: 1, maxDigits: 2, oodMinDigits: 3, oodMaxDigits: 3 }, sftSource: 'train', trainSize: 3200, heldoutSize: 128, oodSize: 128 },

@@ -18,7 +18,7 @@ export interface LabArgs {
   stepsScale: number;
   /** Overrides every stage's checkpoint interval (the presets checkpoint only at stage ends), so a long run resumes near where it stopped. */
   checkpointEvery: number | undefined;
-  /** Merged into every run's config last (a pilot's settings): such runs are smoke runs, never findings. */
+  /** Merged into every run's config last (settings being tried out): such runs are smoke runs, never findings. */
   patch: JsonObject | undefined;
 }
 

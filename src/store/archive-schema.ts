@@ -1,6 +1,7 @@
 // The export file's manifest (manifest.json inside the zip) as a schema: what an untrusted file must
 // look like before any of it reaches IndexedDB. Sizes are capped so a hostile file cannot make the page
-// allocate without bound. Rows carry no runId here (the run they sit under gives it). No I/O here.
+// allocate without bound. Rows carry no runId here (the run they sit under gives it). The same schemas
+// check every record read back from IndexedDB (records.ts). No I/O here.
 import * as v from 'valibot';
 
 export const EXPORT_FORMAT = 'rlvr-lab-library';
@@ -13,9 +14,10 @@ const list = <T extends v.GenericSchema>(item: T, max: number) => v.pipe(v.array
 const STEP = int(0, 1e9);
 const STAGE = text(32);
 
-/** Metric values: JSON has no NaN, so a NaN was written as null and comes back as NaN. */
-const Values = v.pipe(v.record(text(200), v.nullable(v.number())), v.maxEntries(1000));
-const MetricEntry = v.object({ step: STEP, stage: STAGE, time: finite, values: Values });
+/** A measured number: JSON has no NaN, so a NaN was written as null and comes back as NaN (IndexedDB keeps NaN). */
+const Measured = v.pipe(v.union([v.number(), v.nan(), v.null()]), v.transform((x) => x ?? NaN));
+const Values = v.pipe(v.record(text(200), Measured), v.maxEntries(1000));
+export const MetricEntry = v.object({ step: STEP, stage: STAGE, time: finite, values: Values });
 
 const SampleItem = v.object({
   split: v.picklist(['train', 'heldout', 'ood']),
@@ -24,13 +26,37 @@ const SampleItem = v.object({
   answer: text(20_000),
   correct: v.boolean(),
 });
-const SampleEntry = v.object({ step: STEP, items: list(SampleItem, 1000) });
-const RolloutEntry = v.object({ step: STEP, groups: list(v.unknown(), 10_000) });
+export const SampleEntry = v.object({ step: STEP, items: list(SampleItem, 1000) });
+
+/** One prompt's G completions as the inspector shows them (src/train/rollout-record.ts writes them). */
+const RolloutCompletion = v.object({
+  text: text(20_000),
+  finished: v.boolean(),
+  answer: v.nullable(text(20_000)),
+  reward: Measured,
+  rewards: v.pipe(v.record(text(64), Measured), v.maxEntries(100)),
+  trueReward: Measured,
+  advantage: Measured,
+  steps: list(v.object({ text: text(20_000), ok: v.boolean() }), 1000),
+  faithful: v.boolean(),
+});
+export const RolloutGroup = v.object({
+  step: STEP,
+  prompt: text(20_000),
+  label: text(20_000),
+  cleanLabel: text(20_000),
+  noisy: v.boolean(),
+  pseudoLabel: v.nullable(text(20_000)),
+  completions: list(RolloutCompletion, 1024),
+});
+export const RolloutEntry = v.object({ step: STEP, groups: list(RolloutGroup, 10_000) });
 
 /** A tensor stored in tensors.bin: float32 values at byte `offset`. */
 export const TensorRef = v.object({ shape: list(int(0, 1e8), 8), offset: int(0, Number.MAX_SAFE_INTEGER), bytes: int(0, 2 ** 31) });
 const Tensors = v.pipe(v.record(text(200), TensorRef), v.maxEntries(10_000));
-const CheckpointEntry = v.object({ step: STEP, stage: STAGE, time: finite, state: v.record(text(200), finite), weights: Tensors, optimizer: Tensors });
+/** A checkpoint without its tensors (the file refers to tensors.bin, IndexedDB holds ArrayBuffers). */
+export const CheckpointHead = v.object({ step: STEP, stage: STAGE, time: finite, state: v.record(text(200), finite) });
+const CheckpointEntry = v.object({ ...CheckpointHead.entries, weights: Tensors, optimizer: Tensors });
 
 const Backend = v.object({
   name: v.picklist(['webgpu', 'webgl', 'wasm', 'cpu']),
@@ -41,7 +67,7 @@ const Backend = v.object({
 });
 
 /** A run record; unknown extra fields are kept (a newer lab may add some), the known ones checked. */
-const RunEntry = v.looseObject({
+export const RunEntry = v.looseObject({
   id: v.pipe(text(200), v.regex(/^[\w.:-]+$/, 'a run id is letters, digits, "-", "_", "." or ":"')),
   name: text(1000),
   config: v.unknown(),

@@ -2,7 +2,7 @@
 // transaction (import: all or nothing), and start a fork with its parent's history. No file format here
 // (archive.ts), no validation of untrusted data (archive-schema.ts).
 import { SERIES_STORES, type LabDb } from './db';
-import { getCheckpoint, getMetrics, getRollouts, getSamples } from './series';
+import { getCheckpoint, getCheckpoints, getMetrics, getRollouts, getSamples } from './series';
 import { getRun, listRuns } from './runs';
 import type { CheckpointRow, MetricRow, RolloutRow, RunRecord, SampleRow } from './types';
 
@@ -23,14 +23,13 @@ export interface ImportReport {
 /** The runs `ids` (all runs when absent, newest first) with their rows. Unknown ids are skipped. */
 export async function collectRuns(db: LabDb, ids?: readonly string[]): Promise<RunBundle[]> {
   const runs = ids ? (await Promise.all(ids.map((id) => getRun(db, id)))).filter((r): r is RunRecord => r !== undefined) : await listRuns(db);
-  const range = (id: string) => IDBKeyRange.bound([id, -Infinity], [id, Infinity]);
   return Promise.all(
     runs.map(async (run) => ({
       run,
       metrics: await getMetrics(db, run.id),
       samples: await getSamples(db, run.id),
       rollouts: await getRollouts(db, run.id),
-      checkpoints: await db.getAll('checkpoints', range(run.id)),
+      checkpoints: await getCheckpoints(db, run.id),
     })),
   );
 }

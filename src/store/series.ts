@@ -1,6 +1,8 @@
 // Metrics, samples, rollouts and checkpoints: rows keyed [runId, step], read back per run in step order.
-// Checkpoint pruning lives here too (keep the newest few and every stage end).
+// Checkpoint pruning lives here too (keep the newest few and every stage end). Reads are checked
+// (records.ts): a damaged row is skipped and counted, never handed on.
 import type { LabDb } from './db';
+import { checkCheckpoint, checkMetric, checkRollout, checkRows, checkSample, type Read } from './records';
 import type { CheckpointRow, MetricRow, RolloutRow, SampleRow } from './types';
 
 const runRange = (runId: string, from = -Infinity, to = Infinity) => IDBKeyRange.bound([runId, from], [runId, to]);
@@ -11,17 +13,26 @@ export async function putMetrics(db: LabDb, rows: MetricRow[]): Promise<void> {
   await Promise.all([...rows.map((r) => tx.store.put(r)), tx.done]);
 }
 
-/** A run's metric rows in step order; `upTo` keeps steps <= upTo (a fork copies its parent's history). */
+/** A run's metric rows in step order, and how many failed their check (skipped); `upTo` keeps steps <= upTo. */
+export async function readMetrics(db: LabDb, runId: string, upTo = Infinity): Promise<Read<MetricRow>> {
+  return checkRows(await db.getAll('metrics', runRange(runId, -Infinity, upTo)), checkMetric);
+}
+
+/** A run's sound metric rows in step order; `upTo` keeps steps <= upTo (a fork copies its parent's history). */
 export async function getMetrics(db: LabDb, runId: string, upTo = Infinity): Promise<MetricRow[]> {
-  return db.getAll('metrics', runRange(runId, -Infinity, upTo));
+  return (await readMetrics(db, runId, upTo)).rows;
 }
 
 export async function putSamples(db: LabDb, row: SampleRow): Promise<void> {
   await db.put('samples', row);
 }
 
+export async function readSamples(db: LabDb, runId: string, upTo = Infinity): Promise<Read<SampleRow>> {
+  return checkRows(await db.getAll('samples', runRange(runId, -Infinity, upTo)), checkSample);
+}
+
 export async function getSamples(db: LabDb, runId: string, upTo = Infinity): Promise<SampleRow[]> {
-  return db.getAll('samples', runRange(runId, -Infinity, upTo));
+  return (await readSamples(db, runId, upTo)).rows;
 }
 
 /** RL rollouts of one evaluation step; the writer caps `groups` (rl.rolloutsKept). */
@@ -29,22 +40,37 @@ export async function putRollouts(db: LabDb, row: RolloutRow): Promise<void> {
   await db.put('rollouts', row);
 }
 
+/** Rollout rows with their well-formed groups; `damaged` counts the groups (or whole rows) left out. */
+export async function readRollouts(db: LabDb, runId: string, upTo = Infinity): Promise<Read<RolloutRow>> {
+  return checkRows(await db.getAll('rollouts', runRange(runId, -Infinity, upTo)), checkRollout);
+}
+
 export async function getRollouts(db: LabDb, runId: string, upTo = Infinity): Promise<RolloutRow[]> {
-  return db.getAll('rollouts', runRange(runId, -Infinity, upTo));
+  return (await readRollouts(db, runId, upTo)).rows;
 }
 
 export async function putCheckpoint(db: LabDb, row: CheckpointRow): Promise<void> {
   await db.put('checkpoints', row);
 }
 
-/** The newest checkpoint of a run, if any. */
+/** The newest sound checkpoint of a run, if any (a damaged one is passed over for the one before it). */
 export async function latestCheckpoint(db: LabDb, runId: string): Promise<CheckpointRow | undefined> {
-  const cursor = await db.transaction('checkpoints').store.openCursor(runRange(runId), 'prev');
-  return cursor?.value;
+  for (let cursor = await db.transaction('checkpoints').store.openCursor(runRange(runId), 'prev'); cursor; cursor = await cursor.continue()) {
+    const c = checkCheckpoint(cursor.value);
+    if (c.ok) return c.value;
+  }
+  return undefined;
 }
 
+/** The checkpoint at `step`; a damaged one reads as absent. */
 export async function getCheckpoint(db: LabDb, runId: string, step: number): Promise<CheckpointRow | undefined> {
-  return db.get('checkpoints', [runId, step]);
+  const c = checkCheckpoint(await db.get('checkpoints', [runId, step]));
+  return c.ok ? c.value : undefined;
+}
+
+/** A run's sound checkpoints, oldest first (weights included: export reads them). */
+export async function getCheckpoints(db: LabDb, runId: string): Promise<CheckpointRow[]> {
+  return checkRows(await db.getAll('checkpoints', runRange(runId)), checkCheckpoint).rows;
 }
 
 /** The steps a run has checkpoints at, oldest first (keys only: no weights are read). */

@@ -6,7 +6,7 @@ import { openDB } from 'idb';
 import { DB_VERSION, NEWER_DB_MESSAGE, STORE_NAMES, openLabDb } from '../../src/store/db';
 import { getRun, putRun } from '../../src/store/runs';
 import { getMetrics, getRollouts, putMetrics, putRollouts } from '../../src/store/series';
-import { freshName, runRecord } from './fixtures';
+import { freshName, rolloutGroup, runRecord } from './fixtures';
 
 describe('schema and migrations', () => {
   it('opens a new database at the current version with every object store', async () => {
@@ -30,8 +30,8 @@ describe('schema and migrations', () => {
     expect((await getRun(after, 'a'))?.name).toBe('run a');
     expect((await getMetrics(after, 'a')).map((m) => m.values.loss)).toEqual([2]);
     // The v2 rollouts store works on a migrated database.
-    await putRollouts(after, { runId: 'a', step: 5, groups: [{ g: 1 }] });
-    expect(await getRollouts(after, 'a')).toEqual([{ runId: 'a', step: 5, groups: [{ g: 1 }] }]);
+    await putRollouts(after, { runId: 'a', step: 5, groups: [rolloutGroup(5)] });
+    expect(await getRollouts(after, 'a')).toEqual([{ runId: 'a', step: 5, groups: [rolloutGroup(5)] }]);
     after.close();
   });
 

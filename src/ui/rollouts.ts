@@ -1,7 +1,9 @@
 // The rollout records the inspector shows, and the few facts it derives from them. The shapes copy
 // src/train/rollout-record.ts (the page may not import from src/train, which pulls in tfjs; keep both
-// in step). Stored rows are read defensively: a group without a prompt or completions is skipped.
+// in step). Every group is checked with the import's schema (store/archive-schema.ts): one that does not
+// fit it (a field missing, a completion that is not a record) is skipped, never drawn.
 import type { RewardName } from '../experiment/rl-config';
+import { checkGroup } from '../store/records';
 import type { RolloutRow } from '../store/types';
 import { nearestStep } from './rl-series';
 
@@ -27,14 +29,9 @@ export interface RolloutRecord {
   completions: RolloutCompletion[];
 }
 
-function isRecord(g: unknown): g is RolloutRecord {
-  const r = g as Partial<RolloutRecord> | null;
-  return typeof r === 'object' && r !== null && typeof r.prompt === 'string' && Array.isArray(r.completions);
-}
-
-/** The well-formed groups of a stored row. */
+/** The well-formed groups of a row (stored or streamed). */
 export function groupsOf(row: RolloutRow | undefined): RolloutRecord[] {
-  return (row?.groups ?? []).filter(isRecord);
+  return (row?.groups ?? []).map(checkGroup).filter((g): g is RolloutRecord => g !== null);
 }
 
 /** All completions of the group scored alike: every advantage is 0, so GRPO learns nothing from it. */

@@ -28,6 +28,19 @@ export function holdsText(h: Holdings): string {
   return `Holds ${[curves, ...have].join(', ')}${lackText}.`;
 }
 
+/** Stored rows of a run left out because they failed their check, by kind (rollouts: groups). */
+export interface Damaged {
+  metrics: number;
+  samples: number;
+  rollouts: number;
+}
+
+/** "Part of this run's stored data is damaged and was left out: 1 metric row. The rest is shown." */
+export function damagedText(d: Damaged): string {
+  const parts = [d.metrics > 0 && plural(d.metrics, 'metric row'), d.samples > 0 && plural(d.samples, 'sample row'), d.rollouts > 0 && plural(d.rollouts, 'rollout group')].filter((x) => x);
+  return `Part of this run's stored data is damaged and was left out: ${parts.join(', ')}. The rest is shown.`;
+}
+
 /** The completions panel with none to show: waiting for the next evaluation, or a stored run that has none. */
 export function emptySamplesText(training: boolean): string {
   return training ? 'Completions appear at each evaluation.' : 'This run holds no sampled completions (runs kept with the findings hold their curves only).';

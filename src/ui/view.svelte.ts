@@ -2,13 +2,13 @@
 // training worker, read back from IndexedDB, or carried by a result link (read-only, no run stored).
 // Stale loads are dropped by a request id.
 import { getRun } from '../store/runs';
-import { checkpointSteps, getMetrics, getRollouts, getSamples } from '../store/series';
+import { checkpointSteps, readMetrics, readRollouts, readSamples } from '../store/series';
 import type { MetricRow, RolloutRow, RunRecord, SampleRow } from '../store/types';
 import type { SharedResult } from '../experiment/result-link';
 import { STAGES, type RunConfig, type StageName } from '../experiment/config';
 import { pageDb } from './page-db';
 import { mergeRows } from './series';
-import type { Holdings } from './run-holds';
+import type { Damaged, Holdings } from './run-holds';
 import { errorMessage } from '../util/errors';
 
 /**
@@ -40,6 +40,8 @@ export class ViewState {
   shared: SharedResult | null = $state.raw(null);
   /** What storage held of the shown run when it was opened (a stored run says what it has). */
   holdings: Holdings | null = $state.raw(null);
+  /** Stored rows of the shown run that failed their check and were left out (null: none). */
+  damaged: Damaged | null = $state.raw(null);
   private request = 0;
 
   /** Show a run: its stored rows, then whatever the worker streams for it (merged by step). */
@@ -52,12 +54,16 @@ export class ViewState {
     this.rollouts = [];
     this.record = null;
     this.holdings = null;
+    this.damaged = null;
     this.error = null;
     this.loading = true;
     try {
       const db = await pageDb();
-      const [record, rows, samples, rollouts, checkpoints] = await Promise.all([getRun(db, runId), getMetrics(db, runId), getSamples(db, runId), getRollouts(db, runId), checkpointSteps(db, runId)]);
+      const [record, metrics, sampleRows, rolloutRows, checkpoints] = await Promise.all([getRun(db, runId), readMetrics(db, runId), readSamples(db, runId), readRollouts(db, runId), checkpointSteps(db, runId)]);
       if (id !== this.request) return; // the user picked another run meanwhile
+      const [rows, samples, rollouts] = [metrics.rows, sampleRows.rows, rolloutRows.rows];
+      const damaged = { metrics: metrics.damaged, samples: sampleRows.damaged, rollouts: rolloutRows.damaged };
+      this.damaged = damaged.metrics + damaged.samples + damaged.rollouts > 0 ? damaged : null;
       this.record = record ?? null;
       this.holdings = { rows: rows.length, firstStep: rows[0]?.step ?? null, lastStep: rows.at(-1)?.step ?? null, samples: samples.length, rollouts: rollouts.length, checkpoints: checkpoints.length };
       this.rows = mergeRows(rows, this.rows);
@@ -111,6 +117,7 @@ export class ViewState {
     this.shared = null;
     this.record = null;
     this.holdings = null;
+    this.damaged = null;
     this.rows = [];
     this.samples = null;
     this.rollouts = [];

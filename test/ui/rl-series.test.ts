@@ -237,4 +237,9 @@ describe('rollout steps', () => {
     expect(groupsOf(rr(6, [g([1]), null, { prompt: 1 }, { prompt: 'x' }]))).toHaveLength(1);
     expect(groupsOf(undefined)).toEqual([]);
   });
+
+  it('skips a group whose completions are not completions, so drawing it cannot throw', () => {
+    const bad = { ...g([1]), completions: [null, {}, 'x'] };
+    expect(groupsOf(rr(6, [bad, g([0, 1])])).map((x) => x.completions.length)).toEqual([2]);
+  });
 });

@@ -51,6 +51,19 @@ export interface Dataset {
   maxLength(): number;
 }
 
+/** Reports work done (prompts drawn, or examples measured) out of `total`, for a progress bar. */
+export type Progress = (done: number, total: number) => void;
+
+/** Counts work items and reports every 1024th and the last to `progress` (no cost without one). */
+function ticker(total: number, progress?: Progress): () => void {
+  if (!progress) return () => undefined;
+  let done = 0;
+  return () => {
+    done++;
+    if (done % 1024 === 0 || done === total) progress(done, total);
+  };
+}
+
 /** The evaluation side of the key-space partition (one hash bit of the key). */
 export function isEvalKey(key: string): boolean {
   return (hashSeed('split', key) & 1) === 1;
@@ -70,7 +83,7 @@ function drawTrain(task: AnyTask, cfg: unknown, seed: number, j: number): Exampl
 }
 
 /** The generation indices of the first N distinct training prompts. */
-function trainPool(task: AnyTask, cfg: unknown, seed: number, n: number, field = 'trainSize'): { pool: number[]; keys: Set<string> } {
+function trainPool(task: AnyTask, cfg: unknown, seed: number, n: number, field = 'trainSize', tick = (): void => undefined): { pool: number[]; keys: Set<string> } {
   const pool: number[] = [];
   const keys = new Set<string>();
   let lastNew = 0;
@@ -80,6 +93,7 @@ function trainPool(task: AnyTask, cfg: unknown, seed: number, n: number, field =
     keys.add(ex.key);
     pool.push(j);
     lastNew = j;
+    tick();
   }
   if (pool.length < n) {
     throw new ConfigError(field, `Only about ${pool.length} distinct training prompts exist at this difficulty; lower ${field} or make the task harder.`);
@@ -91,7 +105,7 @@ function trainPool(task: AnyTask, cfg: unknown, seed: number, n: number, field =
 }
 
 /** `size` distinct evaluation-side examples from `stream`, none of whose keys is in `exclude`. */
-function evalSplit(task: AnyTask, cfg: unknown, seed: number, stream: string, size: number, exclude: Set<string>, field: string): Example[] {
+function evalSplit(task: AnyTask, cfg: unknown, seed: number, stream: string, size: number, exclude: Set<string>, field: string, tick: () => void): Example[] {
   const out: Example[] = [];
   let lastNew = 0;
   for (let j = 0; out.length < size && j - lastNew < STALL + 4 * out.length; j++) {
@@ -100,6 +114,7 @@ function evalSplit(task: AnyTask, cfg: unknown, seed: number, stream: string, si
     exclude.add(ex.key);
     out.push(ex);
     lastNew = j;
+    tick();
   }
   if (out.length < size) {
     throw new ConfigError(field, `Only ${out.length} distinct ${stream} prompts could be drawn; lower ${field} or make the task harder.`);
@@ -151,21 +166,26 @@ function makeTrainItem(task: AnyTask, cfg: DataConfig, seed: number, marks: Mark
   return { index: i, slot, example: ex, label, cleanLabel: ex.answer, noisy, corrupted, completion };
 }
 
-/** Build the dataset of a (validated) data config and a seed. Throws ConfigError if a split cannot be filled. */
-export function buildDataset(cfg: DataConfig, seed: number): Dataset {
+/**
+ * Build the dataset of a (validated) data config and a seed. Throws ConfigError if a split cannot be filled.
+ * `progress` counts the distinct prompts drawn (the work grows with N, sftSize and the split sizes).
+ */
+export function buildDataset(cfg: DataConfig, seed: number, progress?: Progress): Dataset {
   const task = getTask(cfg.task);
   const tc = task.validate(cfg.taskConfig);
-  const { pool, keys } = trainPool(task, tc, seed, cfg.trainSize);
+  const freshPool = cfg.sftSource === 'fresh' ? (cfg.sftSize ?? 0) : 0;
+  const tick = ticker(cfg.trainSize + cfg.heldoutSize + cfg.oodSize + freshPool, progress);
+  const { pool, keys } = trainPool(task, tc, seed, cfg.trainSize, 'trainSize', tick);
   const taken = new Set(keys);
-  const heldout = evalSplit(task, tc, seed, 'heldout', cfg.heldoutSize, taken, 'heldoutSize');
-  const ood = evalSplit(task, task.oodConfig(tc), seed, 'ood', cfg.oodSize, taken, 'oodSize');
+  const heldout = evalSplit(task, tc, seed, 'heldout', cfg.heldoutSize, taken, 'heldoutSize', tick);
+  const ood = evalSplit(task, task.oodConfig(tc), seed, 'ood', cfg.oodSize, taken, 'oodSize', tick);
   const marks = makeMarks(cfg, seed);
   // Fresh SFT examples: their own stream of training-side draws, clean labels (noise is RL's), corruption as the style says.
   // With sftSize, sftSize distinct ones (drawn like the training pool, exact corruption fraction), cycled.
   const sftSeed = hashSeed('sft', seed);
   const sftSize = cfg.sftSize ?? 0;
   const corruptFresh = cfg.style === 'corrupted' ? cfg.corruptFraction : 0;
-  const sftPool = cfg.sftSource === 'fresh' && sftSize > 0 ? trainPool(task, tc, sftSeed, sftSize, 'sftSize').pool : null;
+  const sftPool = cfg.sftSource === 'fresh' && sftSize > 0 ? trainPool(task, tc, sftSeed, sftSize, 'sftSize', tick).pool : null;
   const sftCorrupted = sftPool ? exactSubset(sftSeed, 'corrupt', sftSize, corruptFresh) : null;
   const freshMarks: Marks = { noisy: () => false, corrupted: (s) => (sftCorrupted ? sftCorrupted.has(s) : evenlyMarked(s, corruptFresh)) };
   const evalRng = (split: string, j: number): Rng => rngFor(seed, j, `render-${split}`);
@@ -193,7 +213,7 @@ export function buildDataset(cfg: DataConfig, seed: number): Dataset {
       return task.render(ex, style, evalRng(split, j));
     },
     domainText: (i) => task.domainText(ds.train(i).example),
-    maxLength: () => measure(ds),
+    maxLength: () => measureDataset(ds),
   };
   return ds;
 }
@@ -202,25 +222,31 @@ const cache = new WeakMap<Dataset, number>();
 
 /**
  * Longest prompt + completion over all N training prompts (the first LENGTH_SAMPLE draws when unlimited:
- * an estimate) and both evaluation splits, in the config's style.
+ * an estimate) and both evaluation splits, in the config's style (`ds.maxLength()`). `progress` counts
+ * the examples rendered.
  */
-function measure(ds: Dataset): number {
+export function measureDataset(ds: Dataset, progress?: Progress): number {
   const hit = cache.get(ds);
   if (hit !== undefined) return hit;
   let max = 0;
   const n = ds.config.trainSize === 0 ? LENGTH_SAMPLE : ds.config.trainSize;
+  const fresh = ds.config.sftSource === 'fresh' ? ds.config.sftSize || LENGTH_SAMPLE : 0;
+  const tick = ticker(n + fresh + ds.heldout.length + ds.ood.length, progress);
   for (let i = 0; i < n; i++) {
     const item = ds.train(i);
     max = Math.max(max, item.example.prompt.length + item.completion.length);
+    tick();
   }
-  if (ds.config.sftSource === 'fresh') {
-    for (let i = 0; i < (ds.config.sftSize || LENGTH_SAMPLE); i++) {
-      const item = ds.sft(i);
-      max = Math.max(max, item.example.prompt.length + item.completion.length);
-    }
+  for (let i = 0; i < fresh; i++) {
+    const item = ds.sft(i);
+    max = Math.max(max, item.example.prompt.length + item.completion.length);
+    tick();
   }
   for (const split of ['heldout', 'ood'] as const) {
-    ds[split].forEach((ex, j) => (max = Math.max(max, ex.prompt.length + ds.renderEval(split, j).length)));
+    ds[split].forEach((ex, j) => {
+      max = Math.max(max, ex.prompt.length + ds.renderEval(split, j).length);
+      tick();
+    });
   }
   cache.set(ds, max);
   return max;

@@ -2,7 +2,7 @@
 // by construction, exact label-noise and corruption fractions, determinism, length accounting.
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/util/errors';
-import { buildDataset, DEFAULT_DATA_CONFIG, isEvalKey, validateDataConfig, type DataConfig } from '../../src/tasks/dataset';
+import { buildDataset, DEFAULT_DATA_CONFIG, isEvalKey, measureDataset, validateDataConfig, type DataConfig } from '../../src/tasks/dataset';
 import { formatAnswer } from '../../src/tasks/format';
 import { TASK_IDS } from '../../src/tasks/registry';
 
@@ -157,6 +157,19 @@ describe.each(TASK_IDS)('dataset of %s', (task) => {
       ...ds.heldout.map((e, j) => e.prompt.length + ds.renderEval('heldout', j).length),
     ];
     expect(max).toBe(Math.max(...seen));
+  });
+});
+
+describe('progress', () => {
+  it('counts every prompt drawn, then every example measured, each 1024th and the last', () => {
+    const built: number[][] = [];
+    const measured: number[][] = [];
+    const c = cfg({ task: 'addition', trainSize: 2000, heldoutSize: 100, oodSize: 60, sftSource: 'fresh', sftSize: 300 });
+    const ds = buildDataset(c, 1, (done, total) => built.push([done, total]));
+    expect(built).toEqual([[1024, 2460], [2048, 2460], [2460, 2460]]); // N + held-out + OOD + fresh SFT pool
+    const max = measureDataset(ds, (done, total) => measured.push([done, total]));
+    expect(measured).toEqual([[1024, 2460], [2048, 2460], [2460, 2460]]); // N + fresh SFT + held-out + OOD
+    expect(max).toBe(buildDataset(c, 1).maxLength()); // the same number as without a progress callback
   });
 });
 

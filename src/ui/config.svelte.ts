@@ -1,11 +1,13 @@
-// The config panel's state: the draft the inputs edit, its live validation (debounced), the dataset
-// the preview samples, and the copy remembered in localStorage. Not the inputs themselves (ConfigPanel).
-// Building a dataset to measure its longest example costs 30-700 ms on the main thread (multi_hop is the
-// slowest), so it is cached by (data, seed) and first done after the page has painted.
+// The config panel's state: the draft the inputs edit, its live validation (debounced), the examples
+// the preview shows, and the copy remembered in localStorage. Not the inputs themselves (ConfigPanel).
+// The schema check is instant; building the dataset to measure its longest example grows with N and the
+// splits (0.03 s to a minute), so it runs in a worker (data-check-client.ts), cancellable, cached by
+// (data, seed). A config is remembered only once that check has passed.
 import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../experiment/config';
-import { buildDataset, validateDataConfig, type DataConfig, type Dataset } from '../tasks/dataset';
+import { validateDataConfig, type DataConfig, type TrainItem } from '../tasks/dataset';
 import { getTask } from '../tasks/registry';
-import { ConfigError } from '../util/errors';
+import { ConfigError, errorMessage } from '../util/errors';
+import { checkDataInWorker, type DataCheckResult, type DataProgress } from '../worker/data-check-client';
 import { fieldMatches } from './config-fields';
 
 const STORAGE_KEY = 'rlvr-lab/run-config/v1';
@@ -16,20 +18,36 @@ export interface FieldError {
   message: string;
 }
 
-/** Datasets by (data, seed): building one and measuring its longest example costs tens of ms, so edits to model or SFT fields reuse it. */
-class DatasetCache {
-  private entries = new Map<string, { ds: Dataset; maxLength: number }>();
+/** A finished data check: the preview's first training draws and the longest example, or why it failed. */
+interface DataCheck {
+  examples: TrainItem[] | null;
+  result: DataCheckResult;
+}
 
-  get(data: DataConfig, seed: number): { ds: Dataset; maxLength: number } {
-    const key = JSON.stringify([data, seed]);
-    let hit = this.entries.get(key);
-    if (!hit) {
-      const ds = buildDataset(data, seed);
-      hit = { ds, maxLength: ds.maxLength() };
-      if (this.entries.size >= 4) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(key, hit);
-    }
-    return hit;
+/** The data the preview and the context check need: valid data settings and seed (the rest may be invalid). */
+function dataTarget(raw: RunConfig): { data: DataConfig; seed: number; key: string } | null {
+  try {
+    if (!Number.isInteger(raw.seed) || raw.seed < 0) return null;
+    const data = validateDataConfig(raw.data);
+    return { data, seed: raw.seed, key: dataKey(data, raw.seed) };
+  } catch {
+    return null;
+  }
+}
+
+const dataKey = (data: DataConfig, seed: number) => JSON.stringify([data, seed]);
+
+/** Finished checks by (data, seed), the newest few: edits to model or SFT fields reuse them. Not reactive. */
+class DataChecks {
+  private entries = new Map<string, DataCheck>();
+
+  get(key: string): DataCheck | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, check: DataCheck): void {
+    if (this.entries.size >= 8) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, check);
   }
 }
 
@@ -43,21 +61,25 @@ export class ConfigState {
   /** The last draft that passed validation, with every default filled in; null while the draft is invalid. */
   valid: RunConfig | null = $state.raw(null);
   error: FieldError | null = $state.raw(null);
-  /** The dataset of `valid` (for the examples preview). */
-  dataset: Dataset | null = $state.raw(null);
+  /** The first training draws of the draft's data and seed (the examples preview); null until checked. */
+  examples: TrainItem[] | null = $state.raw(null);
+  /** The data check in progress (the worker's last report), for the progress line; null when none runs. */
+  checking: DataProgress | null = $state.raw(null);
   /** One-line notice about the stored config (e.g. it was invalid and defaults were restored). */
   notice: string | null = $state(null);
   /** Context length the data needs (longest example + BOS, SEP, EOS), when the data settings are valid. */
   contextNeeded: number | null = $state(null);
 
-  private cache = new DatasetCache();
+  private checks = new DataChecks();
+  private running: { key: string; abort: AbortController } | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private checkedJson = '';
 
   constructor(private readonly storage: Storage | null = globalThis.localStorage ?? null) {
     this.draft = this.restore();
     this.valid = this.check(this.draft, false); // schema only: Start works at once
-    this.timer = setTimeout(() => this.validateNow(), 0); // the dataset check, after the first paint
+    this.checking = { phase: 'build', done: 0, total: 0 }; // the data check starts after the first paint
+    this.timer = setTimeout(() => this.validateNow(), 0);
   }
 
   /** The stored config if its schema still validates; otherwise the defaults and a notice saying so. */
@@ -81,10 +103,13 @@ export class ConfigState {
     return fallback;
   }
 
-  /** Validate a raw config against the schema (and, with `measure`, the dataset's longest example); sets `error`. */
+  /**
+   * Validate a raw config against the schema and, with `measure`, against its finished data check (the
+   * longest example; a dataset that cannot be built); sets `error`. Data not checked yet pass for now.
+   */
   private check(raw: unknown, measure = true): RunConfig | null {
     try {
-      const cfg = validateRunConfig(raw, measure ? (data, seed) => this.cache.get(data, seed).maxLength : undefined);
+      const cfg = validateRunConfig(raw, measure ? (data, seed) => this.measured(data, seed) : undefined);
       this.error = null;
       return cfg;
     } catch (err) {
@@ -93,7 +118,17 @@ export class ConfigState {
     }
   }
 
-  /** Validate the draft now (Start calls this so it never runs a stale check); saves it when valid. */
+  /** The longest example of checked data; throws the check's error; 0 (no context check yet) while unchecked. */
+  private measured(data: DataConfig, seed: number): number {
+    const result = this.checks.get(dataKey(data, seed))?.result;
+    if (result && !result.ok) throw new ConfigError(result.field, result.message);
+    return result?.maxLength ?? 0;
+  }
+
+  /**
+   * Validate the draft now (Start calls this so it never runs a stale check) and start its data check
+   * when it has none; saves it once both passed. Start need not wait: the trainer checks the data again.
+   */
   validateNow(): RunConfig | null {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
@@ -101,24 +136,66 @@ export class ConfigState {
     if (json === this.checkedJson && (this.valid || this.error)) return this.valid;
     this.checkedJson = json;
     const raw = JSON.parse(json) as RunConfig;
-    this.preview(raw);
-    const cfg = this.check(raw);
-    this.valid = cfg;
-    if (cfg) this.save(cfg);
-    return cfg;
+    const target = dataTarget(raw);
+    const done = target ? this.checks.get(target.key) : undefined;
+    this.valid = this.check(raw);
+    if (this.valid && done?.result.ok) this.save(this.valid);
+    this.contextNeeded = done?.result.ok ? done.result.maxLength + 3 : null; // BOS, SEP and EOS, as validateRunConfig counts them
+    if (!target || done) {
+      this.stopCheck();
+      this.examples = done?.examples ?? null;
+    } else if (this.running?.key !== target.key) {
+      this.examples = null;
+      this.startCheck(target.data, target.seed, target.key);
+    }
+    return this.valid;
   }
 
-  /** The preview's dataset needs only valid data settings and seed (a too-short context still shows examples). */
-  private preview(raw: RunConfig): void {
-    try {
-      if (!Number.isInteger(raw.seed) || raw.seed < 0) throw new RangeError('seed');
-      const hit = this.cache.get(validateDataConfig(raw.data), raw.seed);
-      this.dataset = hit.ds;
-      this.contextNeeded = hit.maxLength + 3; // BOS, SEP and EOS, as validateRunConfig counts them
-    } catch {
-      this.dataset = null;
-      this.contextNeeded = null;
-    }
+  /** Build and measure (data, seed) in a worker; its answer validates the draft again. Replaces a running check. */
+  private startCheck(data: DataConfig, seed: number, key: string): void {
+    this.stopCheck();
+    const abort = new AbortController();
+    const current = () => this.running?.abort === abort;
+    this.running = { key, abort };
+    this.checking = { phase: 'build', done: 0, total: 0 };
+    let examples: TrainItem[] | null = null;
+    const handlers = {
+      onProgress: (p: DataProgress) => {
+        if (current()) this.checking = p;
+      },
+      onExamples: (items: TrainItem[]) => {
+        examples = items;
+        if (current()) this.examples = items; // the preview need not wait for the measuring
+      },
+    };
+    checkDataInWorker(data, seed, handlers, abort.signal).then(
+      (result) => {
+        this.checks.set(key, { examples, result });
+        if (!current()) return;
+        this.running = null;
+        this.checking = null;
+        this.checkedJson = ''; // the draft is validated again, now with its data
+        this.validateNow();
+      },
+      (err: unknown) => {
+        if (!current()) return; // replaced or cancelled
+        this.stopCheck();
+        this.notice = `The data check failed (${errorMessage(err)}); the trainer still checks the data on Start.`;
+      },
+    );
+  }
+
+  private stopCheck(): void {
+    this.running?.abort.abort();
+    this.running = null;
+    this.checking = null;
+  }
+
+  /** The user's Cancel: the draft keeps its settings, unchecked (and not remembered) until the next edit. */
+  cancelCheck(): void {
+    if (!this.running) return;
+    this.stopCheck();
+    this.notice = 'Data check cancelled: the examples and the context check wait for your next change. Start still works (the trainer checks the data itself).';
   }
 
   /** Call after any edit: validation runs once the typing pauses. */

@@ -4,7 +4,7 @@
 // alike, before any run is looked at. Pure: run summaries in, verdicts out.
 import { linearFit, mean } from '../analysis/stats';
 import type { RunSummary } from './run-summary';
-import { CLIMB_MIN, GAP_MIN, PEAK_FALL_MIN, REWARD_RISE_MIN, SATURATION_LEVEL, climb, climbBeyondNoise, memorizationMargin, peakReward, rewardGain } from './phase-conditions';
+import { CLIMB_MIN, GAP_MIN, PEAK_FALL_MIN, REWARD_RISE_MIN, SATURATION_LEVEL, climb, climbBeyondNoise, fallBeyondNoise, memorizationMargin, peakReward, rewardGain } from './phase-conditions';
 
 import { VERDICTS, type Verdict } from '../experiment/findings';
 
@@ -66,7 +66,7 @@ export const CLAIMS: Readonly<Record<string, Claim>> = {
     metric:
       'Held-out pass@1 (sampled at the RL temperature, as the reward is; 95% band from its sample count) beside the smoothed training reward over RL: ' +
       'the many-prompt arm must climb with its reward (pre-saturation); the few-prompt arm must saturate and then memorize.',
-    arms: ['many', 'few'],
+    arms: ['many', 'few', 'quick'],
     conditions: [
       { id: 'climb', text: `many: held-out pass@1 gain over RL (mean of the last two evaluations minus the pre-RL one) > ${CLIMB_MIN}`, unit: 'accuracy', threshold: CLIMB_MIN, value: (a) => climb(a.many) },
       { id: 'climb_beyond_noise', text: 'many: that gain minus its 95% band > 0', unit: 'accuracy', threshold: 0, value: (a) => climbBeyondNoise(a.many) },
@@ -79,6 +79,8 @@ export const CLAIMS: Readonly<Record<string, Claim>> = {
         threshold: 0,
         value: (a) => memorizationMargin(a.few),
       },
+      { id: 'quick_reward_rises', text: `quick: smoothed reward gain over RL > ${REWARD_RISE_MIN}`, unit: 'accuracy', threshold: REWARD_RISE_MIN, value: (a) => rewardGain(a.quick) },
+      { id: 'quick_heldout_falls', text: 'quick: fall of held-out pass@1 over RL (pre-RL minus the mean of the last two evaluations) minus its 95% band > 0', unit: 'accuracy', threshold: 0, value: (a) => fallBeyondNoise(a.quick) },
     ],
   },
   scarce_data: {

@@ -95,6 +95,13 @@ export const PRESETS: readonly Preset[] = Object.freeze<Preset[]>([
     arms: [
       { id: 'many', label: 'many prompts (N = 512)', changes: { data: { trainSize: 512 } } },
       { id: 'few', label: 'few prompts (N = 2)', changes: { data: { trainSize: 2 } } },
+      // The page's one-click run: few's two prompts for 40 RL steps from the same SFT model, evaluated
+      // every 10 steps on 128 held-out prompts, so it shows memorization within 3 minutes on a laptop CPU.
+      {
+        id: 'quick',
+        label: 'two prompts, quick (N = 2, 40 RL steps)',
+        changes: { data: { trainSize: 2 }, rl: { steps: 40, promptsPerStep: 4, evalEvery: 10, evalSize: 128 } },
+      },
     ],
     seeds: [1, 2, 3],
   },

@@ -4,22 +4,22 @@
 import { describe, expect, it } from 'vitest';
 import { armConfig, getPreset } from '../../src/experiment/presets';
 import { summarizeRun, type RunSummary } from '../../src/cli/run-summary';
-import { climb, climbBeyondNoise, memorizationMargin, peakReward, rewardGain } from '../../src/cli/phase-conditions';
+import { climb, climbBeyondNoise, fallBeyondNoise, memorizationMargin, peakReward, rewardGain } from '../../src/cli/phase-conditions';
 import { CLAIMS, judgePreset } from '../../src/cli/verdicts';
 import type { MetricRow } from '../../src/store/types';
 
 type Curve = (t: number) => number;
 const line = (v0: number, v1: number, over = 120): Curve => (t) => v0 + ((v1 - v0) * Math.min(t, over)) / over;
 
-/** One arm's RL stage as the trainer logs it with the preset's settings (reward every 5, evaluations every 20, 256 prompts). */
-function summary(armId: 'many' | 'few', seed: number, reward: Curve, pass1: Curve): RunSummary {
+/** One arm's RL stage as the trainer logs it with the preset's settings (reward every 5, evaluations every rl.evalEvery on rl.evalSize prompts). */
+function summary(armId: 'many' | 'few' | 'quick', seed: number, reward: Curve, pass1: Curve): RunSummary {
   const preset = getPreset('phases')!;
   const config = armConfig(preset, preset.arms.find((a) => a.id === armId)!, seed);
   const start = config.sft.steps;
   const rows: MetricRow[] = [];
   for (let t = 0; t <= config.rl.steps; t += config.rl.logEvery) {
     const values: Record<string, number> = t > 0 ? { loss: 0, reward: reward(t), frac_reward_zero_std: reward(t) } : {};
-    if (t % config.rl.evalEvery === 0) Object.assign(values, { 'eval_heldout/accuracy': 0.6, 'eval_heldout/pass@1': pass1(t), 'eval_heldout/num_prompts': 256 });
+    if (t % config.rl.evalEvery === 0) Object.assign(values, { 'eval_heldout/accuracy': 0.6, 'eval_heldout/pass@1': pass1(t), 'eval_heldout/num_prompts': config.rl.evalSize });
     rows.push({ runId: armId, step: start + t, stage: 'rl', time: t, values });
   }
   return summarizeRun({ presetId: 'phases', armId, seed, status: 'completed', smoke: false, wallSeconds: 1, config, rows });
@@ -58,9 +58,26 @@ describe('phases: the memorizing arm', () => {
   });
 });
 
+describe('phases: the quick arm', () => {
+  it('reward 0.55 -> 0.8 while held-out 0.43 -> 0.2 over 40 steps: the reward rises and held-out falls beyond its band', () => {
+    const s = summary('quick', 1, line(0.55, 0.8, 40), line(0.43, 0.2, 40));
+    expect(rewardGain(s)!).toBeGreaterThan(0.05);
+    expect(fallBeyondNoise(s)!).toBeGreaterThan(0);
+  });
+
+  it('held-out 0.43 -> 0.38 on 128 prompts is inside the noise', () => {
+    const s = summary('quick', 1, line(0.55, 0.8, 40), line(0.43, 0.38, 40));
+    expect(fallBeyondNoise(s)!).toBeLessThan(0);
+  });
+});
+
 describe('phases: the verdict', () => {
   it('reproduced when every seed has both phases; mixed when one seed does not climb', () => {
-    const good = [1, 2, 3].flatMap((seed) => [summary('many', seed, line(0.2, 0.45), line(0.2, 0.4)), summary('few', seed, line(0.3, 0.97, 60), () => 0.2)]);
+    const good = [1, 2, 3].flatMap((seed) => [
+      summary('many', seed, line(0.2, 0.45), line(0.2, 0.4)),
+      summary('few', seed, line(0.3, 0.97, 60), () => 0.2),
+      summary('quick', seed, line(0.55, 0.8, 40), line(0.43, 0.2, 40)),
+    ]);
     expect(judgePreset(CLAIMS.phases!, good).verdict).toBe('reproduced');
     const flatSeed = good.map((s) => (s.seed === 2 && s.armId === 'many' ? summary('many', 2, line(0.2, 0.45), () => 0.2) : s));
     const v = judgePreset(CLAIMS.phases!, flatSeed);

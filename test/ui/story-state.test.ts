@@ -41,7 +41,7 @@ afterEach(() => {
 
 function targets() {
   const config = { load: vi.fn(), validateNow: vi.fn(() => null as never), showError: vi.fn(), notice: null as string | null };
-  const lab = { start: vi.fn(async () => null as { field: string; message: string } | null) };
+  const lab = { start: vi.fn(async () => null as { field: string; message: string } | null), forkRun: vi.fn(async () => null as { field: string; message: string } | null) };
   return { config, lab } satisfies StoryTargets;
 }
 
@@ -67,6 +67,7 @@ describe('StoryState: loading', () => {
     expect(story.arms.map((a) => [a.arm.id, a.run?.seed, a.shownRows])).toEqual([
       ['many', 1, rowsOf('many', 1).length],
       ['few', 1, rowsOf('few', 1).length],
+      ['quick', undefined, 0], // an arm without kept runs: its chart says so
     ]);
     expect(few(story).summary).toEqual(phases.analyzePhases(rowsOf('few', 1)));
     expect(few(story).summary!.regime).toBe('pre_saturation');
@@ -76,7 +77,7 @@ describe('StoryState: loading', () => {
   it('switches seeds (an unknown seed is ignored)', async () => {
     const story = await loaded();
     story.setSeed(2);
-    expect(story.arms.map((a) => a.run?.name)).toEqual(['phases · many · seed 2', 'phases · few · seed 2']);
+    expect(story.arms.map((a) => a.run?.name)).toEqual(['phases · many · seed 2', 'phases · few · seed 2', undefined]);
     expect(few(story).summary).toEqual(phases.analyzePhases(rowsOf('few', 2)));
     story.setSeed(7);
     expect(story.seed).toBe(2);
@@ -199,9 +200,9 @@ describe('StoryState: the replay', () => {
 describe('StoryState: Run it yourself', () => {
   const preset = getPreset(FLAGSHIP_ID)!;
 
-  it('loads the shortest arm (ties: the less measured wall time) at seed 1 into the form and starts it', async () => {
+  it('loads the shortest arm at seed 1 into the form and starts it from step 0 when the page has no SFT model to offer', async () => {
     const t = targets();
-    const arm = preset.arms.find((a) => a.id === 'many')!; // the fixture's N = 512 runs kept less wall time
+    const arm = preset.arms.find((a) => a.id === 'quick')!; // the fewest steps
     t.config.validateNow.mockReturnValue(armConfig(preset, arm, 1) as never);
     const story = await loaded(t);
     expect(story.runArm.id).toBe(arm.id);
@@ -212,10 +213,34 @@ describe('StoryState: Run it yourself', () => {
     expect(story.started).toBe(`${preset.title.split(':')[0]} · ${arm.label} · seed 1`);
   });
 
+  it("forks our SFT model at its boundary when the site has it, so only RL trains; says why when it cannot", async () => {
+    const arm = preset.arms.find((a) => a.id === 'quick')!;
+    const cfg = armConfig(preset, arm, 1);
+    const name = `${preset.title.split(':')[0]} · ${arm.label} · seed 1`;
+    const t = { ...targets(), base: vi.fn(async () => ({ ok: true as const, runId: 'lab-phases-base-s1', step: 360, imported: true })) };
+    t.config.validateNow.mockReturnValue(cfg as never);
+    const story = await loaded(t);
+    await story.runYourself();
+    expect(t.base).toHaveBeenCalledWith('phases', 1);
+    expect(t.lab.forkRun).toHaveBeenCalledWith('lab-phases-base-s1', 360, cfg, name);
+    expect(t.lab.start).not.toHaveBeenCalled();
+    expect(t.config.notice).toBe(`Loaded from the story: "${preset.title}", arm "${arm.label}", seed 1; RL starts from our SFT model (step 360), in your runs library.`);
+    expect(story.started).toBe(name);
+    expect(story.starting).toBe(false);
+
+    const u = { ...targets(), base: vi.fn(async () => ({ ok: false as const, why: 'findings/runs/phases-base.zip is missing (HTTP 404)' })) };
+    u.config.validateNow.mockReturnValue(cfg as never);
+    const again = await loaded(u);
+    await again.runYourself();
+    expect(u.lab.forkRun).not.toHaveBeenCalled();
+    expect(u.lab.start).toHaveBeenCalledWith(cfg, name);
+    expect(u.config.notice).toBe(`Loaded from the story: "${preset.title}", arm "${arm.label}", seed 1; our SFT model could not be used (findings/runs/phases-base.zip is missing (HTTP 404)), so SFT trains here first.`);
+  });
+
   it('works without kept runs, and shows a refused config in the form', async () => {
     served = () => new Response('gone', { status: 404 });
     const t = targets();
-    const cfg = armConfig(preset, preset.arms[0]!, 1);
+    const cfg = armConfig(preset, preset.arms.find((a) => a.id === 'quick')!, 1);
     t.config.validateNow.mockReturnValue(cfg as never);
     t.lab.start.mockResolvedValue({ field: 'model.dModel', message: 'too big' });
     const story = await loaded(t);

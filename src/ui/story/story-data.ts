@@ -114,6 +114,12 @@ export function plainReason(summary: Pick<PhaseSummary, 'regime' | 'regimeReason
   return first && !/\d/.test(first) ? first : REGIME_PLAIN[summary.regime];
 }
 
+/** The run a first visit's form holds and "Reset" restores: the arm "Run it yourself" trains, at the flagship's first seed. */
+export function starterConfig(): RunConfig {
+  const preset = flagship();
+  return armConfig(preset, shortestArm(preset, []), preset.seeds[0] ?? 1);
+}
+
 /** The arm "Run it yourself" trains: the fewest steps, then the least measured wall time in the kept runs, then the first. */
 export function shortestArm(preset: Preset, runs: readonly StoryRun[], seed = preset.seeds[0] ?? 1): PresetArm {
   const wall = (arm: PresetArm) => {

@@ -8,6 +8,7 @@ import { presetRuns, type PresetArm } from '../../experiment/presets';
 import type { Columns } from '../series';
 import { fetchKeptRuns, type KeptFetch } from '../findings.svelte';
 import { errorMessage } from '../../util/errors';
+import type { StoryBase } from './story-base';
 import { flagship, prefixLength, replayWindow, shortestArm, snapStep, storyColumns, storyRuns, uniqueSorted, type StoryRun } from './story-data';
 
 /** A whole run replays in 15 s: long enough to watch the shading move, short enough for a class. */
@@ -25,10 +26,14 @@ export interface ArmView {
   summary: PhaseSummary | null;
 }
 
+type Refusal = { field: string; message: string } | null;
+
 /** The parts of the page "Run it yourself" drives (ConfigState and LabState satisfy them). */
 export interface StoryTargets {
   config: { load(config: RunConfig): void; validateNow(): RunConfig | null; showError(e: { field: string; message: string }): void; notice: string | null };
-  lab: { start(config: RunConfig, name: string): Promise<{ field: string; message: string } | null> };
+  lab: { start(config: RunConfig, name: string): Promise<Refusal>; forkRun(runId: string, step: number, config: RunConfig, name: string): Promise<Refusal> };
+  /** Our SFT model of the preset for a seed, in the library (loadStoryBase); absent: every run trains from step 0. */
+  base?: (presetId: string, seed: number) => Promise<StoryBase>;
 }
 
 const EMPTY: Columns = [[]];
@@ -47,6 +52,8 @@ export class StoryState {
   reducedMotion = $state(false);
   /** The run "Run it yourself" started last (its name), for the story to point at. */
   started: string | null = $state(null);
+  /** "Run it yourself" is fetching our SFT model or starting the run. */
+  starting = $state(false);
 
   readonly seeds = $derived(uniqueSorted(this.runs.map((r) => r.seed)));
   private readonly shown = $derived(this.preset.arms.map((arm) => ({ arm, run: this.runs.find((r) => r.armId === arm.id && r.seed === this.seed) ?? null })));
@@ -176,17 +183,34 @@ export class StoryState {
     return shortestArm(this.preset, this.runs);
   }
 
-  /** Load the shortest arm into the form and start it: one click. A refused config shows in the form. */
+  /**
+   * Load the shortest arm into the form and train it: one click. From our SFT model when the site has
+   * it (a fork at the SFT -> RL boundary: only RL trains here), else from step 0, saying why. A refused
+   * config shows in the form.
+   */
   async runYourself(): Promise<void> {
-    const { config, lab } = this.targets;
+    const { config, lab, base } = this.targets;
     const run = presetRuns(this.preset, [this.preset.seeds[0] ?? 1], [this.runArm.id])[0]!;
     config.load(run.config);
     const valid = config.validateNow();
     if (!valid) return;
-    config.notice = `Loaded from the story: "${this.preset.title}", arm "${this.runArm.label}", seed ${run.seed}.`;
-    const err = await lab.start(valid, run.name);
-    if (err) config.showError(err);
-    else this.started = run.name;
+    this.starting = true;
+    try {
+      const from = base ? await base(this.preset.id, run.seed) : null;
+      const loaded = `Loaded from the story: "${this.preset.title}", arm "${this.runArm.label}", seed ${run.seed}`;
+      let err: Refusal;
+      if (from?.ok) {
+        config.notice = `${loaded}; RL starts from our SFT model (step ${from.step}), in your runs library.`;
+        err = await lab.forkRun(from.runId, from.step, valid, run.name);
+      } else {
+        config.notice = from ? `${loaded}; our SFT model could not be used (${from.why}), so SFT trains here first.` : `${loaded}.`;
+        err = await lab.start(valid, run.name);
+      }
+      if (err) config.showError(err);
+      else this.started = run.name;
+    } finally {
+      this.starting = false;
+    }
   }
 
   dispose(): void {

@@ -1,9 +1,9 @@
 // `npm run bench`: SFT step speed, KV-cache sampling speed, a GRPO step, GPU dispatches and GPU-to-CPU
-// reads per step and per token, tensor and GPU-memory drift, and the default run's wall time, for each
+// reads per step and per token, tensor and GPU-memory drift, and the page's one-click run's wall time, for each
 // backend reachable from Node. On WebGPU every figure is taken twice in the same process, with the naive
 // tfjs ops and with the fused kernels, and their ratios printed. Prints and writes JSON.
 // A benchmark, never a test: nothing here asserts a time. Flags: see parseArgs below.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { installDawn } from '../../src/cli/dawn';
 import { tf } from '../../src/model/tf';
 import { chooseBackend } from '../../src/model/backend';
@@ -18,6 +18,10 @@ import { sftStep, type StepTensors } from '../../src/train/sft';
 import { rngFor } from '../../src/util/rng';
 import { setKernelMode, type KernelMode } from '../../src/model/kernels/mode';
 import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../../src/experiment/config';
+import { armConfig } from '../../src/experiment/presets';
+import { storyBaseFile, storyBaseId } from '../../src/experiment/story-base';
+import { unpackArchive } from '../../src/store/archive';
+import { flagship, shortestArm } from '../../src/ui/story/story-data';
 import { buildDataset } from '../../src/tasks/dataset';
 import { createGrpoState, disposeGrpoState, grpoStep, readGrpoMetrics, rlBatchItems } from '../../src/train/grpo';
 import { RunController, type RunHooks } from '../../src/train/run';
@@ -35,7 +39,7 @@ interface Settings {
   grpoPrompts: number;
   grpoGenerations: number;
   grpoTokens: number;
-  /** Scale of the default run's step counts for its wall time (1 = the real default run; 0 = skip). */
+  /** Scale of the one-click run's RL steps for its wall time (1 = the page's real run; 0 = skip). */
   runScale: number;
   modes: KernelMode[];
   preset: string;
@@ -182,21 +186,28 @@ async function benchGrpo(s: Settings, counter: Counter | null) {
 }
 
 /** The default run config (steps scaled by runScale) trained start to end through the run controller, in memory. */
-async function benchDefaultRun(s: Settings, backend: RunConfig['backend'], kernels: KernelMode) {
+/**
+ * The page's one-click run ("Run it yourself"): the flagship's shortest arm, its RL stage trained from
+ * our SFT model (public/findings/runs/<preset>-base.zip) as the page's fork of it does, start to end.
+ * `--run-scale` scales its RL steps (0 skips it).
+ */
+async function benchOneClickRun(s: Settings, backend: RunConfig['backend'], kernels: KernelMode) {
   if (s.runScale <= 0) return {};
-  const d = DEFAULT_RUN_CONFIG;
-  const scale = (n: number) => Math.max(1, Math.round(n * s.runScale));
-  const [sft, rl] = [scale(d.sft.steps), scale(d.rl.steps)];
-  const config = validateRunConfig({
-    ...d, backend, kernels,
-    sft: { ...d.sft, steps: sft, warmupSteps: Math.min(d.sft.warmupSteps, sft) },
-    rl: { ...d.rl, steps: rl, warmupSteps: Math.min(d.rl.warmupSteps, rl) },
-  });
+  const preset = flagship();
+  const arm = shortestArm(preset, []);
+  const seed = preset.seeds[0] ?? 1;
+  const decoded = unpackArchive(new Uint8Array(readFileSync(`public/${storyBaseFile(preset.id)}`)));
+  if (!decoded.ok) throw new Error(`public/${storyBaseFile(preset.id)}: ${decoded.error}`);
+  const base = decoded.value.find((b) => b.run.id === storyBaseId(preset.id, seed))!;
+  const from = base.checkpoints.find((c) => c.step === base.run.step)!;
+  const arm0 = armConfig(preset, arm, seed);
+  const rl = Math.max(1, Math.round(arm0.rl.steps * s.runScale));
+  const config = validateRunConfig({ ...arm0, backend, kernels, rl: { ...arm0.rl, steps: rl, warmupSteps: Math.min(arm0.rl.warmupSteps, rl) } });
   const noop = async () => {};
   const hooks: RunHooks = { metrics: noop, samples: noop, rollouts: noop, checkpoint: noop, status: noop };
   const t0 = performance.now();
-  await new RunController('bench', config, hooks).run();
-  return { default_run_s: (performance.now() - t0) / 1000, default_run_steps: config.sft.steps + config.rl.steps };
+  await new RunController('bench', config, hooks).run(from);
+  return { one_click_run_s: (performance.now() - t0) / 1000, one_click_run: `${preset.id}/${arm.id}, seed ${seed}: ${config.rl.steps} RL steps from the SFT model at step ${from.step}` };
 }
 
 async function benchMode(s: Settings, counter: Counter | null, mode: KernelMode, backend: string) {
@@ -205,7 +216,7 @@ async function benchMode(s: Settings, counter: Counter | null, mode: KernelMode,
   const sft = await benchSft(s, counter);
   const sampling = await benchSampling(s, counter);
   const grpo = await benchGrpo(s, counter);
-  const run = await benchDefaultRun(s, backend as RunConfig['backend'], mode);
+  const run = await benchOneClickRun(s, backend as RunConfig['backend'], mode);
   setKernelMode(mode); // the run controller sets it too
   return { kernels: mode, ...sft, ...sampling, ...grpo, ...run, wall_s: (performance.now() - t0) / 1000 };
 }

@@ -40,7 +40,7 @@ afterEach(() => {
 });
 
 function targets() {
-  const config = { load: vi.fn(), validateNow: vi.fn(() => null as never), showError: vi.fn(), notice: null as string | null };
+  const config = { draft: { backend: 'auto' as const }, load: vi.fn(), validateNow: vi.fn(() => null as never), showError: vi.fn(), notice: null as string | null };
   const lab = { start: vi.fn(async () => null as { field: string; message: string } | null), forkRun: vi.fn(async () => null as { field: string; message: string } | null) };
   return { config, lab } satisfies StoryTargets;
 }

@@ -30,7 +30,7 @@ type Refusal = { field: string; message: string } | null;
 
 /** The parts of the page "Run it yourself" drives (ConfigState and LabState satisfy them). */
 export interface StoryTargets {
-  config: { load(config: RunConfig): void; validateNow(): RunConfig | null; showError(e: { field: string; message: string }): void; notice: string | null };
+  config: { readonly draft: Pick<RunConfig, 'backend'>; load(config: RunConfig): void; validateNow(): RunConfig | null; showError(e: { field: string; message: string }): void; notice: string | null };
   lab: { start(config: RunConfig, name: string): Promise<Refusal>; forkRun(runId: string, step: number, config: RunConfig, name: string): Promise<Refusal> };
   /** Our SFT model of the preset for a seed, in the library (loadStoryBase); absent: every run trains from step 0. */
   base?: (presetId: string, seed: number) => Promise<StoryBase>;
@@ -191,7 +191,7 @@ export class StoryState {
   async runYourself(): Promise<void> {
     const { config, lab, base } = this.targets;
     const run = presetRuns(this.preset, [this.preset.seeds[0] ?? 1], [this.runArm.id])[0]!;
-    config.load(run.config);
+    config.load({ ...run.config, backend: config.draft.backend }); // the backend the user chose stays
     const valid = config.validateNow();
     if (!valid) return;
     this.starting = true;

@@ -188,7 +188,7 @@ export function indexMarkdown(results: readonly PresetResult[], carried: Readonl
     '',
     VERDICT_RULE,
     '',
-    'Each preset page lists its conditions with their thresholds; the rules live in src/cli/verdicts.ts.',
+    'Each preset page lists its conditions with their thresholds; the rules live in src/experiment/preset-claims.ts (per preset) and src/cli/verdicts.ts (the pooled claim).',
     '',
   ].join('\n');
 }

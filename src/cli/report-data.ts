@@ -1,13 +1,14 @@
 // What the findings report knows about one preset: its runs read back from a sweep directory, each
-// summarised (run-summary.ts) and the preset judged by its written rule (verdicts.ts). Reads files;
-// writes nothing, formats nothing (findings-md.ts and svg.ts do).
+// summarised (run-summary.ts) and the preset judged by its written rule (experiment/preset-claims.ts,
+// applied by verdicts.ts). Reads files; writes nothing, formats nothing (findings-md.ts and svg.ts do).
 import type { PhaseRules } from '../analysis/phases';
 import type { RunConfig } from '../experiment/config';
+import { CLAIMS, rulesFor, type Claim } from '../experiment/preset-claims';
 import type { Preset } from '../experiment/presets';
 import type { KeptRun } from './kept-runs';
 import { machineText } from './machine';
 import { summarizeRun, type RunSummary } from './run-summary';
-import { CLAIMS, judgePreset, type Claim, type PresetVerdict } from './verdicts';
+import { judgePreset, type PresetVerdict } from './verdicts';
 
 export interface RunRecordView {
   summary: RunSummary;
@@ -36,14 +37,6 @@ export interface PresetResult {
   date: string | null;
 }
 
-/**
- * Phase rules per preset: the analysis defaults, except that the proxy-reward preset uses the observed
- * ceiling for every arm (self-certainty is not a 0/1 reward, so "90% of 1" would mean nothing for it).
- */
-export function rulesFor(presetId: string): Partial<PhaseRules> {
-  return presetId === 'proxy_rewards' ? { ceiling: 'observed' } : {};
-}
-
 function viewOf({ info, state, metrics }: KeptRun, rules: Partial<PhaseRules>): RunRecordView {
   const status = state?.status ?? 'queued';
   const summary = summarizeRun({ presetId: info.presetId, armId: info.armId, seed: info.seed, status, smoke: info.adjusted !== null, wallSeconds: state?.wallSeconds ?? null, config: info.config, rows: metrics }, rules);
@@ -54,7 +47,7 @@ function viewOf({ info, state, metrics }: KeptRun, rules: Partial<PhaseRules>): 
 /** The preset judged over `runs` (a sweep directory's merged with the kept ones; smoke runs counted, not judged). */
 export function presetResult(preset: Preset, runsIn: readonly KeptRun[]): PresetResult {
   const claim = CLAIMS[preset.id];
-  if (!claim) throw new Error(`verdicts.ts has no claim for preset ${preset.id}: add one before reporting it`);
+  if (!claim) throw new Error(`preset-claims.ts has no claim for preset ${preset.id}: add one before reporting it`);
   const rules = rulesFor(preset.id);
   const all = runsIn.map((r) => viewOf(r, rules));
   const runs = all.filter((r) => !r.summary.smoke);

@@ -1,26 +1,9 @@
-// One finished (or stopped) headless run reduced to the numbers the findings report judges: held-out
-// accuracy before and after RL, the phase analysis of the RL stage (src/analysis/phases.ts, not redone
-// here), pre-RL faithfulness and diversity, accuracy by difficulty. Pure: rows in, numbers out.
-import { analyzePhases, type PhaseRules, type PhaseSummary } from '../analysis/phases';
-import { extractSeries, type Series } from '../analysis/series';
+// One headless run as the findings report judges it: which run it is and how it ended, with the numbers
+// its metric rows reduce to (src/analysis/run-summary.ts does the reducing). Pure: rows in, numbers out.
+import type { PhaseRules } from '../analysis/phases';
+import { runNumbers, type RunNumbers } from '../analysis/run-summary';
 import type { RunConfig } from '../experiment/config';
 import type { MetricRow, RunStatus } from '../store/types';
-
-/** The metric names the report reads (rl-eval.ts and token-stage.ts write them). */
-export const KEYS = {
-  heldout: 'eval_heldout/accuracy',
-  ood: 'eval_ood/accuracy',
-  noisyFit: 'eval_train/noisy_label_fit',
-  faithfulness: 'eval_faith/entailed',
-  diversity: 'eval_div/distinct_answers',
-} as const;
-
-export interface StratumGain {
-  split: 'heldout' | 'ood';
-  difficulty: number;
-  before: number;
-  after: number;
-}
 
 /** Which run it is and how it ended: shared by a run's input and its summary. */
 interface RunIdentity {
@@ -33,101 +16,14 @@ interface RunIdentity {
   wallSeconds: number | null;
 }
 
-export interface RunSummary extends RunIdentity {
-  /** First RL step on the global counter (the pre-RL evaluation's step); null without an RL stage. */
-  rlStart: number | null;
-  lastStep: number;
-  /** Values of the evaluation at rlStart: the SFT result, pre-RL faithfulness and diversity. */
-  preRl: Partial<Record<keyof typeof KEYS, number>>;
-  /** Values of the last evaluation. */
-  final: Partial<Record<keyof typeof KEYS, number>>;
-  heldoutGain: number | null;
-  oodGain: number | null;
-  noisyFitGain: number | null;
-  phases: PhaseSummary;
-  /** See effectivePreSaturation. */
-  preSaturation: number | null;
-  strata: StratumGain[];
-  /** Held-out accuracy over the RL stage (the chart's second line). */
-  heldoutSeries: Series;
-  /** The phase analysis' held-out metric over the RL stage (sampled pass@1; greedy where a run never logged it). */
-  heldoutPass1: Series;
-}
+export interface RunSummary extends RunIdentity, RunNumbers {}
 
 export interface RunInput extends RunIdentity {
   config: RunConfig;
   rows: readonly MetricRow[];
 }
 
-/**
- * Pre-saturation length as the report compares it: the analysis' own length when the reward saturated;
- * when it rose but never saturated, the steps from the rise to the end of RL (a lower bound: the whole
- * rest of the run was pre-saturation); 0 when it never rose (there was no pre-saturation phase).
- */
-export function effectivePreSaturation(p: PhaseSummary, lastStep: number): number {
-  if (p.preSaturationLength !== null) return p.preSaturationLength;
-  return p.riseStep !== null ? lastStep - p.riseStep : 0;
-}
-
-/** The row with `key` at or after `from` that is first (or last) by step; null when none. */
-function evalRow(rows: readonly MetricRow[], from: number, which: 'first' | 'last'): MetricRow | null {
-  const evals = rows.filter((r) => r.step >= from && Number.isFinite(r.values[KEYS.heldout]));
-  return (which === 'first' ? evals[0] : evals.at(-1)) ?? null;
-}
-
-function pick(row: MetricRow | null): RunSummary['preRl'] {
-  const out: RunSummary['preRl'] = {};
-  if (!row) return out;
-  for (const [name, key] of Object.entries(KEYS) as [keyof typeof KEYS, string][]) {
-    const v = row.values[key];
-    if (typeof v === 'number' && Number.isFinite(v)) out[name] = v;
-  }
-  return out;
-}
-
-const gain = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? null : b - a);
-
-function strataOf(before: MetricRow | null, after: MetricRow | null): StratumGain[] {
-  if (!before || !after || before === after) return [];
-  const out: StratumGain[] = [];
-  for (const [key, v] of Object.entries(after.values)) {
-    const m = /^eval_(heldout|ood)\/accuracy_d(\d+)$/.exec(key);
-    const b = before.values[key];
-    if (m && Number.isFinite(v) && typeof b === 'number' && Number.isFinite(b)) out.push({ split: m[1] as StratumGain['split'], difficulty: Number(m[2]), before: b, after: v });
-  }
-  return out.sort((x, y) => x.difficulty - y.difficulty || x.split.localeCompare(y.split));
-}
-
-/** Analyse the RL stage only: SFT's evaluations would enter the held-out series and its first point. */
 export function summarizeRun(x: RunInput, rules?: Partial<PhaseRules>): RunSummary {
-  const rlStart = x.config.rl.steps > 0 ? x.config.cpt.steps + x.config.sft.steps : null;
-  const rows = [...x.rows].sort((a, b) => a.step - b.step);
-  const rl = rlStart === null ? [] : rows.filter((r) => r.step >= rlStart);
-  const before = rlStart === null ? null : evalRow(rows, rlStart, 'first');
-  const pre = before?.step === rlStart ? before : null; // the pre-RL evaluation, not a later one
-  const after = evalRow(rows, rlStart ?? 0, 'last');
-  const preRl = pick(pre);
-  const final = pick(after === pre ? null : after);
-  const phases = analyzePhases(rl, rules);
-  const lastStep = rows.at(-1)?.step ?? 0;
-  return {
-    presetId: x.presetId,
-    armId: x.armId,
-    seed: x.seed,
-    status: x.status,
-    smoke: x.smoke,
-    wallSeconds: x.wallSeconds,
-    rlStart,
-    lastStep,
-    preRl,
-    final,
-    heldoutGain: gain(preRl.heldout, final.heldout),
-    oodGain: gain(preRl.ood, final.ood),
-    noisyFitGain: gain(preRl.noisyFit, final.noisyFit),
-    phases,
-    preSaturation: rl.length > 0 ? effectivePreSaturation(phases, lastStep) : null,
-    strata: strataOf(pre, after === pre ? null : after),
-    heldoutSeries: extractSeries(rl, KEYS.heldout),
-    heldoutPass1: extractSeries(rl, phases.heldoutKey),
-  };
+  const identity: RunIdentity = { presetId: x.presetId, armId: x.armId, seed: x.seed, status: x.status, smoke: x.smoke, wallSeconds: x.wallSeconds };
+  return { ...identity, ...runNumbers(x.config, x.rows, rules) };
 }

@@ -4,8 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { armConfig, getPreset } from '../../src/experiment/presets';
 import { summarizeRun, type RunSummary } from '../../src/cli/run-summary';
-import { climb, climbBeyondNoise, fallBeyondNoise, memorizationMargin, peakReward, rewardGain } from '../../src/cli/phase-conditions';
-import { CLAIMS, judgePreset } from '../../src/cli/verdicts';
+import { climb, climbBeyondNoise, fallBeyondNoise, memorizationMargin, peakReward, rewardGain } from '../../src/experiment/phases-claim';
+import { CLAIMS } from '../../src/experiment/preset-claims';
+import { judgePreset } from '../../src/cli/verdicts';
 import type { MetricRow } from '../../src/store/types';
 
 type Curve = (t: number) => number;

@@ -5,7 +5,7 @@
 // the phase analysis each run summary already carries; thresholds fixed here before any sweep.
 import { alignCarry, sliceSeries } from '../analysis/series';
 import { mean } from '../analysis/stats';
-import type { RunSummary } from './run-summary';
+import type { RunNumbers } from '../analysis/run-summary';
 
 /** The climb that counts as pre-saturation: held-out pass@1 up by at least this over RL. */
 export const CLIMB_MIN = 0.1;
@@ -18,7 +18,7 @@ export const PEAK_FALL_MIN = 0.1;
 /** ... or stay at least this far below the training reward (sampled training-prompt accuracy). */
 export const GAP_MIN = 0.25;
 
-type Arm = RunSummary | undefined;
+type Arm = RunNumbers | undefined;
 
 /** Held-out pass@1 now (mean of the last two evaluations) minus before RL; null without two evaluations. */
 export function climb(r: Arm): number | null {

@@ -1,11 +1,11 @@
 // `npm run lab -- --preset NAME ...`: run a preset's sweep headless in Node with the worker's engine,
 // writing each run under --out, resumable, with an export file the browser's library imports.
-// Flags: see args.ts. Exit code 1 when a run failed or paused, 2 for bad flags.
-import { ArgError, parseLabArgs } from './args';
-import { describeMachine, machineText } from './machine';
-import { nodeBackend } from './node-backend';
-import { stderrProgress } from './progress';
-import { runSweep } from './sweep';
+// Flags: see shared/args.ts. Exit code 1 when a run failed or paused, 2 for bad flags.
+import { ArgError, parseLabArgs } from './shared/args';
+import { describeMachine, machineText } from './shared/machine';
+import { nodeBackend } from './sweep/node-backend';
+import { stderrProgress } from './sweep/progress';
+import { runSweep } from './sweep/sweep';
 import { errorMessage } from '../util/errors';
 
 async function main(): Promise<number> {

@@ -1,8 +1,8 @@
 // `npm run report -- [--in DIR] [--out public/findings]`: the findings report from the sweep
 // directories `npm run lab` wrote. No training, no tfjs: reads files, writes markdown, SVG and JSON.
 import { existsSync } from 'node:fs';
-import { ArgError, parseReportArgs } from './args';
-import { writeReport } from './report-build';
+import { ArgError, parseReportArgs } from './shared/args';
+import { writeReport } from './report/report-build';
 import { errorMessage } from '../util/errors';
 
 try {

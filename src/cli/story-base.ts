@@ -13,8 +13,8 @@ import { storyBaseFile, storyBaseId } from '../experiment/story-base';
 import { packArchive } from '../store/archive';
 import type { RunBundle } from '../store/library';
 import { errorMessage } from '../util/errors';
-import { readBundle } from './bundle';
-import { RunDir } from './run-dir';
+import { readBundle } from './shared/bundle';
+import { RunDir } from './shared/run-dir';
 
 export const STORY_BASE_USAGE = 'usage: npm run story-base -- --from DIR [--out FILE]\nDIR: a headless run of the arm trained with --patch \'{"rl":{"steps":0}}\'';
 

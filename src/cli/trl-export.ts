@@ -1,10 +1,10 @@
 // `npm run trl-export -- ...`: one lab run as the zip the run view's "Export for TRL" downloads (data,
 // train_trl.py, verifiers.py, evaluate.py, README; src/export/trl/bundle.ts). Nothing is trained.
-// Flags: args.ts (TRL_EXPORT_USAGE). Exit code 2 for bad flags, 1 for a config the lab refuses.
+// Flags: shared/args.ts (TRL_EXPORT_USAGE). Exit code 2 for bad flags, 1 for a config the lab refuses.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { buildTrlExport } from '../export/trl/bundle';
 import { ConfigError, errorMessage } from '../util/errors';
-import { ArgError, parseTrlExportArgs } from './args';
+import { ArgError, parseTrlExportArgs } from './shared/args';
 import { resolveTrlSource } from './trl-source';
 
 function main(): number {

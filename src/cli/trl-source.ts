@@ -7,7 +7,7 @@ import { getPreset, presetRuns } from '../experiment/presets';
 import { withMissingStagesOff } from '../experiment/stored-config';
 import { experimentName } from '../export/trl/names';
 import { errorMessage } from '../util/errors';
-import { ArgError, type TrlExportArgs } from './args';
+import { ArgError, type TrlExportArgs } from './shared/args';
 
 export interface TrlSource {
   config: RunConfig;

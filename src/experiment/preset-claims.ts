@@ -1,7 +1,7 @@
 // Each preset's verdict rule, beside the presets it judges (presets.ts): the conditions its paper's
 // claim makes testable, each a number per seed that must exceed a threshold, and the phase rules its
 // runs are analysed with. Thresholds are fixed here, for every arm alike, before any run is looked at.
-// Rule data only: the findings report (src/cli/verdicts.ts) applies it to run summaries.
+// Rule data only: the findings report (src/cli/report/verdicts.ts) applies it to run summaries.
 import type { PhaseRules } from '../analysis/phases';
 import type { RunNumbers } from '../analysis/run-summary';
 import { linearFit } from '../analysis/stats';

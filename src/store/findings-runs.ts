@@ -1,6 +1,6 @@
 // The findings' kept run data (public/findings/runs/<preset>.json.gz) read back from its bytes: the
 // file's schema, its checks, and the runs as library bundles for the gallery's "Open our runs". Shared by
-// `npm run report` (cli/kept-runs.ts, which also writes the file) and the page: no I/O, no Node here.
+// `npm run report` (cli/report/kept-runs.ts, which also writes the file) and the page: no I/O, no Node here.
 // Never throws on a bad file: every way it can be wrong comes back as a message naming the field.
 import { gunzipSync, strFromU8 } from 'fflate';
 import * as v from 'valibot';
@@ -45,7 +45,7 @@ const KeptFile = v.object({
 
 export type KeptInfo = v.InferOutput<typeof Info>;
 export type KeptState = v.InferOutput<typeof State>;
-/** One kept run: its identity and settings (cli/run-dir.ts's RunInfo), end state (RunState) and metric rows. */
+/** One kept run: its identity and settings (cli/shared/run-dir.ts's RunInfo), end state (RunState) and metric rows. */
 export interface KeptRunData {
   info: KeptInfo;
   state: KeptState | null;

@@ -4,7 +4,7 @@
 // tfjs ops and with the fused kernels, and their ratios printed. Prints and writes JSON.
 // A benchmark, never a test: nothing here asserts a time. Flags: see parseArgs below.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { installDawn } from '../../src/cli/dawn';
+import { installDawn } from '../../src/cli/shared/dawn';
 import { tf } from '../../src/model/tf';
 import { chooseBackend } from '../../src/model/backend';
 import { countBackend, type Counter } from '../../src/model/counters';

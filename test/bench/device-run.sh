@@ -4,7 +4,7 @@
 #   bash .device/run.sh lab [lab flags]            e.g. --preset paro --backend webgpu --out $OUT/runs
 # Unpacks Node, the bundles and dawn.node into /tmp/rlvr-device (the kit itself stays as built, so it
 # never grows past what the device takes), the Vulkan loader into / when the machine has none, prints
-# the GPU's name, then runs the bundle. Dawn picks the NVIDIA ICD (src/cli/dawn.ts). Uses Python's lzma
+# the GPU's name, then runs the bundle. Dawn picks the NVIDIA ICD (src/cli/shared/dawn.ts). Uses Python's lzma
 # where xz is missing.
 set -euo pipefail
 K="$(cd "$(dirname "$0")" && pwd)"

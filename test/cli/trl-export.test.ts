@@ -1,7 +1,7 @@
 // `npm run trl-export`'s pure parts: flags with messages naming the flag, and which run a preset's arm,
 // a config file or a headless run's config.json stands for (the file reader is a stub).
 import { describe, expect, it } from 'vitest';
-import { parseTrlExportArgs } from '../../src/cli/args';
+import { parseTrlExportArgs } from '../../src/cli/shared/args';
 import { resolveTrlSource } from '../../src/cli/trl-source';
 import { DEFAULT_RUN_CONFIG } from '../../src/experiment/config';
 import { getPreset, presetRuns } from '../../src/experiment/presets';

@@ -1,9 +1,9 @@
-// Kept findings runs as `npm run report` writes them (cli/kept-runs.ts's keptBytes): a preset arm's run
+// Kept findings runs as `npm run report` writes them (cli/report/kept-runs.ts's keptBytes): a preset arm's run
 // with its real config, a completed end state and a few SFT and RL metric rows (one value NaN), for the
 // findings-runs unit tests and the "Open our runs" end-to-end test.
 import { gzipSync, strToU8 } from 'fflate';
 import { armConfig, getPreset } from '../../src/experiment/presets';
-import { keptBytes, type KeptRun } from '../../src/cli/kept-runs';
+import { keptBytes, type KeptRun } from '../../src/cli/report/kept-runs';
 
 export function keptRun(presetId: string, armId: string, seed: number, heldout = 0.5): KeptRun {
   const preset = getPreset(presetId)!;

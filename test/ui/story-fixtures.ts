@@ -3,7 +3,7 @@
 // "few" arms, keeping their own configs and metric rows. For the story's unit and end-to-end tests while
 // phases.json.gz itself is not kept yet.
 import { readFileSync } from 'node:fs';
-import { keptBytes, type KeptRun } from '../../src/cli/kept-runs';
+import { keptBytes, type KeptRun } from '../../src/cli/report/kept-runs';
 import { FLAGSHIP_ID } from '../../src/ui/story/story-data';
 import { parseKeptRuns } from '../../src/store/findings-runs';
 

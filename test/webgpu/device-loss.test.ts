@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/model/tf';
 import { chooseBackend, resetBackend } from '../../src/model/backend';
-import { useWebGPU } from '../../src/cli/dawn';
+import { useWebGPU } from '../../src/cli/shared/dawn';
 
 beforeAll(async () => {
   await useWebGPU();

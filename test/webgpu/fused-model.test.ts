@@ -4,7 +4,7 @@
 // (forward, backward, clipping, AdamW). Also what the fused path is for: far fewer dispatches per SFT
 // step, no GPU-to-CPU read inside a step, and no tensor left behind across steps.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useWebGPU } from '../../src/cli/dawn';
+import { useWebGPU } from '../../src/cli/shared/dawn';
 import { tf } from '../../src/model/tf';
 import { countBackend } from '../../src/model/counters';
 import { initParams, disposeParams, paramsToArrays, type Params } from '../../src/model/params';

@@ -10,7 +10,7 @@ import { createAdamW, disposeAdamW } from '../../src/train/adamw';
 import type { LossSettings } from '../../src/train/grpo-loss';
 import { batchGradients, disposeMicros, grpoUpdate, logProbsOf, makeMicros, setAdvantages } from '../../src/train/grpo-update';
 import { buildRlTokens } from '../../src/train/rollout';
-import { useWebGPU } from '../../src/cli/dawn';
+import { useWebGPU } from '../../src/cli/shared/dawn';
 import { maxAbsDiff, roughen, TINY } from '../model/fixtures';
 import { additionItem, fakeRollouts } from '../train/grpo/fixtures';
 

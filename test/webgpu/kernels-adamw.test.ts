@@ -4,7 +4,7 @@
 // switching modes between steps; a parameter whose data a reference model shares.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/model/tf';
-import { useWebGPU } from '../../src/cli/dawn';
+import { useWebGPU } from '../../src/cli/shared/dawn';
 import { withKernelMode } from '../../src/model/kernels/mode';
 import { maxStorageBuffers, rawDispatchCount } from '../../src/model/kernels/raw';
 import { adamwDispatches, capStorageBuffers } from '../../src/model/kernels/adamw';

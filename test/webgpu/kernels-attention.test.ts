@@ -5,7 +5,7 @@
 // Also the dispatch counts and tensor leaks.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/model/tf';
-import { useWebGPU } from '../../src/cli/dawn';
+import { useWebGPU } from '../../src/cli/shared/dawn';
 import { causalAttention, causalAttentionNaive } from '../../src/model/kernels/attention';
 import { withKernelMode } from '../../src/model/kernels/mode';
 import { rawDispatchCount } from '../../src/model/kernels/raw';

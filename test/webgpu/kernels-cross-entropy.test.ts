@@ -4,7 +4,7 @@
 // by +-1e3.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/model/tf';
-import { useWebGPU } from '../../src/cli/dawn';
+import { useWebGPU } from '../../src/cli/shared/dawn';
 import { maskedCrossEntropy, pickLogProbs } from '../../src/model/kernels/cross-entropy';
 import { withKernelMode } from '../../src/model/kernels/mode';
 import { counted, expectClose, randn } from './kernel-helpers';

@@ -4,7 +4,7 @@
 // dispatches and reads per prefill and per token, no leaks.
 // Tiny model, left-padded prompts of different lengths; weights roughened so mistakes show (fixtures.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useWebGPU } from '../../src/cli/dawn';
+import { useWebGPU } from '../../src/cli/shared/dawn';
 import type { ModelConfig } from '../../src/model/config';
 import { countBackend, type Counts } from '../../src/model/counters';
 import { disposeFusedCache, fusedDecodeStep, fusedPrefill, fusedSampleStep, idsBuffer } from '../../src/model/kernels/decode';

@@ -3,7 +3,7 @@
 // pass sums them), default positions and explicit ones (left-padded rows, repeats), ids outside the tables.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/model/tf';
-import { useWebGPU } from '../../src/cli/dawn';
+import { useWebGPU } from '../../src/cli/shared/dawn';
 import { embed } from '../../src/model/kernels/embed';
 import { withKernelMode } from '../../src/model/kernels/mode';
 import { rawDispatchCount } from '../../src/model/kernels/raw';

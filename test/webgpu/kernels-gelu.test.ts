@@ -3,7 +3,7 @@
 // inputs out to |x| = 24 where tanh saturates.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/model/tf';
-import { useWebGPU } from '../../src/cli/dawn';
+import { useWebGPU } from '../../src/cli/shared/dawn';
 import { biasGelu, gelu } from '../../src/model/kernels/gelu';
 import { withKernelMode } from '../../src/model/kernels/mode';
 import { counted, expectClose, randn } from './kernel-helpers';

@@ -2,7 +2,7 @@
 // SwiftShader). Widths below and above the workgroup size, and a row count with a partial last group.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/model/tf';
-import { useWebGPU } from '../../src/cli/dawn';
+import { useWebGPU } from '../../src/cli/shared/dawn';
 import { addLayerNorm, layerNorm } from '../../src/model/kernels/layernorm';
 import { withKernelMode } from '../../src/model/kernels/mode';
 import { rawDispatchCount } from '../../src/model/kernels/raw';

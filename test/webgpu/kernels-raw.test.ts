@@ -1,7 +1,7 @@
 // raw.ts: a kernel whose WGSL does not compile must fail with WebGPU's message on its next use, never
 // run silently as a no-op; a binding the shader never reads is fine (explicit layouts, not 'auto').
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useWebGPU } from '../../src/cli/dawn';
+import { useWebGPU } from '../../src/cli/shared/dawn';
 import { tf } from '../../src/model/tf';
 import { asTensor, dispatch, outputTensor } from '../../src/model/kernels/raw';
 

@@ -2,7 +2,7 @@
 // gradient w.r.t. qkv, on WebGPU (Dawn, SwiftShader): tables shared by every row (default positions) and
 // per row (explicit positions), head widths from 2 to 64, a partial last workgroup; one dispatch each way.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useWebGPU } from '../../src/cli/dawn';
+import { useWebGPU } from '../../src/cli/shared/dawn';
 import type { ModelConfig } from '../../src/model/config';
 import { rotatePacked } from '../../src/model/kernels/rope';
 import { withKernelMode } from '../../src/model/kernels/mode';

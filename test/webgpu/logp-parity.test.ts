@@ -2,7 +2,7 @@
 // prefill, in-place KV cache and sampling kernel on one side, the fused training forward on the other.
 // The naive CPU path and the reasons for this check are in test/train/grpo/logp-parity.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useWebGPU } from '../../src/cli/dawn';
+import { useWebGPU } from '../../src/cli/shared/dawn';
 import type { ModelConfig } from '../../src/model/config';
 import { setKernelMode, useFused } from '../../src/model/kernels/mode';
 import { disposeParams, initParams, type Params } from '../../src/model/params';

@@ -8,7 +8,7 @@ import { disposeParams, initParams } from '../../src/model/params';
 import { sampleBatch } from '../../src/model/sample';
 import { tf } from '../../src/model/tf';
 import { forward } from '../../src/model/transformer';
-import { useWebGPU } from '../../src/cli/dawn';
+import { useWebGPU } from '../../src/cli/shared/dawn';
 import type { ModelConfig } from '../../src/model/config';
 import { exampleBatch, maxAbsDiff, roughen, TINY, TINY_ROPE } from '../model/fixtures';
 

@@ -2,7 +2,7 @@
 // backend. Catches backend-specific failures outside the model, e.g. an AddN over ~30 gradients that
 // builds an invalid WebGPU pipeline (too many storage buffers) and silently leaves the weights unchanged.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useWebGPU } from '../../src/cli/dawn';
+import { useWebGPU } from '../../src/cli/shared/dawn';
 import { OPT, twoSftSteps } from '../helpers/sft-compare';
 import { maxAbsDiff } from '../model/fixtures';
 

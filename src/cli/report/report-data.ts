@@ -1,12 +1,12 @@
 // What the findings report knows about one preset: its runs read back from a sweep directory, each
 // summarised (run-summary.ts) and the preset judged by its written rule (experiment/preset-claims.ts,
 // applied by verdicts.ts). Reads files; writes nothing, formats nothing (findings-md.ts and svg.ts do).
-import type { PhaseRules } from '../analysis/phases';
-import type { RunConfig } from '../experiment/config';
-import { CLAIMS, rulesFor, type Claim } from '../experiment/preset-claims';
-import type { Preset } from '../experiment/presets';
+import type { PhaseRules } from '../../analysis/phases';
+import type { RunConfig } from '../../experiment/config';
+import { CLAIMS, rulesFor, type Claim } from '../../experiment/preset-claims';
+import type { Preset } from '../../experiment/presets';
 import type { KeptRun } from './kept-runs';
-import { machineText } from './machine';
+import { machineText } from '../shared/machine';
 import { summarizeRun, type RunSummary } from './run-summary';
 import { judgePreset, type PresetVerdict } from './verdicts';
 

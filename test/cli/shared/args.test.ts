@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { getPreset, presetRuns } from '../../src/experiment/presets';
-import { parseLabArgs, parseReportArgs } from '../../src/cli/args';
-import { mergeMetricRows, readJsonl, RunDir } from '../../src/cli/run-dir';
-import { adjustConfig, seedList } from '../../src/cli/sweep';
+import { getPreset, presetRuns } from '../../../src/experiment/presets';
+import { parseLabArgs, parseReportArgs } from '../../../src/cli/shared/args';
+import { mergeMetricRows, readJsonl, RunDir } from '../../../src/cli/shared/run-dir';
+import { adjustConfig, seedList } from '../../../src/cli/sweep/sweep';
 
 describe('parseLabArgs', () => {
   it('takes the defaults and the flags', () => {

@@ -7,7 +7,7 @@
 // the index says so.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PRESETS } from '../experiment/presets';
+import { PRESETS } from '../../experiment/presets';
 import { indexMarkdown, presetMarkdown, summaryLine, type CarriedFinding } from './findings-md';
 import { keptBytes, mergeRuns, readKept, readRunDirs } from './kept-runs';
 import { presetResult, type PresetResult } from './report-data';

@@ -1,9 +1,9 @@
 // The tfjs backend for a headless run in Node: the worker's chooseBackend, with WebGPU provided by
 // Dawn's Node bindings (the `webgpu` package) when asked for, falling back to WASM with the reason.
-import { chooseBackend } from '../model/backend';
-import type { BackendReport } from '../store/types';
-import type { LabBackend } from './args';
-import { errorMessage } from '../util/errors';
+import { chooseBackend } from '../../model/backend';
+import type { BackendReport } from '../../store/types';
+import type { LabBackend } from '../shared/args';
+import { errorMessage } from '../../util/errors';
 
 const WHY: Record<LabBackend, string> = {
   webgpu: 'asked for with --backend webgpu',
@@ -16,7 +16,7 @@ export async function nodeBackend(choice: LabBackend): Promise<{ report: Backend
   if (choice !== 'webgpu') return { report: await chooseBackend(choice), why: WHY[choice] };
   let reason: string;
   try {
-    const { installDawn } = await import('./dawn');
+    const { installDawn } = await import('../shared/dawn');
     installDawn();
     return { report: await chooseBackend('webgpu'), why: WHY.webgpu };
   } catch (err) {

@@ -1,8 +1,8 @@
 // Command-line flags of `npm run lab`, `npm run report` and `npm run trl-export`, parsed into plain
 // settings records with a message that names the bad flag. No file system, no training here.
-import type { JsonObject } from '../experiment/config-link';
-import { PRESET_IDS } from '../experiment/presets';
-import { errorMessage } from '../util/errors';
+import type { JsonObject } from '../../experiment/config-link';
+import { PRESET_IDS } from '../../experiment/presets';
+import { errorMessage } from '../../util/errors';
 
 export type LabBackend = 'webgpu' | 'wasm' | 'cpu';
 

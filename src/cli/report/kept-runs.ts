@@ -7,10 +7,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync, strToU8 } from 'fflate';
-import { KEPT_FORMAT, KEPT_VERSION, parseKeptRuns } from '../store/findings-runs';
-import type { MetricRow } from '../store/types';
-import { runDirsIn } from './bundle';
-import { mergeMetricRows, type RunInfo, type RunState } from './run-dir';
+import { KEPT_FORMAT, KEPT_VERSION, parseKeptRuns } from '../../store/findings-runs';
+import type { MetricRow } from '../../store/types';
+import { runDirsIn } from '../shared/bundle';
+import { mergeMetricRows, type RunInfo, type RunState } from '../shared/run-dir';
 
 /** One run as the report reads it, from a run directory or from a kept file. */
 export interface KeptRun {
@@ -31,7 +31,7 @@ export function readKept(dir: string, presetId: string): KeptRun[] {
   if (!existsSync(path)) return [];
   const r = parseKeptRuns(readFileSync(path), { presetId, file: path });
   if (!r.ok) throw new Error(`${r.error}; restore it from git`);
-  // The schema checked what the report reads; the rest is as the runner wrote it (run-dir.ts's types).
+  // The schema checked what the report reads; the rest is as the runner wrote it (shared/run-dir.ts's types).
   return r.runs.map((x) => ({ info: x.info as unknown as RunInfo, state: x.state as RunState | null, metrics: x.metrics }));
 }
 

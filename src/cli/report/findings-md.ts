@@ -2,11 +2,11 @@
 // seeds, runs with wall time and machine, verdict with its rule, chart, interpretation) and the index
 // with the verdict table and the pooled faithfulness claim. Text from data is escaped; numbers only
 // come from the runs, and a preset without runs says "not run yet".
-import { flattenConfig } from '../analysis/compare';
-import { mean } from '../analysis/stats';
-import type { RunConfig } from '../experiment/config';
-import { describeModel } from '../model/config';
-import { duration } from './progress';
+import { flattenConfig } from '../../analysis/compare';
+import { duration } from '../../analysis/eta';
+import { mean } from '../../analysis/stats';
+import type { RunConfig } from '../../experiment/config';
+import { describeModel } from '../../model/config';
 import type { PresetResult } from './report-data';
 import type { RunSummary } from './run-summary';
 import { POOLED_RULE, VERDICT_RULE, type ConditionResult, type PooledVerdict } from './verdicts';
@@ -188,7 +188,7 @@ export function indexMarkdown(results: readonly PresetResult[], carried: Readonl
     '',
     VERDICT_RULE,
     '',
-    'Each preset page lists its conditions with their thresholds; the rules live in src/experiment/preset-claims.ts (per preset) and src/cli/verdicts.ts (the pooled claim).',
+    'Each preset page lists its conditions with their thresholds; the rules live in src/experiment/preset-claims.ts (per preset) and src/cli/report/verdicts.ts (the pooled claim).',
     '',
   ].join('\n');
 }

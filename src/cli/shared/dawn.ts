@@ -2,8 +2,8 @@
 // tfjs's WebGPU backend is loaded and selected. Without a GPU, SwiftShader's Vulkan driver stands in.
 import { existsSync } from 'node:fs';
 import { create, globals } from 'webgpu';
-import { tf } from '../model/tf';
-import { loadWebGpuBackend } from '../model/backend';
+import { tf } from '../../model/tf';
+import { loadWebGpuBackend } from '../../model/backend';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const VENDOR_ICDS = ['/usr/share/vulkan/icd.d/nvidia_icd.json', '/etc/vulkan/icd.d/nvidia_icd.json', '/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json'];

@@ -3,11 +3,11 @@
 // Whole files are replaced by rename, so a killed process leaves the previous version, never half of one.
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunConfig } from '../experiment/config';
-import type { JsonObject } from '../experiment/config-link';
-import type { BackendReport, CheckpointRow, MetricRow, RolloutRow, RunStatus, SampleRow, TensorData } from '../store/types';
+import type { RunConfig } from '../../experiment/config';
+import type { JsonObject } from '../../experiment/config-link';
+import type { BackendReport, CheckpointRow, MetricRow, RolloutRow, RunStatus, SampleRow, TensorData } from '../../store/types';
 import type { Machine } from './machine';
-import { errorMessage } from '../util/errors';
+import { errorMessage } from '../../util/errors';
 
 /** What config.json holds: the run's identity and settings, written once when the run first starts. */
 export interface RunInfo {

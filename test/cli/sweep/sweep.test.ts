@@ -6,14 +6,14 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chooseBackend } from '../../src/model/backend';
-import { unpackArchive } from '../../src/store/archive';
-import { paramShapes } from '../../src/model/config';
-import type { BackendReport, MetricRow } from '../../src/store/types';
-import { describeMachine } from '../../src/cli/machine';
-import { RunDir } from '../../src/cli/run-dir';
-import { runSweep, type SweepOptions } from '../../src/cli/sweep';
-import type { ProgressSink } from '../../src/cli/progress';
+import { chooseBackend } from '../../../src/model/backend';
+import { unpackArchive } from '../../../src/store/archive';
+import { paramShapes } from '../../../src/model/config';
+import type { BackendReport, MetricRow } from '../../../src/store/types';
+import { describeMachine } from '../../../src/cli/shared/machine';
+import { RunDir } from '../../../src/cli/shared/run-dir';
+import { runSweep, type SweepOptions } from '../../../src/cli/sweep/sweep';
+import type { ProgressSink } from '../../../src/cli/sweep/progress';
 
 // A 1-layer width-32 model, 2 SFT + 4 RL steps on 4-prompt evaluations: seconds on the CPU backend,
 // every stage and hook exercised.

@@ -2,10 +2,10 @@
 // in the browser's own format (store/archive.ts), so "Import" in the lab's library opens them.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { STAGES, totalSteps } from '../experiment/config';
-import { packArchive } from '../store/archive';
-import type { RunBundle } from '../store/library';
-import type { RunRecord } from '../store/types';
+import { STAGES, totalSteps } from '../../experiment/config';
+import { packArchive } from '../../store/archive';
+import type { RunBundle } from '../../store/library';
+import type { RunRecord } from '../../store/types';
 import { RunDir, writeAtomic } from './run-dir';
 
 /** The run as the library stores it, or null when the directory holds no run yet. */

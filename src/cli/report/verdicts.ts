@@ -1,9 +1,9 @@
 // The findings report's verdicts: each preset's rule (src/experiment/preset-claims.ts) applied to its
 // runs over seeds, and the pooled faithfulness-vs-diversity claim (4) as R^2 of line fits, whose
 // thresholds are fixed here before any run is looked at. Pure: run summaries in, verdicts out.
-import { linearFit, mean } from '../analysis/stats';
-import { VERDICTS, type Verdict } from '../experiment/findings';
-import type { Arms, Claim, Condition } from '../experiment/preset-claims';
+import { linearFit, mean } from '../../analysis/stats';
+import { VERDICTS, type Verdict } from '../../experiment/findings';
+import type { Arms, Claim, Condition } from '../../experiment/preset-claims';
 import type { RunSummary } from './run-summary';
 
 export { VERDICTS, type Verdict };

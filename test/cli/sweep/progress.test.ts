@@ -1,8 +1,8 @@
 // The sweep's progress line: the run's stage and step, its measured time left counted down to now, and
 // the sweep's, which prices later runs at the rates measured so far; printed once a second.
 import { describe, expect, it } from 'vitest';
-import { addWork, mergeRates, progressLine, stderrProgress, type ProgressState } from '../../src/cli/progress';
-import type { RunProgress } from '../../src/analysis/eta';
+import { addWork, mergeRates, progressLine, stderrProgress, type ProgressState } from '../../../src/cli/sweep/progress';
+import type { RunProgress } from '../../../src/analysis/eta';
 
 const progress: RunProgress = {
   stage: 'sft', activity: 'training', step: 60, total: 390, stageStart: 0, stageSteps: 240,

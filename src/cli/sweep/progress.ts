@@ -2,10 +2,8 @@
 // total, its time left from its own measured step and evaluation times (src/analysis/eta.ts), and the
 // sweep's, which prices the later runs' work at the rates measured so far. On a terminal the line is
 // redrawn in place (\r); in a log file it is printed once a second while training.
-import { duration, etaText, progressWhere, secondsFor, type RunProgress, type StageRates, type StageWork } from '../analysis/eta';
-import { STAGES } from '../experiment/config';
-
-export { duration };
+import { duration, etaText, progressWhere, secondsFor, type RunProgress, type StageRates, type StageWork } from '../../analysis/eta';
+import { STAGES } from '../../experiment/config';
 
 export interface ProgressState {
   runIndex: number;

@@ -5,18 +5,18 @@
 // arm two presets share) is copied, not trained again: the same (config, seed, backend) is the same run.
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { totalSteps, validateRunConfig, STAGES, type RunConfig } from '../experiment/config';
-import { applyDiff, type JsonObject } from '../experiment/config-link';
-import { getPreset, presetRuns, type Preset, type PresetRun } from '../experiment/presets';
-import { buildDataset } from '../tasks/dataset';
-import { NonFiniteLoss, RunController, type RunHooks } from '../train/run';
-import type { BackendReport, CheckpointRow, RunStatus } from '../store/types';
-import { runDirsIn, writeSweepArchive } from './bundle';
-import type { Machine } from './machine';
+import { totalSteps, validateRunConfig, STAGES, type RunConfig } from '../../experiment/config';
+import { applyDiff, type JsonObject } from '../../experiment/config-link';
+import { getPreset, presetRuns, type Preset, type PresetRun } from '../../experiment/presets';
+import { buildDataset } from '../../tasks/dataset';
+import { NonFiniteLoss, RunController, type RunHooks } from '../../train/run';
+import type { BackendReport, CheckpointRow, RunStatus } from '../../store/types';
+import { runDirsIn, writeSweepArchive } from '../shared/bundle';
+import type { Machine } from '../shared/machine';
 import { addWork, mergeRates, type ProgressSink } from './progress';
-import { etaPlan, workLeft, type RunProgress, type StageRates, type StageWork } from '../analysis/eta';
-import { RunDir, runDirName, writeAtomic, type RunInfo, type RunState, type Session } from './run-dir';
-import { errorMessage } from '../util/errors';
+import { etaPlan, workLeft, type RunProgress, type StageRates, type StageWork } from '../../analysis/eta';
+import { RunDir, runDirName, writeAtomic, type RunInfo, type RunState, type Session } from '../shared/run-dir';
+import { errorMessage } from '../../util/errors';
 
 export interface ConfigAdjust {
   /** Multiplies each stage's steps, warmup and evaluation interval (1: the preset's settings). */

@@ -3,10 +3,10 @@
 // below or falls from its peak; each condition also fails on the curve that breaks it.
 import { describe, expect, it } from 'vitest';
 import { armConfig, getPreset } from '../../src/experiment/presets';
-import { summarizeRun, type RunSummary } from '../../src/cli/run-summary';
+import { summarizeRun, type RunSummary } from '../../src/cli/report/run-summary';
 import { climb, climbBeyondNoise, fallBeyondNoise, memorizationMargin, peakReward, rewardGain } from '../../src/experiment/phases-claim';
 import { CLAIMS } from '../../src/experiment/preset-claims';
-import { judgePreset } from '../../src/cli/verdicts';
+import { judgePreset } from '../../src/cli/report/verdicts';
 import type { MetricRow } from '../../src/store/types';
 
 type Curve = (t: number) => number;

@@ -9,14 +9,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync, strToU8 } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { armConfig, getPreset } from '../../src/experiment/presets';
-import { parseFindings } from '../../src/experiment/findings';
-import { RunDir, runDirName } from '../../src/cli/run-dir';
-import { buildReport, writeReport } from '../../src/cli/report-build';
-import { keptBytes, readKept } from '../../src/cli/kept-runs';
-import { presetChart } from '../../src/cli/svg';
-import { mdEscape } from '../../src/cli/findings-md';
-import type { Machine } from '../../src/cli/machine';
+import { armConfig, getPreset } from '../../../src/experiment/presets';
+import { parseFindings } from '../../../src/experiment/findings';
+import { RunDir, runDirName } from '../../../src/cli/shared/run-dir';
+import { buildReport, writeReport } from '../../../src/cli/report/report-build';
+import { keptBytes, readKept } from '../../../src/cli/report/kept-runs';
+import { presetChart } from '../../../src/cli/report/svg';
+import { mdEscape } from '../../../src/cli/report/findings-md';
+import type { Machine } from '../../../src/cli/shared/machine';
 
 const MACHINE: Machine = { cpu: 'Test CPU', cores: 2, memoryGiB: 8, os: 'linux x64', node: 'v20' };
 

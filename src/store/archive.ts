@@ -1,8 +1,9 @@
 // The export file: one zip holding manifest.json (runs, metrics, samples, rollouts, checkpoint metadata),
 // tensors.bin (every checkpoint tensor, float32, back to back) and checksums.json (CRC-32 of both).
-// Unpacking never throws and never trusts the file: sizes are capped before inflating, checksums and
-// the schema are checked, configs are validated, and tensors must fit the run's model. No IndexedDB here.
-import { unzipSync, zipSync } from 'fflate';
+// Unpacking never throws and never trusts the file: the limits are applied to the declared sizes before
+// inflating and to the row counts before the schema, checksums and the schema are checked, configs are
+// validated, and tensors must fit the run's model. No IndexedDB here.
+import { zipSync } from 'fflate';
 import * as v from 'valibot';
 import { validateRunConfig, type RunConfig } from '../experiment/config';
 import { withMissingStagesOff } from '../experiment/stored-config';
@@ -10,22 +11,22 @@ import { paramShapes } from '../model/config';
 import { crc32Hex } from '../util/crc32';
 import { ConfigError, errorMessage } from '../util/errors';
 import { issueText } from '../util/issues';
+import { ARCHIVE_LIMITS, countRows, declaredRefusal, fileRefusal, rowsRefusal, type ArchiveLimits } from './archive-limits';
 import { Checksums, EXPORT_FORMAT, EXPORT_VERSION, Manifest, ManifestHead, type ManifestData, type RunSectionData, type TensorRefData } from './archive-schema';
 import type { RunBundle } from './library';
 import type { CheckpointRow, RunRecord, RunStatus, TensorData } from './types';
+import { inflateEntries, zipDirectory, ZipError } from './unzip';
+
+export { ARCHIVE_LIMITS, type ArchiveLimits };
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
 
-export interface ArchiveLimits {
-  /** The zip file itself. */
-  fileBytes: number;
-  /** All entries once inflated (as the zip declares them; inflating never writes past that). */
-  unpackedBytes: number;
-  manifestBytes: number;
+/** How far an unpack has come: zip bytes inflated ('unpack'), then the manifest checked as a whole ('check'). */
+export interface UnpackProgress {
+  phase: 'unpack' | 'check';
+  done: number;
+  total: number;
 }
-
-const MIB = 2 ** 20;
-export const ARCHIVE_LIMITS: Readonly<ArchiveLimits> = Object.freeze({ fileBytes: 1024 * MIB, unpackedBytes: 1536 * MIB, manifestBytes: 256 * MIB });
 
 const ENTRIES = ['manifest.json', 'tensors.bin', 'checksums.json'] as const;
 /** A trainer held these runs when they were exported; the imported copy has none. */
@@ -35,7 +36,6 @@ class Refusal extends Error {}
 function refuse(message: string): never {
   throw new Refusal(message);
 }
-const mb = (n: number) => `${(n / MIB).toFixed(n < 10 * MIB ? 1 : 0)} MB`;
 const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
 /** Pack runs into one zip file (bytes). Tensors are stored once, in tensors.bin, by offset. */
@@ -64,11 +64,15 @@ export function packArchive(bundles: readonly RunBundle[], exportedAt = Date.now
   return zipSync({ 'manifest.json': [manifest, { level: 6 }], 'tensors.bin': [tensors, { level: 1 }], 'checksums.json': [checksums, { level: 0 }] });
 }
 
-/** Unpack and check an export file. Every way a file can be wrong comes back as a message, never a throw. */
-export function unpackArchive(bytes: Uint8Array, limits: ArchiveLimits = ARCHIVE_LIMITS): Decoded<RunBundle[]> {
+/**
+ * Unpack and check an export file. Every way a file can be wrong comes back as a message, never a throw.
+ * `onProgress` hears how far the inflating has come, then that the manifest is being checked.
+ */
+export function unpackArchive(bytes: Uint8Array, limits: ArchiveLimits = ARCHIVE_LIMITS, onProgress?: (p: UnpackProgress) => void): Decoded<RunBundle[]> {
   try {
-    const entries = readEntries(bytes, limits);
-    const manifest = readManifest(entries['manifest.json']!);
+    const entries = readEntries(bytes, limits, (done) => onProgress?.({ phase: 'unpack', done, total: bytes.length }));
+    onProgress?.({ phase: 'check', done: 0, total: 1 });
+    const manifest = readManifest(entries['manifest.json']!, limits);
     const tensors = entries['tensors.bin'] ?? new Uint8Array(0);
     return { ok: true, value: manifest.runs.map((section) => toBundle(section, tensors)) };
   } catch (err) {
@@ -77,31 +81,34 @@ export function unpackArchive(bytes: Uint8Array, limits: ArchiveLimits = ARCHIVE
   }
 }
 
-/** The zip's entries, inflated within the limits, with their checksums verified. */
-function readEntries(bytes: Uint8Array, limits: ArchiveLimits): Record<string, Uint8Array> {
-  if (bytes.length > limits.fileBytes) refuse(`The file is ${mb(bytes.length)}; the lab imports files up to ${mb(limits.fileBytes)}. Export fewer runs per file.`);
+/** The zip's entries, their declared sizes within the limits, inflated to exactly those sizes, checksums verified. */
+function readEntries(bytes: Uint8Array, limits: ArchiveLimits, onStep: (read: number) => void): Record<string, Uint8Array> {
+  const tooBig = fileRefusal(bytes.length, limits);
+  if (tooBig) refuse(tooBig);
   if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) refuse('This is not an RLVR Lab export: it is not a zip file.');
-  const declared = new Map<string, number>();
-  let total = 0;
-  let files: Record<string, Uint8Array>;
+  const damaged = (err: unknown) => refuse(`The file is damaged or truncated: the zip could not be read (${errorMessage(err)}).`);
+  let declared: ReturnType<typeof zipDirectory> = [];
   try {
-    files = unzipSync(bytes, {
-      filter(f) {
-        if (!(ENTRIES as readonly string[]).includes(f.name) || declared.has(f.name)) refuse(`This is not an RLVR Lab export: it holds an unexpected entry "${f.name.slice(0, 80)}".`);
-        if (f.name === 'manifest.json' && f.originalSize > limits.manifestBytes) refuse(`The file's manifest is ${mb(f.originalSize)}; the lab reads manifests up to ${mb(limits.manifestBytes)}.`);
-        total += f.originalSize;
-        if (total > limits.unpackedBytes) refuse(`The file unpacks to more than ${mb(limits.unpackedBytes)}, more than the lab imports at once. Export fewer runs per file.`);
-        declared.set(f.name, f.originalSize);
-        return true;
-      },
-    });
+    declared = zipDirectory(bytes);
   } catch (err) {
-    if (err instanceof Refusal) throw err;
-    refuse(`The file is damaged or truncated: the zip could not be read (${errorMessage(err)}).`);
+    damaged(err);
   }
-  for (const [name, data] of Object.entries(files)) if (data.length !== declared.get(name)) refuse(`The file is damaged: ${name} does not unpack to its recorded size.`);
-  verifyChecksums(files);
-  return files;
+  const names = new Set<string>();
+  for (const { name } of declared) {
+    if (!(ENTRIES as readonly string[]).includes(name) || names.has(name)) refuse(`This is not an RLVR Lab export: it holds an unexpected entry "${name.slice(0, 80)}".`);
+    names.add(name);
+  }
+  const overLimit = declaredRefusal(bytes.length, declared, limits);
+  if (overLimit) refuse(overLimit);
+  let files: Map<string, Uint8Array> = new Map();
+  try {
+    files = inflateEntries(bytes, declared, onStep);
+  } catch (err) {
+    if (err instanceof ZipError) refuse(`The file is damaged or forged: ${err.message}.`);
+    damaged(err);
+  }
+  verifyChecksums(Object.fromEntries(files));
+  return Object.fromEntries(files);
 }
 
 function verifyChecksums(files: Record<string, Uint8Array>): void {
@@ -122,13 +129,15 @@ function parseJson(bytes: Uint8Array, name: string): unknown {
   }
 }
 
-function readManifest(bytes: Uint8Array): ManifestData {
+function readManifest(bytes: Uint8Array, limits: ArchiveLimits): ManifestData {
   const json = parseJson(bytes, 'manifest.json');
   const head = v.safeParse(ManifestHead, json);
   if (!head.success || head.output.format !== EXPORT_FORMAT) refuse(`This is not an RLVR Lab export: its manifest is not of format "${EXPORT_FORMAT}".`);
   const version = head.output.version;
   if (version > EXPORT_VERSION) refuse(`This file was made by a newer RLVR Lab (export format ${version}); this lab reads format ${EXPORT_VERSION}. Reload the lab to update it, then import again.`);
   if (version !== EXPORT_VERSION) refuse(`This file has an unknown export format version (${JSON.stringify(version)}).`);
+  const tooMany = rowsRefusal(countRows(json), limits);
+  if (tooMany) refuse(tooMany);
   const parsed = v.safeParse(Manifest, json);
   if (!parsed.success) refuse(`The file's content is not valid (${issueText(parsed.issues, 'manifest')}).`);
   const ids = new Set<string>();

@@ -9,6 +9,7 @@ import { packArchive, unpackArchive, ARCHIVE_LIMITS, type Decoded } from '../../
 import { collectRuns, createFork, writeRuns, type RunBundle } from '../../src/store/library';
 import { deleteRun, listRuns } from '../../src/store/runs';
 import { crc32Hex } from '../../src/util/crc32';
+import { declareSize } from '../helpers/zips';
 import { bundle, freshName, runRecord } from './fixtures';
 
 async function libraryOf(bundles: RunBundle[]): Promise<LabDb> {
@@ -27,6 +28,13 @@ function craft(manifest: unknown, tensors: Uint8Array = new Uint8Array(0), sums?
   const m = strToU8(JSON.stringify(manifest));
   const checksums = strToU8(JSON.stringify(sums ?? { 'manifest.json': crc32Hex(m), 'tensors.bin': crc32Hex(tensors) }));
   return zipSync({ 'manifest.json': m, 'tensors.bin': tensors, 'checksums.json': checksums });
+}
+
+/** A zip whose tensors.bin holds `tensors` (deflated) while the checksums are those of `sumsOf`. */
+function craftWith(manifest: unknown, tensors: Uint8Array, sumsOf: Uint8Array): Uint8Array {
+  const m = strToU8(JSON.stringify(manifest));
+  const checksums = strToU8(JSON.stringify({ 'manifest.json': crc32Hex(m), 'tensors.bin': crc32Hex(sumsOf) }));
+  return zipSync({ 'manifest.json': m, 'tensors.bin': [tensors, { level: 1 }], 'checksums.json': checksums });
 }
 
 /** The manifest of a real export, for tampering. */
@@ -93,13 +101,32 @@ describe('export and import', () => {
     expect(refused(unpackArchive(craft([1, 2, 3])))).toMatch(/not an RLVR Lab export/);
   });
 
-  it('refuses oversized files and zip bombs before inflating them', () => {
+  it('refuses oversized files and zip bombs before inflating them, naming the limit and by how much', () => {
     const bytes = packArchive([bundle('a')]);
-    expect(refused(unpackArchive(bytes, { ...ARCHIVE_LIMITS, fileBytes: 1000 }))).toMatch(/imports files up to/);
+    expect(refused(unpackArchive(bytes, { ...ARCHIVE_LIMITS, fileBytes: 1000 }))).toMatch(/^The file is [\d.]+ KB, [\d.]+ KB over the limit of 1000 bytes for one import/);
+    expect(refused(unpackArchive(bytes, { ...ARCHIVE_LIMITS, tensorBytes: 1000 }))).toMatch(/checkpoint tensors are [\d.]+ KB, [\d.]+ KB over the limit of 1000 bytes/);
     const bomb = zipSync({ 'manifest.json': new Uint8Array(64 * 2 ** 20), 'checksums.json': strToU8('{}') }); // 64 MB of zeros, ~64 KB zipped
     expect(bomb.length).toBeLessThan(200_000);
-    expect(refused(unpackArchive(bomb, { ...ARCHIVE_LIMITS, manifestBytes: 2 ** 20 }))).toMatch(/manifest is 64 MB; the lab reads manifests up to 1.0 MB/);
-    expect(refused(unpackArchive(bomb, { ...ARCHIVE_LIMITS, unpackedBytes: 2 ** 20 }))).toMatch(/unpacks to more than 1.0 MB/);
+    expect(refused(unpackArchive(bomb))).toMatch(/would unpack to 64 MB from [\d.]+ KB, a ratio of 10\d\d:1: 10\.\d times the limit of 100:1/);
+    const noRatio = { ...ARCHIVE_LIMITS, ratio: Infinity };
+    expect(refused(unpackArchive(bomb, { ...noRatio, manifestBytes: 2 ** 20 }))).toMatch(/manifest is 64 MB, 63 MB over the limit of 1.0 MB/);
+    expect(refused(unpackArchive(bomb, { ...noRatio, unpackedBytes: 2 ** 20 }))).toMatch(/unpacks to 64 MB, 63 MB over the limit of 1.0 MB/);
+  });
+
+  it('refuses a bomb that declares 1 KB after one step of inflating, not after all of it', () => {
+    const { manifest, tensors } = manifestOf(packArchive([bundle('a')]));
+    const zeros = new Uint8Array(128 * 2 ** 20);
+    const bomb = declareSize(craftWith(manifest, zeros, tensors), 'tensors.bin', 1024); // 128 MB of zeros (~128 KB deflated) that say 1 KB
+    const read: number[] = [];
+    expect(refused(unpackArchive(bomb, ARCHIVE_LIMITS, (p) => p.phase === 'unpack' && read.push(p.done)))).toMatch(/damaged or forged: tensors.bin unpacks to more than the 1024 bytes its zip entry declares/);
+    expect(Math.max(...read)).toBeLessThan(bomb.length / 2); // stopped within the first steps of the deflated zeros
+  });
+
+  it('refuses more rows per store than an import takes, before checking them, saying how many over', () => {
+    const bytes = packArchive([bundle('a'), bundle('b')]); // 10 metric rows each
+    expect(refused(unpackArchive(bytes, { ...ARCHIVE_LIMITS, rows: { ...ARCHIVE_LIMITS.rows, metrics: 15 } }))).toMatch(/holds 20 metric rows, 5 over the limit of 15 per import/);
+    expect(refused(unpackArchive(bytes, { ...ARCHIVE_LIMITS, rows: { ...ARCHIVE_LIMITS.rows, runs: 1 } }))).toMatch(/holds 2 runs, 1 over the limit of 1 per import/);
+    expect(unpackArchive(bytes).ok).toBe(true);
   });
 
   it.each([

@@ -2,7 +2,7 @@
 // tensors.bin (every checkpoint tensor, float32, back to back) and checksums.json (CRC-32 of both).
 // Unpacking never throws and never trusts the file: the limits are applied to the declared sizes before
 // inflating and to the row counts before the schema, checksums and the schema are checked, configs are
-// validated, and tensors must fit the run's model. No IndexedDB here.
+// validated, and every tensor (weights and optimizer state) must fit the run's model. No IndexedDB here.
 import { zipSync } from 'fflate';
 import * as v from 'valibot';
 import { validateRunConfig, type RunConfig } from '../experiment/config';
@@ -171,13 +171,35 @@ function toBundle(section: RunSectionData, tensors: Uint8Array): RunBundle {
   };
 }
 
+/** Optimizer state is per weight: AdamW's first and second moments, and GRPO's frozen reference policy. */
+const OPTIMIZER_PARTS = ['m/', 'v/', 'ref/'] as const;
+
+/**
+ * Refuse a checkpoint whose weights or optimizer state do not fit the run's model, naming the tensor: every
+ * weight present with the model's shape, and each optimizer part absent or one tensor per weight, shaped alike.
+ */
+function checkShapes(c: RunSectionData['checkpoints'][number], model: RunConfig['model'], where: string): void {
+  const shapes = new Map(paramShapes(model).map(([name, shape]) => [name, shape]));
+  const misfit = (what: string): never => refuse(`The file's ${where} does not fit the run's model: ${what}.`);
+  const fits = (key: string, name: string, shape: number[]) => {
+    const want = shapes.get(name) ?? misfit(`its tensor "${key.slice(0, 200)}" belongs to no weight of the model`);
+    if (shape.join(',') !== want.join(',')) misfit(`its tensor "${key}" has shape [${shape.join(', ')}], the model's ${name} has [${want.join(', ')}]`);
+  };
+  for (const [name, ref] of Object.entries(c.weights)) fits(name, name, ref.shape);
+  const lacking = [...shapes.keys()].find((name) => !Object.hasOwn(c.weights, name));
+  if (lacking) misfit(`it lacks the weight "${lacking}"`);
+  const counts = new Map<string, number>(OPTIMIZER_PARTS.map((p) => [p, 0]));
+  for (const [key, ref] of Object.entries(c.optimizer)) {
+    const part = OPTIMIZER_PARTS.find((p) => key.startsWith(p)) ?? misfit(`its optimizer tensor "${key.slice(0, 200)}" is none of ${OPTIMIZER_PARTS.map((p) => `${p}<weight>`).join(', ')}`);
+    fits(key, key.slice(part.length), ref.shape);
+    counts.set(part, counts.get(part)! + 1);
+  }
+  for (const [part, n] of counts) if (n > 0 && n < shapes.size) misfit(`its optimizer state "${part}" covers ${n} of the model's ${shapes.size} weights`);
+}
+
 function toCheckpoint(c: RunSectionData['checkpoints'][number], run: RunRecord, tensors: Uint8Array): CheckpointRow {
   const where = `run "${run.name}", checkpoint at step ${c.step}`;
-  const expected = new Map(paramShapes(run.config.model).map(([name, shape]) => [name, shape.join(',')]));
-  const names = Object.keys(c.weights);
-  if (names.length !== expected.size || names.some((n) => expected.get(n) !== c.weights[n]!.shape.join(','))) {
-    refuse(`The file's ${where} does not fit the run's model (its weights have other names or shapes).`);
-  }
+  checkShapes(c, run.config.model, where);
   const cut = (rec: Record<string, TensorRefData>) => Object.fromEntries(Object.entries(rec).map(([k, r]) => [k, tensorAt(r, tensors, `${where}, tensor ${k}`)]));
   return { runId: run.id, step: c.step, stage: c.stage, time: c.time, state: c.state, weights: cut(c.weights), optimizer: cut(c.optimizer) };
 }

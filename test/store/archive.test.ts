@@ -139,6 +139,11 @@ describe('export and import', () => {
     ['weights of another model', (m: M) => delete ck(m).weights.wte, /does not fit the run's model/],
     ['a tensor past the end', (m: M) => (ck(m).optimizer['m/wte'].offset = 1e9), /truncated: run "run a", checkpoint at step 10, tensor m\/wte lies past the end/],
     ['a tensor of the wrong size', (m: M) => (ck(m).optimizer['m/wte'].bytes = 4), /has 4 bytes for shape/],
+    ['a weight of another shape', (m: M) => (ck(m).weights['h0.attn.wo'].shape = [32, 16]), /tensor "h0.attn.wo" has shape \[32, 16\], the model's h0.attn.wo has \[32, 32\]/],
+    ['optimizer state of another shape', (m: M) => (ck(m).optimizer['v/wpe'].shape = [8, 64]), /fit the run's model: its tensor "v\/wpe" has shape \[8, 64\], the model's wpe has \[64, 32\]/],
+    ['optimizer state of no weight', (m: M) => (ck(m).optimizer['m/h9.mlp.w1'] = ck(m).optimizer['m/wte']), /its tensor "m\/h9.mlp.w1" belongs to no weight of the model/],
+    ['optimizer state of no kind', (m: M) => (ck(m).optimizer['x/wte'] = ck(m).optimizer['m/wte']), /optimizer tensor "x\/wte" is none of m\/<weight>, v\/<weight>, ref\/<weight>/],
+    ['a partial optimizer state', (m: M) => delete ck(m).optimizer['v/lnf.b'], /optimizer state "v\/" covers 15 of the model's 16 weights/],
   ])('refuses a manifest with %s, naming it', (_, tamper, message) => {
     const { manifest, tensors } = manifestOf(packArchive([bundle('a')]));
     tamper(manifest as M);

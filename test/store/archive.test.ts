@@ -4,13 +4,13 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
-import { openLabDb, type LabDb } from '../../src/store/db';
+import { openLabDb, SERIES_STORES, type LabDb } from '../../src/store/db';
 import { packArchive, unpackArchive, ARCHIVE_LIMITS, type Decoded } from '../../src/store/archive';
 import { collectRuns, createFork, writeRuns, type RunBundle } from '../../src/store/library';
 import { deleteRun, listRuns } from '../../src/store/runs';
 import { crc32Hex } from '../../src/util/crc32';
 import { declareSize } from '../helpers/zips';
-import { bundle, freshName, runRecord } from './fixtures';
+import { bundle, freshName, quotaError, runRecord } from './fixtures';
 
 async function libraryOf(bundles: RunBundle[]): Promise<LabDb> {
   const db = await openLabDb(freshName());
@@ -174,7 +174,7 @@ describe('export and import', () => {
     for (let i = 0; i < 50; i++) expect(unpackArchive(Uint8Array.from({ length: i * 7 }, () => rand() * 256)).ok).toBe(false);
   });
 
-  it('writes all runs of an import or none (one transaction)', async () => {
+  it('writes all runs of an import or none', async () => {
     const db = await libraryOf([bundle('keep')]);
     const bad = bundle('b');
     (bad.metrics[3] as { step: unknown }).step = { not: 'a key' }; // an invalid key makes the put throw part-way
@@ -182,7 +182,43 @@ describe('export and import', () => {
     expect((await listRuns(db)).map((r) => r.id)).toEqual(['keep']);
     expect((await collectRuns(db, ['a'])).length).toBe(0);
   });
+
+  it('writes in bounded transactions, the run records last; a full disk or an abort part-way leaves the library as it was', async () => {
+    const db = await libraryOf([bundle('keep')]);
+    const big = bundle('big'); // 5,000 metric rows: three chunks of at most 2,000
+    big.metrics = Array.from({ length: 5000 }, (_, i) => ({ runId: 'big', step: i, stage: 'sft', time: i, values: { loss: 1 / (i + 1) } }));
+    const stored = async (id: string) => (await Promise.all(SERIES_STORES.map((s) => db.count(s, IDBKeyRange.bound([id, -Infinity], [id, Infinity]))))).reduce((a, b) => a + b, 0);
+    await expect(writeRuns(failingOn(db, 'metrics', 2), [bundle('a'), big])).rejects.toThrow(/quota/); // after the first chunk committed
+    expect((await listRuns(db)).map((r) => r.id)).toEqual(['keep']);
+    expect([await stored('a'), await stored('big')]).toEqual([0, 0]);
+    const abort = new AbortController();
+    const stopAfterOne = (done: number) => void (done > 0 && abort.abort());
+    await expect(writeRuns(db, [big], { signal: abort.signal, onProgress: stopAfterOne })).rejects.toThrow(/abort/i);
+    expect([(await listRuns(db)).length, await stored('big')]).toEqual([1, 0]);
+    const progress: number[] = [];
+    expect(await writeRuns(db, [big], { onProgress: (done, total) => void progress.push(done, total) })).toEqual({ added: ['big'], skipped: [] });
+    expect(progress).toEqual([0, 5005, 2000, 5005, 4000, 5005, 5000, 5005, 5002, 5005, 5004, 5005, 5005, 5005]); // metrics (3 chunks), samples, checkpoints, rollouts
+    expect(await stored('big')).toBe(5005);
+    expect((await collectRuns(db, ['big']))[0]!.metrics.length).toBe(5000);
+  });
 });
+
+/** `db`, except that its `nth` readwrite transaction on `store` alone throws QuotaExceededError, as a disk filling up mid-import does. */
+function failingOn(db: LabDb, store: string, nth: number): LabDb {
+  let seen = 0;
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop !== 'transaction') {
+        const value = Reflect.get(target, prop, target) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return (names: string | string[], mode?: IDBTransactionMode) => {
+        if (names === store && mode === 'readwrite' && ++seen === nth) throw quotaError();
+        return target.transaction(names as never, mode);
+      };
+    },
+  });
+}
 
 type M = { runs: Record<string, any>[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
 const run = (m: M) => m.runs[0]!.run;

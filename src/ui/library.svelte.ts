@@ -1,13 +1,20 @@
 // Export and import of runs as one file: a run, the selected runs or the whole library, and an import
-// that writes all of a file or nothing, with a message saying what was wrong. Not the file format
-// (store/archive.ts) and not the run list itself (RunsState).
-import { ARCHIVE_LIMITS, packArchive, unpackArchive } from '../store/archive';
-import { collectRuns, writeRuns } from '../store/library';
+// that writes all of a file or nothing, in a worker with its progress and a Cancel, with a message saying
+// what was wrong. Not the file format (store/archive.ts) and not the run list itself (RunsState).
+import { packArchive } from '../store/archive';
+import { fileRefusal } from '../store/archive-limits';
+import { collectRuns } from '../store/library';
+import { importInWorker, type ImportJob, type ImportProgress } from '../worker/import-client';
 import { exportFileName } from './format';
 import { pageDb } from './page-db';
 import type { RunsState } from './runs.svelte';
 import { errorMessage } from '../util/errors';
 
+/** The import under way: the file's name and the worker's last report. */
+export interface Importing {
+  name: string;
+  progress: ImportProgress;
+}
 
 export class LibraryState {
   /** Runs ticked in the list, for "Export selected". */
@@ -17,6 +24,9 @@ export class LibraryState {
   notice: string | null = $state(null);
   /** Why the last import or export failed. */
   error: string | null = $state(null);
+  /** The import in progress, for its progress line; null when none runs. */
+  importing: Importing | null = $state.raw(null);
+  private job: ImportJob | null = null;
 
   constructor(private readonly runs: RunsState) {}
 
@@ -40,32 +50,39 @@ export class LibraryState {
     }
   }
 
-  /** Import one export file: checked whole first, then written in one transaction. */
+  /** Import one export file in a worker: checked whole first, then written all or nothing. */
   async importFile(file: File): Promise<void> {
     this.error = null;
     this.notice = null;
+    const tooBig = fileRefusal(file.size); // before a worker starts (the worker checks again)
+    if (tooBig) return void (this.error = `${file.name} was not imported. ${tooBig}`);
     this.busy = true;
+    this.importing = { name: file.name, progress: { phase: 'read', done: 0, total: file.size } };
     try {
-      // Refuse a huge file before reading it into memory (unpackArchive checks the bytes it gets again).
-      const mb = (n: number) => `${Math.round(n / 2 ** 20)} MB`;
-      if (file.size > ARCHIVE_LIMITS.fileBytes) {
-        this.error = `${file.name} was not imported. The file is ${mb(file.size)}; the lab imports files up to ${mb(ARCHIVE_LIMITS.fileBytes)}. Export fewer runs per file.`;
-        return;
+      this.job = importInWorker(file, (progress) => (this.importing = { name: file.name, progress }));
+      const outcome = await this.job.done;
+      if (outcome.ok) {
+        const { added, skipped } = outcome.report;
+        const left = skipped.length > 0 ? ` ${skipped.length} already in the library ${skipped.length === 1 ? 'was' : 'were'} left as ${skipped.length === 1 ? 'it was' : 'they were'}.` : '';
+        this.notice = `Imported ${added.length} run${added.length === 1 ? '' : 's'} from ${file.name}.${left}`;
+      } else if ('cancelled' in outcome) {
+        this.notice = `The import of ${file.name} was cancelled; nothing was written.`;
+      } else {
+        this.error = `${file.name} was not imported. ${outcome.error}`;
       }
-      const decoded = unpackArchive(new Uint8Array(await file.arrayBuffer()));
-      if (!decoded.ok) {
-        this.error = `${file.name} was not imported. ${decoded.error}`;
-        return;
-      }
-      const report = await writeRuns(await pageDb(), decoded.value);
-      const skipped = report.skipped.length > 0 ? ` ${report.skipped.length} already in the library ${report.skipped.length === 1 ? 'was' : 'were'} left as ${report.skipped.length === 1 ? 'it was' : 'they were'}.` : '';
-      this.notice = `Imported ${report.added.length} run${report.added.length === 1 ? '' : 's'} from ${file.name}.${skipped}`;
     } catch (err) {
       this.error = `${file.name} was not imported (nothing was written): ${errorMessage(err)}`;
     } finally {
+      this.job = null;
+      this.importing = null;
       this.busy = false;
       await this.runs.refresh();
     }
+  }
+
+  /** Stop the import under way; nothing of it stays written. */
+  cancelImport(): void {
+    this.job?.cancel();
   }
 }
 

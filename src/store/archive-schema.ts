@@ -28,7 +28,7 @@ const SampleItem = v.object({
 });
 export const SampleEntry = v.object({ step: STEP, items: list(SampleItem, 1000) });
 
-/** One prompt's G completions as the inspector shows them (src/train/rollout-record.ts writes them). */
+/** One prompt's G completions as the inspector shows them: types.ts RolloutRecord (train/rollout-record.ts writes them). */
 const RolloutCompletion = v.object({
   text: text(20_000),
   finished: v.boolean(),

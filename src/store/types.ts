@@ -1,5 +1,6 @@
 // Plain-data records as stored in IndexedDB (and sent over postMessage unchanged). No behaviour here.
 import type { RunConfig } from '../experiment/config';
+import type { RewardName } from '../experiment/rl-config';
 
 export type RunStatus = 'queued' | 'running' | 'paused' | 'completed' | 'stopped' | 'failed' | 'interrupted';
 
@@ -65,7 +66,43 @@ export interface SampleRow {
   items: SampleItem[];
 }
 
-/** RL rollouts kept at one evaluation step: a capped sample of groups (the writer caps them). */
+/** One trained completion of a rollout group, as the inspector shows it. */
+export interface RolloutCompletion {
+  text: string;
+  /** Ended with EOS (false: truncated). */
+  finished: boolean;
+  /** The parsed answer (null: none stated). */
+  answer: string | null;
+  /** The weighted reward the advantage came from. */
+  reward: number;
+  /** Each configured reward, unweighted. */
+  rewards: Partial<Record<RewardName, number>>;
+  /** Score against the clean label, whatever was optimized. */
+  trueReward: number;
+  advantage: number;
+  /** Each stated step and whether it is true in the example's world. */
+  steps: { text: string; ok: boolean }[];
+  /** Do the stated steps entail the stated answer? */
+  faithful: boolean;
+}
+
+/** One prompt's G completions with their rewards and verdicts (train/rollout-record.ts writes them). */
+export interface RolloutRecord {
+  step: number;
+  prompt: string;
+  /** The label the verifiable reward used (noisy where `noisy`). */
+  label: string;
+  cleanLabel: string;
+  noisy: boolean;
+  /** The majority-vote pseudo-label, when majority_vote was used. */
+  pseudoLabel: string | null;
+  completions: RolloutCompletion[];
+}
+
+/**
+ * RL rollouts kept at one evaluation step: a capped sample of groups (the writer caps them). Groups are
+ * RolloutRecords when written; read back, each is checked against the schema before use (records.ts).
+ */
 export interface RolloutRow {
   runId: string;
   step: number;

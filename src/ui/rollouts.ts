@@ -1,33 +1,10 @@
-// The rollout records the inspector shows, and the few facts it derives from them. The shapes copy
-// src/train/rollout-record.ts (the page may not import from src/train, which pulls in tfjs; keep both
-// in step). Every group is checked with the import's schema (store/archive-schema.ts): one that does not
-// fit it (a field missing, a completion that is not a record) is skipped, never drawn.
-import type { RewardName } from '../experiment/rl-config';
+// The rollout records the inspector shows (store/types.ts RolloutRecord, as the trainer writes them),
+// and the few facts it derives from them. Every group is checked with the import's schema
+// (store/archive-schema.ts): one that does not fit it (a field missing, a completion that is not a
+// record) is skipped, never drawn.
 import { checkGroup } from '../store/records';
-import type { RolloutRow } from '../store/types';
+import type { RolloutRecord, RolloutRow } from '../store/types';
 import { nearestStep } from './rl-series';
-
-export interface RolloutCompletion {
-  text: string;
-  finished: boolean;
-  answer: string | null;
-  reward: number;
-  rewards: Partial<Record<RewardName, number>>;
-  trueReward: number;
-  advantage: number;
-  steps: { text: string; ok: boolean }[];
-  faithful: boolean;
-}
-
-export interface RolloutRecord {
-  step: number;
-  prompt: string;
-  label: string;
-  cleanLabel: string;
-  noisy: boolean;
-  pseudoLabel: string | null;
-  completions: RolloutCompletion[];
-}
 
 /** The well-formed groups of a row (stored or streamed). */
 export function groupsOf(row: RolloutRow | undefined): RolloutRecord[] {

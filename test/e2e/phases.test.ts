@@ -11,7 +11,7 @@ import { analyzePhases } from '../../src/analysis/phases';
 import { validateRunConfig } from '../../src/experiment/config';
 import { packArchive } from '../../src/store/archive';
 import type { RunBundle } from '../../src/store/library';
-import type { RolloutRecord } from '../../src/train/rollout-record';
+import type { RolloutRecord } from '../../src/store/types';
 import { buildRows, logistic, stepUp } from '../analysis/curves';
 import { contextWithConfig, hookText, labSession, TINY_CONFIG, waitFor as waitUntil, watchConsole } from './harness';
 

@@ -4,8 +4,7 @@ import { DEFAULT_RUN_CONFIG, type RunConfig } from '../../src/experiment/config'
 import { paramShapes } from '../../src/model/config';
 import type { LabDb } from '../../src/store/db';
 import type { RunBundle } from '../../src/store/library';
-import type { CheckpointRow, RunRecord, TensorData } from '../../src/store/types';
-import type { RolloutRecord } from '../../src/train/rollout-record';
+import type { CheckpointRow, RolloutRecord, RunRecord, TensorData } from '../../src/store/types';
 
 export const TINY: RunConfig = { ...DEFAULT_RUN_CONFIG, model: { ...DEFAULT_RUN_CONFIG.model, layers: 1, dModel: 32, heads: 2, context: 64 } };
 

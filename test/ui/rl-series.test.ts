@@ -17,7 +17,8 @@ import {
   stageBoundaries,
   trueRewardCoincides,
 } from '../../src/ui/rl-series';
-import { groupsOf, pickStep, rowAt, zeroVariance, type RolloutRecord } from '../../src/ui/rollouts';
+import type { RolloutRecord } from '../../src/store/types';
+import { groupsOf, pickStep, rowAt, zeroVariance } from '../../src/ui/rollouts';
 import type { MetricRow, RolloutRow } from '../../src/store/types';
 
 const row = (step: number, stage: string, values: Record<string, number>): MetricRow => ({ runId: 'r', step, stage, time: 0, values });

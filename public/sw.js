@@ -1,7 +1,9 @@
 // RLVR Lab's service worker: after one visit the lab loads offline. It caches every file of the build
 // (precache.json, written by the build) in a cache named by the build id, serves the page network-first
 // and the hashed assets cache-first, and keeps (or adds) the COOP/COEP headers that make the page
-// cross-origin isolated, so WASM threads still work offline. A plain file: no bundling, relative URLs only.
+// cross-origin isolated, so WASM threads still work offline. The cache holds the build's files and nothing
+// else: one entry per file whatever the query string, never a server's fallback page for an unknown path.
+// A plain file: no bundling, relative URLs only.
 const BUILD = new URL(self.location.href).searchParams.get('build') || 'unversioned';
 const PREFIX = 'rlvr-lab-';
 const CACHE = PREFIX + BUILD;
@@ -39,28 +41,38 @@ self.addEventListener('fetch', (event) => {
   event.respondWith((fresh ? networkFirst(request) : cacheFirst(request)).then(isolated));
 });
 
+/**
+ * The cache entry a request refreshes: the page (the scope itself, or its index.html) under './', the
+ * build manifest under its own name, both without the query; null for anything else (an unknown path,
+ * whose 200 may be the server's fallback page).
+ */
+function cacheKey(request) {
+  const url = new URL(request.url);
+  const scope = new URL(self.registration.scope);
+  if (url.pathname === scope.pathname || url.pathname === `${scope.pathname}index.html`) return scope.href;
+  if (url.pathname === `${scope.pathname}precache.json`) return new URL('precache.json', scope).href;
+  return null;
+}
+
 /** The page and the build manifest: the network when it answers (a new build shows up), else the cache. */
 async function networkFirst(request) {
   const cache = await caches.open(CACHE);
+  const key = cacheKey(request);
   try {
     const response = await fetch(request);
-    if (response.ok) await cache.put(request, response.clone());
+    if (response.ok && key) await cache.put(key, response.clone());
     return response;
   } catch (err) {
-    const hit = (await cache.match(request, { ...MATCH, ignoreSearch: true })) || (request.mode === 'navigate' ? await cache.match('./', MATCH) : undefined);
+    const hit = (key && (await cache.match(key, MATCH))) || (request.mode === 'navigate' ? await cache.match('./', MATCH) : undefined);
     if (hit) return hit;
     throw err;
   }
 }
 
-/** Hashed assets never change under one name: the cache first, the network (then cached) otherwise. */
+/** Hashed assets never change under one name: the precached copy (any query string), else the network, never stored. */
 async function cacheFirst(request) {
   const cache = await caches.open(CACHE);
-  const hit = await cache.match(request, MATCH);
-  if (hit) return hit;
-  const response = await fetch(request);
-  if (response.ok && response.type === 'basic') await cache.put(request, response.clone());
-  return response;
+  return (await cache.match(request, { ...MATCH, ignoreSearch: true })) || fetch(request);
 }
 
 /** The response with COOP/COEP: kept when the server sent them, added when it could not (static hosts). */

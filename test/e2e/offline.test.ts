@@ -70,6 +70,33 @@ describe('offline', () => {
     await context.close();
   });
 
+  it('caches each file of the build once: no entry per query string, no fallback page for an unknown path', async () => {
+    const served = await serveDist();
+    try {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const errors = watchConsole(page);
+      await firstVisit(page, served.url, errors);
+      for (const query of ['?classroom=model', '?x=1#c1.abc']) {
+        await page.goto(`${served.url}${query}`);
+        await waitFor(() => page.evaluate(() => (window as LabWindow).__labReady === true), `the lab at ${query}`, errors, 120_000);
+      }
+      const unknown = await page.goto(`${served.url}no/such/page`);
+      expect(unknown?.status()).toBe(200); // the preview server's fallback page, as many static hosts answer
+      await page.goto(served.url);
+      await waitFor(() => page.evaluate(() => (window as LabWindow).__labReady === true), 'the lab again', errors, 120_000);
+      await page.evaluate(() => fetch('./precache.json?fresh=1'));
+      const { files } = await page.evaluate(async () => (await fetch('./precache.json')).json() as Promise<{ files: string[] }>);
+      const cached = await page.evaluate(async () => (await Promise.all((await caches.keys()).map(async (k) => (await (await caches.open(k)).keys()).map((r) => r.url)))).flat());
+      expect(cached.filter((u) => u.includes('?') || u.includes('/no/'))).toEqual([]);
+      expect(cached.length).toBe(files.length + 1); // the build's files and precache.json
+      await context.close();
+    } finally {
+      (served.server.httpServer as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await new Promise<void>((resolve) => served.server.httpServer.close(() => resolve()));
+    }
+  });
+
   it('isolates the page from the second load on a host that cannot send COOP/COEP, under a sub-path', async () => {
     const { server, url } = await plainHost('/lab/');
     try {

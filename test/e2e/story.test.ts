@@ -3,7 +3,7 @@
 // real kept runs), the replay moves the curves, the shading and the regime label with nothing training,
 // a missing file is said plainly and "Run it yourself" still starts the experiment in one click, and a
 // result link opened in a fresh browser shows the phase chart. Screenshots at 1280x800 and 390x844 go
-// to test-artifacts/e2e (git-ignored); every page checked has no sideways overflow, and on a phone Start
+// to test-artifacts/e2e (git-ignored); every page checked has no sideways overflow and no cut label, and on a phone Start
 // and the story's heading are on the first screen. Service workers are blocked so the routes see every request.
 import { mkdirSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -51,6 +51,34 @@ async function expectNoOverflow(page: Page): Promise<void> {
   expect(scroll).toBeLessThanOrEqual(client);
 }
 
+/**
+ * Labels cut short on the page: visible selects whose chosen option's text is wider than the box shows,
+ * and visible labels, buttons, legends, headings and chart axis texts whose text overflows their own box.
+ */
+async function cutLabels(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const cut: string[] = [];
+    const visible = (el: Element) => {
+      const r = el.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+    };
+    const canvas = document.createElement('canvas').getContext('2d')!;
+    for (const sel of Array.from(document.querySelectorAll('select'))) {
+      if (!visible(sel)) continue;
+      const style = getComputedStyle(sel);
+      canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const text = sel.selectedOptions[0]?.textContent ?? '';
+      const room = sel.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 16; // the arrow
+      if (canvas.measureText(text).width > room + 1) cut.push(`select: ${text}`);
+    }
+    for (const el of Array.from(document.querySelectorAll('label, button, legend, h1, h2, h3, summary, th, .u-legend .u-label, .u-axis'))) {
+      if (!visible(el) || el.children.length > 0) continue;
+      if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible') cut.push(`${el.tagName.toLowerCase()}: ${el.textContent?.trim()}`);
+    }
+    return cut;
+  });
+}
+
 /** The element lies wholly within the first screen (the page not scrolled). */
 async function onFirstScreen(page: Page, testid: string, height: number): Promise<boolean> {
   const box = await page.getByTestId(testid).boundingBox();
@@ -68,6 +96,7 @@ describe('the story', () => {
     for (const id of ['many', 'few']) expect(await chartPoints(page, `story-chart-${id}`)).toBe(wholePoints(id));
     expect(await arm(page, 'few').getByTestId('story-regime').getAttribute('data-regime')).toBe(analyzePhases(runOf('few').rows).regime);
     await expectNoOverflow(page);
+    expect(await cutLabels(page)).toEqual([]);
     await page.screenshot({ path: `${SHOTS}/story-1280x800.png` });
 
     await page.getByTestId('story-play').click();
@@ -107,6 +136,7 @@ describe('the story', () => {
       expect(await onFirstScreen(page, 'start', PHONE.height)).toBe(true);
       expect(await onFirstScreen(page, 'story-title', PHONE.height)).toBe(true);
       await expectNoOverflow(page);
+      expect(await cutLabels(page)).toEqual([]);
       await page.screenshot({ path: `${SHOTS}/story-390x844${colorScheme === 'dark' ? '-dark' : ''}.png` });
       if (colorScheme === 'dark') {
         const bg = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
@@ -147,6 +177,11 @@ describe('the story', () => {
     expect(await page.getByTestId('cfg-data.trainSize').inputValue()).toBe(String((expected.changes.data as { trainSize: number }).trainSize));
     expect(await page.getByTestId('story-started').innerText()).toContain(expected.label);
     expect(errors.filter((e) => !e.includes('status of 404'))).toEqual([]); // the browser logs the missing file itself
+    // The cut-label check sees a cut: the backend select squeezed, a button's text forced onto one short line.
+    await page.addStyleTag({ content: '[data-testid="cfg-backend"] { width: 3rem !important; } [data-testid="story-run"] { width: 3rem; white-space: nowrap; overflow: hidden; }' });
+    const cut = await cutLabels(page);
+    expect(cut.some((t) => t.startsWith('select: '))).toBe(true);
+    expect(cut).toContain('button: Run it yourself');
     await page.context().close(); // ends the run with its page
   });
 
@@ -165,6 +200,7 @@ describe('the story', () => {
       expect(await chart.locator('.u-legend .u-series:not(.no-legend)').count()).toBe(MAIN_LINES.length + 1); // + the step row
       expect(await page.getByTestId('run-status').innerText()).toBe('idle');
       await expectNoOverflow(page);
+      expect(await cutLabels(page)).toEqual([]);
       await chart.scrollIntoViewIfNeeded();
       await page.screenshot({ path: `${SHOTS}/result-link-${name}.png` });
       expect(errors).toEqual([]);

@@ -40,6 +40,8 @@ describe('the one-click run', () => {
     expect(await page.getByTestId('run-item').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining('SFT model · seed 1')]));
     expect(await page.getByTestId('run-lineage').first().innerText()).toMatch(new RegExp(`forked from .*SFT model · seed 1 at step ${boundary}`));
 
+    // At once, the run view draws the SFT model's own history (its loss and accuracy through SFT).
+    await waitFor(async () => (await chartPoints(page, 'loss-chart')) > 10, "the SFT model's curves");
     // Progress in words, from the run's own measured times, moving at least once a second.
     const progress = () => hookText(page, 'run-progress');
     const shape = new RegExp(`^(RL \\d+/${config.rl.steps}|RL evaluating for [\\dhms]+) · step \\d+/${total} · (about|at least) \\d`);

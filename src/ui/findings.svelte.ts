@@ -79,7 +79,7 @@ export class FindingsState {
       this.runsMessage = { presetId, text: `Opened ${plural(fetched.bundles.length, 'run', 'runs')} of ${title} from the findings.${skipped}`, error: false };
       void to.compare.open(fetched.bundles.map((b) => b.run.id));
     } catch (err) {
-      // writeRuns is one transaction: a failed write leaves the library as it was.
+      // writeRuns writes all or nothing: a failed write leaves the library as it was.
       fail(isQuotaError(err) ? "this browser's storage for the lab is full; delete or export runs you no longer need, then try again" : `they could not be read or stored (${errorMessage(err)})`);
     } finally {
       this.opening = null;

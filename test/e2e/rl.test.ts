@@ -71,7 +71,7 @@ describe('the phase lab', () => {
   });
 
   it('runs SFT then RL to completion and draws the RL chart with a regime label', async () => {
-    await page.waitForTimeout(400); // let the debounced validation settle on the restored config
+    await waitFor(() => page.getByTestId('start').isEnabled(), 'Start on, the restored config validated');
     await page.getByTestId('start').click();
     await waitFor(async () => (await hookText(page, 'run-status')) === 'completed', 'the run to complete', 400_000);
     await waitFor(async () => (await chartPoints(page, 'rl-chart')) >= 4, 'points on the RL chart');

@@ -3,7 +3,8 @@
 import { totalSteps, type RunConfig } from '../experiment/config';
 import type { BackendReport, MetricRow, RunStatus } from '../store/types';
 import { LabBridge } from '../worker/client';
-import type { LabEvent, StartResult } from '../worker/events';
+import type { LabEvent, StartResult, WarningKind } from '../worker/events';
+import { noteStatus } from './reported-status';
 import type { RunProgress } from '../analysis/eta';
 import type { RunsState } from './runs.svelte';
 import type { ViewState } from './view.svelte';
@@ -22,9 +23,13 @@ export interface LiveRun {
   reason?: string;
 }
 
+/** A warning from the trainer; repeats of one kind for one run collapse into it (the latest message, counted). */
 export interface Warning {
   id: number;
+  runId: string;
+  kind: WarningKind;
   message: string;
+  count: number;
 }
 
 const ACTIVE: readonly RunStatus[] = ['queued', 'running', 'paused'];
@@ -233,6 +238,7 @@ export class LabState {
         window.__labReady = true;
         break;
       case 'status':
+        noteStatus(e.runId, e.status, e.reason);
         if (this.starting && this.live?.runId !== e.runId) this.adopt(e.runId, e.status, e.step);
         if (this.live?.runId === e.runId) {
           const { reason, ...rest } = { ...this.live, status: e.status, step: e.step, reason: e.reason };
@@ -258,9 +264,12 @@ export class LabState {
       case 'rollouts':
         this.view.addRollouts(e.row);
         break;
-      case 'warning':
-        this.warnings = [...this.warnings, { id: ++this.warningId, message: e.message }];
+      case 'warning': {
+        const same = this.warnings.find((w) => w.runId === e.runId && w.kind === e.kind);
+        const next = same ? { ...same, message: e.message, count: same.count + 1 } : { id: ++this.warningId, runId: e.runId, kind: e.kind, message: e.message, count: 1 };
+        this.warnings = [...this.warnings.filter((w) => w !== same), next];
         break;
+      }
     }
   }
 }

@@ -5,6 +5,7 @@ import type { DamagedRun } from '../store/records';
 import { deleteRun, readRuns } from '../store/runs';
 import type { RunRecord } from '../store/types';
 import { pageDb } from './page-db';
+import { withReported } from './reported-status';
 import { errorMessage } from '../util/errors';
 
 export class RunsState {
@@ -19,7 +20,7 @@ export class RunsState {
     try {
       const { runs, damaged } = await readRuns(await pageDb());
       if (id === this.request) {
-        this.list = runs;
+        this.list = runs.map(withReported);
         this.damaged = damaged;
         this.error = null;
       }

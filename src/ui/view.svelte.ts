@@ -7,6 +7,7 @@ import type { MetricRow, RolloutRow, RunRecord, SampleRow } from '../store/types
 import type { SharedResult } from '../experiment/result-link';
 import { STAGES, type RunConfig, type StageName } from '../experiment/config';
 import { pageDb } from './page-db';
+import { withReported } from './reported-status';
 import { mergeRows } from './series';
 import type { Damaged, Holdings } from './run-holds';
 import { errorMessage } from '../util/errors';
@@ -64,7 +65,7 @@ export class ViewState {
       const [rows, samples, rollouts] = [metrics.rows, sampleRows.rows, rolloutRows.rows];
       const damaged = { metrics: metrics.damaged, samples: sampleRows.damaged, rollouts: rolloutRows.damaged };
       this.damaged = damaged.metrics + damaged.samples + damaged.rollouts > 0 ? damaged : null;
-      this.record = record ?? null;
+      this.record = record ? withReported(record) : null;
       this.holdings = { rows: rows.length, firstStep: rows[0]?.step ?? null, lastStep: rows.at(-1)?.step ?? null, samples: samples.length, rollouts: rollouts.length, checkpoints: checkpoints.length };
       this.rows = mergeRows(rows, this.rows);
       this.samples = this.samples ?? samples.at(-1) ?? null;
@@ -81,7 +82,7 @@ export class ViewState {
     const id = this.runId;
     if (!id) return;
     const record = await getRun(await pageDb(), id).catch(() => undefined);
-    if (this.runId === id && record) this.record = record;
+    if (this.runId === id && record) this.record = withReported(record);
   }
 
   /** Show the curves and samples a result link carried; nothing is stored. */

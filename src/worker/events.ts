@@ -10,6 +10,10 @@ export type LabEvent =
   | { type: 'progress'; runId: string; progress: RunProgress }
   | { type: 'samples'; row: SampleRow }
   | { type: 'rollouts'; row: RolloutRow }
-  | { type: 'warning'; runId: string; message: string };
+  /** `kind` groups repeats: the page shows one warning per run and kind, with a count. */
+  | { type: 'warning'; runId: string; kind: WarningKind; message: string };
+
+/** What a warning is about: storage (full disk, skipped checkpoints) or a resume that failed. */
+export type WarningKind = 'storage' | 'resume';
 
 export type StartResult = { ok: true; runId: string } | { ok: false; field: string; message: string };

@@ -112,12 +112,16 @@ function hooksFor(runId: string, emit: (e: LabEvent) => void): RunHooks {
       } catch (err) {
         if (!isQuotaError(err)) throw err;
         await pruneCheckpoints(d, runId, 1);
-        emit({ type: 'warning', runId, message: `storage is full: the checkpoint at step ${row.step} was not saved; older checkpoints were pruned. Metrics are kept.` });
+        emit({ type: 'warning', runId, kind: 'storage', message: `Storage is full: the checkpoint at step ${row.step} was not saved; older checkpoints were pruned. Metrics are kept.` });
       }
     },
     async status(status, step, reason) {
-      await patchRun(await database(), runId, { status, step, ...(reason ? { reason } : {}) });
-      emit({ type: 'status', runId, status, step, ...(reason ? { reason } : {}) });
+      // The page hears of the change even when recording it fails (a full disk): it must not stay "running".
+      try {
+        await patchRun(await database(), runId, { status, step, ...(reason ? { reason } : {}) });
+      } finally {
+        emit({ type: 'status', runId, status, step, ...(reason ? { reason } : {}) });
+      }
     },
   };
 }
@@ -129,7 +133,7 @@ function newRunId(): string {
 /** `hooksFor` behind the quota guard: a full disk prunes old checkpoints, and training goes on. */
 function guardedHooks(runId: string, emit: (e: LabEvent) => void): RunHooks {
   const free = async () => freeCheckpointSpace(await database(), runId);
-  const warn = (message: string) => emit({ type: 'warning', runId, message });
+  const warn = (message: string) => emit({ type: 'warning', runId, kind: 'storage', message });
   return guardQuota(hooksFor(runId, emit), { free, warn, unsaved: (row) => emit({ type: 'metrics', row }) });
 }
 
@@ -178,7 +182,7 @@ async function unpark(budget?: number): Promise<void> {
   const result = await trainPrepared(await prepareResume(await database(), p.runId, { paused: true }), p.emit, budget);
   if (!result.ok) {
     parked = p;
-    p.emit({ type: 'warning', runId: p.runId, message: `The run could not resume: ${result.message}` });
+    p.emit({ type: 'warning', runId: p.runId, kind: 'resume', message: `The run could not resume: ${result.message}` });
   }
 }
 

@@ -1,10 +1,13 @@
 // The page's side of training: owns the one LabBridge, routes worker events to the live run, the view
-// and the run list, and keeps the backend report for the badge. Not the config (ConfigState) or storage reads.
+// and the run list, and keeps the backend report for the badge. A trainer that is gone or stuck is
+// replaced by a new one, its run marked interrupted (or stopped, on Stop). Not the config (ConfigState).
 import { totalSteps, type RunConfig } from '../experiment/config';
 import type { BackendReport, MetricRow, RunStatus } from '../store/types';
-import { LabBridge } from '../worker/client';
-import type { LabEvent, StartResult, WarningKind } from '../worker/events';
+import { LabBridge, STOP_ANSWER_MS } from '../worker/client';
+import { patchRun } from '../store/runs';
+import { pageDb } from './page-db';
 import { noteStatus } from './reported-status';
+import type { LabEvent, StartResult, WarningKind } from '../worker/events';
 import type { RunProgress } from '../analysis/eta';
 import type { RunsState } from './runs.svelte';
 import type { ViewState } from './view.svelte';
@@ -13,6 +16,21 @@ import { errorMessage } from '../util/errors';
 const SLOW_TRAINER_MS = 30_000; // first load fetches tfjs and compiles shaders; past this something is wrong
 
 const SLOW_START = 'The trainer has not started the run after 30 s: it may still be preparing its backend, or it failed to load it.';
+
+const SILENT = 'The trainer has not answered for a minute: it may be stuck. Stop ends it; the run keeps what it saved and can be resumed.';
+/** Why the page ended a trainer, as the run's reason and as the message. */
+const ENDED = {
+  lost: {
+    reason: 'the trainer stopped unexpectedly (its worker exited)',
+    run: 'The trainer stopped unexpectedly (its worker exited), so the run was marked interrupted. A new trainer is ready: Resume continues the run from its newest checkpoint, Start begins a new one.',
+    idle: 'The trainer stopped unexpectedly (its worker exited); a new one was started.',
+  },
+  stuck: {
+    reason: `the trainer did not answer Stop within ${STOP_ANSWER_MS / 1000} s, so it was ended`,
+    run: `The trainer did not answer Stop within ${STOP_ANSWER_MS / 1000} s, so it was ended and the run marked stopped. A new trainer is ready: Resume continues the run from its newest checkpoint.`,
+    idle: `The trainer did not answer Stop within ${STOP_ANSWER_MS / 1000} s, so it was ended; a new one was started.`,
+  },
+};
 
 export interface LiveRun {
   runId: string;
@@ -48,6 +66,7 @@ export class LabState {
   starting = $state(false);
 
   private bridge: LabBridge;
+  private backendChoice: RunConfig['backend'] = 'auto';
   private backendRequest = 0;
   private warningId = 0;
   private pendingStart: { name: string; total: number } | null = null;
@@ -58,15 +77,46 @@ export class LabState {
     private readonly view: ViewState,
     private readonly runs: RunsState,
   ) {
-    this.bridge = new LabBridge(
-      (e) => this.onEvent(e),
-      (message) => (this.alert = `The trainer stopped working: ${message}`),
-    );
+    this.bridge = this.connect();
     // A one-off read of the page's query, not reactive state.
     // eslint-disable-next-line svelte/prefer-svelte-reactivity
     if (new URLSearchParams(location.search).has('test-hooks')) {
       window.__labTest = { simulateDeviceLoss: () => this.bridge.simulateDeviceLoss(), simulateNanLoss: () => this.bridge.simulateNanLoss() };
     }
+  }
+
+  /** A new trainer worker, watched: gone means replaced, silent means the user is told. */
+  private connect(): LabBridge {
+    return new LabBridge((e) => this.onEvent(e), {
+      error: (message) => (this.alert = `The trainer stopped working: ${message}`),
+      lost: () => void this.replaceTrainer('interrupted', ENDED.lost),
+      silent: () => {
+        if (this.active) this.alert = SILENT;
+      },
+      answered: () => this.clearAlert(SILENT),
+    });
+  }
+
+  /**
+   * End the trainer (gone or stuck) and start a new one. The live run, if it was training, takes
+   * `status` with the reason, on the page and in storage, so Start and Resume work again.
+   */
+  private async replaceTrainer(status: 'interrupted' | 'stopped', why: (typeof ENDED)[keyof typeof ENDED]): Promise<void> {
+    const live = this.active ? this.live : null;
+    this.bridge.dispose();
+    this.bridge = this.connect();
+    this.progress = null;
+    this.alert = live ? why.run : why.idle;
+    if (live) {
+      this.live = { ...live, status, reason: why.reason };
+      noteStatus(live.runId, status, why.reason);
+      for (const listener of this.statusListeners) listener(live.runId, status, why.reason);
+      // The old trainer can no longer write; a failed write here is marked interrupted at the next load.
+      await patchRun(await pageDb(), live.runId, { status, reason: why.reason }).catch(() => undefined);
+      if (this.view.runId === live.runId) void this.view.refreshRecord();
+    }
+    void this.runs.refresh();
+    void this.requestBackend(this.backendChoice);
   }
 
   /** Hear every run status the trainer reports (the sweep queue moves on them); returns the unsubscribe. */
@@ -102,6 +152,7 @@ export class LabState {
   /** Ask the worker which backend it runs (initialising `choice`); stale answers are dropped. */
   async requestBackend(choice: RunConfig['backend']): Promise<void> {
     if (this.active) return; // switching tfjs backends under a training run would break it
+    this.backendChoice = choice;
     const id = ++this.backendRequest;
     const slow = setTimeout(() => {
       if (id === this.backendRequest && !this.backend) this.backendError = 'The trainer has not answered for 30 s; it may have failed to load. Reload the page; the browser console has details.';
@@ -195,7 +246,14 @@ export class LabState {
   pause = () => this.call(() => this.bridge.pause());
   resume = () => this.call(() => this.bridge.resume());
   step = () => this.call(() => this.bridge.stepN(1));
-  stop = () => this.call(() => this.bridge.stop());
+  /** Stop always ends stopped: a trainer that does not answer Stop is ended, and the run marked stopped. */
+  stop = async (): Promise<void> => {
+    try {
+      if (!(await this.bridge.stop()) && this.active) await this.replaceTrainer('stopped', ENDED.stuck);
+    } catch (err) {
+      this.alert = `The trainer did not accept the command: ${errorMessage(err)}`;
+    }
+  };
 
   private async call(fn: () => Promise<void>): Promise<void> {
     try {

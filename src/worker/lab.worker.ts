@@ -257,6 +257,20 @@ const api = {
     controller?.poisonNextLoss();
     return controller !== null;
   },
+  /** The page's heartbeat: answered whenever the event loop turns (between two steps at the latest). */
+  ping(): true {
+    return true;
+  },
+  /** Hold the lock `name` for the worker's life: the browser releases it when the worker is gone, which tells the page. */
+  async holdLife(name: string): Promise<boolean> {
+    if (!navigator.locks) return false;
+    return new Promise((resolve) => {
+      void navigator.locks.request(name, () => {
+        resolve(true);
+        return new Promise<never>(() => undefined);
+      });
+    });
+  },
   current(): { runId: string; step: number } | null {
     return controller ? { runId: controller.runId, step: controller.step } : null;
   },

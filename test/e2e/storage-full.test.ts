@@ -1,5 +1,5 @@
 // A full disk while training, made by shrinking the origin's quota to 1 byte through the DevTools
-// protocol: training goes on, the repeated storage warnings collapse into one with a count, and Stop or
+// protocol (and waiting until a write is refused): training goes on, the repeated storage warnings collapse into one with a count, and Stop or
 // the run's end still reach the page, so the status leaves "running" and Start works again.
 import { describe, expect, it } from 'vitest';
 import type { CDPSession, Page } from 'playwright-core';
@@ -14,12 +14,38 @@ async function quota(page: Page, quotaSize?: number): Promise<void> {
 }
 const sessions = new Map<Page, CDPSession>();
 
+/** True when a small IndexedDB write from the page is refused as over quota. */
+function writeRefused(page: Page): Promise<boolean> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('e2e-quota-probe', 1);
+      open.onupgradeneeded = () => open.result.createObjectStore('probe');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const refused = await new Promise<boolean>((resolve) => {
+      const tx = db.transaction('probe', 'readwrite');
+      tx.objectStore('probe').put(new Uint8Array(1024), 'x');
+      tx.oncomplete = () => resolve(false);
+      tx.onabort = () => resolve(tx.error?.name === 'QuotaExceededError');
+    });
+    db.close();
+    return refused;
+  });
+}
+
+/** Fill the disk: Chromium keeps an origin's free space cached for up to 30 s, so wait until a write is refused. */
+async function fillDisk(page: Page, errors: string[]): Promise<void> {
+  await quota(page, 1);
+  await waitFor(() => writeRefused(page), 'storage to be full', errors, 90_000);
+}
+
 const warningCount = async (page: Page) => Number((await page.getByTestId('warning').first().getAttribute('data-count')) ?? '0');
 
 describe('storage full while training', () => {
   it('keeps one counted warning, and Stop and the run end leave the status and enable Start', async () => {
     // SFT only (an RL step is far slower), long enough to be still training when stopped.
-    const config = { ...TINY_CONFIG, backend: 'wasm', sft: { ...TINY_CONFIG.sft, steps: 2000 }, rl: { ...TINY_CONFIG.rl, steps: 0 } };
+    const config = { ...TINY_CONFIG, backend: 'wasm', sft: { ...TINY_CONFIG.sft, steps: 20_000 }, rl: { ...TINY_CONFIG.rl, steps: 0 } };
     const page = await (await contextWithConfig(lab.browser, config)).newPage();
     const errors = watchConsole(page);
     const status = () => hookText(page, 'run-status');
@@ -29,7 +55,7 @@ describe('storage full while training', () => {
     // A long run, stopped while the disk is full.
     await page.getByTestId('start').click();
     await waitFor(async () => (await chartPoints(page, 'loss-chart')) >= 2, 'two loss points', errors);
-    await quota(page, 1);
+    await fillDisk(page, errors);
     await waitFor(async () => (await warningCount(page)) >= 2, 'a storage warning repeated', errors, 120_000);
     expect(await page.getByTestId('warning').count()).toBe(1);
     expect(await hookText(page, 'warning')).toMatch(/^Storage is full.*\(\d+ warnings like this\)/s);
@@ -48,7 +74,7 @@ describe('storage full while training', () => {
     await waitFor(async () => (await status()) === 'running', 'the shorter run running', errors, 120_000);
     await page.getByTestId('pause').click();
     await waitFor(async () => (await status()) === 'paused', 'the shorter run paused', errors, 60_000);
-    await quota(page, 1);
+    await fillDisk(page, errors);
     await page.getByTestId('resume').click();
     await waitFor(async () => (await status()) === 'running', 'resumed with the disk full', errors, 60_000);
     await waitFor(async () => (await page.getByTestId('warning').count()) === 2, "the shorter run's own storage warning", errors, 120_000);

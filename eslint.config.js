@@ -8,7 +8,10 @@ import globals from 'globals';
 const noTfjs = {
   patterns: [
     { group: ['@tensorflow/*'], message: 'The page never imports tfjs: the GPU belongs to the worker.' },
-    { group: ['**/model/*', '!**/model/config', '!**/model/tokenizer', '**/train/*'], message: 'model/ and train/ import tfjs; the page talks to them through src/worker/client.ts.' },
+    {
+      group: ['**/model/*', '!**/model/config', '!**/model/tokenizer', '**/train/*'],
+      message: 'model/ and train/ import tfjs; the page talks to them through src/worker/client.ts.',
+    },
   ],
 };
 
@@ -32,6 +35,18 @@ export default ts.config(
   { files: ['src/ui/**', 'src/App.svelte', 'src/main.ts'], rules: { 'no-restricted-imports': ['error', noTfjs] } },
   {
     files: ['src/tasks/**', 'src/analysis/**', 'src/experiment/**', 'src/export/**', 'src/util/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['@tensorflow/*', 'comlink', 'idb', 'svelte', 'svelte/*'], message: 'Pure modules import nothing but each other and small utilities.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@tensorflow/*', 'comlink', 'idb', 'svelte', 'svelte/*'],
+              message: 'Pure modules import nothing but each other and small utilities.',
+            },
+          ],
+        },
+      ],
+    },
   },
 );

@@ -18,7 +18,10 @@ const isolation = {
  */
 function precacheManifest(): Plugin {
   let outDir = 'dist';
-  const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
+    );
   return {
     name: 'rlvr-precache-manifest',
     apply: 'build',
@@ -26,11 +29,17 @@ function precacheManifest(): Plugin {
       outDir = resolve(config.root, config.build.outDir);
     },
     closeBundle() {
-      const files = walk(outDir).map((f) => relative(outDir, f).split('\\').join('/')).filter((f) => f !== 'precache.json').sort();
+      const files = walk(outDir)
+        .map((f) => relative(outDir, f).split('\\').join('/'))
+        .filter((f) => f !== 'precache.json')
+        .sort();
       const hash = createHash('sha256');
       for (const f of files) hash.update(f).update(readFileSync(join(outDir, f)));
       const cached = files.filter((f) => f !== 'sw.js'); // the browser fetches the worker script itself
-      writeFileSync(join(outDir, 'precache.json'), JSON.stringify({ build: hash.digest('hex').slice(0, 16), files: ['./', ...cached] }));
+      writeFileSync(
+        join(outDir, 'precache.json'),
+        JSON.stringify({ build: hash.digest('hex').slice(0, 16), files: ['./', ...cached] }),
+      );
     },
   };
 }

@@ -7,7 +7,7 @@ const problems = [];
 const browser = chromiumPath();
 if (!browser) {
   problems.push(
-    'No Chromium found for the end-to-end tests. Install Debian\'s package (apt-get install -y chromium) ' +
+    "No Chromium found for the end-to-end tests. Install Debian's package (apt-get install -y chromium) " +
       'or point CHROMIUM_PATH at a Chromium/Chrome binary (version 113 or newer, for WebGPU).',
   );
 }

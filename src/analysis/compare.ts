@@ -132,7 +132,10 @@ export function shortNames(names: readonly string[]): string[] {
 
 /** A seed group's legend label: its arm (the short name without its seed) and how many seeds it averages. */
 function groupLabel(short: string, n: number): string {
-  const arm = short.split(' · ').filter((p) => !SEED_PART.test(p)).join(' · ');
+  const arm = short
+    .split(' · ')
+    .filter((p) => !SEED_PART.test(p))
+    .join(' · ');
   return arm ? `${arm} (mean of ${n} seeds)` : `mean of ${n} seeds`;
 }
 
@@ -151,7 +154,12 @@ function thinBand(b: GroupBand, maxPoints: number): GroupBand {
  * their short names. Each series is thinned to `maxPoints`
  * before the steps are merged, so 10 runs of 2,000 points stay 10 lines of at most 2,000 points.
  */
-export function overlayColumns(runs: readonly CompareRun[], metric: string, groupSeeds = true, maxPoints = 2000): OverlayColumns {
+export function overlayColumns(
+  runs: readonly CompareRun[],
+  metric: string,
+  groupSeeds = true,
+  maxPoints = 2000,
+): OverlayColumns {
   const groups = groupSeeds ? seedGroups(runs) : runs.map((r) => [r]);
   const short = new Map(shortNames(runs.map((r) => r.name)).map((n, i) => [runs[i]!.id, n]));
   const series: Series[] = [];
@@ -165,7 +173,11 @@ export function overlayColumns(runs: readonly CompareRun[], metric: string, grou
       continue;
     }
     const b = thinBand(groupBand(g.map((r) => extractSeries(r.rows, metric))), maxPoints);
-    series.push({ steps: b.steps, values: b.mean }, { steps: b.steps, values: b.min }, { steps: b.steps, values: b.max });
+    series.push(
+      { steps: b.steps, values: b.mean },
+      { steps: b.steps, values: b.min },
+      { steps: b.steps, values: b.max },
+    );
     entries.push({ kind: 'group', label: groupLabel(short.get(g[0]!.id)!, g.length), runIds, col });
   }
   return { ...alignOnSteps(series), entries };
@@ -175,10 +187,11 @@ export function overlayColumns(runs: readonly CompareRun[], metric: string, grou
 export function stepRange(runs: readonly Pick<CompareRun, 'rows'>[]): [number, number] | null {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const r of runs) for (const row of r.rows) {
-    lo = Math.min(lo, row.step);
-    hi = Math.max(hi, row.step);
-  }
+  for (const r of runs)
+    for (const row of r.rows) {
+      lo = Math.min(lo, row.step);
+      hi = Math.max(hi, row.step);
+    }
   return lo <= hi ? [lo, Math.max(hi, lo + 1)] : null;
 }
 
@@ -233,7 +246,11 @@ export interface CompareTable {
  * Defaults that configs leave out, by section: an absent model.position is the learned table, an absent
  * data.sftSize is 0 (all), an absent SFT target is 0 (off).
  */
-const LEFT_OUT: Record<string, Record<string, unknown>> = { model: { position: 'learned' }, data: { sftSize: 0 }, sft: { targetAccuracy: 0, targetFaithfulness: 0 } };
+const LEFT_OUT: Record<string, Record<string, unknown>> = {
+  model: { position: 'learned' },
+  data: { sftSize: 0 },
+  sft: { targetAccuracy: 0, targetFaithfulness: 0 },
+};
 
 /**
  * The config with the defaults that configs leave out spelled out, so the diff says "learned" against
@@ -288,7 +305,9 @@ export function compareCsv(runs: readonly CompareRun[], metrics: readonly string
   const series = runs.flatMap((r) => metrics.map((m) => extractSeries(r.rows, m)));
   const { steps, cols } = alignOnSteps(series);
   const header = ['step', ...runs.flatMap((_, i) => metrics.map((m) => `${names[i]} [${m}]`))].map(csvCell).join(',');
-  const lines = steps.map((step, i) => [String(step), ...cols.map((c) => (c[i] === null ? '' : String(c[i])))].join(','));
+  const lines = steps.map((step, i) =>
+    [String(step), ...cols.map((c) => (c[i] === null ? '' : String(c[i])))].join(','),
+  );
   return [header, ...lines].join('\r\n') + '\r\n';
 }
 
@@ -304,6 +323,11 @@ export function compareJson(runs: readonly CompareRun[], metrics: readonly strin
     exportedAt,
     metrics,
     differingFields: diff.fields,
-    runs: runs.map((r) => ({ id: r.id, name: r.name, config: r.config, series: Object.fromEntries(metrics.map((m) => [m, extractSeries(r.rows, m)])) })),
+    runs: runs.map((r) => ({
+      id: r.id,
+      name: r.name,
+      config: r.config,
+      series: Object.fromEntries(metrics.map((m) => [m, extractSeries(r.rows, m)])),
+    })),
   });
 }

@@ -47,7 +47,13 @@ export function etaPlan(config: Pick<RunConfig, 'cpt' | 'sft' | 'rl'>): EtaStage
   const on = STAGES.filter((s) => config[s].steps > 0);
   let start = 0;
   return on.map((name, i) => {
-    const stage = { name, start, steps: config[name].steps, evalEvery: evalEvery[name], evalAtEnd: i === on.length - 1 };
+    const stage = {
+      name,
+      start,
+      steps: config[name].steps,
+      evalEvery: evalEvery[name],
+      evalAtEnd: i === on.length - 1,
+    };
     start += stage.steps;
     return stage;
   });
@@ -88,7 +94,10 @@ export function secondsFor(work: StageWork, rates: StageRates): { seconds: numbe
     const w = work[s];
     if (!w) continue;
     const r = rates[s] ?? {};
-    for (const [n, rate, what] of [[w.steps, r.step, 'steps'], [w.evaluations, r.evaluation, 'evaluations']] as const) {
+    for (const [n, rate, what] of [
+      [w.steps, r.step, 'steps'],
+      [w.evaluations, r.evaluation, 'evaluations'],
+    ] as const) {
       if (n <= 0) continue;
       if (rate === undefined) untimed.push(`${STAGE_LABELS[s]} ${what}`);
       else seconds += n * rate;
@@ -148,9 +157,15 @@ export function etaText(p: Pick<RunProgress, 'secondsLeft' | 'untimed' | 'at'>, 
  * "SFT 12/300 · step 12/400" or "RL evaluating for 12s · step 300/400": the stage, what it does (an
  * evaluation with how long it has run at `now`, ms, when given), and the run's step.
  */
-export function progressWhere(p: Pick<RunProgress, 'stage' | 'activity' | 'step' | 'total' | 'stageStart' | 'stageSteps' | 'at'>, now?: number): string {
+export function progressWhere(
+  p: Pick<RunProgress, 'stage' | 'activity' | 'step' | 'total' | 'stageStart' | 'stageSteps' | 'at'>,
+  now?: number,
+): string {
   const stage = STAGE_LABELS[p.stage];
   const since = now === undefined ? '' : ` for ${duration(Math.max(0, now - p.at) / 1000)}`;
-  const what = p.activity === 'evaluating' ? `${stage} evaluating${since}` : `${stage} ${Math.max(0, p.step - p.stageStart)}/${p.stageSteps}`;
+  const what =
+    p.activity === 'evaluating'
+      ? `${stage} evaluating${since}`
+      : `${stage} ${Math.max(0, p.step - p.stageStart)}/${p.stageSteps}`;
   return `${what} · step ${p.step}/${p.total}`;
 }

@@ -57,7 +57,8 @@ export function heldoutTrend(heldout: Series, counts: Series, fromStep: number, 
   if (k < 2) return null;
   let assumedCounts = false;
   const nAt = (i: number): number => {
-    const n = counts.steps[indexAtOrBefore(counts.steps, h.steps[i]!)] === h.steps[i] ? valueAt(counts, h.steps[i]!) : null;
+    const n =
+      counts.steps[indexAtOrBefore(counts.steps, h.steps[i]!)] === h.steps[i] ? valueAt(counts, h.steps[i]!) : null;
     if (n !== null && n >= 1) return n;
     assumedCounts = true;
     return ASSUMED_EVAL_SAMPLES;

@@ -27,7 +27,10 @@ const TABLE: [string, MetricName][] = [
   ['eval_ood/accuracy', frac('out-of-distribution accuracy (greedy)', PROMPTS)],
   ['eval_train/accuracy', frac('training-prompt accuracy (greedy)', PROMPTS)],
   ['eval_heldout/pass@k', frac('held-out pass@k', 'share of prompts with a right answer among k samples, 0–1')],
-  ['frac_reward_zero_std', frac('prompts without learning signal', 'share of prompts whose completions all scored alike, 0–1')],
+  [
+    'frac_reward_zero_std',
+    frac('prompts without learning signal', 'share of prompts whose completions all scored alike, 0–1'),
+  ],
   ['eval_faith/entailed', frac('faithfulness (sampled)', 'share whose steps entail their answer, 0–1')],
   ['eval_faith/entailed_greedy', frac('faithfulness (greedy)', 'share whose steps entail their answer, 0–1')],
   ['eval_faith/steps_true', frac('true steps', 'share of stated steps that are true, 0–1')],
@@ -72,7 +75,11 @@ function patterned(key: string): MetricName | null {
     return num(`${m[2] === 'num_prompts' ? 'prompts' : 'samples'} evaluated (${split})`, 'count');
   }
   m = /^rewards\/([\w-]+)\/(mean|std)$/.exec(key);
-  if (m) return num(`reward "${m[1]}" (${m[2] === 'mean' ? 'mean' : 'spread'})`, m[2] === 'mean' ? 'mean per completion' : 'std');
+  if (m)
+    return num(
+      `reward "${m[1]}" (${m[2] === 'mean' ? 'mean' : 'spread'})`,
+      m[2] === 'mean' ? 'mean per completion' : 'std',
+    );
   return null;
 }
 

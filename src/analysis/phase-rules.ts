@@ -61,8 +61,14 @@ const OPTIONAL_KEYS: readonly string[] = ['allCorrectKey', 'trainAccKey'];
 
 function checkNumber(field: string, value: unknown, r: Range): number {
   const kind = r.integer ? 'an integer' : 'a number';
-  const low = r.above ? value as number <= r.min : value as number < r.min;
-  if (typeof value !== 'number' || !Number.isFinite(value) || (r.integer && !Number.isInteger(value)) || low || value > r.max) {
+  const low = r.above ? (value as number) <= r.min : (value as number) < r.min;
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    (r.integer && !Number.isInteger(value)) ||
+    low ||
+    value > r.max
+  ) {
     const from = r.above ? `above ${r.min}` : `from ${r.min}`;
     throw new ConfigError(field, `${field} must be ${kind} ${from} up to ${r.max}; got ${JSON.stringify(value)}`);
   }
@@ -81,13 +87,17 @@ function checkKey(field: string, value: unknown): string {
 function checkCeiling(value: unknown): number | 'observed' {
   if (value === 'observed') return value;
   if (typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= 1e6) return value;
-  throw new ConfigError('ceiling', `ceiling must be a positive number (the highest achievable reward) or 'observed'; got ${JSON.stringify(value)}`);
+  throw new ConfigError(
+    'ceiling',
+    `ceiling must be a positive number (the highest achievable reward) or 'observed'; got ${JSON.stringify(value)}`,
+  );
 }
 
 /** Validate phase rules; missing fields take their defaults. Throws ConfigError naming the field. */
 export function validatePhaseRules(raw: unknown): PhaseRules {
   if (raw === undefined) return { ...DEFAULT_PHASE_RULES };
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError('phaseRules', 'phase rules must be an object');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new ConfigError('phaseRules', 'phase rules must be an object');
   const r = raw as Record<string, unknown>;
   const out = { ...DEFAULT_PHASE_RULES };
   for (const key of KEYS) out[key] = checkKey(key, r[key] ?? DEFAULT_PHASE_RULES[key]);
@@ -108,8 +118,12 @@ export function regimeRulesText(rules: PhaseRules): string[] {
   const frac = r.allCorrectKey
     ? `, and the smoothed ${r.allCorrectKey} (the share of groups whose rollouts all score alike; at such a reward nearly all of them all-correct) is at least ${f(r.minAllCorrectFrac)} at that step (skipped when the run does not log it)`
     : '';
-  const smoothed = r.allCorrectKey ? `the training reward (${r.rewardKey}) and ${r.allCorrectKey} are` : `the training reward (${r.rewardKey}) is`;
-  const train = r.trainAccKey ? `${r.trainAccKey} (or the smoothed training reward when the run does not log it)` : 'the smoothed training reward';
+  const smoothed = r.allCorrectKey
+    ? `the training reward (${r.rewardKey}) and ${r.allCorrectKey} are`
+    : `the training reward (${r.rewardKey}) is`;
+  const train = r.trainAccKey
+    ? `${r.trainAccKey} (or the smoothed training reward when the run does not log it)`
+    : 'the smoothed training reward';
   const evals = `${r.minEvalPoints} evaluation${r.minEvalPoints === 1 ? '' : 's'}`;
   return [
     `Smoothing: ${smoothed} smoothed by TensorBoard's debiased exponential moving average with weight ${f(r.smoothingWeight)}, point by point. Held-out accuracy is not smoothed: evaluations are too sparse.`,

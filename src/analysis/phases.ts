@@ -6,11 +6,25 @@ import { validatePhaseRules, type PhaseRules } from './phase-rules';
 import { decideRegime, type GapSource, type Regime } from './regime';
 import { countKeyOf, heldoutTrend, type HeldoutTrend } from './heldout-trend';
 import { findRise, findSaturation, SLACK } from './saturation';
-import { alignCarry, alignCommon, emptySeries, extractSeries, sliceSeries, type MetricPoint, type Series } from './series';
+import {
+  alignCarry,
+  alignCommon,
+  emptySeries,
+  extractSeries,
+  sliceSeries,
+  type MetricPoint,
+  type Series,
+} from './series';
 import { smoothSeries } from './smoothing';
 import { diffs, pearson } from './stats';
 
-export { DEFAULT_PHASE_RULES, REGIME_RULES_TEXT, regimeRulesText, validatePhaseRules, type PhaseRules } from './phase-rules';
+export {
+  DEFAULT_PHASE_RULES,
+  REGIME_RULES_TEXT,
+  regimeRulesText,
+  validatePhaseRules,
+  type PhaseRules,
+} from './phase-rules';
 export { REGIMES, type GapSource, type Regime } from './regime';
 
 export interface PhaseBand {
@@ -74,7 +88,13 @@ function gapOf(trainAcc: Series, heldout: Series, reward: Series): { gap: Series
  * is not smoothed: a per-point EMA over sparse evaluations would lag by whole evaluations. At least
  * 3 changes (2 always correlate at +-1) and at least minEvalPoints.
  */
-function couplingOf(reward: Series, heldout: Series, from: number, to: number, minEvalPoints: number): { value: number | null; n: number } {
+function couplingOf(
+  reward: Series,
+  heldout: Series,
+  from: number,
+  to: number,
+  minEvalPoints: number,
+): { value: number | null; n: number } {
   const al = alignCarry(sliceSeries(heldout, from, to), reward);
   const dr = diffs(al.b);
   const dh = diffs(al.a);
@@ -115,7 +135,9 @@ function heldoutKeyOf(rows: readonly MetricPoint[], key: string): string {
 export function analyzePhases(rows: readonly MetricPoint[], rawRules?: Partial<PhaseRules>): PhaseSummary {
   const rules = validatePhaseRules(rawRules);
   const reward = smoothSeries(extractSeries(rows, rules.rewardKey), rules.smoothingWeight);
-  const frac = rules.allCorrectKey ? smoothSeries(extractSeries(rows, rules.allCorrectKey), rules.smoothingWeight) : emptySeries();
+  const frac = rules.allCorrectKey
+    ? smoothSeries(extractSeries(rows, rules.allCorrectKey), rules.smoothingWeight)
+    : emptySeries();
   const heldoutKey = heldoutKeyOf(rows, rules.heldoutKey);
   const heldout = extractSeries(rows, heldoutKey);
   const counts = extractSeries(rows, countKeyOf(heldoutKey));
@@ -128,10 +150,23 @@ export function analyzePhases(rows: readonly MetricPoint[], rawRules?: Partial<P
   const lastStep = Math.max(lastReward ?? -Infinity, heldout.steps.at(-1) ?? -Infinity);
   const preFrom = riseStep ?? (saturationStep !== null ? first : null);
   const preTo = saturationStep ?? lastReward ?? 0;
-  const coupling = preFrom === null ? { value: null, n: 0 } : couplingOf(reward, heldout, preFrom, preTo, rules.minEvalPoints);
+  const coupling =
+    preFrom === null ? { value: null, n: 0 } : couplingOf(reward, heldout, preFrom, preTo, rules.minEvalPoints);
   const { gap, source } = gapOf(trainAcc, heldout, reward);
   const trend = first === null ? null : heldoutTrend(heldout, counts, first, rules.heldoutRiseDelta);
-  const call = decideRegime({ rules, reward, heldout, heldoutKey, trend, counts, gap, gapSource: source, fracLogged: frac.steps.length > 0, riseStep, saturationStep });
+  const call = decideRegime({
+    rules,
+    reward,
+    heldout,
+    heldoutKey,
+    trend,
+    counts,
+    gap,
+    gapSource: source,
+    fracLogged: frac.steps.length > 0,
+    riseStep,
+    saturationStep,
+  });
   return {
     saturationStep,
     riseStep,

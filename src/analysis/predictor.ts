@@ -97,7 +97,8 @@ const stepsOf = (config: unknown, stage: string): number => {
  */
 function rlBoundary(run: PredictorRun): number | null {
   let first: number | null = null;
-  for (const r of run.rows) if (r.stage === 'rl' && finite(r.step) && (first === null || r.step < first)) first = r.step;
+  for (const r of run.rows)
+    if (r.stage === 'rl' && finite(r.step) && (first === null || r.step < first)) first = r.step;
   const planned = stepsOf(run.config, 'rl') > 0 ? stepsOf(run.config, 'cpt') + stepsOf(run.config, 'sft') : null;
   if (planned === null || first === null) return planned ?? first;
   return Math.min(planned, first);
@@ -106,31 +107,61 @@ function rlBoundary(run: PredictorRun): number | null {
 /** The last row at or before `boundary` with a finite `key`: the pre-RL value of that metric. */
 function lastAtOrBefore(rows: readonly StagedPoint[], key: string, boundary: number): StagedPoint | null {
   let best: StagedPoint | null = null;
-  for (const r of rows) if (r.step <= boundary && finite(r.values[key]) && (best === null || r.step > best.step)) best = r;
+  for (const r of rows)
+    if (r.step <= boundary && finite(r.values[key]) && (best === null || r.step > best.step)) best = r;
   return best;
 }
 
 /** The pre-RL evaluation: the last row at or before the boundary with any evaluation value. */
 function preRlEvaluation(rows: readonly StagedPoint[], boundary: number): StagedPoint | null {
   let best: StagedPoint | null = null;
-  for (const r of rows) if (r.step <= boundary && Object.keys(r.values).some((k) => k.startsWith('eval_')) && (best === null || r.step > best.step)) best = r;
+  for (const r of rows)
+    if (
+      r.step <= boundary &&
+      Object.keys(r.values).some((k) => k.startsWith('eval_')) &&
+      (best === null || r.step > best.step)
+    )
+      best = r;
   return best;
 }
 
 /** Held-out accuracy at the last evaluation after the boundary minus the pre-RL one; a reason when it cannot be said. */
-function heldoutGainOf(rows: readonly StagedPoint[], boundary: number, startStep: number, key: string): { value: number | null; reason?: string } {
+function heldoutGainOf(
+  rows: readonly StagedPoint[],
+  boundary: number,
+  startStep: number,
+  key: string,
+): { value: number | null; reason?: string } {
   const start = lastAtOrBefore(rows, key, boundary);
   if (!start) return { value: null, reason: `no held-out accuracy (${key}) at the start of RL (step ${startStep})` };
-  const after = extractSeries(rows.filter((r) => r.step > boundary), key);
-  if (after.steps.length === 0) return { value: null, reason: 'held-out gain needs a held-out evaluation after the start of RL' };
+  const after = extractSeries(
+    rows.filter((r) => r.step > boundary),
+    key,
+  );
+  if (after.steps.length === 0)
+    return { value: null, reason: 'held-out gain needs a held-out evaluation after the start of RL' };
   return { value: after.values.at(-1)! - start.values[key]! };
 }
 
 /** One run's predictors and outcomes under the phase `rules` (defaults for the fields it leaves out). */
-export function runPredictors(run: PredictorRun, keys: PredictorKeys = DEFAULT_PREDICTOR_KEYS, rules?: Partial<PhaseRules>): RunPredictors {
+export function runPredictors(
+  run: PredictorRun,
+  keys: PredictorKeys = DEFAULT_PREDICTOR_KEYS,
+  rules?: Partial<PhaseRules>,
+): RunPredictors {
   const summary = analyzePhases(run.rows, rules);
   const heldoutKey = summary.heldoutKey; // the rules' held-out key, greedy accuracy where the run never logged pass@1 (as analyzePhases reads it)
-  const out: RunPredictors = { id: run.id, name: run.name, rlStartStep: null, faithfulness: null, diversity: null, preSaturationLength: summary.preSaturationLength, heldoutGain: null, regime: summary.regime, reasons: [] };
+  const out: RunPredictors = {
+    id: run.id,
+    name: run.name,
+    rlStartStep: null,
+    faithfulness: null,
+    diversity: null,
+    preSaturationLength: summary.preSaturationLength,
+    heldoutGain: null,
+    regime: summary.regime,
+    reasons: [],
+  };
   const boundary = rlBoundary(run);
   if (boundary === null) {
     out.reasons.push('no RL stage rows');
@@ -143,7 +174,8 @@ export function runPredictors(run: PredictorRun, keys: PredictorKeys = DEFAULT_P
     if (at) out[p] = at.values[keys[p]]!;
     else out.reasons.push(`no ${p} (${keys[p]}) at the start of RL (step ${startStep})`);
   }
-  if (out.preSaturationLength === null) out.reasons.push(`the training reward has not saturated under the phase rules (regime: ${summary.regime})`);
+  if (out.preSaturationLength === null)
+    out.reasons.push(`the training reward has not saturated under the phase rules (regime: ${summary.regime})`);
   const gain = heldoutGainOf(run.rows, boundary, startStep, heldoutKey);
   out.heldoutGain = gain.value;
   if (gain.reason) out.reasons.push(gain.reason);
@@ -151,7 +183,11 @@ export function runPredictors(run: PredictorRun, keys: PredictorKeys = DEFAULT_P
 }
 
 /** The four scatters (each predictor against each outcome) over `runs`, with their fits and the exclusions. */
-export function predictorAnalysis(runs: readonly PredictorRun[], keys: PredictorKeys = DEFAULT_PREDICTOR_KEYS, rules?: Partial<PhaseRules>): PredictorAnalysis {
+export function predictorAnalysis(
+  runs: readonly PredictorRun[],
+  keys: PredictorKeys = DEFAULT_PREDICTOR_KEYS,
+  rules?: Partial<PhaseRules>,
+): PredictorAnalysis {
   const per = runs.map((r) => runPredictors(r, keys, rules));
   const scatters = PREDICTORS.flatMap((x) =>
     OUTCOMES.map((y): Scatter => {
@@ -159,7 +195,15 @@ export function predictorAnalysis(runs: readonly PredictorRun[], keys: Predictor
         .filter((r) => r[x] !== null && r[y] !== null)
         .map((r) => ({ id: r.id, name: r.name, x: r[x]!, y: r[y]! }))
         .sort((a, b) => a.x - b.x);
-      return { x, y, points, fit: linearFit(points.map((p) => p.x), points.map((p) => p.y)) };
+      return {
+        x,
+        y,
+        points,
+        fit: linearFit(
+          points.map((p) => p.x),
+          points.map((p) => p.y),
+        ),
+      };
     }),
   );
   const excluded = per.filter((r) => r.reasons.length > 0).map((r) => ({ id: r.id, name: r.name, reasons: r.reasons }));
@@ -174,6 +218,9 @@ export function predictorAnalysis(runs: readonly PredictorRun[], keys: Predictor
 export function phaseRulesNote(rules: Partial<PhaseRules> = {}): string {
   const edited = (Object.keys(DEFAULT_PHASE_RULES) as (keyof PhaseRules)[])
     .filter((k) => rules[k] !== undefined && rules[k] !== DEFAULT_PHASE_RULES[k])
-    .map((k) => `${k} ${typeof rules[k] === 'string' && rules[k] !== 'observed' ? JSON.stringify(rules[k]) : String(rules[k])}`);
+    .map(
+      (k) =>
+        `${k} ${typeof rules[k] === 'string' && rules[k] !== 'observed' ? JSON.stringify(rules[k]) : String(rules[k])}`,
+    );
   return edited.length === 0 ? 'default' : `edited (${edited.join(', ')})`;
 }

@@ -10,7 +10,14 @@ import { differenceBand } from './stats';
 import { linearFit, mean } from './stats';
 import { sliceSeries, type Series } from './series';
 
-export const REGIMES = ['insufficient_data', 'stalled', 'pre_saturation', 'saturated_generalizing', 'memorizing', 'post_saturation_generalization'] as const;
+export const REGIMES = [
+  'insufficient_data',
+  'stalled',
+  'pre_saturation',
+  'saturated_generalizing',
+  'memorizing',
+  'post_saturation_generalization',
+] as const;
 export type Regime = (typeof REGIMES)[number];
 
 /** Where the train side of the generalization gap comes from. */
@@ -84,7 +91,10 @@ export function postSaturation(heldout: Series, gap: Series, saturationStep: num
 
 /** What saturation still needs, in words, for a pre-saturation reason. */
 function saturationNeeds(r: PhaseRules, fracLogged: boolean): string {
-  const reach = r.ceiling === 'observed' ? `${fmt(r.reachFraction * 100)}% of the highest reward seen` : `>= ${fmt(r.reachFraction * r.ceiling)}`;
+  const reach =
+    r.ceiling === 'observed'
+      ? `${fmt(r.reachFraction * 100)}% of the highest reward seen`
+      : `>= ${fmt(r.reachFraction * r.ceiling)}`;
   const frac = r.allCorrectKey && fracLogged ? ` with ${r.allCorrectKey} >= ${fmt(r.minAllCorrectFrac)}` : '';
   return `${reach} held within ${fmt(r.tolerance)} of its maximum for ${r.windowSteps} steps${frac}`;
 }
@@ -104,10 +114,16 @@ function memorizingBeforeCeiling(x: RegimeInputs, path: string): RegimeCall | nu
   const t = x.trend;
   if (!t) return null;
   if (t.direction === 'down') {
-    return { regime: 'memorizing', reason: `Reward up, held-out down: the model is memorizing its training prompts. The smoothed reward rose ${path}; ${trendText(t, x.heldoutKey)}, a fall beyond the noise band.` };
+    return {
+      regime: 'memorizing',
+      reason: `Reward up, held-out down: the model is memorizing its training prompts. The smoothed reward rose ${path}; ${trendText(t, x.heldoutKey)}, a fall beyond the noise band.`,
+    };
   }
   if (t.fellFromPeak) {
-    return { regime: 'memorizing', reason: `Reward up, held-out falling from its peak: the model is memorizing its training prompts. The smoothed reward rose ${path}; ${peakText(t)}, a fall beyond the noise band.` };
+    return {
+      regime: 'memorizing',
+      reason: `Reward up, held-out falling from its peak: the model is memorizing its training prompts. The smoothed reward rose ${path}; ${peakText(t)}, a fall beyond the noise band.`,
+    };
   }
   return null;
 }
@@ -122,17 +138,29 @@ function beforeSaturation(x: RegimeInputs): RegimeCall {
   if (x.riseStep !== null || now - start >= r.riseDelta - SLACK) {
     const memo = memorizingBeforeCeiling(x, path);
     if (memo) return memo;
-    const how = x.riseStep !== null ? `rose at step ${x.riseStep}` : `is rising (not yet held for ${r.windowSteps} steps)`;
+    const how =
+      x.riseStep !== null ? `rose at step ${x.riseStep}` : `is rising (not yet held for ${r.windowSteps} steps)`;
     const sat = `not saturated yet (needs ${saturationNeeds(r, x.fracLogged)})`;
     const t = x.trend;
     if (t?.direction === 'up') {
-      return { regime: 'pre_saturation', reason: `Reward and held-out climb together: the model is learning the task. The smoothed reward ${how}, ${path}, ${sat}; ${trendText(t, x.heldoutKey)}.` };
+      return {
+        regime: 'pre_saturation',
+        reason: `Reward and held-out climb together: the model is learning the task. The smoothed reward ${how}, ${path}, ${sat}; ${trendText(t, x.heldoutKey)}.`,
+      };
     }
-    const held = t ? `${trendText(t, x.heldoutKey)}: it holds within noise` : 'held-out accuracy has fewer than 2 evaluations so far';
-    return { regime: 'pre_saturation', reason: `Reward rising, held-out holding: nothing is lost yet. The smoothed reward ${how}, ${path}, ${sat}; ${held}.` };
+    const held = t
+      ? `${trendText(t, x.heldoutKey)}: it holds within noise`
+      : 'held-out accuracy has fewer than 2 evaluations so far';
+    return {
+      regime: 'pre_saturation',
+      reason: `Reward rising, held-out holding: nothing is lost yet. The smoothed reward ${how}, ${path}, ${sat}; ${held}.`,
+    };
   }
   if (span >= r.minStepsForStalled) {
-    return { regime: 'stalled', reason: `The reward is not moving: the smoothed reward went ${path} over ${span} steps, less than the +${fmt(r.riseDelta)} that counts as a rise.` };
+    return {
+      regime: 'stalled',
+      reason: `The reward is not moving: the smoothed reward went ${path} over ${span} steps, less than the +${fmt(r.riseDelta)} that counts as a rise.`,
+    };
   }
   return {
     regime: 'insufficient_data',
@@ -142,7 +170,8 @@ function beforeSaturation(x: RegimeInputs): RegimeCall {
 
 /** 95% band of the post-saturation change: the first against the last evaluation after saturation. */
 function postBand(x: RegimeInputs, p: PostSaturation): number {
-  const n = (step: number | null) => (step === null ? ASSUMED_EVAL_SAMPLES : (x.counts.values[x.counts.steps.indexOf(step)] ?? ASSUMED_EVAL_SAMPLES));
+  const n = (step: number | null) =>
+    step === null ? ASSUMED_EVAL_SAMPLES : (x.counts.values[x.counts.steps.indexOf(step)] ?? ASSUMED_EVAL_SAMPLES);
   return differenceBand(p.first!, n(p.from), p.last!, n(p.to));
 }
 
@@ -157,26 +186,53 @@ function afterSaturation(x: RegimeInputs, sat: number): RegimeCall {
     const memo = x.trend && (x.trend.direction === 'down' || x.trend.fellFromPeak);
     if (memo) {
       const what = x.trend!.direction === 'down' ? trendText(x.trend!, x.heldoutKey) : peakText(x.trend!);
-      return { regime: 'memorizing', reason: `Reward saturated, held-out down: the model is memorizing its training prompts. ${tag} ${what}, a fall beyond the noise band.` };
+      return {
+        regime: 'memorizing',
+        reason: `Reward saturated, held-out down: the model is memorizing its training prompts. ${tag} ${what}, a fall beyond the noise band.`,
+      };
     }
     const need = Math.max(r.minEvalPoints, 2);
-    return { regime: 'insufficient_data', reason: `Saturated, too early to judge held-out: ${tag} ${p.evals} of the ${need} held-out evaluations needed at or after it so far.` };
+    return {
+      regime: 'insufficient_data',
+      reason: `Saturated, too early to judge held-out: ${tag} ${p.evals} of the ${need} held-out evaluations needed at or after it so far.`,
+    };
   }
   const d = Math.max(r.heldoutRiseDelta, postBand(x, p));
   const seen = `held-out accuracy went ${fmt(p.first!)} → ${fmt(p.last!)} over steps ${p.from}–${p.to} (fitted change ${signed(p.change)}, counted beyond ±${fmt(d)})`;
-  if (p.change > d + SLACK) return { regime: 'post_saturation_generalization', reason: `Reward saturated, held-out still rising: ${tag} ${seen}: held-out keeps rising after the training reward saturated.` };
-  if (p.change < -d - SLACK) return { regime: 'memorizing', reason: `Reward saturated, held-out down: the model is memorizing its training prompts. ${tag} ${seen}: a fall after the training reward saturated.` };
+  if (p.change > d + SLACK)
+    return {
+      regime: 'post_saturation_generalization',
+      reason: `Reward saturated, held-out still rising: ${tag} ${seen}: held-out keeps rising after the training reward saturated.`,
+    };
+  if (p.change < -d - SLACK)
+    return {
+      regime: 'memorizing',
+      reason: `Reward saturated, held-out down: the model is memorizing its training prompts. ${tag} ${seen}: a fall after the training reward saturated.`,
+    };
   if (x.trend && (x.trend.direction === 'down' || x.trend.fellFromPeak)) {
     const what = x.trend.direction === 'down' ? trendText(x.trend, x.heldoutKey) : peakText(x.trend);
-    return { regime: 'memorizing', reason: `Reward saturated, held-out lower than before: the model is memorizing its training prompts. ${tag} ${what}, a fall beyond the noise band.` };
+    return {
+      regime: 'memorizing',
+      reason: `Reward saturated, held-out lower than before: the model is memorizing its training prompts. ${tag} ${what}, a fall beyond the noise band.`,
+    };
   }
-  if (p.meanGap === null) return { regime: 'insufficient_data', reason: `${tag} ${seen}, flat, but there is no train-side value to compare it with.` };
+  if (p.meanGap === null)
+    return {
+      regime: 'insufficient_data',
+      reason: `${tag} ${seen}, flat, but there is no train-side value to compare it with.`,
+    };
   const side = x.gapSource === 'train_accuracy' ? r.trainAccKey : `smoothed ${r.rewardKey}`;
   const gap = `the mean gap (${side} minus held-out) is ${fmt(p.meanGap)}`;
   if (p.meanGap > r.gapThreshold + SLACK) {
-    return { regime: 'memorizing', reason: `Reward saturated, held-out far below it: the model is memorizing its training prompts. ${tag} ${seen}, flat, and ${gap} > ${fmt(r.gapThreshold)}: training prompts are solved, held-out ones are not.` };
+    return {
+      regime: 'memorizing',
+      reason: `Reward saturated, held-out far below it: the model is memorizing its training prompts. ${tag} ${seen}, flat, and ${gap} > ${fmt(r.gapThreshold)}: training prompts are solved, held-out ones are not.`,
+    };
   }
-  return { regime: 'saturated_generalizing', reason: `Reward saturated and held-out as high: the model has learned the task. ${tag} ${seen}, flat, and ${gap} <= ${fmt(r.gapThreshold)}.` };
+  return {
+    regime: 'saturated_generalizing',
+    reason: `Reward saturated and held-out as high: the model has learned the task. ${tag} ${seen}, flat, and ${gap} <= ${fmt(r.gapThreshold)}.`,
+  };
 }
 
 /**
@@ -186,6 +242,10 @@ function afterSaturation(x: RegimeInputs, sat: number): RegimeCall {
  */
 export function decideRegime(x: RegimeInputs): RegimeCall {
   const n = x.reward.steps.length;
-  if (n < 2) return { regime: 'insufficient_data', reason: `${n} point${n === 1 ? '' : 's'} of ${x.rules.rewardKey} logged; the analysis needs at least 2.` };
+  if (n < 2)
+    return {
+      regime: 'insufficient_data',
+      reason: `${n} point${n === 1 ? '' : 's'} of ${x.rules.rewardKey} logged; the analysis needs at least 2.`,
+    };
   return x.saturationStep === null ? beforeSaturation(x) : afterSaturation(x, x.saturationStep);
 }

@@ -77,13 +77,18 @@ function strataOf(before: MetricPoint | null, after: MetricPoint | null): Stratu
   for (const [key, v] of Object.entries(after.values)) {
     const m = /^eval_(heldout|ood)\/accuracy_d(\d+)$/.exec(key);
     const b = before.values[key];
-    if (m && Number.isFinite(v) && typeof b === 'number' && Number.isFinite(b)) out.push({ split: m[1] as StratumGain['split'], difficulty: Number(m[2]), before: b, after: v });
+    if (m && Number.isFinite(v) && typeof b === 'number' && Number.isFinite(b))
+      out.push({ split: m[1] as StratumGain['split'], difficulty: Number(m[2]), before: b, after: v });
   }
   return out.sort((x, y) => x.difficulty - y.difficulty || x.split.localeCompare(y.split));
 }
 
 /** Analyse the RL stage only: SFT's evaluations would enter the held-out series and its first point. */
-export function runNumbers(config: RunConfig, rawRows: readonly MetricPoint[], rules?: Partial<PhaseRules>): RunNumbers {
+export function runNumbers(
+  config: RunConfig,
+  rawRows: readonly MetricPoint[],
+  rules?: Partial<PhaseRules>,
+): RunNumbers {
   const rlStart = config.rl.steps > 0 ? config.cpt.steps + config.sft.steps : null;
   const rows = [...rawRows].sort((a, b) => a.step - b.step);
   const rl = rlStart === null ? [] : rows.filter((r) => r.step >= rlStart);

@@ -12,7 +12,14 @@ export const SLACK = 1e-9;
  * has been logged to its end (the last step is at least steps[i] + W) and whose every point is
  * `holdOk`. Null when none is confirmed yet. O(n): one backward pass finds each point's next failure.
  */
-export function firstHeld(steps: readonly number[], startOk: (i: number) => boolean, holdOk: readonly boolean[], windowSteps: number, fromIndex = 0, toIndex = steps.length - 1): number | null {
+export function firstHeld(
+  steps: readonly number[],
+  startOk: (i: number) => boolean,
+  holdOk: readonly boolean[],
+  windowSteps: number,
+  fromIndex = 0,
+  toIndex = steps.length - 1,
+): number | null {
   const n = steps.length;
   if (n === 0) return null;
   const lastStep = steps[n - 1]!;
@@ -34,7 +41,12 @@ export function firstHeld(steps: readonly number[], startOk: (i: number) => bool
  * (the debiased EMA's first value is the first raw value), so a lucky first sample can shift it by
  * one sample's noise; the same rule applies to every run. Searched only up to `toIndex`.
  */
-export function findRise(reward: Series, riseDelta: number, windowSteps: number, toIndex = reward.steps.length - 1): number | null {
+export function findRise(
+  reward: Series,
+  riseDelta: number,
+  windowSteps: number,
+  toIndex = reward.steps.length - 1,
+): number | null {
   if (reward.values.length === 0) return null;
   const level = reward.values[0]! + riseDelta - SLACK;
   const ok = reward.values.map((v) => v >= level);
@@ -68,7 +80,8 @@ export function findSaturation(reward: Series, frac: Series, rules: PhaseRules, 
     runMax = Math.max(runMax, v);
     return v >= runMax - rules.tolerance - SLACK;
   });
-  const fracOk = (step: number): boolean => frac.steps.length === 0 || (valueAt(frac, step) ?? -Infinity) >= rules.minAllCorrectFrac - SLACK;
+  const fracOk = (step: number): boolean =>
+    frac.steps.length === 0 || (valueAt(frac, step) ?? -Infinity) >= rules.minAllCorrectFrac - SLACK;
   const startOk = (i: number): boolean => reward.values[i]! >= reach && fracOk(reward.steps[i]!);
   return firstHeld(reward.steps, startOk, holdOk, rules.windowSteps, fromIndex);
 }

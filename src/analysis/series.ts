@@ -38,7 +38,8 @@ export function extractSeries(rows: readonly MetricPoint[], key: string): Series
   const byStep = new Map<number, number>();
   for (const row of rows) {
     const v: unknown = row?.values?.[key];
-    if (typeof v !== 'number' || !Number.isFinite(v) || typeof row.step !== 'number' || !Number.isFinite(row.step)) continue;
+    if (typeof v !== 'number' || !Number.isFinite(v) || typeof row.step !== 'number' || !Number.isFinite(row.step))
+      continue;
     byStep.set(row.step, v);
   }
   const steps = [...byStep.keys()].sort((x, y) => x - y);
@@ -185,7 +186,10 @@ export function downsampleMinMax(s: Series, bucketCount: number): Series {
     }
     kept.add(lo).add(hi);
   }
-  return pick(s, [...kept].sort((x, y) => x - y));
+  return pick(
+    s,
+    [...kept].sort((x, y) => x - y),
+  );
 }
 
 /** What a chart draws: the series itself up to CHART_MAX_POINTS, LTTB beyond. */

@@ -19,11 +19,15 @@ export function diffs(xs: readonly number[]): number[] {
 }
 
 function checkPaired(xs: readonly number[], ys: readonly number[]): void {
-  if (xs.length !== ys.length) throw new RangeError(`paired data must have equal lengths; got ${xs.length} and ${ys.length}`);
+  if (xs.length !== ys.length)
+    throw new RangeError(`paired data must have equal lengths; got ${xs.length} and ${ys.length}`);
 }
 
 /** Centred sums of squares and cross-products (two-pass: stable when values sit far from 0). */
-function moments(xs: readonly number[], ys: readonly number[]): { sxx: number; syy: number; sxy: number; mx: number; my: number } {
+function moments(
+  xs: readonly number[],
+  ys: readonly number[],
+): { sxx: number; syy: number; sxy: number; mx: number; my: number } {
   const mx = mean(xs);
   const my = mean(ys);
   let sxx = 0;

@@ -20,20 +20,45 @@ async function main(): Promise<number> {
   const { report, why } = await nodeBackend(args.backend);
   const machine = describeMachine();
   const progress = stderrProgress();
-  progress.note(`lab: backend ${report.name} (${report.adapter}${report.features.length ? `, ${report.features.join(', ')}` : ''}): ${why}${report.software ? '; software GPU: slower than WASM here' : ''}`);
+  progress.note(
+    `lab: backend ${report.name} (${report.adapter}${report.features.length ? `, ${report.features.join(', ')}` : ''}): ${why}${report.software ? '; software GPU: slower than WASM here' : ''}`,
+  );
   progress.note(`lab: machine ${machineText(machine)}`);
-  if (args.stepsScale !== 1) progress.note(`lab: --steps-scale ${args.stepsScale}: these are not the preset's settings; the report marks such runs as smoke runs`);
-  if (args.patch) progress.note(`lab: --patch ${JSON.stringify(args.patch)}: these are not the preset's settings; the report marks such runs as smoke runs`);
+  if (args.stepsScale !== 1)
+    progress.note(
+      `lab: --steps-scale ${args.stepsScale}: these are not the preset's settings; the report marks such runs as smoke runs`,
+    );
+  if (args.patch)
+    progress.note(
+      `lab: --patch ${JSON.stringify(args.patch)}: these are not the preset's settings; the report marks such runs as smoke runs`,
+    );
   const abort = new AbortController();
   process.once('SIGINT', () => {
     progress.note('lab: stopping after the current step (Ctrl-C again to kill; rerun the same command to resume)');
     abort.abort();
   });
-  const adjust = { stepsScale: args.stepsScale, ...(args.checkpointEvery !== undefined ? { checkpointEvery: args.checkpointEvery } : {}), ...(args.patch ? { patch: args.patch } : {}) };
-  const out = await runSweep({ presetId: args.preset, seeds: args.seeds, arms: args.arms, out: args.out, adjust, backend: report, machine, signal: abort.signal, progress });
+  const adjust = {
+    stepsScale: args.stepsScale,
+    ...(args.checkpointEvery !== undefined ? { checkpointEvery: args.checkpointEvery } : {}),
+    ...(args.patch ? { patch: args.patch } : {}),
+  };
+  const out = await runSweep({
+    presetId: args.preset,
+    seeds: args.seeds,
+    arms: args.arms,
+    out: args.out,
+    adjust,
+    backend: report,
+    machine,
+    signal: abort.signal,
+    progress,
+  });
   const bad = out.runs.filter((r) => r.status !== 'completed');
-  progress.note(`lab: ${out.runs.length - bad.length}/${out.runs.length} runs completed; wrote ${out.presetDir}/sweep.json and ${out.archive} (import it in the lab's runs library)`);
-  for (const r of bad) progress.note(`lab: ${r.name} is ${r.status} at step ${r.step}${r.reason ? `: ${r.reason}` : ''}`);
+  progress.note(
+    `lab: ${out.runs.length - bad.length}/${out.runs.length} runs completed; wrote ${out.presetDir}/sweep.json and ${out.archive} (import it in the lab's runs library)`,
+  );
+  for (const r of bad)
+    progress.note(`lab: ${r.name} is ${r.status} at step ${r.step}${r.reason ? `: ${r.reason}` : ''}`);
   return bad.length > 0 ? 1 : 0;
 }
 

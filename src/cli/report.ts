@@ -7,7 +7,8 @@ import { errorMessage } from '../util/errors';
 
 try {
   const args = parseReportArgs(process.argv.slice(2));
-  if (!existsSync(args.in)) process.stderr.write(`report: ${args.in} does not exist, so every preset is reported as not run yet\n`);
+  if (!existsSync(args.in))
+    process.stderr.write(`report: ${args.in} does not exist, so every preset is reported as not run yet\n`);
   const files = writeReport(args.in, args.out);
   process.stdout.write(`report: wrote ${files.length} files to ${args.out} (${files.join(', ')})\n`);
 } catch (err) {

@@ -16,12 +16,17 @@ import { errorMessage } from '../util/errors';
 import { readBundle } from './shared/bundle';
 import { RunDir } from './shared/run-dir';
 
-export const STORY_BASE_USAGE = 'usage: npm run story-base -- --from DIR [--out FILE]\nDIR: a headless run of the arm trained with --patch \'{"rl":{"steps":0}}\'';
+export const STORY_BASE_USAGE =
+  'usage: npm run story-base -- --from DIR [--out FILE]\nDIR: a headless run of the arm trained with --patch \'{"rl":{"steps":0}}\'';
 
 /** The arm's run at its SFT -> RL boundary, from a bundle trained with the arm's config but no RL steps; throws saying what does not match. */
-export function storyBaseBundle(bundle: RunBundle, arm: { presetId: string; name: string; seed: number; config: RunConfig }): RunBundle {
+export function storyBaseBundle(
+  bundle: RunBundle,
+  arm: { presetId: string; name: string; seed: number; config: RunConfig },
+): RunBundle {
   const sftOnly = { ...arm.config, rl: { ...arm.config.rl, steps: 0 } };
-  if (JSON.stringify(bundle.run.config) !== JSON.stringify(sftOnly)) throw new Error(`the run's config is not ${arm.name}'s with rl.steps 0`);
+  if (JSON.stringify(bundle.run.config) !== JSON.stringify(sftOnly))
+    throw new Error(`the run's config is not ${arm.name}'s with rl.steps 0`);
   if (bundle.run.status !== 'completed') throw new Error(`the run is ${bundle.run.status}, not completed`);
   const boundary = arm.config.cpt.steps + arm.config.sft.steps;
   const checkpoint = bundle.checkpoints.find((c) => c.step === boundary);
@@ -69,7 +74,9 @@ function main(argv: readonly string[]): number {
   const out = at('out') ?? join('public', storyBaseFile(arm.presetId));
   const bytes = packArchive([bundle], info.createdAt);
   writeFileSync(out, bytes);
-  process.stderr.write(`story-base: ${bundle.run.name}: wrote ${out} (${(bytes.length / 1e6).toFixed(2)} MB, step ${bundle.run.step} of ${bundle.run.totalSteps})\n`);
+  process.stderr.write(
+    `story-base: ${bundle.run.name}: wrote ${out} (${(bytes.length / 1e6).toFixed(2)} MB, step ${bundle.run.step} of ${bundle.run.totalSteps})\n`,
+  );
   return 0;
 }
 

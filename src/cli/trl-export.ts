@@ -24,7 +24,9 @@ function main(): number {
   const path = out ?? zip.fileName;
   writeFileSync(path, zip.bytes);
   const rows = zip.counts.map((c) => `${c.file} ${c.rows}${c.capped ? ' (capped)' : ''}`).join(', ');
-  process.stderr.write(`trl-export: ${source.name}: wrote ${path} (${(zip.bytes.length / 1e6).toFixed(2)} MB, ${Date.now() - t0} ms; ${rows || 'evaluation data only'}; ${zip.unmapped.length} settings without a TRL counterpart, listed in its README)\n`);
+  process.stderr.write(
+    `trl-export: ${source.name}: wrote ${path} (${(zip.bytes.length / 1e6).toFixed(2)} MB, ${Date.now() - t0} ms; ${rows || 'evaluation data only'}; ${zip.unmapped.length} settings without a TRL counterpart, listed in its README)\n`,
+  );
   return 0;
 }
 

@@ -21,10 +21,13 @@ function fromFile(path: string, read: (path: string) => string): { raw: unknown;
   } catch (err) {
     throw new ArgError(`--config ${path}: could not read it as JSON (${errorMessage(err)})`);
   }
-  const rec = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : null;
-  if (!rec) throw new ArgError(`--config ${path}: expected a JSON object (a run config, or a headless run's config.json)`);
+  const rec =
+    json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : null;
+  if (!rec)
+    throw new ArgError(`--config ${path}: expected a JSON object (a run config, or a headless run's config.json)`);
   // A headless run's config.json (RunInfo) carries the run's name beside its config.
-  if (rec.config && typeof rec.config === 'object' && typeof rec.name === 'string') return { raw: withMissingStagesOff(rec.config), name: rec.name };
+  if (rec.config && typeof rec.config === 'object' && typeof rec.name === 'string')
+    return { raw: withMissingStagesOff(rec.config), name: rec.name };
   return { raw: rec, name: null };
 }
 
@@ -33,7 +36,10 @@ export function resolveTrlSource(args: TrlExportArgs, read: (path: string) => st
   let name: string | null;
   if (args.source === 'preset') {
     const preset = getPreset(args.preset)!;
-    if (!preset.arms.some((a) => a.id === args.arm)) throw new ArgError(`preset ${preset.id} has no arm "${args.arm}"; arms: ${preset.arms.map((a) => a.id).join(', ')}`);
+    if (!preset.arms.some((a) => a.id === args.arm))
+      throw new ArgError(
+        `preset ${preset.id} has no arm "${args.arm}"; arms: ${preset.arms.map((a) => a.id).join(', ')}`,
+      );
     const run = presetRuns(preset, [args.seed ?? preset.seeds[0]!], [args.arm])[0]!;
     ({ config: raw, name } = run);
   } else {

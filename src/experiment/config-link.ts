@@ -79,8 +79,13 @@ export function encodeConfigLink(config: RunConfig): string {
 
 /** The config of a link's payload (envelope already parsed): never throws. */
 export function decodeConfigPayload(version: number, payload: string): LinkResult<RunConfig> {
-  if (version > CONFIG_LINK_VERSION) return { ok: false, error: `This config link was made by a newer RLVR Lab (link version ${version}); this lab reads version ${CONFIG_LINK_VERSION}. Reload to update the lab.` };
-  if (version !== CONFIG_LINK_VERSION) return { ok: false, error: `This config link has an unknown version (${version}).` };
+  if (version > CONFIG_LINK_VERSION)
+    return {
+      ok: false,
+      error: `This config link was made by a newer RLVR Lab (link version ${version}); this lab reads version ${CONFIG_LINK_VERSION}. Reload to update the lab.`,
+    };
+  if (version !== CONFIG_LINK_VERSION)
+    return { ok: false, error: `This config link has an unknown version (${version}).` };
   const raw = unpackPayload(payload, 'config link');
   if (!raw.ok) return raw;
   return configResult(raw.value, 'config link');
@@ -91,7 +96,8 @@ export function configResult(changes: unknown, what: string): LinkResult<RunConf
   try {
     return { ok: true, value: configFromChanges(changes) };
   } catch (err) {
-    if (err instanceof ConfigError) return { ok: false, error: `The ${what} holds an invalid setting: ${err.message}.` };
+    if (err instanceof ConfigError)
+      return { ok: false, error: `The ${what} holds an invalid setting: ${err.message}.` };
     return { ok: false, error: `The ${what} could not be read (${errorMessage(err)}).` };
   }
 }

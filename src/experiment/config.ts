@@ -78,7 +78,11 @@ export const DEFAULT_SFT_CONFIG: Readonly<Required<SftConfig>> = Object.freeze({
 /** The SFT targets at 0 (off) left out, so a config serializes as it did before they existed. */
 function withoutOffTargets(sft: Required<SftConfig>): SftConfig {
   const { targetAccuracy, targetFaithfulness, ...rest } = sft;
-  return { ...rest, ...(targetAccuracy > 0 ? { targetAccuracy } : {}), ...(targetFaithfulness > 0 ? { targetFaithfulness } : {}) };
+  return {
+    ...rest,
+    ...(targetAccuracy > 0 ? { targetAccuracy } : {}),
+    ...(targetFaithfulness > 0 ? { targetFaithfulness } : {}),
+  };
 }
 
 export const DEFAULT_RUN_CONFIG: Readonly<RunConfig> = Object.freeze({
@@ -132,7 +136,10 @@ function within<T>(section: string, fn: () => T): T {
     return fn();
   } catch (err) {
     if (err instanceof ConfigError && !err.field.startsWith(`${section}.`)) {
-      throw new ConfigError(`${section}.${err.field}`, err.message.startsWith(section) ? err.message : `${section}.${err.message}`);
+      throw new ConfigError(
+        `${section}.${err.field}`,
+        err.message.startsWith(section) ? err.message : `${section}.${err.message}`,
+      );
     }
     throw err;
   }
@@ -144,27 +151,49 @@ function within<T>(section: string, fn: () => T): T {
  */
 export function validateRunConfig(raw: unknown, maxLength?: (data: DataConfig, seed: number) => number): RunConfig {
   if (!isRecord(raw)) throw new ConfigError('config', 'the run config must be an object');
-  if (raw.version !== undefined && raw.version !== 1) throw new ConfigError('version', `version must be 1; got ${JSON.stringify(raw.version)}`);
-  const seed = checkRangeField('seed', raw.seed ?? DEFAULT_RUN_CONFIG.seed, { min: 0, max: 2 ** 31 - 1, integer: true });
+  if (raw.version !== undefined && raw.version !== 1)
+    throw new ConfigError('version', `version must be 1; got ${JSON.stringify(raw.version)}`);
+  const seed = checkRangeField('seed', raw.seed ?? DEFAULT_RUN_CONFIG.seed, {
+    min: 0,
+    max: 2 ** 31 - 1,
+    integer: true,
+  });
   const backend = raw.backend ?? 'auto';
   if (!BACKENDS.includes(backend as BackendChoice)) {
     throw new ConfigError('backend', `backend must be one of ${BACKENDS.join(', ')}; got ${JSON.stringify(backend)}`);
   }
   const kernels = raw.kernels ?? DEFAULT_RUN_CONFIG.kernels;
   if (!KERNEL_CHOICES.includes(kernels as KernelChoice)) {
-    throw new ConfigError('kernels', `kernels must be one of ${KERNEL_CHOICES.join(', ')}; got ${JSON.stringify(kernels)}`);
+    throw new ConfigError(
+      'kernels',
+      `kernels must be one of ${KERNEL_CHOICES.join(', ')}; got ${JSON.stringify(kernels)}`,
+    );
   }
   const data = within('data', () => validateDataConfig(raw.data ?? DEFAULT_DATA_CONFIG));
   const model = within('model', () => validateModelConfig(raw.model ?? DEFAULT_MODEL_CONFIG));
   const cpt = validateCptConfig(raw.cpt ?? DEFAULT_CPT_CONFIG);
   const sft = validateSft(raw.sft ?? DEFAULT_SFT_CONFIG);
   const rl = validateRlConfig(raw.rl ?? DEFAULT_RUN_CONFIG.rl);
-  if (cpt.steps + sft.steps + rl.steps === 0) throw new ConfigError('sft.steps', 'the run has no steps: give CPT, SFT or RL at least one');
-  const config: RunConfig = { version: 1, seed, backend: backend as BackendChoice, kernels: kernels as KernelChoice, data, model, cpt, sft, rl };
+  if (cpt.steps + sft.steps + rl.steps === 0)
+    throw new ConfigError('sft.steps', 'the run has no steps: give CPT, SFT or RL at least one');
+  const config: RunConfig = {
+    version: 1,
+    seed,
+    backend: backend as BackendChoice,
+    kernels: kernels as KernelChoice,
+    data,
+    model,
+    cpt,
+    sft,
+    rl,
+  };
   if (maxLength) {
     const need = maxLength(data, seed) + 3; // BOS, SEP and EOS around prompt + completion
     if (need > model.context) {
-      throw new ConfigError('model.context', `model.context (${model.context}) is shorter than the longest example (${need} tokens with BOS, SEP and EOS); raise it to at least ${need} or lower the task difficulty`);
+      throw new ConfigError(
+        'model.context',
+        `model.context (${model.context}) is shorter than the longest example (${need} tokens with BOS, SEP and EOS); raise it to at least ${need} or lower the task difficulty`,
+      );
     }
   }
   return config;

@@ -49,6 +49,7 @@ export function validateCptConfig(raw: unknown): CptConfig {
   if (!isRecord(rec)) throw new ConfigError('cpt', `cpt must be an object of settings; got ${JSON.stringify(raw)}`);
   refuseUnknown('cpt', rec, Object.keys(RANGES));
   const out = {} as CptConfig;
-  for (const key of Object.keys(RANGES) as (keyof CptConfig)[]) out[key] = checkRangeField(`cpt.${key}`, rec[key] ?? DEFAULT_CPT_CONFIG[key], RANGES[key]);
+  for (const key of Object.keys(RANGES) as (keyof CptConfig)[])
+    out[key] = checkRangeField(`cpt.${key}`, rec[key] ?? DEFAULT_CPT_CONFIG[key], RANGES[key]);
   return out;
 }

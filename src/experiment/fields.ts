@@ -12,7 +12,12 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 export function checkRangeField(field: string, value: unknown, r: Range): number {
   const kind = r.integer ? 'an integer' : 'a number';
   const bounds = r.above ? `greater than ${r.min} and at most ${r.max}` : `from ${r.min} to ${r.max}`;
-  const ok = typeof value === 'number' && Number.isFinite(value) && (!r.integer || Number.isInteger(value)) && (r.above ? value > r.min : value >= r.min) && value <= r.max;
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (!r.integer || Number.isInteger(value)) &&
+    (r.above ? value > r.min : value >= r.min) &&
+    value <= r.max;
   if (!ok) throw new ConfigError(field, `${field} must be ${kind} ${bounds}; got ${JSON.stringify(value)}`);
   return value as number;
 }
@@ -27,12 +32,19 @@ export function checkChoice<T extends string>(field: string, value: unknown, opt
 /** Refuse keys a config does not know (a typo would otherwise be silently ignored). */
 export function refuseUnknown(section: string, rec: Record<string, unknown>, known: readonly string[]): void {
   const extra = Object.keys(rec).find((k) => !known.includes(k));
-  if (extra !== undefined) throw new ConfigError(`${section}.${extra}`, `Unknown setting ${section}.${extra}; known: ${known.join(', ')}`);
+  if (extra !== undefined)
+    throw new ConfigError(`${section}.${extra}`, `Unknown setting ${section}.${extra}; known: ${known.join(', ')}`);
 }
 
 /** Every numeric field of a section from `raw`, defaults filling the gaps. */
-export function checkSection<T extends object>(section: string, raw: Record<string, unknown>, defaults: Readonly<T>, ranges: Record<string, Range>): T {
+export function checkSection<T extends object>(
+  section: string,
+  raw: Record<string, unknown>,
+  defaults: Readonly<T>,
+  ranges: Record<string, Range>,
+): T {
   const out = { ...defaults } as Record<string, unknown>;
-  for (const [key, range] of Object.entries(ranges)) out[key] = checkRangeField(`${section}.${key}`, raw[key] ?? (defaults as Record<string, unknown>)[key], range);
+  for (const [key, range] of Object.entries(ranges))
+    out[key] = checkRangeField(`${section}.${key}`, raw[key] ?? (defaults as Record<string, unknown>)[key], range);
   return out as T;
 }

@@ -22,7 +22,9 @@ const FindingsFile = v.object({
 });
 
 /** The findings by preset id, or why the file could not be used. */
-export function parseFindings(raw: unknown): { ok: true; findings: Record<string, Finding> } | { ok: false; error: string } {
+export function parseFindings(
+  raw: unknown,
+): { ok: true; findings: Record<string, Finding> } | { ok: false; error: string } {
   const r = v.safeParse(FindingsFile, raw);
   if (!r.success) return { ok: false, error: `the findings file is malformed (${r.issues[0]?.message ?? 'unknown'})` };
   return { ok: true, findings: r.output.presets };

@@ -64,9 +64,11 @@ export function parseEnvelope(hash: string): LinkEnvelope | null {
 
 /** The JSON value of a payload: base64url, then inflate into a bounded buffer, then JSON.parse. */
 export function unpackPayload(payload: string, what: string): LinkResult<unknown> {
-  if (payload.length > MAX_LINK_CHARS) return { ok: false, error: `The ${what} is too long (${payload.length} characters; at most ${MAX_LINK_CHARS}).` };
+  if (payload.length > MAX_LINK_CHARS)
+    return { ok: false, error: `The ${what} is too long (${payload.length} characters; at most ${MAX_LINK_CHARS}).` };
   const bytes = fromBase64Url(payload);
-  if (!bytes || bytes.length === 0) return { ok: false, error: `The ${what} is damaged: it has characters a link cannot hold, or was cut short.` };
+  if (!bytes || bytes.length === 0)
+    return { ok: false, error: `The ${what} is damaged: it has characters a link cannot hold, or was cut short.` };
   let json: Uint8Array;
   try {
     // A fixed output buffer: inflating never writes past it, so a deflate bomb costs no memory.
@@ -74,7 +76,11 @@ export function unpackPayload(payload: string, what: string): LinkResult<unknown
   } catch {
     return { ok: false, error: `The ${what} is damaged or was cut short (it does not decompress).` };
   }
-  if (json.length > MAX_LINK_JSON_BYTES) return { ok: false, error: `The ${what} unpacks to more than ${MAX_LINK_JSON_BYTES / 1024} KB; it is not a link this lab made.` };
+  if (json.length > MAX_LINK_JSON_BYTES)
+    return {
+      ok: false,
+      error: `The ${what} unpacks to more than ${MAX_LINK_JSON_BYTES / 1024} KB; it is not a link this lab made.`,
+    };
   try {
     return { ok: true, value: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(json)) };
   } catch {

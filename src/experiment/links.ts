@@ -16,7 +16,11 @@ export function readLink(hash: string): OpenedLink {
   try {
     if (hash === '' || hash === '#') return { kind: 'none' };
     const env = parseEnvelope(hash);
-    if (!env) return { kind: 'error', error: 'The link after "#" is not an RLVR Lab link (it may have been cut short when it was copied).' };
+    if (!env)
+      return {
+        kind: 'error',
+        error: 'The link after "#" is not an RLVR Lab link (it may have been cut short when it was copied).',
+      };
     if (env.kind === CONFIG_LINK_KIND) {
       const r = decodeConfigPayload(env.version, env.payload);
       return r.ok ? { kind: 'config', config: r.value } : { kind: 'error', error: r.error };
@@ -25,7 +29,10 @@ export function readLink(hash: string): OpenedLink {
       const r = decodeResultPayload(env.version, env.payload);
       return r.ok ? { kind: 'result', result: r.value } : { kind: 'error', error: r.error };
     }
-    return { kind: 'error', error: `The link is of a kind this lab does not know ("${env.kind}"); it may come from a newer RLVR Lab.` };
+    return {
+      kind: 'error',
+      error: `The link is of a kind this lab does not know ("${env.kind}"); it may come from a newer RLVR Lab.`,
+    };
   } catch (err) {
     // Belt and braces: every decoder returns errors, but a link must never take the page down.
     return { kind: 'error', error: `The link could not be read (${errorMessage(err)}).` };

@@ -5,7 +5,19 @@
 import type { PhaseRules } from '../analysis/phases';
 import type { RunNumbers } from '../analysis/run-summary';
 import { linearFit } from '../analysis/stats';
-import { CLIMB_MIN, GAP_MIN, PEAK_FALL_MIN, REWARD_RISE_MIN, SATURATION_LEVEL, climb, climbBeyondNoise, fallBeyondNoise, memorizationMargin, peakReward, rewardGain } from './phases-claim';
+import {
+  CLIMB_MIN,
+  GAP_MIN,
+  PEAK_FALL_MIN,
+  REWARD_RISE_MIN,
+  SATURATION_LEVEL,
+  climb,
+  climbBeyondNoise,
+  fallBeyondNoise,
+  memorizationMargin,
+  peakReward,
+  rewardGain,
+} from './phases-claim';
 
 /**
  * Accuracy differences must exceed this to count: about one standard error of an accuracy measured
@@ -35,24 +47,48 @@ export interface Claim {
 }
 
 const acc = (a: RunNumbers | undefined, k: 'heldout' | 'ood') => a?.final[k] ?? null;
-const sub = (a: number | null | undefined, b: number | null | undefined) => (a === null || a === undefined || b === null || b === undefined ? null : a - b);
+const sub = (a: number | null | undefined, b: number | null | undefined) =>
+  a === null || a === undefined || b === null || b === undefined ? null : a - b;
 /** Saturation step of the optimized reward, or the end of RL when it never saturated. */
 const satOrEnd = (r: RunNumbers | undefined) => (r ? (r.phases.saturationStep ?? r.lastStep) - (r.rlStart ?? 0) : null);
 
 function gainGt(id: string, hi: string, lo: string, what = 'held-out gain over RL'): Condition {
-  return { id, text: `${what}: ${hi} minus ${lo} > ${ACC_MARGIN}`, unit: 'accuracy', threshold: ACC_MARGIN, value: (a) => sub(a[hi]?.heldoutGain, a[lo]?.heldoutGain) };
+  return {
+    id,
+    text: `${what}: ${hi} minus ${lo} > ${ACC_MARGIN}`,
+    unit: 'accuracy',
+    threshold: ACC_MARGIN,
+    value: (a) => sub(a[hi]?.heldoutGain, a[lo]?.heldoutGain),
+  };
 }
 function finalGt(id: string, hi: string, lo: string, split: 'heldout' | 'ood' = 'heldout'): Condition {
-  return { id, text: `final ${split === 'heldout' ? 'held-out' : 'OOD'} accuracy: ${hi} minus ${lo} > ${ACC_MARGIN}`, unit: 'accuracy', threshold: ACC_MARGIN, value: (a) => sub(acc(a[hi], split), acc(a[lo], split)) };
+  return {
+    id,
+    text: `final ${split === 'heldout' ? 'held-out' : 'OOD'} accuracy: ${hi} minus ${lo} > ${ACC_MARGIN}`,
+    unit: 'accuracy',
+    threshold: ACC_MARGIN,
+    value: (a) => sub(acc(a[hi], split), acc(a[lo], split)),
+  };
 }
 function saturatesEarlier(id: string, proxy: string): Condition {
-  return { id, text: `steps from the start of RL to saturation of the optimized reward (end of RL if never): verifiable minus ${proxy} > 0`, unit: 'steps', threshold: 0, value: (a) => sub(satOrEnd(a.verifiable), satOrEnd(a[proxy])) };
+  return {
+    id,
+    text: `steps from the start of RL to saturation of the optimized reward (end of RL if never): verifiable minus ${proxy} > 0`,
+    unit: 'steps',
+    threshold: 0,
+    value: (a) => sub(satOrEnd(a.verifiable), satOrEnd(a[proxy])),
+  };
 }
 
 /** Least-squares slope of held-out and OOD accuracy gains against difficulty, over every stratum of the run. */
 export function gainSlope(r: RunNumbers | undefined): number | null {
   if (!r || r.strata.length < 2) return null;
-  return linearFit(r.strata.map((s) => s.difficulty), r.strata.map((s) => s.after - s.before))?.slope ?? null;
+  return (
+    linearFit(
+      r.strata.map((s) => s.difficulty),
+      r.strata.map((s) => s.after - s.before),
+    )?.slope ?? null
+  );
 }
 
 export const CLAIMS: Readonly<Record<string, Claim>> = {
@@ -62,10 +98,34 @@ export const CLAIMS: Readonly<Record<string, Claim>> = {
       'the many-prompt arm must climb with its reward (pre-saturation); the few-prompt arm must saturate and then memorize.',
     arms: ['many', 'few', 'quick'],
     conditions: [
-      { id: 'climb', text: `many: held-out pass@1 gain over RL (mean of the last two evaluations minus the pre-RL one) > ${CLIMB_MIN}`, unit: 'accuracy', threshold: CLIMB_MIN, value: (a) => climb(a.many) },
-      { id: 'climb_beyond_noise', text: 'many: that gain minus its 95% band > 0', unit: 'accuracy', threshold: 0, value: (a) => climbBeyondNoise(a.many) },
-      { id: 'climb_with_reward', text: `many: smoothed reward gain over RL > ${REWARD_RISE_MIN}`, unit: 'accuracy', threshold: REWARD_RISE_MIN, value: (a) => rewardGain(a.many) },
-      { id: 'saturates', text: `few: highest smoothed reward > ${SATURATION_LEVEL} (of a ceiling of 1)`, unit: 'accuracy', threshold: SATURATION_LEVEL, value: (a) => peakReward(a.few) },
+      {
+        id: 'climb',
+        text: `many: held-out pass@1 gain over RL (mean of the last two evaluations minus the pre-RL one) > ${CLIMB_MIN}`,
+        unit: 'accuracy',
+        threshold: CLIMB_MIN,
+        value: (a) => climb(a.many),
+      },
+      {
+        id: 'climb_beyond_noise',
+        text: 'many: that gain minus its 95% band > 0',
+        unit: 'accuracy',
+        threshold: 0,
+        value: (a) => climbBeyondNoise(a.many),
+      },
+      {
+        id: 'climb_with_reward',
+        text: `many: smoothed reward gain over RL > ${REWARD_RISE_MIN}`,
+        unit: 'accuracy',
+        threshold: REWARD_RISE_MIN,
+        value: (a) => rewardGain(a.many),
+      },
+      {
+        id: 'saturates',
+        text: `few: highest smoothed reward > ${SATURATION_LEVEL} (of a ceiling of 1)`,
+        unit: 'accuracy',
+        threshold: SATURATION_LEVEL,
+        value: (a) => peakReward(a.few),
+      },
       {
         id: 'memorizes',
         text: `few, after its smoothed reward first reaches ${SATURATION_LEVEL}: the larger of (held-out peak minus now, minus ${PEAK_FALL_MIN}) and (mean smoothed reward minus held-out, minus ${GAP_MIN}) > 0`,
@@ -73,37 +133,81 @@ export const CLAIMS: Readonly<Record<string, Claim>> = {
         threshold: 0,
         value: (a) => memorizationMargin(a.few),
       },
-      { id: 'quick_reward_rises', text: `quick: smoothed reward gain over RL > ${REWARD_RISE_MIN}`, unit: 'accuracy', threshold: REWARD_RISE_MIN, value: (a) => rewardGain(a.quick) },
-      { id: 'quick_heldout_falls', text: 'quick: fall of held-out pass@1 over RL (pre-RL minus the mean of the last two evaluations) minus its 95% band > 0', unit: 'accuracy', threshold: 0, value: (a) => fallBeyondNoise(a.quick) },
+      {
+        id: 'quick_reward_rises',
+        text: `quick: smoothed reward gain over RL > ${REWARD_RISE_MIN}`,
+        unit: 'accuracy',
+        threshold: REWARD_RISE_MIN,
+        value: (a) => rewardGain(a.quick),
+      },
+      {
+        id: 'quick_heldout_falls',
+        text: 'quick: fall of held-out pass@1 over RL (pre-RL minus the mean of the last two evaluations) minus its 95% band > 0',
+        unit: 'accuracy',
+        threshold: 0,
+        value: (a) => fallBeyondNoise(a.quick),
+      },
     ],
   },
   scarce_data: {
-    metric: 'Held-out accuracy gain over RL (last evaluation minus the pre-RL one) and pre-saturation length of the training reward (phase analysis), N = 8 vs N = 512.',
+    metric:
+      'Held-out accuracy gain over RL (last evaluation minus the pre-RL one) and pre-saturation length of the training reward (phase analysis), N = 8 vs N = 512.',
     arms: ['n8', 'n512'],
     conditions: [
       gainGt('gain', 'n512', 'n8'),
-      { id: 'pre_saturation', text: 'pre-saturation length (steps): n512 minus n8 > 0', unit: 'steps', threshold: 0, value: (a) => sub(a.n512?.preSaturation, a.n8?.preSaturation) },
+      {
+        id: 'pre_saturation',
+        text: 'pre-saturation length (steps): n512 minus n8 > 0',
+        unit: 'steps',
+        threshold: 0,
+        value: (a) => sub(a.n512?.preSaturation, a.n8?.preSaturation),
+      },
     ],
   },
   label_noise: {
-    metric: 'Final held-out accuracy per noise level, and the rise of eval_train/noisy_label_fit (answers matching the corrupted label) over RL at gamma = 0.7.',
+    metric:
+      'Final held-out accuracy per noise level, and the rise of eval_train/noisy_label_fit (answers matching the corrupted label) over RL at gamma = 0.7.',
     arms: ['g0', 'g03', 'g07'],
     conditions: [
-      { id: 'tolerated', text: `moderate noise is tolerated: final held-out accuracy g03 minus g0 > -${ACC_MARGIN}`, unit: 'accuracy', threshold: -ACC_MARGIN, value: (a) => sub(acc(a.g03, 'heldout'), acc(a.g0, 'heldout')) },
-      { id: 'fits_wrong', text: `high noise fits the wrong labels: g07's noisy_label_fit rises over RL by > ${ACC_MARGIN}`, unit: 'accuracy', threshold: ACC_MARGIN, value: (a) => a.g07?.noisyFitGain ?? null },
+      {
+        id: 'tolerated',
+        text: `moderate noise is tolerated: final held-out accuracy g03 minus g0 > -${ACC_MARGIN}`,
+        unit: 'accuracy',
+        threshold: -ACC_MARGIN,
+        value: (a) => sub(acc(a.g03, 'heldout'), acc(a.g0, 'heldout')),
+      },
+      {
+        id: 'fits_wrong',
+        text: `high noise fits the wrong labels: g07's noisy_label_fit rises over RL by > ${ACC_MARGIN}`,
+        unit: 'accuracy',
+        threshold: ACC_MARGIN,
+        value: (a) => a.g07?.noisyFitGain ?? null,
+      },
       finalGt('heldout_falls', 'g0', 'g07'),
     ],
   },
   proxy_rewards: {
-    metric: 'Held-out gain over RL and how soon the optimized reward saturates (phase analysis with the observed ceiling, as the proxy rewards are not 0/1), proxy arms vs verifiable.',
+    metric:
+      'Held-out gain over RL and how soon the optimized reward saturates (phase analysis with the observed ceiling, as the proxy rewards are not 0/1), proxy arms vs verifiable.',
     arms: ['verifiable', 'majority', 'certainty'],
-    conditions: [gainGt('gain_majority', 'verifiable', 'majority'), gainGt('gain_certainty', 'verifiable', 'certainty'), saturatesEarlier('sat_majority', 'majority'), saturatesEarlier('sat_certainty', 'certainty')],
+    conditions: [
+      gainGt('gain_majority', 'verifiable', 'majority'),
+      gainGt('gain_certainty', 'verifiable', 'certainty'),
+      saturatesEarlier('sat_majority', 'majority'),
+      saturatesEarlier('sat_certainty', 'certainty'),
+    ],
   },
   random_reward: {
     metric: 'Held-out gain over RL with a random reward, alone and against the verifiable reward.',
     arms: ['verifiable', 'random'],
     conditions: [
-      { id: 'random_gain', text: `the random reward still raises held-out accuracy: random's gain > ${ACC_MARGIN}`, unit: 'accuracy', threshold: ACC_MARGIN, value: (a) => a.random?.heldoutGain ?? null },
+      {
+        id: 'random_gain',
+        text: `the random reward still raises held-out accuracy: random's gain > ${ACC_MARGIN}`,
+        unit: 'accuracy',
+        threshold: ACC_MARGIN,
+        value: (a) => a.random?.heldoutGain ?? null,
+      },
       gainGt('verifiable_better', 'verifiable', 'random'),
     ],
   },
@@ -118,26 +222,53 @@ export const CLAIMS: Readonly<Record<string, Claim>> = {
     conditions: [finalGt('heldout', 'cpt_sft', 'sft'), finalGt('ood', 'cpt_sft', 'sft', 'ood')],
   },
   paro: {
-    metric: 'Held-out accuracy at the SFT boundary (SFT alone) and after RL (SFT+RL): few pattern rationales vs ten times more varied ones vs inconsistent ones.',
+    metric:
+      'Held-out accuracy at the SFT boundary (SFT alone) and after RL (SFT+RL): few pattern rationales vs ten times more varied ones vs inconsistent ones.',
     arms: ['pattern_few', 'varied_many', 'inconsistent'],
     conditions: [
-      { id: 'pattern_matches_varied', text: `after RL, pattern_few is within ${ACC_MARGIN} of varied_many: -|difference| > -${ACC_MARGIN}`, unit: 'accuracy', threshold: -ACC_MARGIN, value: (a) => { const d = sub(acc(a.pattern_few, 'heldout'), acc(a.varied_many, 'heldout')); return d === null ? null : -Math.abs(d); } },
+      {
+        id: 'pattern_matches_varied',
+        text: `after RL, pattern_few is within ${ACC_MARGIN} of varied_many: -|difference| > -${ACC_MARGIN}`,
+        unit: 'accuracy',
+        threshold: -ACC_MARGIN,
+        value: (a) => {
+          const d = sub(acc(a.pattern_few, 'heldout'), acc(a.varied_many, 'heldout'));
+          return d === null ? null : -Math.abs(d);
+        },
+      },
       finalGt('beats_inconsistent', 'pattern_few', 'inconsistent'),
       {
         id: 'sft_more_sensitive',
         text: `SFT alone depends more on the rationale set than SFT+RL: (varied_many minus pattern_few) at the SFT boundary, minus the same after RL, > ${ACC_MARGIN} (the arms differ in style and count together)`,
         unit: 'accuracy',
         threshold: ACC_MARGIN,
-        value: (a) => sub(sub(a.varied_many?.preRl.heldout, a.pattern_few?.preRl.heldout), sub(acc(a.varied_many, 'heldout'), acc(a.pattern_few, 'heldout'))),
+        value: (a) =>
+          sub(
+            sub(a.varied_many?.preRl.heldout, a.pattern_few?.preRl.heldout),
+            sub(acc(a.varied_many, 'heldout'), acc(a.pattern_few, 'heldout')),
+          ),
       },
     ],
   },
   multi_hop_depth: {
-    metric: 'Accuracy gain over RL per difficulty stratum (held-out and OOD splits), and on the OOD split of difficulties never trained on.',
+    metric:
+      'Accuracy gain over RL per difficulty stratum (held-out and OOD splits), and on the OOD split of difficulties never trained on.',
     arms: ['rl'],
     conditions: [
-      { id: 'ood_gain', text: `RL raises OOD (untrained difficulty) accuracy by > ${ACC_MARGIN}`, unit: 'accuracy', threshold: ACC_MARGIN, value: (a) => a.rl?.oodGain ?? null },
-      { id: 'harder_gain_more', text: 'the gain grows with difficulty: least-squares slope of per-stratum gain vs difficulty > 0', unit: 'accuracy per difficulty', threshold: 0, value: (a) => gainSlope(a.rl) },
+      {
+        id: 'ood_gain',
+        text: `RL raises OOD (untrained difficulty) accuracy by > ${ACC_MARGIN}`,
+        unit: 'accuracy',
+        threshold: ACC_MARGIN,
+        value: (a) => a.rl?.oodGain ?? null,
+      },
+      {
+        id: 'harder_gain_more',
+        text: 'the gain grows with difficulty: least-squares slope of per-stratum gain vs difficulty > 0',
+        unit: 'accuracy per difficulty',
+        threshold: 0,
+        value: (a) => gainSlope(a.rl),
+      },
     ],
   },
 };

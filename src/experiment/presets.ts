@@ -45,9 +45,26 @@ export interface PresetRun {
 // drops it fast (3e-4). Measurements: public/findings/notes/scarce_data.md.
 const WEAK: JsonObject = {
   model: { layers: 2, dModel: 64, heads: 2, context: 96 },
-  data: { task: 'addition', taskConfig: { minDigits: 1, maxDigits: 2, oodMinDigits: 3, oodMaxDigits: 3 }, sftSource: 'fresh', heldoutSize: 128, oodSize: 128 },
+  data: {
+    task: 'addition',
+    taskConfig: { minDigits: 1, maxDigits: 2, oodMinDigits: 3, oodMaxDigits: 3 },
+    sftSource: 'fresh',
+    heldoutSize: 128,
+    oodSize: 128,
+  },
   sft: { steps: 240, batchSize: 32, evalEvery: 40, evalSize: 64, maxNewTokens: 64, checkpointEvery: 1000 },
-  rl: { steps: 150, promptsPerStep: 8, numGenerations: 8, maxCompletionLength: 64, lr: 1e-4, evalEvery: 15, evalSize: 64, passK: 4, checkpointEvery: 1000, microBatchTokens: 0 },
+  rl: {
+    steps: 150,
+    promptsPerStep: 8,
+    numGenerations: 8,
+    maxCompletionLength: 64,
+    lr: 1e-4,
+    evalEvery: 15,
+    evalSize: 64,
+    passK: 4,
+    checkpointEvery: 1000,
+    microBatchTokens: 0,
+  },
 };
 
 // The flagship: one SFT model per seed (fresh clean traces, so N is RL's alone), trained until it is
@@ -57,9 +74,26 @@ const WEAK: JsonObject = {
 // arm. Settings and their measurement: public/findings/notes/phases.md.
 const PHASES: JsonObject = {
   model: { layers: 2, dModel: 64, heads: 2, context: 96 },
-  data: { task: 'addition', taskConfig: { minDigits: 1, maxDigits: 2, oodMinDigits: 3, oodMaxDigits: 3 }, sftSource: 'fresh', heldoutSize: 256, oodSize: 32 },
+  data: {
+    task: 'addition',
+    taskConfig: { minDigits: 1, maxDigits: 2, oodMinDigits: 3, oodMaxDigits: 3 },
+    sftSource: 'fresh',
+    heldoutSize: 256,
+    oodSize: 32,
+  },
   sft: { steps: 360, batchSize: 32, evalEvery: 40, evalSize: 64, maxNewTokens: 64, checkpointEvery: 1000 },
-  rl: { steps: 120, promptsPerStep: 16, numGenerations: 8, maxCompletionLength: 64, lr: 2e-4, evalEvery: 20, evalSize: 256, passK: 2, checkpointEvery: 1000, microBatchTokens: 0 },
+  rl: {
+    steps: 120,
+    promptsPerStep: 16,
+    numGenerations: 8,
+    maxCompletionLength: 64,
+    lr: 2e-4,
+    evalEvery: 20,
+    evalSize: 256,
+    passK: 2,
+    checkpointEvery: 1000,
+    microBatchTokens: 0,
+  },
 };
 
 const at = (...parts: JsonObject[]): JsonObject => parts.reduce((a, b) => applyDiff(a, b) as JsonObject, {});
@@ -81,16 +115,29 @@ const MULTI_HOP: JsonObject = {
     oodSize: 96,
   },
   sft: { steps: 1000, batchSize: 16, evalEvery: 200, evalSize: 48, maxNewTokens: 96, checkpointEvery: 1000 },
-  rl: { steps: 80, promptsPerStep: 4, numGenerations: 8, maxCompletionLength: 96, lr: 1e-4, evalEvery: 20, evalSize: 48, passK: 4, checkpointEvery: 1000 },
+  rl: {
+    steps: 80,
+    promptsPerStep: 4,
+    numGenerations: 8,
+    maxCompletionLength: 96,
+    lr: 1e-4,
+    evalEvery: 20,
+    evalSize: 48,
+    passK: 4,
+    checkpointEvery: 1000,
+  },
 };
 
 export const PRESETS: readonly Preset[] = Object.freeze<Preset[]>([
   {
     id: 'phases',
     title: 'The phases: many prompts climb, two prompts memorize',
-    question: 'From one SFT model, does RL on many distinct prompts raise held-out accuracy with the reward, while RL on a few saturates the reward and leaves held-out behind?',
-    paperFinding: 'Rahman et al. (2026): models that generalize show a long pre-saturation phase in which training reward and held-out accuracy climb together; when the reward saturates quickly (few distinct prompts) the model memorizes: the reward reaches its ceiling, held-out accuracy does not follow.',
-    watch: 'The reward and held-out pass@1 (sampled the same way) in each arm: together in "many", apart in "few" once its reward nears 1.',
+    question:
+      'From one SFT model, does RL on many distinct prompts raise held-out accuracy with the reward, while RL on a few saturates the reward and leaves held-out behind?',
+    paperFinding:
+      'Rahman et al. (2026): models that generalize show a long pre-saturation phase in which training reward and held-out accuracy climb together; when the reward saturates quickly (few distinct prompts) the model memorizes: the reward reaches its ceiling, held-out accuracy does not follow.',
+    watch:
+      'The reward and held-out pass@1 (sampled the same way) in each arm: together in "many", apart in "few" once its reward nears 1.',
     base: PHASES,
     arms: [
       { id: 'many', label: 'many prompts (N = 512)', changes: { data: { trainSize: 512 } } },
@@ -108,8 +155,10 @@ export const PRESETS: readonly Preset[] = Object.freeze<Preset[]>([
   {
     id: 'scarce_data',
     title: 'Scarce data: 8 vs 512 training prompts',
-    question: 'Does RL on a handful of prompts saturate early and memorize, while many prompts give a long pre-saturation phase?',
-    paperFinding: 'Rahman et al. (2026): with few distinct prompts the training reward saturates quickly and held-out accuracy stops following; with more prompts the pre-saturation phase is longer and held-out accuracy climbs with the reward.',
+    question:
+      'Does RL on a handful of prompts saturate early and memorize, while many prompts give a long pre-saturation phase?',
+    paperFinding:
+      'Rahman et al. (2026): with few distinct prompts the training reward saturates quickly and held-out accuracy stops following; with more prompts the pre-saturation phase is longer and held-out accuracy climbs with the reward.',
     watch: 'The saturation marker on the N = 8 arm, and whether held-out accuracy keeps climbing after it.',
     base: WEAK,
     arms: [
@@ -122,7 +171,8 @@ export const PRESETS: readonly Preset[] = Object.freeze<Preset[]>([
     id: 'label_noise',
     title: 'Persistent label noise: gamma = 0, 0.3, 0.7',
     question: 'Is moderate label noise tolerated, and does heavy noise make the model fit the wrong labels?',
-    paperFinding: 'Rahman et al. (2026): moderate persistent noise is tolerated; at high noise the model fits the corrupted labels and held-out accuracy falls.',
+    paperFinding:
+      'Rahman et al. (2026): moderate persistent noise is tolerated; at high noise the model fits the corrupted labels and held-out accuracy falls.',
     watch: 'train/noisy_label_fit against held-out accuracy, per arm.',
     base: WEAK_64,
     arms: [
@@ -136,13 +186,22 @@ export const PRESETS: readonly Preset[] = Object.freeze<Preset[]>([
     id: 'proxy_rewards',
     title: 'Proxy rewards: majority vote and self-certainty vs the verifier',
     question: 'Do label-free rewards rise fast and saturate or collapse, compared with the verifiable reward?',
-    paperFinding: 'Rahman et al. (2026): self-supervised proxy rewards saturate quickly and generalize less than verifiable rewards; intrinsic rewards tend to rise, then collapse.',
+    paperFinding:
+      'Rahman et al. (2026): self-supervised proxy rewards saturate quickly and generalize less than verifiable rewards; intrinsic rewards tend to rise, then collapse.',
     watch: 'The optimized reward against the true reward, and label_accuracy for majority vote.',
     base: WEAK_64,
     arms: [
       { id: 'verifiable', label: 'verifiable', changes: { rl: { rewards: [{ name: 'verifiable', weight: 1 }] } } },
-      { id: 'majority', label: 'majority vote', changes: { rl: { rewards: [{ name: 'majority_vote', weight: 1 }], majorityVotes: 16 } } },
-      { id: 'certainty', label: 'self-certainty', changes: { rl: { rewards: [{ name: 'self_certainty', weight: 1 }] } } },
+      {
+        id: 'majority',
+        label: 'majority vote',
+        changes: { rl: { rewards: [{ name: 'majority_vote', weight: 1 }], majorityVotes: 16 } },
+      },
+      {
+        id: 'certainty',
+        label: 'self-certainty',
+        changes: { rl: { rewards: [{ name: 'self_certainty', weight: 1 }] } },
+      },
     ],
     seeds: [1, 2, 3],
   },
@@ -150,7 +209,8 @@ export const PRESETS: readonly Preset[] = Object.freeze<Preset[]>([
     id: 'random_reward',
     title: 'The random-reward control',
     question: 'How much does GRPO move held-out accuracy when the reward carries no signal at all?',
-    paperFinding: '"Spurious Rewards" (2025): random and format-only rewards still raised some models\' accuracy through clipping; every comparison needs this control.',
+    paperFinding:
+      '"Spurious Rewards" (2025): random and format-only rewards still raised some models\' accuracy through clipping; every comparison needs this control.',
     watch: 'The true reward and held-out accuracy of the random arm against the verifiable arm.',
     base: WEAK_64,
     arms: [
@@ -163,7 +223,8 @@ export const PRESETS: readonly Preset[] = Object.freeze<Preset[]>([
     id: 'sft_traces',
     title: 'SFT on traces vs answer-only SFT vs no SFT',
     question: 'Does RL under weak supervision need SFT on explicit reasoning traces first?',
-    paperFinding: 'Rahman et al. (2026): SFT on explicit reasoning traces is necessary for generalization under weak supervision; answer-only or no SFT generalizes less.',
+    paperFinding:
+      'Rahman et al. (2026): SFT on explicit reasoning traces is necessary for generalization under weak supervision; answer-only or no SFT generalizes less.',
     watch: 'Held-out accuracy at the end of RL, and pre-RL faithfulness, per arm.',
     base: WEAK_64,
     arms: [
@@ -190,7 +251,8 @@ export const PRESETS: readonly Preset[] = Object.freeze<Preset[]>([
     id: 'paro',
     title: 'PARO: a few pattern rationales vs ten times more varied ones',
     question: 'Does the reasoning pattern in SFT rationales matter more than their number?',
-    paperFinding: 'Pang et al. (2025): after SFT+RLVR, 1k pattern-consistent rationales match 10k human (varied) ones; inconsistent procedures do worse; SFT alone is sensitive to quantity.',
+    paperFinding:
+      'Pang et al. (2025): after SFT+RLVR, 1k pattern-consistent rationales match 10k human (varied) ones; inconsistent procedures do worse; SFT alone is sensitive to quantity.',
     watch: 'Held-out accuracy at the SFT boundary (SFT alone) and at the end of RL (SFT+RL), per arm.',
     // The paper's tasks need a value copied from the prompt, which a model this size does not learn on a CPU
     // (num_match), so the claim runs on 1-2 digit addition, whose three styles differ exactly in what the
@@ -201,22 +263,46 @@ export const PRESETS: readonly Preset[] = Object.freeze<Preset[]>([
     // split (106 characters); SFT and RL lengths and lr as in WEAK. Measurements: public/findings/notes/paro.md.
     base: {
       model: { layers: 2, dModel: 64, heads: 2, context: 128 },
-      data: { task: 'addition', taskConfig: { minDigits: 1, maxDigits: 2, oodMinDigits: 3, oodMaxDigits: 3 }, sftSource: 'train', trainSize: 3200, heldoutSize: 128, oodSize: 128 },
+      data: {
+        task: 'addition',
+        taskConfig: { minDigits: 1, maxDigits: 2, oodMinDigits: 3, oodMaxDigits: 3 },
+        sftSource: 'train',
+        trainSize: 3200,
+        heldoutSize: 128,
+        oodSize: 128,
+      },
       sft: { steps: 240, batchSize: 32, evalEvery: 40, evalSize: 64, maxNewTokens: 112, checkpointEvery: 1000 },
-      rl: { steps: 150, promptsPerStep: 8, numGenerations: 8, maxCompletionLength: 112, lr: 1e-4, evalEvery: 15, evalSize: 64, passK: 4, checkpointEvery: 1000, microBatchTokens: 0 },
+      rl: {
+        steps: 150,
+        promptsPerStep: 8,
+        numGenerations: 8,
+        maxCompletionLength: 112,
+        lr: 1e-4,
+        evalEvery: 15,
+        evalSize: 64,
+        passK: 4,
+        checkpointEvery: 1000,
+        microBatchTokens: 0,
+      },
     },
     arms: [
       { id: 'pattern_few', label: 'pattern, 320 rationales', changes: { data: { style: 'pattern', sftSize: 320 } } },
       { id: 'varied_many', label: 'varied, 3200 rationales', changes: { data: { style: 'varied', sftSize: 3200 } } },
-      { id: 'inconsistent', label: 'inconsistent, 3200 rationales', changes: { data: { style: 'inconsistent', sftSize: 3200 } } },
+      {
+        id: 'inconsistent',
+        label: 'inconsistent, 3200 rationales',
+        changes: { data: { style: 'inconsistent', sftSize: 3200 } },
+      },
     ],
     seeds: [1, 2, 3],
   },
   {
     id: 'multi_hop_depth',
     title: 'Multi-hop composition by hop count',
-    question: 'Does RL on low-difficulty fictional worlds raise accuracy most on harder questions, including difficulties never trained on?',
-    paperFinding: 'Kabra et al. (ICLR 2026): RL on rule-generated fictional worlds teaches composition; the gain is largest on harder questions, beyond the training difficulty.',
+    question:
+      'Does RL on low-difficulty fictional worlds raise accuracy most on harder questions, including difficulties never trained on?',
+    paperFinding:
+      'Kabra et al. (ICLR 2026): RL on rule-generated fictional worlds teaches composition; the gain is largest on harder questions, beyond the training difficulty.',
     watch: 'Accuracy by difficulty stratum at the SFT boundary vs the end of RL.',
     base: MULTI_HOP,
     arms: [{ id: 'rl', label: 'SFT then RL', changes: {} }],
@@ -232,9 +318,14 @@ export function getPreset(id: string): Preset | undefined {
 
 /** The validated config of one arm at one seed (throws ConfigError naming the field if a preset is wrong). */
 export function armConfig(preset: Preset, arm: PresetArm, seed: number): RunConfig {
-  const merged = applyDiff(applyDiff(DEFAULT_RUN_CONFIG, preset.base), arm.changes) as { data: Record<string, unknown> };
+  const merged = applyDiff(applyDiff(DEFAULT_RUN_CONFIG, preset.base), arm.changes) as {
+    data: Record<string, unknown>;
+  };
   // The task's own settings come from the preset alone: the default task's would not fit another task.
-  const taskConfig = applyDiff(applyDiff({}, sectionOf(preset.base, 'taskConfig')), sectionOf(arm.changes, 'taskConfig'));
+  const taskConfig = applyDiff(
+    applyDiff({}, sectionOf(preset.base, 'taskConfig')),
+    sectionOf(arm.changes, 'taskConfig'),
+  );
   return validateRunConfig({ ...merged, data: { ...merged.data, taskConfig }, seed });
 }
 
@@ -245,7 +336,11 @@ function sectionOf(changes: JsonObject, key: string): JsonObject {
 }
 
 /** Every run of a preset's sweep, arm by arm, seed by seed (the order a queue runs them in). */
-export function presetRuns(preset: Preset, seeds: readonly number[] = preset.seeds, armIds?: readonly string[]): PresetRun[] {
+export function presetRuns(
+  preset: Preset,
+  seeds: readonly number[] = preset.seeds,
+  armIds?: readonly string[],
+): PresetRun[] {
   const arms = armIds ? preset.arms.filter((a) => armIds.includes(a.id)) : preset.arms;
   return arms.flatMap((arm) =>
     seeds.map((seed) => ({

@@ -18,8 +18,20 @@ export const RESULT_LINK_BUDGET = 7800;
  * pass@1 and its sample count are what the phase labels judge; constant counts deflate to a few bytes).
  */
 export const SHARED_KEYS = [
-  'loss', 'mean_token_accuracy', 'eval_heldout/pass@1', 'eval_heldout/num_samples', 'eval_heldout/accuracy', 'eval_heldout/num_prompts',
-  'eval_ood/accuracy', 'eval_train/accuracy', 'reward', 'train/acc_true', 'frac_reward_zero_std', 'eval_heldout/pass@k', 'kl', 'entropy',
+  'loss',
+  'mean_token_accuracy',
+  'eval_heldout/pass@1',
+  'eval_heldout/num_samples',
+  'eval_heldout/accuracy',
+  'eval_heldout/num_prompts',
+  'eval_ood/accuracy',
+  'eval_train/accuracy',
+  'reward',
+  'train/acc_true',
+  'frac_reward_zero_std',
+  'eval_heldout/pass@k',
+  'kl',
+  'entropy',
 ];
 /** Points per curve, tried in turn until the required curves fit. */
 const POINT_STEPS = [300, 200, 150, 100, 60, 40, 25, 12];
@@ -66,9 +78,13 @@ export function phaseSummary(rows: readonly MetricPoint[]): SharedPhases {
   const s = analyzePhases(rows, rules);
   return {
     rewardKey: rl ? 'reward' : 'mean_token_accuracy',
-    regime: s.regime, reason: s.regimeReason.slice(0, 1000),
-    riseStep: s.riseStep, saturationStep: s.saturationStep, preSaturationLength: s.preSaturationLength,
-    coupling: s.coupling, transferRatio: s.transferRatio,
+    regime: s.regime,
+    reason: s.regimeReason.slice(0, 1000),
+    riseStep: s.riseStep,
+    saturationStep: s.saturationStep,
+    preSaturationLength: s.preSaturationLength,
+    coupling: s.coupling,
+    transferRatio: s.transferRatio,
   };
 }
 
@@ -94,8 +110,19 @@ function keysOf(rows: readonly MetricPoint[]): string[] {
 const clip = (s: string) => (s.length > TEXT_MAX ? `${s.slice(0, TEXT_MAX - 1)}…` : s);
 
 /** The hash (without '#') of a result link, within `budget` characters when at all possible. */
-export function encodeResultLink(r: Omit<SharedResult, 'phases'> & { phases?: SharedPhases }, budget = RESULT_LINK_BUDGET): string {
-  const head = { c: configChanges(r.config), n: clip(r.name), st: r.status, s: r.step, t: r.totalSteps, b: r.backend, p: r.phases ?? phaseSummary(r.rows) };
+export function encodeResultLink(
+  r: Omit<SharedResult, 'phases'> & { phases?: SharedPhases },
+  budget = RESULT_LINK_BUDGET,
+): string {
+  const head = {
+    c: configChanges(r.config),
+    n: clip(r.name),
+    st: r.status,
+    s: r.step,
+    t: r.totalSteps,
+    b: r.backend,
+    p: r.phases ?? phaseSummary(r.rows),
+  };
   const pack = (m: Encoded[], x: unknown[]) => packLink(RESULT_LINK_KIND, RESULT_LINK_VERSION, { ...head, m, x });
   const keys = keysOf(r.rows);
   const required = keys.filter((k) => SHARED_KEYS.includes(k));
@@ -120,7 +147,12 @@ const int = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minV
 const nullableNum = v.nullable(v.pipe(v.number(), v.finite()));
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
 const Series = v.pipe(
-  v.tuple([text(100), int(0, 8), v.pipe(v.array(int(0, 1e9)), v.maxLength(2000)), v.pipe(v.array(int(-1e15, 1e15)), v.maxLength(2000))]),
+  v.tuple([
+    text(100),
+    int(0, 8),
+    v.pipe(v.array(int(0, 1e9)), v.maxLength(2000)),
+    v.pipe(v.array(int(-1e15, 1e15)), v.maxLength(2000)),
+  ]),
   v.check((t) => t[2].length === t[3].length, 'steps and values differ in length'),
 );
 const Payload = v.object({
@@ -131,11 +163,28 @@ const Payload = v.object({
   t: int(0, 1e9),
   b: v.nullable(text(20)),
   p: v.object({
-    rewardKey: text(100), regime: v.picklist(REGIMES), reason: text(1000),
-    riseStep: nullableNum, saturationStep: nullableNum, preSaturationLength: nullableNum, coupling: nullableNum, transferRatio: nullableNum,
+    rewardKey: text(100),
+    regime: v.picklist(REGIMES),
+    reason: text(1000),
+    riseStep: nullableNum,
+    saturationStep: nullableNum,
+    preSaturationLength: nullableNum,
+    coupling: nullableNum,
+    transferRatio: nullableNum,
   }),
   m: v.pipe(v.array(Series), v.maxLength(64)),
-  x: v.pipe(v.array(v.tuple([v.picklist(['train', 'heldout', 'ood']), text(TEXT_MAX), text(TEXT_MAX), text(TEXT_MAX), v.picklist([0, 1])])), v.maxLength(8)),
+  x: v.pipe(
+    v.array(
+      v.tuple([
+        v.picklist(['train', 'heldout', 'ood']),
+        text(TEXT_MAX),
+        text(TEXT_MAX),
+        text(TEXT_MAX),
+        v.picklist([0, 1]),
+      ]),
+    ),
+    v.maxLength(8),
+  ),
 });
 
 /** Curves back into metric rows (one row per step holding every curve's value there). */
@@ -157,15 +206,40 @@ function rowsOf(m: v.InferOutput<typeof Series>[]): MetricPoint[] {
 
 /** A result link's payload (envelope already parsed) as a SharedResult: never throws. */
 export function decodeResultPayload(version: number, payload: string): LinkResult<SharedResult> {
-  if (version > RESULT_LINK_VERSION) return { ok: false, error: `This result link was made by a newer RLVR Lab (link version ${version}); this lab reads version ${RESULT_LINK_VERSION}. Reload to update the lab.` };
-  if (version !== RESULT_LINK_VERSION) return { ok: false, error: `This result link has an unknown version (${version}).` };
+  if (version > RESULT_LINK_VERSION)
+    return {
+      ok: false,
+      error: `This result link was made by a newer RLVR Lab (link version ${version}); this lab reads version ${RESULT_LINK_VERSION}. Reload to update the lab.`,
+    };
+  if (version !== RESULT_LINK_VERSION)
+    return { ok: false, error: `This result link has an unknown version (${version}).` };
   const raw = unpackPayload(payload, 'result link');
   if (!raw.ok) return raw;
   const p = v.safeParse(Payload, raw.value);
-  if (!p.success) return { ok: false, error: `The result link is damaged or was changed (${issueText(p.issues, 'its data')}).` };
+  if (!p.success)
+    return { ok: false, error: `The result link is damaged or was changed (${issueText(p.issues, 'its data')}).` };
   const config = configResult(p.output.c, 'result link');
   if (!config.ok) return config;
   const { n, st, s, t, b, p: phases, m, x } = p.output;
-  const samples = x.map(([split, prompt, completion, answer, correct]) => ({ split, prompt, completion, answer, correct: correct === 1 }));
-  return { ok: true, value: { config: config.value, name: n, status: st, step: s, totalSteps: t, backend: b, rows: rowsOf(m), phases, samples } };
+  const samples = x.map(([split, prompt, completion, answer, correct]) => ({
+    split,
+    prompt,
+    completion,
+    answer,
+    correct: correct === 1,
+  }));
+  return {
+    ok: true,
+    value: {
+      config: config.value,
+      name: n,
+      status: st,
+      step: s,
+      totalSteps: t,
+      backend: b,
+      rows: rowsOf(m),
+      phases,
+      samples,
+    },
+  };
 }

@@ -5,11 +5,20 @@ import { ConfigError } from '../util/errors';
 import { checkChoice, checkRangeField, isRecord, refuseUnknown, type Range } from './fields';
 
 /** Reward functions a run can combine (weighted sum, as TRL's reward_weights). */
-export const REWARD_NAMES = ['verifiable', 'flip', 'random', 'format', 'majority_vote', 'self_certainty', 'verifiable_steps'] as const;
+export const REWARD_NAMES = [
+  'verifiable',
+  'flip',
+  'random',
+  'format',
+  'majority_vote',
+  'self_certainty',
+  'verifiable_steps',
+] as const;
 export type RewardName = (typeof REWARD_NAMES)[number];
 
 /** One weighted reward function. Only `flip` has a parameter: the probability a rollout's reward is flipped. */
-export type RewardSpec = { name: Exclude<RewardName, 'flip'>; weight: number } | { name: 'flip'; weight: number; p: number };
+export type RewardSpec =
+  { name: Exclude<RewardName, 'flip'>; weight: number } | { name: 'flip'; weight: number; p: number };
 
 export const SCALE_REWARDS = ['group', 'batch', 'none'] as const;
 export type ScaleRewards = (typeof SCALE_REWARDS)[number];
@@ -123,7 +132,11 @@ const RANGES: Record<string, Range> = {
 
 function validateReward(raw: unknown, i: number): RewardSpec {
   const at = `rl.rewards[${i}]`;
-  if (!isRecord(raw)) throw new ConfigError(at, `${at} must be an object like { name: "verifiable", weight: 1 }; got ${JSON.stringify(raw)}`);
+  if (!isRecord(raw))
+    throw new ConfigError(
+      at,
+      `${at} must be an object like { name: "verifiable", weight: 1 }; got ${JSON.stringify(raw)}`,
+    );
   const name = checkChoice(`${at}.name`, raw.name, REWARD_NAMES);
   refuseUnknown(at, raw, name === 'flip' ? ['name', 'weight', 'p'] : ['name', 'weight']);
   const weight = checkRangeField(`${at}.weight`, raw.weight ?? 1, { min: -10, max: 10, integer: false });
@@ -133,24 +146,33 @@ function validateReward(raw: unknown, i: number): RewardSpec {
 
 function validateRewards(raw: unknown): RewardSpec[] {
   if (!Array.isArray(raw) || raw.length === 0) {
-    throw new ConfigError('rl.rewards', `rl.rewards must be a non-empty list of rewards (known: ${REWARD_NAMES.join(', ')}); got ${JSON.stringify(raw)}`);
+    throw new ConfigError(
+      'rl.rewards',
+      `rl.rewards must be a non-empty list of rewards (known: ${REWARD_NAMES.join(', ')}); got ${JSON.stringify(raw)}`,
+    );
   }
   const specs = raw.map(validateReward);
   const seen = new Set<string>();
   specs.forEach((s, i) => {
-    if (seen.has(s.name)) throw new ConfigError(`rl.rewards[${i}].name`, `rl.rewards lists ${s.name} twice; give it one weight`);
+    if (seen.has(s.name))
+      throw new ConfigError(`rl.rewards[${i}].name`, `rl.rewards lists ${s.name} twice; give it one weight`);
     seen.add(s.name);
   });
-  if (specs.every((s) => s.weight === 0)) throw new ConfigError('rl.rewards', 'rl.rewards: at least one reward needs a non-zero weight');
+  if (specs.every((s) => s.weight === 0))
+    throw new ConfigError('rl.rewards', 'rl.rewards: at least one reward needs a non-zero weight');
   return specs;
 }
 
 /** Cross-field rules, each naming the field a user most likely has to change. */
 function checkRelations(c: RlConfig): void {
   if (c.majorityVotes !== 0 && c.majorityVotes < c.numGenerations) {
-    throw new ConfigError('rl.majorityVotes', `rl.majorityVotes must be 0 (= rl.numGenerations) or at least rl.numGenerations (${c.numGenerations}); got ${c.majorityVotes}`);
+    throw new ConfigError(
+      'rl.majorityVotes',
+      `rl.majorityVotes must be 0 (= rl.numGenerations) or at least rl.numGenerations (${c.numGenerations}); got ${c.majorityVotes}`,
+    );
   }
-  if (c.steps > 0 && c.warmupSteps > c.steps) throw new ConfigError('rl.warmupSteps', `rl.warmupSteps (${c.warmupSteps}) must be at most rl.steps (${c.steps})`);
+  if (c.steps > 0 && c.warmupSteps > c.steps)
+    throw new ConfigError('rl.warmupSteps', `rl.warmupSteps (${c.warmupSteps}) must be at most rl.steps (${c.steps})`);
 }
 
 /** Validate a raw (possibly partial) RL config; missing fields take their defaults. Throws ConfigError naming the field. */
@@ -160,14 +182,19 @@ export function validateRlConfig(raw: unknown): RlConfig {
   refuseUnknown('rl', rec, [...Object.keys(DEFAULT_RL_CONFIG), 'processFilter']);
   const d = DEFAULT_RL_CONFIG;
   const out = { ...d } as Record<string, unknown>;
-  for (const [key, range] of Object.entries(RANGES)) out[key] = checkRangeField(`rl.${key}`, rec[key] ?? d[key as keyof RlConfig], range);
+  for (const [key, range] of Object.entries(RANGES))
+    out[key] = checkRangeField(`rl.${key}`, rec[key] ?? d[key as keyof RlConfig], range);
   out.scaleRewards = checkChoice('rl.scaleRewards', rec.scaleRewards ?? d.scaleRewards, SCALE_REWARDS);
   out.lossType = checkChoice('rl.lossType', rec.lossType ?? d.lossType, LOSS_TYPES);
   // TRL has no such filter ('none', left out); 'prof' drops completions whose outcome and steps disagree (PROF, arXiv 2509.03403)
   const filter = checkChoice('rl.processFilter', rec.processFilter ?? 'none', PROCESS_FILTERS);
   if (filter !== 'none') out.processFilter = filter;
   const mask = rec.maskTruncatedCompletions ?? d.maskTruncatedCompletions;
-  if (typeof mask !== 'boolean') throw new ConfigError('rl.maskTruncatedCompletions', `rl.maskTruncatedCompletions must be true or false; got ${JSON.stringify(mask)}`);
+  if (typeof mask !== 'boolean')
+    throw new ConfigError(
+      'rl.maskTruncatedCompletions',
+      `rl.maskTruncatedCompletions must be true or false; got ${JSON.stringify(mask)}`,
+    );
   out.maskTruncatedCompletions = mask;
   if (rec.epsilonHigh === null) out.epsilonHigh = 0; // TRL's None: the same as epsilon
   out.rewards = validateRewards(rec.rewards ?? d.rewards);

@@ -12,7 +12,8 @@ export function withMissingStagesOff(raw: unknown): unknown {
   const out: Record<string, unknown> = { ...raw };
   out.kernels ??= 'naive';
   for (const [key, section] of Object.entries(DEFAULT_RUN_CONFIG)) {
-    if (out[key] === undefined && isRecord(section) && typeof section.steps === 'number') out[key] = { ...(section as Record<string, unknown>), steps: 0 };
+    if (out[key] === undefined && isRecord(section) && typeof section.steps === 'number')
+      out[key] = { ...(section as Record<string, unknown>), steps: 0 };
   }
   return out;
 }

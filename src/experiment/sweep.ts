@@ -26,7 +26,11 @@ export interface Sweep {
 }
 
 /** A new queue: every arm x seed of `preset`, in presetRuns' order, all waiting. */
-export function newSweep(preset: Preset, seeds: readonly number[] = preset.seeds, armIds: readonly string[] = preset.arms.map((a) => a.id)): Sweep {
+export function newSweep(
+  preset: Preset,
+  seeds: readonly number[] = preset.seeds,
+  armIds: readonly string[] = preset.arms.map((a) => a.id),
+): Sweep {
   const runs = presetRuns(preset, seeds, armIds);
   if (runs.length === 0) throw new Error('choose at least one arm and one seed');
   return {
@@ -47,7 +51,8 @@ export function itemRun(sweep: Sweep, index: number): PresetRun | null {
 }
 
 /** What the queue does next: resume an interrupted run, start a waiting one, or nothing (done or halted). */
-export type SweepStep = { kind: 'resume'; index: number; runId: string } | { kind: 'start'; index: number } | { kind: 'none' };
+export type SweepStep =
+  { kind: 'resume'; index: number; runId: string } | { kind: 'start'; index: number } | { kind: 'none' };
 
 export function nextStep(sweep: Sweep): SweepStep {
   if (sweep.halted || sweep.items.some((i) => i.status === 'running')) return { kind: 'none' };
@@ -146,8 +151,12 @@ export function parseStoredSweep(text: string): { ok: true; sweep: Sweep } | { o
   }
   const r = v.safeParse(StoredSweep, raw);
   if (!r.success) return { ok: false, error: `the saved sweep is malformed (${r.issues[0]?.message ?? 'unknown'})` };
-  if (!getPreset(r.output.presetId)) return { ok: false, error: `the saved sweep's preset "${r.output.presetId}" no longer exists` };
+  if (!getPreset(r.output.presetId))
+    return { ok: false, error: `the saved sweep's preset "${r.output.presetId}" no longer exists` };
   const sweep = r.output as Sweep;
   const items = sweep.items.map((i) => (i.status === 'running' ? { ...i, status: 'interrupted' as const } : i));
-  return { ok: true, sweep: { ...sweep, items, halted: sweep.halted || items.some((i) => i.status === 'interrupted') } };
+  return {
+    ok: true,
+    sweep: { ...sweep, items, halted: sweep.halted || items.some((i) => i.status === 'interrupted') },
+  };
 }

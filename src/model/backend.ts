@@ -44,27 +44,36 @@ export async function loadWebGpuBackend(): Promise<void> {
   if (factoryInstalled) return;
   factoryInstalled = true;
   tf.removeBackend('webgpu');
-  tf.registerBackend('webgpu', async () => {
-    const adapter = await navigator.gpu.requestAdapter({ powerPreference: tf.env().get('WEBGPU_USE_LOW_POWER_GPU') ? 'low-power' : 'high-performance' });
-    if (!adapter) throw new Error('no WebGPU adapter');
-    const requiredFeatures = (['timestamp-query', 'bgra8unorm-storage'] as GPUFeatureName[]).filter((f) => adapter.features.has(f));
-    const l = adapter.limits;
-    const requiredLimits = {
-      maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
-      maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
-      maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
-      maxBufferSize: l.maxBufferSize,
-      maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
-      maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
-      maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
-    };
-    const device = await adapter.requestDevice({ requiredFeatures, requiredLimits });
-    return new WebGPUBackend(device, adapter.info);
-  }, 3);
+  tf.registerBackend(
+    'webgpu',
+    async () => {
+      const adapter = await navigator.gpu.requestAdapter({
+        powerPreference: tf.env().get('WEBGPU_USE_LOW_POWER_GPU') ? 'low-power' : 'high-performance',
+      });
+      if (!adapter) throw new Error('no WebGPU adapter');
+      const requiredFeatures = (['timestamp-query', 'bgra8unorm-storage'] as GPUFeatureName[]).filter((f) =>
+        adapter.features.has(f),
+      );
+      const l = adapter.limits;
+      const requiredLimits = {
+        maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+        maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
+        maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+        maxBufferSize: l.maxBufferSize,
+        maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
+        maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+        maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
+      };
+      const device = await adapter.requestDevice({ requiredFeatures, requiredLimits });
+      return new WebGPUBackend(device, adapter.info);
+    },
+    3,
+  );
 }
 
 /** The adapter's name as "vendor / architecture / device / description" (the parts it has). */
-const adapterName = (info: Partial<GPUAdapterInfo> | undefined) => [info?.vendor, info?.architecture, info?.device, info?.description].filter((s) => s).join(' / ');
+const adapterName = (info: Partial<GPUAdapterInfo> | undefined) =>
+  [info?.vendor, info?.architecture, info?.device, info?.description].filter((s) => s).join(' / ');
 
 /** WebGPU, unless `auto` and the adapter is a software one (then WASM is the faster choice). */
 async function tryWebGpu(auto: boolean): Promise<Attempt> {
@@ -73,11 +82,20 @@ async function tryWebGpu(auto: boolean): Promise<Attempt> {
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
   if (!adapter) return { ok: false, reason: 'WebGPU is there but offered no GPU adapter (blocklisted GPU or driver)' };
   const name = adapterName(adapter.info);
-  const software = softwareAdapter(adapter.info, (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter === true);
+  const software = softwareAdapter(
+    adapter.info,
+    (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter === true,
+  );
   if (software && auto) return { ok: false, reason: `software GPU (${name || 'fallback adapter'}): ${SLOWER}` };
   await loadWebGpuBackend();
-  if (!(await tf.setBackend('webgpu').catch(() => false))) return { ok: false, reason: 'tfjs could not create a WebGPU device' };
-  return { ok: true, adapter: name || 'unnamed adapter', features: [...adapter.features].filter((f) => f === 'shader-f16' || f === 'timestamp-query'), software };
+  if (!(await tf.setBackend('webgpu').catch(() => false)))
+    return { ok: false, reason: 'tfjs could not create a WebGPU device' };
+  return {
+    ok: true,
+    adapter: name || 'unnamed adapter',
+    features: [...adapter.features].filter((f) => f === 'shader-f16' || f === 'timestamp-query'),
+    software,
+  };
 }
 
 /** The WebGL renderer's name (unmasked where the browser allows), or '' when it hides it. */
@@ -89,11 +107,13 @@ function webGlRenderer(gl: WebGL2RenderingContext): string {
 /** WebGL 2, unless `auto` and it renders in software (SwiftShader, llvmpipe: slower than WASM). */
 async function tryWebGl(auto: boolean): Promise<Attempt> {
   const gl = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(1, 1).getContext('webgl2') : null;
-  if (!gl) return { ok: false, reason: 'no WebGL2 context is available in this worker (OffscreenCanvas WebGL2 missing)' };
+  if (!gl)
+    return { ok: false, reason: 'no WebGL2 context is available in this worker (OffscreenCanvas WebGL2 missing)' };
   const renderer = webGlRenderer(gl);
   const software = SOFTWARE_RENDERERS.test(renderer);
   if (software && auto) return { ok: false, reason: `software GPU (${renderer}): ${SLOWER}` };
-  if (!(await tf.setBackend('webgl').catch(() => false))) return { ok: false, reason: 'tfjs could not initialise WebGL' };
+  if (!(await tf.setBackend('webgl').catch(() => false)))
+    return { ok: false, reason: 'tfjs could not initialise WebGL' };
   return { ok: true, adapter: renderer ? `WebGL2 (${renderer})` : 'WebGL2', features: [], software };
 }
 
@@ -101,11 +121,15 @@ async function tryWasm(opts: BackendOptions): Promise<Attempt> {
   if (typeof WebAssembly === 'undefined') return { ok: false, reason: 'WebAssembly is not available' };
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   if (opts.wasmPaths) wasm.setWasmPaths(opts.wasmPaths);
-  if (!(await tf.setBackend('wasm').catch(() => false))) return { ok: false, reason: 'tfjs could not load its WASM module' };
+  if (!(await tf.setBackend('wasm').catch(() => false)))
+    return { ok: false, reason: 'tfjs could not load its WASM module' };
   const features: string[] = [];
   if (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) features.push('SIMD');
   if (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) features.push('threads');
-  else features.push(globalThis.crossOriginIsolated === false ? 'single thread (page not cross-origin isolated)' : 'single thread');
+  else
+    features.push(
+      globalThis.crossOriginIsolated === false ? 'single thread (page not cross-origin isolated)' : 'single thread',
+    );
   return { ok: true, adapter: 'WebAssembly', features };
 }
 
@@ -114,7 +138,9 @@ async function attempt(name: BackendName, auto: boolean, opts: BackendOptions): 
     if (name === 'webgpu') return await tryWebGpu(auto);
     if (name === 'webgl') return await tryWebGl(auto);
     if (name === 'wasm') return await tryWasm(opts);
-    return (await tf.setBackend('cpu')) ? { ok: true, adapter: 'JavaScript', features: [] } : { ok: false, reason: 'the CPU backend failed' };
+    return (await tf.setBackend('cpu'))
+      ? { ok: true, adapter: 'JavaScript', features: [] }
+      : { ok: false, reason: 'the CPU backend failed' };
   } catch (err) {
     return { ok: false, reason: errorMessage(err) };
   }
@@ -148,7 +174,14 @@ async function choose(choice: BackendChoice, opts: BackendOptions): Promise<Back
   for (const name of order) {
     const result = await attempt(name, choice === 'auto', opts);
     const bad = result.ok ? await smokeTest().catch(errorMessage) : result.reason;
-    if (result.ok && bad === null) return { name, adapter: result.adapter, features: result.features, skipped, ...(result.software ? { software: true } : {}) };
+    if (result.ok && bad === null)
+      return {
+        name,
+        adapter: result.adapter,
+        features: result.features,
+        skipped,
+        ...(result.software ? { software: true } : {}),
+      };
     skipped.push({ name, reason: bad || 'it failed a 4x4 test computation' });
   }
   const why = skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');

@@ -61,14 +61,23 @@ export function validateModelConfig(c: unknown): ModelConfig {
   }
   const vocabSize = o.vocabSize ?? VOCAB_SIZE;
   if (vocabSize !== VOCAB_SIZE) {
-    throw new ConfigError('model.vocabSize', `model.vocabSize must be ${VOCAB_SIZE} (the tokenizer's size); got ${String(vocabSize)}`);
+    throw new ConfigError(
+      'model.vocabSize',
+      `model.vocabSize must be ${VOCAB_SIZE} (the tokenizer's size); got ${String(vocabSize)}`,
+    );
   }
   const position = o.position ?? 'learned';
   if (typeof position !== 'string' || !(POSITION_KINDS as readonly string[]).includes(position)) {
-    throw new ConfigError('model.position', `model.position must be one of ${POSITION_KINDS.join(', ')}; got ${String(position)}`);
+    throw new ConfigError(
+      'model.position',
+      `model.position must be one of ${POSITION_KINDS.join(', ')}; got ${String(position)}`,
+    );
   }
   if (position === 'rope' && (dModel / heads) % 2 !== 0) {
-    throw new ConfigError('model.heads', `rotary positions rotate pairs of channels: the head width (dModel / heads = ${dModel / heads}) must be even`);
+    throw new ConfigError(
+      'model.heads',
+      `rotary positions rotate pairs of channels: the head width (dModel / heads = ${dModel / heads}) must be even`,
+    );
   }
   return { layers, dModel, heads, context, vocabSize, ...(position === 'rope' ? { position } : {}) };
 }
@@ -87,12 +96,18 @@ export function paramShapes(cfg: ModelConfig): [string, number[]][] {
   for (let i = 0; i < cfg.layers; i++) {
     const h = `h${i}`;
     shapes.push(
-      [`${h}.ln1.g`, [C]], [`${h}.ln1.b`, [C]],
-      [`${h}.attn.wqkv`, [C, 3 * C]], [`${h}.attn.bqkv`, [3 * C]],
-      [`${h}.attn.wo`, [C, C]], [`${h}.attn.bo`, [C]],
-      [`${h}.ln2.g`, [C]], [`${h}.ln2.b`, [C]],
-      [`${h}.mlp.w1`, [C, 4 * C]], [`${h}.mlp.b1`, [4 * C]],
-      [`${h}.mlp.w2`, [4 * C, C]], [`${h}.mlp.b2`, [C]],
+      [`${h}.ln1.g`, [C]],
+      [`${h}.ln1.b`, [C]],
+      [`${h}.attn.wqkv`, [C, 3 * C]],
+      [`${h}.attn.bqkv`, [3 * C]],
+      [`${h}.attn.wo`, [C, C]],
+      [`${h}.attn.bo`, [C]],
+      [`${h}.ln2.g`, [C]],
+      [`${h}.ln2.b`, [C]],
+      [`${h}.mlp.w1`, [C, 4 * C]],
+      [`${h}.mlp.b1`, [4 * C]],
+      [`${h}.mlp.w2`, [4 * C, C]],
+      [`${h}.mlp.b2`, [C]],
     );
   }
   shapes.push(['lnf.g', [C]], ['lnf.b', [C]]);

@@ -30,7 +30,8 @@ export function leftPad(prompts: number[][], cfg: ModelConfig): PaddedPrompts {
   if (prompts.length === 0) throw new Error('prefill needs at least one prompt');
   const L = Math.max(...prompts.map((p) => p.length));
   if (prompts.some((p) => p.length === 0)) throw new Error('prefill got an empty prompt (expected at least BOS)');
-  if (L > cfg.context) throw new Error(`prompt of ${L} tokens is longer than the model's context (${cfg.context} tokens)`);
+  if (L > cfg.context)
+    throw new Error(`prompt of ${L} tokens is longer than the model's context (${cfg.context} tokens)`);
   const B = prompts.length;
   const [tokens, positions, mask] = [new Int32Array(B * L), new Int32Array(B * L), new Float32Array(B * L)];
   prompts.forEach((p, b) => {
@@ -45,7 +46,11 @@ export function leftPad(prompts: number[][], cfg: ModelConfig): PaddedPrompts {
 }
 
 /** Runs the prompts through the model, keeping every layer's keys and values. lastLogits [B, V]. */
-export function prefill(params: Params, cfg: ModelConfig, prompts: number[][]): { cache: KVCache; lastLogits: tf.Tensor2D } {
+export function prefill(
+  params: Params,
+  cfg: ModelConfig,
+  prompts: number[][],
+): { cache: KVCache; lastLogits: tf.Tensor2D } {
   const { B, L, tokens, positions, mask, lengths } = leftPad(prompts, cfg);
   const out = tf.tidy(() => {
     const keyMask = tf.tensor2d(mask, [B, L]);
@@ -62,7 +67,10 @@ export function prefill(params: Params, cfg: ModelConfig, prompts: number[][]): 
     const last = x.slice([0, L - 1, 0], [B, 1, cfg.dModel]); // [B, 1, C]: only the next-token logits are needed
     return { layers, keyMask, lastLogits: head(params, last).reshape([B, cfg.vocabSize]) as tf.Tensor2D };
   });
-  return { cache: { layers: out.layers, keyMask: out.keyMask, nextPositions: lengths, length: L }, lastLogits: out.lastLogits };
+  return {
+    cache: { layers: out.layers, keyMask: out.keyMask, nextPositions: lengths, length: L },
+    lastLogits: out.lastLogits,
+  };
 }
 
 /**
@@ -70,7 +78,10 @@ export function prefill(params: Params, cfg: ModelConfig, prompts: number[][]): 
  * logits [B, V]. The given cache is left intact and still owned by the caller (dispose it when done).
  */
 export function decodeStep(
-  params: Params, cfg: ModelConfig, cache: KVCache, tokens: tf.Tensor1D,
+  params: Params,
+  cfg: ModelConfig,
+  cache: KVCache,
+  tokens: tf.Tensor1D,
 ): { cache: KVCache; logits: tf.Tensor2D } {
   const B = tokens.shape[0];
   const S = cache.length;
@@ -113,14 +124,22 @@ export interface Decoder {
  * (decided here, once): the fused prefill (kernels/decode.ts) straight into a fused cache of longest
  * prompt + maxNewTokens slots (capped by the context), appended in place by each step.
  */
-export function startDecoding(params: Params, cfg: ModelConfig, prompts: number[][], maxNewTokens: number): { decoder: Decoder; lastLogits: tf.Tensor2D } {
+export function startDecoding(
+  params: Params,
+  cfg: ModelConfig,
+  prompts: number[][],
+  maxNewTokens: number,
+): { decoder: Decoder; lastLogits: tf.Tensor2D } {
   if (!useFused()) {
     const { cache, lastLogits } = prefill(params, cfg, prompts);
     return { decoder: naiveDecoder(params, cfg, cache), lastLogits };
   }
   const padded = leftPad(prompts, cfg);
   const { cache, lastLogits } = fusedPrefill(params, cfg, padded, Math.min(cfg.context, padded.L + maxNewTokens));
-  return { decoder: { step: (tokens) => fusedDecodeStep(params, cfg, cache, tokens), dispose: () => disposeFusedCache(cache) }, lastLogits };
+  return {
+    decoder: { step: (tokens) => fusedDecodeStep(params, cfg, cache, tokens), dispose: () => disposeFusedCache(cache) },
+    lastLogits,
+  };
 }
 
 /** decodeStep behind the Decoder interface: each step frees the cache it replaces. */

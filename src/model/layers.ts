@@ -11,7 +11,11 @@ export const GELU_K = Math.sqrt(2 / Math.PI);
 /** LayerNorm over the last axis (biased variance, as PyTorch). */
 export function layerNorm<T extends tf.Tensor>(x: T, g: tf.Tensor, b: tf.Tensor): T {
   const { mean, variance } = tf.moments(x, -1, true); // [..., 1] each
-  return x.sub(mean).mul(tf.rsqrt(variance.add(LN_EPS))).mul(g).add(b) as T;
+  return x
+    .sub(mean)
+    .mul(tf.rsqrt(variance.add(LN_EPS)))
+    .mul(g)
+    .add(b) as T;
 }
 
 /** GELU, tanh approximation (GPT-2). */
@@ -32,7 +36,12 @@ export function lookup(ids: tf.Tensor2D, table: tf.Tensor): tf.Tensor3D {
  * Token plus position embeddings from the tables wte [V, C], wpe [P, C]: int32 [B, T] -> [B, T, C] (positions
  * default 0..T-1). Without wpe (rotary positions), the token embeddings alone.
  */
-export function embedTables(wte: tf.Tensor, wpe: tf.Tensor | null, tokens: tf.Tensor2D, positions?: tf.Tensor2D): tf.Tensor3D {
+export function embedTables(
+  wte: tf.Tensor,
+  wpe: tf.Tensor | null,
+  tokens: tf.Tensor2D,
+  positions?: tf.Tensor2D,
+): tf.Tensor3D {
   return tf.tidy(() => {
     const tok = lookup(tokens, wte); // [B, T, C]
     if (!wpe) return tok;
@@ -64,7 +73,10 @@ export function splitHeads(x: tf.Tensor3D, H: number): tf.Tensor4D {
 /** Scaled dot-product attention over heads: q [B, H, T, D], k, v [B, H, S, D] -> [B, T, C]. */
 export function attend(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, bias: tf.Tensor4D): tf.Tensor3D {
   const [B, H, T, D] = q.shape;
-  const scores = tf.matMul(q, k, false, true).mul(1 / Math.sqrt(D)).add(bias); // [B, H, T, S]
+  const scores = tf
+    .matMul(q, k, false, true)
+    .mul(1 / Math.sqrt(D))
+    .add(bias); // [B, H, T, S]
   const y = tf.matMul(tf.softmax(scores), v) as tf.Tensor4D; // [B, H, T, D]
   return y.transpose([0, 2, 1, 3]).reshape([B, T, H * D]);
 }

@@ -16,7 +16,10 @@ export { pickLogProbs, maskedCrossEntropy } from './kernels/cross-entropy';
  * [B, T, V] (self-certainty and entropy need them). Differentiable; the caller owns both.
  */
 export function tokenLogProbsWithLogits(
-  params: Params, cfg: ModelConfig, tokens: tf.Tensor2D, opts: ForwardOptions = {},
+  params: Params,
+  cfg: ModelConfig,
+  tokens: tf.Tensor2D,
+  opts: ForwardOptions = {},
 ): { logProbs: tf.Tensor2D; logits: tf.Tensor3D } {
   return tf.tidy(() => {
     const [B, T] = tokens.shape;
@@ -28,6 +31,11 @@ export function tokenLogProbsWithLogits(
 }
 
 /** log p(tokens[:, t+1] | tokens[:, <= t]): [B, T] -> [B, T - 1]. */
-export function tokenLogProbs(params: Params, cfg: ModelConfig, tokens: tf.Tensor2D, opts: ForwardOptions = {}): tf.Tensor2D {
+export function tokenLogProbs(
+  params: Params,
+  cfg: ModelConfig,
+  tokens: tf.Tensor2D,
+  opts: ForwardOptions = {},
+): tf.Tensor2D {
   return tf.tidy(() => tokenLogProbsWithLogits(params, cfg, tokens, opts).logProbs);
 }

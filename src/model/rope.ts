@@ -48,7 +48,10 @@ export function ropeTables(cfg: ModelConfig, T: number, positions?: tf.Tensor2D)
   const table = angleTable(P, D);
   return tf.tidy(() => {
     if (!positions) {
-      return { cos: tf.tensor3d(table.cos.subarray(0, T * D), [1, T, D]), sin: tf.tensor3d(table.sin.subarray(0, T * D), [1, T, D]) };
+      return {
+        cos: tf.tensor3d(table.cos.subarray(0, T * D), [1, T, D]),
+        sin: tf.tensor3d(table.sin.subarray(0, T * D), [1, T, D]),
+      };
     }
     const ids = positions.dtype === 'int32' ? positions : positions.toInt();
     return { cos: lookup(ids, tf.tensor2d(table.cos, [P, D])), sin: lookup(ids, tf.tensor2d(table.sin, [P, D])) };
@@ -69,7 +72,8 @@ export function ropeTablesAt(cfg: ModelConfig, positions: ArrayLike<number>, T =
     const out = new Float32Array(n * D);
     for (let j = 0; j < n; j++) {
       const p = positions[j]!;
-      if (!Number.isInteger(p) || p < 0 || p >= cfg.context) throw new Error(`position ${p} is outside the model's context (${cfg.context} tokens)`);
+      if (!Number.isInteger(p) || p < 0 || p >= cfg.context)
+        throw new Error(`position ${p} is outside the model's context (${cfg.context} tokens)`);
       out.set(src.subarray(p * D, (p + 1) * D), j * D);
     }
     return tf.tensor3d(out, [n / T, T, D]);

@@ -31,7 +31,8 @@ export interface SampleResult {
 }
 
 function checkOptions(o: SampleOptions): void {
-  if (!Number.isInteger(o.maxNewTokens) || o.maxNewTokens < 0) throw new Error(`maxNewTokens must be an integer >= 0; got ${o.maxNewTokens}`);
+  if (!Number.isInteger(o.maxNewTokens) || o.maxNewTokens < 0)
+    throw new Error(`maxNewTokens must be an integer >= 0; got ${o.maxNewTokens}`);
   if (!(o.temperature >= 0)) throw new Error(`temperature must be >= 0 (0 = greedy); got ${o.temperature}`);
   if (!Number.isInteger(o.topK) || o.topK < 0) throw new Error(`topK must be an integer >= 0 (0 = off); got ${o.topK}`);
 }
@@ -117,7 +118,11 @@ function fusedEmitter(B: number, steps: number, opts: SampleOptions): Emitter {
   return {
     next(logits, step) {
       const noise = greedy ? null : gumbelNoise(B, logits.shape[1], opts.seed, step); // the naive path's draws
-      const r = fusedSampleStep(logits, noise, done, ids, step, { temperature: opts.temperature, topK: opts.topK, greedy });
+      const r = fusedSampleStep(logits, noise, done, ids, step, {
+        temperature: opts.temperature,
+        topK: opts.topK,
+        greedy,
+      });
       noise?.dispose();
       done.dispose();
       done = r.done;
@@ -138,7 +143,12 @@ function fusedEmitter(B: number, steps: number, opts: SampleOptions): Emitter {
  * plus the generated tokens fill the context. Under useFused() (decided at the call) the cache, the
  * decoding and the sampling run on the fused kernels (kernels/decode.ts), drawing the same samples.
  */
-export async function sampleBatch(params: Params, cfg: ModelConfig, prompts: number[][], opts: SampleOptions): Promise<SampleResult> {
+export async function sampleBatch(
+  params: Params,
+  cfg: ModelConfig,
+  prompts: number[][],
+  opts: SampleOptions,
+): Promise<SampleResult> {
   checkOptions(opts);
   const completions: number[][] = prompts.map(() => []);
   const finished = prompts.map(() => false);

@@ -41,7 +41,8 @@ function linear(x: tf.Tensor3D, w: tf.Tensor, b?: tf.Tensor): tf.Tensor3D {
 /** Token plus position embeddings: int32 [B, T] -> [B, T, C]. With RoPE, token embeddings only (positions act in attention). */
 export function embed(params: Params, cfg: ModelConfig, tokens: tf.Tensor2D, positions?: tf.Tensor2D): tf.Tensor3D {
   const [, T] = tokens.shape;
-  if (!positions && T > cfg.context) throw new Error(`sequence of ${T} tokens is longer than the model's context (${cfg.context} tokens)`);
+  if (!positions && T > cfg.context)
+    throw new Error(`sequence of ${T} tokens is longer than the model's context (${cfg.context} tokens)`);
   const wpe = positionOf(cfg) === 'rope' ? null : param(params, 'wpe');
   return embedTables(param(params, 'wte'), wpe, tokens, positions);
 }
@@ -51,7 +52,11 @@ export function embed(params: Params, cfg: ModelConfig, tokens: tf.Tensor2D, pos
  * rows of T, uploaded: one token per sequence while decoding, a prefill's padded rows), or undefined for
  * learned positions.
  */
-export function ropeFor(cfg: ModelConfig, T: number, positions?: tf.Tensor2D | ArrayLike<number>): RopeTables | undefined {
+export function ropeFor(
+  cfg: ModelConfig,
+  T: number,
+  positions?: tf.Tensor2D | ArrayLike<number>,
+): RopeTables | undefined {
   if (positionOf(cfg) !== 'rope') return undefined;
   if (positions !== undefined && !(positions instanceof tf.Tensor)) return ropeTablesAt(cfg, positions, T);
   return ropeTables(cfg, T, positions as tf.Tensor2D | undefined);
@@ -62,7 +67,15 @@ export function ropeFor(cfg: ModelConfig, T: number, positions?: tf.Tensor2D | A
  * tables of x's T rows), queries and new keys are rotated first: the cache holds rotated keys. Returns the
  * new residual stream and this layer's full keys/values [B, H, S, D] (for the cache; a plain forward drops them).
  */
-export function block(params: Params, cfg: ModelConfig, i: number, x: tf.Tensor3D, bias: tf.Tensor4D, past?: LayerKV, rope?: RopeTables) {
+export function block(
+  params: Params,
+  cfg: ModelConfig,
+  i: number,
+  x: tf.Tensor3D,
+  bias: tf.Tensor4D,
+  past?: LayerKV,
+  rope?: RopeTables,
+) {
   const p = (n: string) => param(params, `h${i}.${n}`);
   const [q0, k0, vNew] = projectQkv(layerNorm(x, p('ln1.g'), p('ln1.b')), p('attn.wqkv'), p('attn.bqkv'), cfg.heads);
   const [q, kNew] = rope ? [rotateHeads(q0, rope), rotateHeads(k0, rope)] : [q0, k0];
@@ -78,7 +91,12 @@ export function block(params: Params, cfg: ModelConfig, i: number, x: tf.Tensor3
  * Queries, keys, values [B, H, T, D] each from normed x [B, T, C]. Slices the small weight [C, 3C] rather
  * than splitting the big activation [B, T, 3C]: a strided split of activations is slow on the CPU backend.
  */
-function projectQkv(xn: tf.Tensor3D, wqkv: tf.Tensor, bqkv: tf.Tensor, H: number): [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D] {
+function projectQkv(
+  xn: tf.Tensor3D,
+  wqkv: tf.Tensor,
+  bqkv: tf.Tensor,
+  H: number,
+): [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D] {
   const C = xn.shape[2];
   const one = (j: number) => {
     const w = wqkv.slice([0, j * C], [C, C]); // [C, C]
@@ -110,7 +128,11 @@ function fusedLinear(x: tf.Tensor3D, w: tf.Tensor, b: tf.Tensor): tf.Tensor3D {
  * tables already made (a prefill's, uploaded from its CPU-side positions) instead of looked up from positions.
  */
 export function fusedTrunk(
-  params: Params, cfg: ModelConfig, tokens: tf.Tensor2D, opts: ForwardOptions & { rope?: RopeTables }, kept?: tf.Tensor3D[],
+  params: Params,
+  cfg: ModelConfig,
+  tokens: tf.Tensor2D,
+  opts: ForwardOptions & { rope?: RopeTables },
+  kept?: tf.Tensor3D[],
 ): tf.Tensor3D {
   const rope = opts.rope ?? ropeFor(cfg, tokens.shape[1], opts.positions); // refuses T > context without positions
   const wpe = rope ? null : (param(params, 'wpe') as tf.Tensor2D);
@@ -118,7 +140,9 @@ export function fusedTrunk(
   let delta: tf.Tensor3D | null = null; // the previous block's MLP output, not yet added to x
   for (let i = 0; i < cfg.layers; i++) {
     const p = (n: string) => param(params, `h${i}.${n}`);
-    const n1 = delta ? addLayerNorm(x, delta, p('ln1.g'), p('ln1.b')) : { sum: x, y: fusedLayerNorm(x, p('ln1.g'), p('ln1.b')) };
+    const n1 = delta
+      ? addLayerNorm(x, delta, p('ln1.g'), p('ln1.b'))
+      : { sum: x, y: fusedLayerNorm(x, p('ln1.g'), p('ln1.b')) };
     x = n1.sum;
     let qkv = fusedLinear(n1.y, p('attn.wqkv'), p('attn.bqkv')); // [B, T, 3C]
     if (rope) qkv = rotatePacked(qkv, cfg.heads, rope); // RoPE: one dispatch on the q and k thirds
@@ -128,7 +152,9 @@ export function fusedTrunk(
     x = n2.sum;
     delta = fusedLinear(fusedGelu(fusedLinear(n2.y, p('mlp.w1'), p('mlp.b1'))), p('mlp.w2'), p('mlp.b2')); // [B, T, C]
   }
-  return delta ? addLayerNorm(x, delta, param(params, 'lnf.g'), param(params, 'lnf.b')).y : fusedLayerNorm(x, param(params, 'lnf.g'), param(params, 'lnf.b'));
+  return delta
+    ? addLayerNorm(x, delta, param(params, 'lnf.g'), param(params, 'lnf.b')).y
+    : fusedLayerNorm(x, param(params, 'lnf.g'), param(params, 'lnf.b'));
 }
 
 /** The tied output head on final-LayerNorm output h [B, T, C]: logits [B, T, V], one matmul. */

@@ -32,7 +32,13 @@ export const ARCHIVE_LIMITS: Readonly<ArchiveLimits> = Object.freeze({
   rows: Object.freeze({ runs: 1000, metrics: 300_000, samples: 50_000, rollouts: 50_000, checkpoints: 1000 }),
 });
 
-const ROW_WORDS: Record<RowStore, string> = { runs: 'runs', metrics: 'metric rows', samples: 'sample rows', rollouts: 'rollout rows', checkpoints: 'checkpoints' };
+const ROW_WORDS: Record<RowStore, string> = {
+  runs: 'runs',
+  metrics: 'metric rows',
+  samples: 'sample rows',
+  rollouts: 'rollout rows',
+  checkpoints: 'checkpoints',
+};
 
 /** Sizes in words: "812 bytes", "1.0 MB", "148 MB" (binary megabytes, as the limits are set). */
 export function mb(n: number): string {
@@ -41,7 +47,8 @@ export function mb(n: number): string {
   return `${(n / MIB).toFixed(n < 10 * MIB ? 1 : 0)} MB`;
 }
 const count = (n: number) => n.toLocaleString('en-US');
-const over = (n: number, limit: number, unit: (x: number) => string) => `${unit(n - limit)} over the limit of ${unit(limit)}`;
+const over = (n: number, limit: number, unit: (x: number) => string) =>
+  `${unit(n - limit)} over the limit of ${unit(limit)}`;
 
 /** Why a zip of `fileBytes` is too big to read, or null. */
 export function fileRefusal(fileBytes: number, limits: ArchiveLimits = ARCHIVE_LIMITS): string | null {
@@ -59,17 +66,23 @@ export interface DeclaredEntry {
 }
 
 /** Why a zip whose directory declares `entries` must not be inflated, or null. Checked before any inflation. */
-export function declaredRefusal(fileBytes: number, entries: readonly DeclaredEntry[], limits: ArchiveLimits = ARCHIVE_LIMITS): string | null {
+export function declaredRefusal(
+  fileBytes: number,
+  entries: readonly DeclaredEntry[],
+  limits: ArchiveLimits = ARCHIVE_LIMITS,
+): string | null {
   const total = entries.reduce((sum, e) => sum + e.size, 0);
   const ratio = total / Math.max(1, fileBytes);
   if (ratio > limits.ratio) {
     const times = (x: number) => `${Math.round(x)}:1`;
     return `The file would unpack to ${mb(total)} from ${mb(fileBytes)}, a ratio of ${times(ratio)}: ${(ratio / limits.ratio).toFixed(1)} times the limit of ${times(limits.ratio)} (real exports stay under 10:1; this is how zip bombs look).`;
   }
-  if (total > limits.unpackedBytes) return `The file unpacks to ${mb(total)}, ${over(total, limits.unpackedBytes, mb)} for one import. Export fewer runs per file.`;
+  if (total > limits.unpackedBytes)
+    return `The file unpacks to ${mb(total)}, ${over(total, limits.unpackedBytes, mb)} for one import. Export fewer runs per file.`;
   const size = (name: string) => entries.find((e) => e.name === name)?.size ?? 0;
   const manifest = size('manifest.json');
-  if (manifest > limits.manifestBytes) return `The file's manifest is ${mb(manifest)}, ${over(manifest, limits.manifestBytes, mb)}. Export fewer runs per file.`;
+  if (manifest > limits.manifestBytes)
+    return `The file's manifest is ${mb(manifest)}, ${over(manifest, limits.manifestBytes, mb)}. Export fewer runs per file.`;
   const tensors = size('tensors.bin');
   if (tensors > limits.tensorBytes) {
     return `The file's checkpoint tensors are ${mb(tensors)}, ${over(tensors, limits.tensorBytes, mb)} for one import. Export fewer runs per file, or delete old checkpoints first.`;
@@ -98,7 +111,8 @@ export function rowsRefusal(counts: Record<RowStore, number>, limits: ArchiveLim
   for (const store of Object.keys(limits.rows) as RowStore[]) {
     const n = counts[store];
     const limit = limits.rows[store];
-    if (n > limit) return `The file holds ${count(n)} ${ROW_WORDS[store]}, ${count(n - limit)} over the limit of ${count(limit)} per import. Export fewer runs per file.`;
+    if (n > limit)
+      return `The file holds ${count(n)} ${ROW_WORDS[store]}, ${count(n - limit)} over the limit of ${count(limit)} per import. Export fewer runs per file.`;
   }
   return null;
 }

@@ -15,7 +15,10 @@ const STEP = int(0, 1e9);
 const STAGE = text(32);
 
 /** A measured number: JSON has no NaN, so a NaN was written as null and comes back as NaN (IndexedDB keeps NaN). */
-const Measured = v.pipe(v.union([v.number(), v.nan(), v.null()]), v.transform((x) => x ?? NaN));
+const Measured = v.pipe(
+  v.union([v.number(), v.nan(), v.null()]),
+  v.transform((x) => x ?? NaN),
+);
 const Values = v.pipe(v.record(text(200), Measured), v.maxEntries(1000));
 export const MetricEntry = v.object({ step: STEP, stage: STAGE, time: finite, values: Values });
 
@@ -52,7 +55,11 @@ export const RolloutGroup = v.object({
 export const RolloutEntry = v.object({ step: STEP, groups: list(RolloutGroup, 10_000) });
 
 /** A tensor stored in tensors.bin: float32 values at byte `offset`. */
-export const TensorRef = v.object({ shape: list(int(0, 1e8), 8), offset: int(0, Number.MAX_SAFE_INTEGER), bytes: int(0, 2 ** 31) });
+export const TensorRef = v.object({
+  shape: list(int(0, 1e8), 8),
+  offset: int(0, Number.MAX_SAFE_INTEGER),
+  bytes: int(0, 2 ** 31),
+});
 const Tensors = v.pipe(v.record(text(200), TensorRef), v.maxEntries(10_000));
 /** A checkpoint without its tensors (the file refers to tensors.bin, IndexedDB holds ArrayBuffers). */
 export const CheckpointHead = v.object({ step: STEP, stage: STAGE, time: finite, state: v.record(text(200), finite) });

@@ -11,8 +11,24 @@ import { paramShapes } from '../model/config';
 import { crc32Hex } from '../util/crc32';
 import { ConfigError, errorMessage } from '../util/errors';
 import { issueText } from '../util/issues';
-import { ARCHIVE_LIMITS, countRows, declaredRefusal, fileRefusal, rowsRefusal, type ArchiveLimits } from './archive-limits';
-import { Checksums, EXPORT_FORMAT, EXPORT_VERSION, Manifest, ManifestHead, type ManifestData, type RunSectionData, type TensorRefData } from './archive-schema';
+import {
+  ARCHIVE_LIMITS,
+  countRows,
+  declaredRefusal,
+  fileRefusal,
+  rowsRefusal,
+  type ArchiveLimits,
+} from './archive-limits';
+import {
+  Checksums,
+  EXPORT_FORMAT,
+  EXPORT_VERSION,
+  Manifest,
+  ManifestHead,
+  type ManifestData,
+  type RunSectionData,
+  type TensorRefData,
+} from './archive-schema';
 import type { RunBundle } from './library';
 import type { CheckpointRow, RunRecord, RunStatus, TensorData } from './types';
 import { inflateEntries, zipDirectory, ZipError } from './unzip';
@@ -48,27 +64,40 @@ export function packArchive(bundles: readonly RunBundle[], exportedAt = Date.now
     offset += t.data.byteLength;
     return r;
   };
-  const refs = (rec: Record<string, TensorData>) => Object.fromEntries(Object.entries(rec).map(([k, t]) => [k, ref(t)]));
+  const refs = (rec: Record<string, TensorData>) =>
+    Object.fromEntries(Object.entries(rec).map(([k, t]) => [k, ref(t)]));
   const runs = bundles.map((b) => ({
     run: b.run,
     metrics: b.metrics.map(({ runId: _, ...m }) => m),
     samples: b.samples.map(({ runId: _, ...s }) => s),
     rollouts: b.rollouts.map(({ runId: _, ...r }) => r),
-    checkpoints: b.checkpoints.map(({ runId: _, weights, optimizer, ...c }) => ({ ...c, weights: refs(weights), optimizer: refs(optimizer) })),
+    checkpoints: b.checkpoints.map(({ runId: _, weights, optimizer, ...c }) => ({
+      ...c,
+      weights: refs(weights),
+      optimizer: refs(optimizer),
+    })),
   }));
   const manifest = encode({ format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt, runs });
   const tensors = new Uint8Array(offset);
   parts.reduce((at, p) => (tensors.set(p, at), at + p.length), 0);
   const checksums = encode({ 'manifest.json': crc32Hex(manifest), 'tensors.bin': crc32Hex(tensors) });
   // Float weights barely compress: level 1 saves time for little size; the JSON compresses well.
-  return zipSync({ 'manifest.json': [manifest, { level: 6 }], 'tensors.bin': [tensors, { level: 1 }], 'checksums.json': [checksums, { level: 0 }] });
+  return zipSync({
+    'manifest.json': [manifest, { level: 6 }],
+    'tensors.bin': [tensors, { level: 1 }],
+    'checksums.json': [checksums, { level: 0 }],
+  });
 }
 
 /**
  * Unpack and check an export file. Every way a file can be wrong comes back as a message, never a throw.
  * `onProgress` hears how far the inflating has come, then that the manifest is being checked.
  */
-export function unpackArchive(bytes: Uint8Array, limits: ArchiveLimits = ARCHIVE_LIMITS, onProgress?: (p: UnpackProgress) => void): Decoded<RunBundle[]> {
+export function unpackArchive(
+  bytes: Uint8Array,
+  limits: ArchiveLimits = ARCHIVE_LIMITS,
+  onProgress?: (p: UnpackProgress) => void,
+): Decoded<RunBundle[]> {
   try {
     const entries = readEntries(bytes, limits, (done) => onProgress?.({ phase: 'unpack', done, total: bytes.length }));
     onProgress?.({ phase: 'check', done: 0, total: 1 });
@@ -82,11 +111,17 @@ export function unpackArchive(bytes: Uint8Array, limits: ArchiveLimits = ARCHIVE
 }
 
 /** The zip's entries, their declared sizes within the limits, inflated to exactly those sizes, checksums verified. */
-function readEntries(bytes: Uint8Array, limits: ArchiveLimits, onStep: (read: number) => void): Record<string, Uint8Array> {
+function readEntries(
+  bytes: Uint8Array,
+  limits: ArchiveLimits,
+  onStep: (read: number) => void,
+): Record<string, Uint8Array> {
   const tooBig = fileRefusal(bytes.length, limits);
   if (tooBig) refuse(tooBig);
-  if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) refuse('This is not an RLVR Lab export: it is not a zip file.');
-  const damaged = (err: unknown) => refuse(`The file is damaged or truncated: the zip could not be read (${errorMessage(err)}).`);
+  if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b)
+    refuse('This is not an RLVR Lab export: it is not a zip file.');
+  const damaged = (err: unknown) =>
+    refuse(`The file is damaged or truncated: the zip could not be read (${errorMessage(err)}).`);
   let declared: ReturnType<typeof zipDirectory> = [];
   try {
     declared = zipDirectory(bytes);
@@ -95,7 +130,8 @@ function readEntries(bytes: Uint8Array, limits: ArchiveLimits, onStep: (read: nu
   }
   const names = new Set<string>();
   for (const { name } of declared) {
-    if (!(ENTRIES as readonly string[]).includes(name) || names.has(name)) refuse(`This is not an RLVR Lab export: it holds an unexpected entry "${name.slice(0, 80)}".`);
+    if (!(ENTRIES as readonly string[]).includes(name) || names.has(name))
+      refuse(`This is not an RLVR Lab export: it holds an unexpected entry "${name.slice(0, 80)}".`);
     names.add(name);
   }
   const overLimit = declaredRefusal(bytes.length, declared, limits);
@@ -112,12 +148,14 @@ function readEntries(bytes: Uint8Array, limits: ArchiveLimits, onStep: (read: nu
 }
 
 function verifyChecksums(files: Record<string, Uint8Array>): void {
-  if (!files['manifest.json'] || !files['checksums.json']) refuse('This is not an RLVR Lab export: manifest.json or checksums.json is missing.');
+  if (!files['manifest.json'] || !files['checksums.json'])
+    refuse('This is not an RLVR Lab export: manifest.json or checksums.json is missing.');
   const sums = v.safeParse(Checksums, parseJson(files['checksums.json'], 'checksums.json'));
   if (!sums.success) refuse(`The file is damaged: ${issueText(sums.issues, 'checksums.json')}.`);
   for (const [name, data] of Object.entries(files)) {
     if (name === 'checksums.json') continue;
-    if (sums.output[name] !== crc32Hex(data)) refuse(`The file is damaged or was changed after export: the checksum of ${name} does not match.`);
+    if (sums.output[name] !== crc32Hex(data))
+      refuse(`The file is damaged or was changed after export: the checksum of ${name} does not match.`);
   }
 }
 
@@ -132,10 +170,15 @@ function parseJson(bytes: Uint8Array, name: string): unknown {
 function readManifest(bytes: Uint8Array, limits: ArchiveLimits): ManifestData {
   const json = parseJson(bytes, 'manifest.json');
   const head = v.safeParse(ManifestHead, json);
-  if (!head.success || head.output.format !== EXPORT_FORMAT) refuse(`This is not an RLVR Lab export: its manifest is not of format "${EXPORT_FORMAT}".`);
+  if (!head.success || head.output.format !== EXPORT_FORMAT)
+    refuse(`This is not an RLVR Lab export: its manifest is not of format "${EXPORT_FORMAT}".`);
   const version = head.output.version;
-  if (version > EXPORT_VERSION) refuse(`This file was made by a newer RLVR Lab (export format ${version}); this lab reads format ${EXPORT_VERSION}. Reload the lab to update it, then import again.`);
-  if (version !== EXPORT_VERSION) refuse(`This file has an unknown export format version (${JSON.stringify(version)}).`);
+  if (version > EXPORT_VERSION)
+    refuse(
+      `This file was made by a newer RLVR Lab (export format ${version}); this lab reads format ${EXPORT_VERSION}. Reload the lab to update it, then import again.`,
+    );
+  if (version !== EXPORT_VERSION)
+    refuse(`This file has an unknown export format version (${JSON.stringify(version)}).`);
   const tooMany = rowsRefusal(countRows(json), limits);
   if (tooMany) refuse(tooMany);
   const parsed = v.safeParse(Manifest, json);
@@ -160,8 +203,13 @@ function toBundle(section: RunSectionData, tensors: Uint8Array): RunBundle {
     throw err;
   }
   const live = LIVE.includes(raw.status);
-  const run = { ...raw, config, ...(live ? { status: 'interrupted', reason: 'it was training when it was exported' } : {}) } as RunRecord;
-  const nan = (values: Record<string, number | null>) => Object.fromEntries(Object.entries(values).map(([k, x]) => [k, x ?? NaN]));
+  const run = {
+    ...raw,
+    config,
+    ...(live ? { status: 'interrupted', reason: 'it was training when it was exported' } : {}),
+  } as RunRecord;
+  const nan = (values: Record<string, number | null>) =>
+    Object.fromEntries(Object.entries(values).map(([k, x]) => [k, x ?? NaN]));
   return {
     run,
     metrics: section.metrics.map((m) => ({ runId, ...m, values: nan(m.values) })),
@@ -183,30 +231,47 @@ function checkShapes(c: RunSectionData['checkpoints'][number], model: RunConfig[
   const misfit = (what: string): never => refuse(`The file's ${where} does not fit the run's model: ${what}.`);
   const fits = (key: string, name: string, shape: number[]) => {
     const want = shapes.get(name) ?? misfit(`its tensor "${key.slice(0, 200)}" belongs to no weight of the model`);
-    if (shape.join(',') !== want.join(',')) misfit(`its tensor "${key}" has shape [${shape.join(', ')}], the model's ${name} has [${want.join(', ')}]`);
+    if (shape.join(',') !== want.join(','))
+      misfit(`its tensor "${key}" has shape [${shape.join(', ')}], the model's ${name} has [${want.join(', ')}]`);
   };
   for (const [name, ref] of Object.entries(c.weights)) fits(name, name, ref.shape);
   const lacking = [...shapes.keys()].find((name) => !Object.hasOwn(c.weights, name));
   if (lacking) misfit(`it lacks the weight "${lacking}"`);
   const counts = new Map<string, number>(OPTIMIZER_PARTS.map((p) => [p, 0]));
   for (const [key, ref] of Object.entries(c.optimizer)) {
-    const part = OPTIMIZER_PARTS.find((p) => key.startsWith(p)) ?? misfit(`its optimizer tensor "${key.slice(0, 200)}" is none of ${OPTIMIZER_PARTS.map((p) => `${p}<weight>`).join(', ')}`);
+    const part =
+      OPTIMIZER_PARTS.find((p) => key.startsWith(p)) ??
+      misfit(
+        `its optimizer tensor "${key.slice(0, 200)}" is none of ${OPTIMIZER_PARTS.map((p) => `${p}<weight>`).join(', ')}`,
+      );
     fits(key, key.slice(part.length), ref.shape);
     counts.set(part, counts.get(part)! + 1);
   }
-  for (const [part, n] of counts) if (n > 0 && n < shapes.size) misfit(`its optimizer state "${part}" covers ${n} of the model's ${shapes.size} weights`);
+  for (const [part, n] of counts)
+    if (n > 0 && n < shapes.size)
+      misfit(`its optimizer state "${part}" covers ${n} of the model's ${shapes.size} weights`);
 }
 
 function toCheckpoint(c: RunSectionData['checkpoints'][number], run: RunRecord, tensors: Uint8Array): CheckpointRow {
   const where = `run "${run.name}", checkpoint at step ${c.step}`;
   checkShapes(c, run.config.model, where);
-  const cut = (rec: Record<string, TensorRefData>) => Object.fromEntries(Object.entries(rec).map(([k, r]) => [k, tensorAt(r, tensors, `${where}, tensor ${k}`)]));
-  return { runId: run.id, step: c.step, stage: c.stage, time: c.time, state: c.state, weights: cut(c.weights), optimizer: cut(c.optimizer) };
+  const cut = (rec: Record<string, TensorRefData>) =>
+    Object.fromEntries(Object.entries(rec).map(([k, r]) => [k, tensorAt(r, tensors, `${where}, tensor ${k}`)]));
+  return {
+    runId: run.id,
+    step: c.step,
+    stage: c.stage,
+    time: c.time,
+    state: c.state,
+    weights: cut(c.weights),
+    optimizer: cut(c.optimizer),
+  };
 }
 
 function tensorAt(r: TensorRefData, tensors: Uint8Array, where: string): TensorData {
   const size = r.shape.reduce((a, b) => a * b, 1);
-  if (r.bytes !== size * 4) refuse(`The file is damaged: ${where} has ${r.bytes} bytes for shape [${r.shape.join(', ')}].`);
+  if (r.bytes !== size * 4)
+    refuse(`The file is damaged: ${where} has ${r.bytes} bytes for shape [${r.shape.join(', ')}].`);
   if (r.offset + r.bytes > tensors.length) refuse(`The file is truncated: ${where} lies past the end of tensors.bin.`);
   return { shape: r.shape, data: tensors.slice(r.offset, r.offset + r.bytes).buffer };
 }

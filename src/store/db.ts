@@ -48,13 +48,18 @@ export interface OpenHandlers {
 }
 
 /** The user-facing message when this page's code is older than the database another tab upgraded. */
-export const NEWER_DB_MESSAGE = 'The run library was upgraded by a newer version of RLVR Lab in another tab. Reload this page to use it.';
+export const NEWER_DB_MESSAGE =
+  'The run library was upgraded by a newer version of RLVR Lab in another tab. Reload this page to use it.';
 
 /**
  * Open (and migrate) the lab database. `name` and `version` are for tests (a database at an older
  * schema); a function as `handlers` is the version-change callback alone.
  */
-export async function openLabDb(name = DB_NAME, handlers: OpenHandlers | (() => void) = {}, version = DB_VERSION): Promise<LabDb> {
+export async function openLabDb(
+  name = DB_NAME,
+  handlers: OpenHandlers | (() => void) = {},
+  version = DB_VERSION,
+): Promise<LabDb> {
   const h: OpenHandlers = typeof handlers === 'function' ? { onVersionChange: handlers } : handlers;
   try {
     const db: LabDb = await openDB<LabSchema>(name, version, {

@@ -27,15 +27,33 @@ const Info = v.looseObject({
   presetId: text(64),
   armId: text(64),
   seed: v.pipe(v.number(), v.integer()),
-  config: v.looseObject({ rl: v.looseObject({}), sft: v.looseObject({}), cpt: v.looseObject({}), data: v.looseObject({}), model: v.looseObject({}) }),
+  config: v.looseObject({
+    rl: v.looseObject({}),
+    sft: v.looseObject({}),
+    cpt: v.looseObject({}),
+    data: v.looseObject({}),
+    model: v.looseObject({}),
+  }),
   adjusted: v.nullable(v.looseObject({})),
   backend: v.looseObject({ name: text(16), adapter: text(2000), features: list(text(200), 100) }),
   machine: v.looseObject({ cpu: text(500) }),
   createdAt: v.number(),
 });
-const State = v.looseObject({ status: text(32), step: v.number(), totalSteps: v.number(), wallSeconds: v.number(), updatedAt: v.number(), reason: v.optional(text(10_000)) });
+const State = v.looseObject({
+  status: text(32),
+  step: v.number(),
+  totalSteps: v.number(),
+  wallSeconds: v.number(),
+  updatedAt: v.number(),
+  reason: v.optional(text(10_000)),
+});
 /** JSON has no NaN: a NaN metric value was written as null. */
-const Row = v.object({ step: v.pipe(v.number(), v.integer(), v.minValue(0)), stage: text(32), time: v.number(), values: v.pipe(v.record(text(200), v.nullable(v.number())), v.maxEntries(1000)) });
+const Row = v.object({
+  step: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  stage: text(32),
+  time: v.number(),
+  values: v.pipe(v.record(text(200), v.nullable(v.number())), v.maxEntries(1000)),
+});
 const KeptFile = v.object({
   format: v.literal(KEPT_FORMAT),
   version: v.literal(KEPT_VERSION),
@@ -65,17 +83,22 @@ export interface KeptExpect {
 
 const isGzip = (b: Uint8Array) => b.length >= 18 && b[0] === 0x1f && b[1] === 0x8b;
 /** Gzip's trailer holds the inflated size (mod 2^32): checked before inflating. */
-const gzipSize = (b: Uint8Array) => (b[b.length - 4]! | (b[b.length - 3]! << 8) | (b[b.length - 2]! << 16)) + b[b.length - 1]! * 2 ** 24;
+const gzipSize = (b: Uint8Array) =>
+  (b[b.length - 4]! | (b[b.length - 3]! << 8) | (b[b.length - 2]! << 16)) + b[b.length - 1]! * 2 ** 24;
 const mb = (n: number) => `${Math.round(n / MIB)} MB`;
 
 /** The runs of a kept file's bytes, checked whole: gzip, JSON, schema, preset. */
 export function parseKeptRuns(bytes: Uint8Array, expect: KeptExpect): KeptParse {
   const { file } = expect;
   const fail = (error: string): KeptParse => ({ ok: false, error });
-  if (bytes.length > KEPT_LIMITS.fileBytes) return fail(`${file} is ${mb(bytes.length)}, more than the ${mb(KEPT_LIMITS.fileBytes)} a findings run file may be`);
+  if (bytes.length > KEPT_LIMITS.fileBytes)
+    return fail(
+      `${file} is ${mb(bytes.length)}, more than the ${mb(KEPT_LIMITS.fileBytes)} a findings run file may be`,
+    );
   const gzipped = isGzip(bytes);
   if (!gzipped && !expect.inflated) return fail(`${file} is not gzip'd JSON (it does not start with gzip's signature)`);
-  if (gzipped && gzipSize(bytes) > KEPT_LIMITS.unpackedBytes) return fail(`${file} unpacks to more than ${mb(KEPT_LIMITS.unpackedBytes)}`);
+  if (gzipped && gzipSize(bytes) > KEPT_LIMITS.unpackedBytes)
+    return fail(`${file} unpacks to more than ${mb(KEPT_LIMITS.unpackedBytes)}`);
   let raw: unknown;
   try {
     raw = JSON.parse(strFromU8(gzipped ? gunzipSync(bytes) : bytes));
@@ -84,7 +107,8 @@ export function parseKeptRuns(bytes: Uint8Array, expect: KeptExpect): KeptParse 
   }
   const r = v.safeParse(KeptFile, raw);
   if (!r.success) return fail(`${file} is not a findings run file: ${headProblem(raw) ?? fieldProblem(r.issues)}`);
-  if (r.output.presetId !== expect.presetId) return fail(`${file} holds runs of preset ${r.output.presetId}, not ${expect.presetId}`);
+  if (r.output.presetId !== expect.presetId)
+    return fail(`${file} holds runs of preset ${r.output.presetId}, not ${expect.presetId}`);
   // The checked input itself, not the parser's output: that would reorder the config's keys, and the
   // report compares configs as JSON.
   return {
@@ -92,7 +116,13 @@ export function parseKeptRuns(bytes: Uint8Array, expect: KeptExpect): KeptParse 
     runs: (raw as v.InferOutput<typeof KeptFile>).runs.map((x) => ({
       info: x.info,
       state: x.state,
-      metrics: x.metrics.map((m) => ({ runId: x.info.id, step: m.step, stage: m.stage, time: m.time, values: Object.fromEntries(Object.entries(m.values).map(([k, val]) => [k, val ?? NaN])) })),
+      metrics: x.metrics.map((m) => ({
+        runId: x.info.id,
+        step: m.step,
+        stage: m.stage,
+        time: m.time,
+        values: Object.fromEntries(Object.entries(m.values).map(([k, val]) => [k, val ?? NaN])),
+      })),
     })),
   };
 }
@@ -103,7 +133,8 @@ function headProblem(raw: unknown): string | null {
   if (!head.success) return null;
   const { format, version } = head.output;
   if (format !== KEPT_FORMAT) return `format: expected "${KEPT_FORMAT}", got ${JSON.stringify(format) ?? 'nothing'}`;
-  if (typeof version === 'number' && version > KEPT_VERSION) return `version: it was written by a newer RLVR Lab (version ${version}; this lab reads ${KEPT_VERSION}), so reload the lab to update it`;
+  if (typeof version === 'number' && version > KEPT_VERSION)
+    return `version: it was written by a newer RLVR Lab (version ${version}; this lab reads ${KEPT_VERSION}), so reload the lab to update it`;
   return null;
 }
 
@@ -120,7 +151,9 @@ const LIVE: readonly string[] = ['queued', 'running', 'paused'];
  * are not kept), each config validated as stored configs are and each bundle checked with the export
  * file's own schema, so what reaches IndexedDB is what an import would accept.
  */
-export function keptToBundles(runs: readonly KeptRunData[]): { ok: true; bundles: RunBundle[] } | { ok: false; error: string } {
+export function keptToBundles(
+  runs: readonly KeptRunData[],
+): { ok: true; bundles: RunBundle[] } | { ok: false; error: string } {
   const bundles: RunBundle[] = [];
   const ids = new Set<string>();
   for (const kept of runs) {
@@ -131,14 +164,19 @@ export function keptToBundles(runs: readonly KeptRunData[]): { ok: true; bundles
     try {
       config = validateRunConfig(withMissingStagesOff(info.config));
     } catch (err) {
-      if (err instanceof ConfigError) return { ok: false, error: `run "${info.name}" has an invalid config: ${err.message}` };
+      if (err instanceof ConfigError)
+        return { ok: false, error: `run "${info.name}" has an invalid config: ${err.message}` };
       throw err;
     }
     const run = keptRecord(kept, config);
     // As the export file holds them: rows without runId, NaN written as null.
-    const rows = kept.metrics.map(({ runId: _, values, ...m }) => ({ ...m, values: Object.fromEntries(Object.entries(values).map(([k, x]) => [k, Number.isNaN(x) ? null : x])) }));
+    const rows = kept.metrics.map(({ runId: _, values, ...m }) => ({
+      ...m,
+      values: Object.fromEntries(Object.entries(values).map(([k, x]) => [k, Number.isNaN(x) ? null : x])),
+    }));
     const section = v.safeParse(RunSection, { run, metrics: rows, samples: [], rollouts: [], checkpoints: [] });
-    if (!section.success) return { ok: false, error: `run "${info.name}" is not valid (${issueText(section.issues, 'its record')})` };
+    if (!section.success)
+      return { ok: false, error: `run "${info.name}" is not valid (${issueText(section.issues, 'its record')})` };
     bundles.push({ run, metrics: kept.metrics, samples: [], rollouts: [], checkpoints: [] });
   }
   return { ok: true, bundles };
@@ -148,7 +186,11 @@ export function keptToBundles(runs: readonly KeptRunData[]): { ok: true; bundles
 function keptRecord({ info, state, metrics }: KeptRunData, config: RunConfig): RunRecord {
   const step = state?.step ?? 0;
   const live = !state || LIVE.includes(state.status);
-  const reason = !state ? 'its end state was not kept' : live ? 'it was still training when the findings were kept' : state.reason;
+  const reason = !state
+    ? 'its end state was not kept'
+    : live
+      ? 'it was still training when the findings were kept'
+      : state.reason;
   const b = info.backend;
   return {
     id: info.id,
@@ -156,7 +198,12 @@ function keptRecord({ info, state, metrics }: KeptRunData, config: RunConfig): R
     config,
     status: live ? 'interrupted' : (state.status as RunStatus),
     ...(reason ? { reason } : {}),
-    backend: { name: b.name as NonNullable<RunRecord['backend']>['name'], adapter: b.adapter, features: b.features, skipped: Array.isArray(b.skipped) ? (b.skipped as { name: string; reason: string }[]) : [] },
+    backend: {
+      name: b.name as NonNullable<RunRecord['backend']>['name'],
+      adapter: b.adapter,
+      features: b.features,
+      skipped: Array.isArray(b.skipped) ? (b.skipped as { name: string; reason: string }[]) : [],
+    },
     createdAt: info.createdAt,
     updatedAt: state?.updatedAt ?? info.createdAt,
     step,

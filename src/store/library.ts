@@ -22,7 +22,9 @@ export interface ImportReport {
 
 /** The runs `ids` (all runs when absent, newest first) with their rows. Unknown ids are skipped. */
 export async function collectRuns(db: LabDb, ids?: readonly string[]): Promise<RunBundle[]> {
-  const runs = ids ? (await Promise.all(ids.map((id) => getRun(db, id)))).filter((r): r is RunRecord => r !== undefined) : await listRuns(db);
+  const runs = ids
+    ? (await Promise.all(ids.map((id) => getRun(db, id)))).filter((r): r is RunRecord => r !== undefined)
+    : await listRuns(db);
   return Promise.all(
     runs.map(async (run) => ({
       run,
@@ -50,7 +52,8 @@ interface Chunk {
 
 const CHUNK_ROWS = 2000; // a transaction of small rows (metrics, samples, rollouts)
 const CHUNK_BYTES = 64 * 2 ** 20; // a transaction of checkpoints: their tensors' bytes
-const tensorBytes = (c: CheckpointRow) => [...Object.values(c.weights), ...Object.values(c.optimizer)].reduce((n, t) => n + t.data.byteLength, 0);
+const tensorBytes = (c: CheckpointRow) =>
+  [...Object.values(c.weights), ...Object.values(c.optimizer)].reduce((n, t) => n + t.data.byteLength, 0);
 
 /** The bundles' rows in chunks of one store each, bounded in rows and in checkpoint bytes. */
 function chunksOf(bundles: readonly RunBundle[]): Chunk[] {
@@ -94,7 +97,8 @@ async function putAll(db: LabDb, store: SeriesStore | 'runs', rows: readonly obj
 async function clearRows(db: LabDb, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
   const tx = db.transaction([...SERIES_STORES], 'readwrite');
-  for (const store of SERIES_STORES) for (const id of ids) void tx.objectStore(store).delete(IDBKeyRange.bound([id, -Infinity], [id, Infinity]));
+  for (const store of SERIES_STORES)
+    for (const id of ids) void tx.objectStore(store).delete(IDBKeyRange.bound([id, -Infinity], [id, Infinity]));
   await tx.done;
 }
 
@@ -103,7 +107,11 @@ async function clearRows(db: LabDb, ids: readonly string[]): Promise<void> {
  * chunks (one transaction per store chunk), then every run record in one last transaction: until that
  * commits no run shows, and a failure or an abort before it deletes the rows written so far.
  */
-export async function writeRuns(db: LabDb, bundles: readonly RunBundle[], options: WriteOptions = {}): Promise<ImportReport> {
+export async function writeRuns(
+  db: LabDb,
+  bundles: readonly RunBundle[],
+  options: WriteOptions = {},
+): Promise<ImportReport> {
   const report: ImportReport = { added: [], skipped: [] };
   const fresh: RunBundle[] = [];
   for (const b of bundles) {
@@ -124,7 +132,11 @@ export async function writeRuns(db: LabDb, bundles: readonly RunBundle[], option
       await options.onProgress?.(done, total);
     }
     options.signal?.throwIfAborted();
-    await putAll(db, 'runs', fresh.map((b) => b.run));
+    await putAll(
+      db,
+      'runs',
+      fresh.map((b) => b.run),
+    );
   } catch (err) {
     await clearRows(db, report.added).catch(() => undefined); // the library as it was; the error says why
     throw err;
@@ -140,9 +152,15 @@ export async function writeRuns(db: LabDb, bundles: readonly RunBundle[], option
 export async function createFork(db: LabDb, child: RunRecord, parentId: string, step: number): Promise<CheckpointRow> {
   const from = await getCheckpoint(db, parentId, step);
   if (!from) throw new Error(`the run has no checkpoint at step ${step}`);
-  const [metrics, samples, rollouts] = await Promise.all([getMetrics(db, parentId, step), getSamples(db, parentId, step), getRollouts(db, parentId, step)]);
+  const [metrics, samples, rollouts] = await Promise.all([
+    getMetrics(db, parentId, step),
+    getSamples(db, parentId, step),
+    getRollouts(db, parentId, step),
+  ]);
   const own = <T extends { runId: string }>(rows: T[]) => rows.map((r) => ({ ...r, runId: child.id }));
   const checkpoint = { ...from, runId: child.id };
-  await writeRuns(db, [{ run: child, metrics: own(metrics), samples: own(samples), rollouts: own(rollouts), checkpoints: [checkpoint] }]);
+  await writeRuns(db, [
+    { run: child, metrics: own(metrics), samples: own(samples), rollouts: own(rollouts), checkpoints: [checkpoint] },
+  ]);
   return checkpoint;
 }

@@ -28,14 +28,22 @@ export interface DamagedRun {
 const RunId = v.object({ runId: v.pipe(v.string(), v.maxLength(200)) });
 const StoredTensor = v.pipe(
   v.object({ shape: v.array(v.pipe(v.number(), v.integer(), v.minValue(0))), data: v.instance(ArrayBuffer) }),
-  v.check((t) => t.data.byteLength === t.shape.reduce((a, b) => a * b, 1) * 4, 'its bytes do not match its shape (float32)'),
+  v.check(
+    (t) => t.data.byteLength === t.shape.reduce((a, b) => a * b, 1) * 4,
+    'its bytes do not match its shape (float32)',
+  ),
 );
 const StoredTensors = v.record(v.string(), StoredTensor);
 
 const MetricRecord = v.object({ ...RunId.entries, ...MetricEntry.entries });
 const SampleRecord = v.object({ ...RunId.entries, ...SampleEntry.entries });
 const RolloutRecord = v.object({ ...RunId.entries, step: MetricEntry.entries.step, groups: v.array(v.unknown()) });
-const CheckpointRecord = v.object({ ...RunId.entries, ...CheckpointHead.entries, weights: StoredTensors, optimizer: StoredTensors });
+const CheckpointRecord = v.object({
+  ...RunId.entries,
+  ...CheckpointHead.entries,
+  weights: StoredTensors,
+  optimizer: StoredTensors,
+});
 
 function check<T>(schema: v.GenericSchema<unknown, T>, raw: unknown, what: string): Checked<T> {
   const out = v.safeParse(schema, raw);
@@ -50,7 +58,8 @@ export function checkRun(raw: unknown): Checked<RunRecord> {
     const config = validateRunConfig(withMissingStagesOff(head.value.config));
     return { ok: true, value: { ...head.value, config } as RunRecord };
   } catch (err) {
-    if (err instanceof ConfigError) return { ok: false, problem: `its config is not valid (${err.field}: ${err.message})` };
+    if (err instanceof ConfigError)
+      return { ok: false, problem: `its config is not valid (${err.field}: ${err.message})` };
     return { ok: false, problem: `its config could not be read (${errorMessage(err)})` };
   }
 }
@@ -75,7 +84,10 @@ export function checkRollout(raw: unknown): Checked<RolloutRow> & { damaged: num
 }
 
 /** Keep the rows that pass `checker`; count the rest. */
-export function checkRows<T>(raws: readonly unknown[], checker: (raw: unknown) => Checked<T> & { damaged?: number }): Read<T> {
+export function checkRows<T>(
+  raws: readonly unknown[],
+  checker: (raw: unknown) => Checked<T> & { damaged?: number },
+): Read<T> {
   const out: Read<T> = { rows: [], damaged: 0 };
   for (const raw of raws) {
     const c = checker(raw);

@@ -17,7 +17,8 @@ export async function getRun(db: LabDb, id: string): Promise<RunRecord | undefin
   return c.ok ? c.value : undefined;
 }
 
-const newestFirst = (a: RunRecord, b: RunRecord) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+const newestFirst = (a: RunRecord, b: RunRecord) =>
+  b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
 /** Every run, newest first, and the records that failed their check (skipped, so they never hide the others). */
 export async function readRuns(db: LabDb): Promise<{ runs: RunRecord[]; damaged: DamagedRun[] }> {
@@ -29,7 +30,11 @@ export async function readRuns(db: LabDb): Promise<{ runs: RunRecord[]; damaged:
     const c = checkRun(raw);
     if (c.ok) return void runs.push(c.value);
     const name = (raw as { name?: unknown } | null)?.name;
-    damaged.push({ key: keys[i]!, label: typeof name === 'string' ? name.slice(0, 200) : String(keys[i]), problem: c.problem });
+    damaged.push({
+      key: keys[i]!,
+      label: typeof name === 'string' ? name.slice(0, 200) : String(keys[i]),
+      problem: c.problem,
+    });
   });
   return { runs: runs.sort(newestFirst), damaged };
 }
@@ -54,7 +59,11 @@ export async function patchRun(db: LabDb, id: string, change: Partial<RunRecord>
 export async function deleteRun(db: LabDb, id: IDBValidKey): Promise<void> {
   const tx = db.transaction(['runs', ...SERIES_STORES], 'readwrite');
   const range = IDBKeyRange.bound([id, -Infinity], [id, Infinity]);
-  await Promise.all([tx.objectStore('runs').delete(id as string), ...SERIES_STORES.map((name) => tx.objectStore(name).delete(range)), tx.done]);
+  await Promise.all([
+    tx.objectStore('runs').delete(id as string),
+    ...SERIES_STORES.map((name) => tx.objectStore(name).delete(range)),
+    tx.done,
+  ]);
 }
 
 /** Runs left training (or paused) by a closed tab or a crash are marked interrupted; `isAlive` spares runs another tab still trains. */
@@ -63,7 +72,12 @@ export async function markInterrupted(db: LabDb, isAlive: (id: string) => boolea
   for (const run of await db.getAll('runs')) {
     if ((run.status === 'running' || run.status === 'paused' || run.status === 'queued') && !isAlive(run.id)) {
       ids.push(run.id);
-      await db.put('runs', { ...run, status: 'interrupted', reason: 'the page was closed or crashed while it trained', updatedAt: Date.now() });
+      await db.put('runs', {
+        ...run,
+        status: 'interrupted',
+        reason: 'the page was closed or crashed while it trained',
+        updatedAt: Date.now(),
+      });
     }
   }
   return ids;

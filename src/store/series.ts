@@ -55,7 +55,11 @@ export async function putCheckpoint(db: LabDb, row: CheckpointRow): Promise<void
 
 /** The newest sound checkpoint of a run, if any (a damaged one is passed over for the one before it). */
 export async function latestCheckpoint(db: LabDb, runId: string): Promise<CheckpointRow | undefined> {
-  for (let cursor = await db.transaction('checkpoints').store.openCursor(runRange(runId), 'prev'); cursor; cursor = await cursor.continue()) {
+  for (
+    let cursor = await db.transaction('checkpoints').store.openCursor(runRange(runId), 'prev');
+    cursor;
+    cursor = await cursor.continue()
+  ) {
     const c = checkCheckpoint(cursor.value);
     if (c.ok) return c.value;
   }

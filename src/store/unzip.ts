@@ -30,7 +30,11 @@ export function zipDirectory(bytes: Uint8Array): DeclaredEntry[] {
  * zip bytes read so far. Throws ZipError for an entry that overruns, falls short, is missing or is not
  * declared, and for a stream that stops making sense; fflate's errors for damaged data.
  */
-export function inflateEntries(bytes: Uint8Array, declared: readonly DeclaredEntry[], onStep?: (read: number) => void): Map<string, Uint8Array> {
+export function inflateEntries(
+  bytes: Uint8Array,
+  declared: readonly DeclaredEntry[],
+  onStep?: (read: number) => void,
+): Map<string, Uint8Array> {
   const sizes = new Map(declared.map((e) => [e.name, e.size]));
   const out = new Map<string, Uint8Array>();
   const complete = new Set<string>();
@@ -38,7 +42,10 @@ export function inflateEntries(bytes: Uint8Array, declared: readonly DeclaredEnt
   let open = false; // inside an entry's data
   const unzip = new Unzip((file) => {
     const size = sizes.get(file.name);
-    if (size === undefined || out.has(file.name)) return void (problem ??= new ZipError(`it holds an entry "${file.name.slice(0, 80)}" its directory does not list`));
+    if (size === undefined || out.has(file.name))
+      return void (problem ??= new ZipError(
+        `it holds an entry "${file.name.slice(0, 80)}" its directory does not list`,
+      ));
     const buffer = new Uint8Array(size);
     out.set(file.name, buffer);
     let at = 0;
@@ -46,12 +53,16 @@ export function inflateEntries(bytes: Uint8Array, declared: readonly DeclaredEnt
     file.ondata = (err, chunk, final) => {
       if (problem) return;
       if (err) return void (problem = err);
-      if (at + chunk.length > size) return void (problem = new ZipError(`${file.name} unpacks to more than the ${size} bytes its zip entry declares`));
+      if (at + chunk.length > size)
+        return void (problem = new ZipError(
+          `${file.name} unpacks to more than the ${size} bytes its zip entry declares`,
+        ));
       buffer.set(chunk, at);
       at += chunk.length;
       if (!final) return;
       open = false;
-      if (at !== size) problem = new ZipError(`${file.name} unpacks to ${at} bytes, not the ${size} its zip entry declares`);
+      if (at !== size)
+        problem = new ZipError(`${file.name} unpacks to ${at} bytes, not the ${size} its zip entry declares`);
       complete.add(file.name);
     };
     file.start();

@@ -30,10 +30,30 @@ const DEFAULTS: Readonly<AdditionConfig> = Object.freeze({
 });
 
 const FIELDS: Record<keyof AdditionConfig, FieldSpec> = {
-  minDigits: { label: 'Min digits', min: 1, max: 12, reason: 'Shortest operand length in training; difficulty = digits.' },
-  maxDigits: { label: 'Max digits', min: 1, max: 12, reason: 'Longest operand length in training; 12 keeps sums exact in doubles.' },
-  oodMinDigits: { label: 'OOD min digits', min: 1, max: 12, reason: 'Shortest operand length of the out-of-distribution split.' },
-  oodMaxDigits: { label: 'OOD max digits', min: 1, max: 12, reason: 'Longest operand length of the out-of-distribution split.' },
+  minDigits: {
+    label: 'Min digits',
+    min: 1,
+    max: 12,
+    reason: 'Shortest operand length in training; difficulty = digits.',
+  },
+  maxDigits: {
+    label: 'Max digits',
+    min: 1,
+    max: 12,
+    reason: 'Longest operand length in training; 12 keeps sums exact in doubles.',
+  },
+  oodMinDigits: {
+    label: 'OOD min digits',
+    min: 1,
+    max: 12,
+    reason: 'Shortest operand length of the out-of-distribution split.',
+  },
+  oodMaxDigits: {
+    label: 'OOD max digits',
+    min: 1,
+    max: 12,
+    reason: 'Longest operand length of the out-of-distribution split.',
+  },
 };
 
 /** A column step: "d1: 4+8+0=12" and its phrasings; the column number labels it, so order is free. */
@@ -86,8 +106,18 @@ function generate(config: AdditionConfig, rng: Rng, index: number): Example {
   const digits = rng.int(config.minDigits, config.maxDigits);
   const a = randomNumber(rng, digits);
   const b = randomNumber(rng, digits);
-  const steps = columns(a, b).map(({ x, y, c, s }, i) => ({ text: `d${i + 1}: ${x}+${y}+${c}=${s}`, value: String(s) }));
-  return { key: `${a}+${b}`, prompt: `${a}+${b}=?`, steps, answer: addStrings(a, b), difficulty: digits, meta: { a, b, index } };
+  const steps = columns(a, b).map(({ x, y, c, s }, i) => ({
+    text: `d${i + 1}: ${x}+${y}+${c}=${s}`,
+    value: String(s),
+  }));
+  return {
+    key: `${a}+${b}`,
+    prompt: `${a}+${b}=?`,
+    steps,
+    answer: addStrings(a, b),
+    difficulty: digits,
+    meta: { a, b, index },
+  };
 }
 
 const PHRASINGS: ((col: number, x: number, y: number, c: number, s: number) => string)[] = [
@@ -146,15 +176,20 @@ function render(ex: Example, style: RationaleStyle, rng: Rng): string {
   const { a, b } = ex.meta as { a: string; b: string };
   const answer = ex.answer as string;
   switch (style) {
-    case 'pattern': return joinCompletion(columnLines(a, b), answer);
-    case 'varied': return joinCompletion(columnLines(a, b, rng.pick(PHRASINGS)), answer);
+    case 'pattern':
+      return joinCompletion(columnLines(a, b), answer);
+    case 'varied':
+      return joinCompletion(columnLines(a, b, rng.pick(PHRASINGS)), answer);
     case 'inconsistent': {
       const procedure = rng.pick([columnLines, placeValueLines, chunkLines]);
       return joinCompletion(procedure(a, b), answer);
     }
-    case 'corrupted': return joinCompletion(corruptLines(a, b, rng), answer);
-    case 'unfaithful': return joinCompletion(unfaithfulLines(a, b, rng), answer);
-    case 'answer_only': return joinCompletion([], answer);
+    case 'corrupted':
+      return joinCompletion(corruptLines(a, b, rng), answer);
+    case 'unfaithful':
+      return joinCompletion(unfaithfulLines(a, b, rng), answer);
+    case 'answer_only':
+      return joinCompletion([], answer);
   }
 }
 
@@ -163,7 +198,9 @@ function columnTrue(col: Column, a: string, b: string): boolean {
   const gold = columns(a, b)[col.col - 1];
   if (!gold || col.sum !== gold.s) return false;
   if (col.addends.reduce((t, v) => t + v, 0) !== col.sum) return false;
-  return sameMultiset(col.addends, [gold.x, gold.y, gold.c]) || (gold.c === 0 && sameMultiset(col.addends, [gold.x, gold.y]));
+  return (
+    sameMultiset(col.addends, [gold.x, gold.y, gold.c]) || (gold.c === 0 && sameMultiset(col.addends, [gold.x, gold.y]))
+  );
 }
 
 function checkSteps(ex: Example, parsed: Parsed): boolean[] {
@@ -215,7 +252,9 @@ function validate(raw: unknown): AdditionConfig {
 /** CPT text: the one-digit sums this example uses, with no carries, question or answer. */
 function domainText(ex: Example): string {
   const { a, b } = ex.meta as { a: string; b: string };
-  return columns(a, b).map(({ x, y }) => `${x}+${y}=${x + y}`).join('\n');
+  return columns(a, b)
+    .map(({ x, y }) => `${x}+${y}=${x + y}`)
+    .join('\n');
 }
 
 function noisyLabel(ex: Example, rng: Rng): string {

@@ -38,11 +38,27 @@ const DEFAULTS: Readonly<ArithChainConfig> = Object.freeze({
 });
 
 const FIELDS: Record<keyof ArithChainConfig, FieldSpec> = {
-  minTerms: { label: 'Min terms', min: 3, max: 10, reason: 'Fewest summands; each may be a product. Difficulty = terms + digits - 1.' },
+  minTerms: {
+    label: 'Min terms',
+    min: 3,
+    max: 10,
+    reason: 'Fewest summands; each may be a product. Difficulty = terms + digits - 1.',
+  },
   maxTerms: { label: 'Max terms', min: 3, max: 10, reason: 'Most summands in training.' },
-  minDigits: { label: 'Min digits', min: 1, max: 3, reason: 'Smallest operand size (per example, all operands up to this many digits).' },
+  minDigits: {
+    label: 'Min digits',
+    min: 1,
+    max: 3,
+    reason: 'Smallest operand size (per example, all operands up to this many digits).',
+  },
   maxDigits: { label: 'Max digits', min: 1, max: 3, reason: 'Largest operand size; 3 digits make 6-digit products.' },
-  mulRate: { label: 'Product rate', min: 0, max: 1, integer: false, reason: 'Chance that a term is a product of two factors.' },
+  mulRate: {
+    label: 'Product rate',
+    min: 0,
+    max: 1,
+    integer: false,
+    reason: 'Chance that a term is a product of two factors.',
+  },
   oodMinTerms: { label: 'OOD min terms', min: 3, max: 10, reason: 'Fewest summands of the out-of-distribution split.' },
   oodMaxTerms: { label: 'OOD max terms', min: 3, max: 10, reason: 'Most summands of the out-of-distribution split.' },
 };
@@ -57,7 +73,9 @@ function generate(config: ArithChainConfig, rng: Rng, index: number): Example {
   const terms = rng.int(config.minTerms, config.maxTerms);
   const digits = rng.int(config.minDigits, config.maxDigits);
   const operand = () => rng.int(1, 10 ** digits - 1);
-  const chain: Term[] = Array.from({ length: terms }, () => (rng.next() < config.mulRate ? [operand(), operand()] : [operand()]));
+  const chain: Term[] = Array.from({ length: terms }, () =>
+    rng.next() < config.mulRate ? [operand(), operand()] : [operand()],
+  );
   const prompt = `${chain.map(show).join('+')}=?`;
   const lines = canonicalLines(chain);
   return {
@@ -126,16 +144,24 @@ function render(ex: Example, style: RationaleStyle, rng: Rng): string {
   const chain = (ex.meta as { chain: Term[] }).chain;
   const a = ex.answer as string;
   switch (style) {
-    case 'pattern': return joinCompletion(canonicalLines(chain), a);
+    case 'pattern':
+      return joinCompletion(canonicalLines(chain), a);
     case 'varied': {
       const phrase = rng.pick(PHRASINGS);
-      const lines = rng.next() < 0.5 ? canonicalLines(chain) : [...productLines(chain), ...canonicalLines(chain.map((t) => [valueOf(t)]))];
+      const lines =
+        rng.next() < 0.5
+          ? canonicalLines(chain)
+          : [...productLines(chain), ...canonicalLines(chain.map((t) => [valueOf(t)]))];
       return joinCompletion(lines.map(phrase), a);
     }
-    case 'inconsistent': return joinCompletion(rng.pick([canonicalLines, oneSumLines, rightToLeftLines])(chain), a);
-    case 'corrupted': return joinCompletion(corruptLines(chain, rng), a);
-    case 'unfaithful': return joinCompletion(canonicalLines(chain).slice(0, -1), a); // true steps, stops short
-    case 'answer_only': return joinCompletion([], a);
+    case 'inconsistent':
+      return joinCompletion(rng.pick([canonicalLines, oneSumLines, rightToLeftLines])(chain), a);
+    case 'corrupted':
+      return joinCompletion(corruptLines(chain, rng), a);
+    case 'unfaithful':
+      return joinCompletion(canonicalLines(chain).slice(0, -1), a); // true steps, stops short
+    case 'answer_only':
+      return joinCompletion([], a);
   }
 }
 
@@ -192,7 +218,8 @@ function noisyLabel(ex: Example, rng: Rng): string {
 export const arithChain: TaskDef<ArithChainConfig> = {
   id: 'arith_chain',
   title: 'Arithmetic chain',
-  description: 'Evaluate a chain of sums and products on a scratchpad of partial results; difficulty = terms + digits - 1.',
+  description:
+    'Evaluate a chain of sums and products on a scratchpad of partial results; difficulty = terms + digits - 1.',
   setAnswers: false,
   defaults: DEFAULTS,
   fields: FIELDS,
@@ -206,7 +233,10 @@ export const arithChain: TaskDef<ArithChainConfig> = {
   faithful: (parsed) => sameAnswer(derive(parsed.steps), parsed.answer),
   domainText: (ex) => {
     const chain = (ex.meta as { chain: Term[] }).chain;
-    return [...productLines(chain), ...chain.slice(1).map((t, i) => `${valueOf(chain[i]!)}+${valueOf(t)}=${valueOf(chain[i]!) + valueOf(t)}`)].join('\n');
+    return [
+      ...productLines(chain),
+      ...chain.slice(1).map((t, i) => `${valueOf(chain[i]!)}+${valueOf(t)}=${valueOf(chain[i]!) + valueOf(t)}`),
+    ].join('\n');
   },
   noisyLabel,
 };

@@ -10,7 +10,10 @@ export interface Equation {
 }
 
 const NUM = String.raw`\d{1,15}`;
-const EQUATION = new RegExp(String.raw`^(?:[a-z]+\s*\d*\s*:\s*)?(${NUM}(?:\s*[+*x]\s*${NUM})+)\s*(?:=|is)\s*(${NUM})\.?$`, 'i');
+const EQUATION = new RegExp(
+  String.raw`^(?:[a-z]+\s*\d*\s*:\s*)?(${NUM}(?:\s*[+*x]\s*${NUM})+)\s*(?:=|is)\s*(${NUM})\.?$`,
+  'i',
+);
 
 /** Read "347+200=547", "3 x 4 = 12", "s2: 12*3=36" (an optional "label:" prefix). Null if not one. */
 export function readEquation(line: string): Equation | null {

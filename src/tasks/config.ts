@@ -11,16 +11,21 @@ function checkField(name: string, spec: FieldSpec, value: unknown, dflt: unknown
       throw new ConfigError(name, `${name} must be a number (got ${JSON.stringify(value)}).`);
     }
     const integer = spec.integer ?? Number.isInteger(dflt);
-    if (integer && !Number.isInteger(value)) throw new ConfigError(name, `${name} must be a whole number (got ${value}).`);
-    if (spec.min !== undefined && value < spec.min) throw new ConfigError(name, `${name} must be at least ${spec.min} (got ${value}).`);
-    if (spec.max !== undefined && value > spec.max) throw new ConfigError(name, `${name} must be at most ${spec.max} (got ${value}).`);
+    if (integer && !Number.isInteger(value))
+      throw new ConfigError(name, `${name} must be a whole number (got ${value}).`);
+    if (spec.min !== undefined && value < spec.min)
+      throw new ConfigError(name, `${name} must be at least ${spec.min} (got ${value}).`);
+    if (spec.max !== undefined && value > spec.max)
+      throw new ConfigError(name, `${name} must be at most ${spec.max} (got ${value}).`);
     return value;
   }
   if (typeof dflt === 'boolean') {
-    if (typeof value !== 'boolean') throw new ConfigError(name, `${name} must be true or false (got ${JSON.stringify(value)}).`);
+    if (typeof value !== 'boolean')
+      throw new ConfigError(name, `${name} must be true or false (got ${JSON.stringify(value)}).`);
     return value;
   }
-  if (typeof value !== 'string') throw new ConfigError(name, `${name} must be a string (got ${JSON.stringify(value)}).`);
+  if (typeof value !== 'string')
+    throw new ConfigError(name, `${name} must be a string (got ${JSON.stringify(value)}).`);
   if (spec.options && !spec.options.includes(value)) {
     throw new ConfigError(name, `${name} must be one of ${spec.options.join(', ')} (got ${JSON.stringify(value)}).`);
   }
@@ -40,7 +45,8 @@ export function validateFields<C extends object>(
   }
   const rec = raw as Record<string, unknown>;
   for (const key of Object.keys(rec)) {
-    if (!(key in fields)) throw new ConfigError(prefix + key, `Unknown setting ${prefix + key}; known: ${Object.keys(fields).join(', ')}.`);
+    if (!(key in fields))
+      throw new ConfigError(prefix + key, `Unknown setting ${prefix + key}; known: ${Object.keys(fields).join(', ')}.`);
   }
   const out: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(fields)) {

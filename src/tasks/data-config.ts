@@ -50,28 +50,82 @@ export const DEFAULT_DATA_CONFIG: Readonly<DataConfig> = Object.freeze({
 
 export const DATA_FIELDS: Record<Exclude<keyof DataConfig, 'taskConfig'>, FieldSpec> = {
   task: { label: 'Task', options: TASK_IDS, reason: 'Which rule-generated task supplies prompts and verifiers.' },
-  style: { label: 'Rationale style', options: RATIONALE_STYLES, reason: 'How SFT rationales are written (PARO compares these).' },
-  trainSize: { label: 'Training prompts (N)', min: 0, max: 65536, reason: 'Scarce data: N distinct prompts repeated; 0 = fresh examples forever.' },
-  heldoutSize: { label: 'Held-out size', min: 1, max: 4096, reason: 'In-distribution evaluation prompts, disjoint from training.' },
-  oodSize: { label: 'OOD size', min: 0, max: 4096, reason: 'Harder out-of-distribution prompts, disjoint from training and held-out.' },
-  labelNoise: { label: 'Label noise (gamma)', min: 0, max: 0.99, integer: false, reason: 'Persistent noise: this fraction of training labels is wrong.' },
-  corruptFraction: { label: 'Corrupted fraction', min: 0, max: 1, integer: false, reason: "With style 'corrupted': share of rationales with one wrong step." },
-  sftSize: { label: 'SFT rationales', min: 0, max: 65536, reason: "Distinct SFT rationales: 0 = all the SFT data has; with 'train', the first of the N prompts (RL still uses all N), as PARO's few vs many." },
-  sftSource: { label: 'SFT data', options: SFT_SOURCES, reason: "'train': the N RL prompts (with their noise); 'fresh': unlimited clean examples, the same SFT whatever N or gamma." },
+  style: {
+    label: 'Rationale style',
+    options: RATIONALE_STYLES,
+    reason: 'How SFT rationales are written (PARO compares these).',
+  },
+  trainSize: {
+    label: 'Training prompts (N)',
+    min: 0,
+    max: 65536,
+    reason: 'Scarce data: N distinct prompts repeated; 0 = fresh examples forever.',
+  },
+  heldoutSize: {
+    label: 'Held-out size',
+    min: 1,
+    max: 4096,
+    reason: 'In-distribution evaluation prompts, disjoint from training.',
+  },
+  oodSize: {
+    label: 'OOD size',
+    min: 0,
+    max: 4096,
+    reason: 'Harder out-of-distribution prompts, disjoint from training and held-out.',
+  },
+  labelNoise: {
+    label: 'Label noise (gamma)',
+    min: 0,
+    max: 0.99,
+    integer: false,
+    reason: 'Persistent noise: this fraction of training labels is wrong.',
+  },
+  corruptFraction: {
+    label: 'Corrupted fraction',
+    min: 0,
+    max: 1,
+    integer: false,
+    reason: "With style 'corrupted': share of rationales with one wrong step.",
+  },
+  sftSize: {
+    label: 'SFT rationales',
+    min: 0,
+    max: 65536,
+    reason:
+      "Distinct SFT rationales: 0 = all the SFT data has; with 'train', the first of the N prompts (RL still uses all N), as PARO's few vs many.",
+  },
+  sftSource: {
+    label: 'SFT data',
+    options: SFT_SOURCES,
+    reason:
+      "'train': the N RL prompts (with their noise); 'fresh': unlimited clean examples, the same SFT whatever N or gamma.",
+  },
 };
 
 /** Validate a raw (possibly partial) data config; the task's settings are checked by the task. */
 export function validateDataConfig(raw: unknown): DataConfig {
   const rec = raw === undefined || raw === null ? {} : raw;
-  if (typeof rec !== 'object' || Array.isArray(rec)) throw new ConfigError('data', 'The data config must be an object of settings.');
+  if (typeof rec !== 'object' || Array.isArray(rec))
+    throw new ConfigError('data', 'The data config must be an object of settings.');
   const { taskConfig, ...rest } = rec as Record<string, unknown>;
-  const { sftSize, ...base } = validateFields<Required<Omit<DataConfig, 'taskConfig'>>>(DATA_FIELDS, { ...DEFAULT_DATA_CONFIG, sftSize: 0 }, rest);
+  const { sftSize, ...base } = validateFields<Required<Omit<DataConfig, 'taskConfig'>>>(
+    DATA_FIELDS,
+    { ...DEFAULT_DATA_CONFIG, sftSize: 0 },
+    rest,
+  );
   if (base.sftSource === 'train' && base.trainSize > 0 && sftSize > base.trainSize) {
-    throw new ConfigError('sftSize', `sftSize (${sftSize}) cannot exceed the ${base.trainSize} training prompts SFT draws its rationales from (data.trainSize); lower it, or use sftSource 'fresh'.`);
+    throw new ConfigError(
+      'sftSize',
+      `sftSize (${sftSize}) cannot exceed the ${base.trainSize} training prompts SFT draws its rationales from (data.trainSize); lower it, or use sftSource 'fresh'.`,
+    );
   }
   const task = getTask(base.task);
   try {
-    return { ...base, taskConfig: task.validate(taskConfig ?? {}) as Record<string, unknown>, ...(sftSize > 0 ? { sftSize } : {}) };
+    return {
+      ...base,
+      taskConfig: task.validate(taskConfig ?? {}) as Record<string, unknown>,
+      ...(sftSize > 0 ? { sftSize } : {}),
+    };
   } catch (e) {
     if (e instanceof ConfigError) throw new ConfigError(`taskConfig.${e.field}`, `${task.title}: ${e.message}`);
     throw e;

@@ -12,7 +12,14 @@ import { formatAnswer } from './format';
 import { getTask } from './registry';
 import type { AnyTask, Example, RationaleStyle } from './types';
 
-export { DEFAULT_DATA_CONFIG, DATA_FIELDS, SFT_SOURCES, validateDataConfig, type DataConfig, type SftSource } from './data-config';
+export {
+  DEFAULT_DATA_CONFIG,
+  DATA_FIELDS,
+  SFT_SOURCES,
+  validateDataConfig,
+  type DataConfig,
+  type SftSource,
+} from './data-config';
 
 export interface TrainItem {
   /** The draw number i passed to train(i). */
@@ -83,7 +90,14 @@ function drawTrain(task: AnyTask, cfg: unknown, seed: number, j: number): Exampl
 }
 
 /** The generation indices of the first N distinct training prompts. */
-function trainPool(task: AnyTask, cfg: unknown, seed: number, n: number, field = 'trainSize', tick = (): void => undefined): { pool: number[]; keys: Set<string> } {
+function trainPool(
+  task: AnyTask,
+  cfg: unknown,
+  seed: number,
+  n: number,
+  field = 'trainSize',
+  tick = (): void => undefined,
+): { pool: number[]; keys: Set<string> } {
   const pool: number[] = [];
   const keys = new Set<string>();
   let lastNew = 0;
@@ -96,7 +110,10 @@ function trainPool(task: AnyTask, cfg: unknown, seed: number, n: number, field =
     tick();
   }
   if (pool.length < n) {
-    throw new ConfigError(field, `Only about ${pool.length} distinct training prompts exist at this difficulty; lower ${field} or make the task harder.`);
+    throw new ConfigError(
+      field,
+      `Only about ${pool.length} distinct training prompts exist at this difficulty; lower ${field} or make the task harder.`,
+    );
   }
   // Drawing distinct prompts in order front-loads the small key spaces (1-digit sums run out first), so
   // the slots are shuffled: otherwise an epoch would go from easy to hard and the training reward fall
@@ -105,7 +122,16 @@ function trainPool(task: AnyTask, cfg: unknown, seed: number, n: number, field =
 }
 
 /** `size` distinct evaluation-side examples from `stream`, none of whose keys is in `exclude`. */
-function evalSplit(task: AnyTask, cfg: unknown, seed: number, stream: string, size: number, exclude: Set<string>, field: string, tick: () => void): Example[] {
+function evalSplit(
+  task: AnyTask,
+  cfg: unknown,
+  seed: number,
+  stream: string,
+  size: number,
+  exclude: Set<string>,
+  field: string,
+  tick: () => void,
+): Example[] {
   const out: Example[] = [];
   let lastNew = 0;
   for (let j = 0; out.length < size && j - lastNew < STALL + 4 * out.length; j++) {
@@ -117,7 +143,10 @@ function evalSplit(task: AnyTask, cfg: unknown, seed: number, stream: string, si
     tick();
   }
   if (out.length < size) {
-    throw new ConfigError(field, `Only ${out.length} distinct ${stream} prompts could be drawn; lower ${field} or make the task harder.`);
+    throw new ConfigError(
+      field,
+      `Only ${out.length} distinct ${stream} prompts could be drawn; lower ${field} or make the task harder.`,
+    );
   }
   return rngFor(seed, 0, `${stream}-order`).shuffle(out); // so a first-n evaluation subset is not the easy end (see trainPool)
 }
@@ -156,7 +185,15 @@ function makeMarks(cfg: DataConfig, seed: number): Marks {
   return { noisy: (s) => noisy.has(s), corrupted: (s) => corrupted.has(s) };
 }
 
-function makeTrainItem(task: AnyTask, cfg: DataConfig, seed: number, marks: Marks, ex: Example, i: number, slot: number): TrainItem {
+function makeTrainItem(
+  task: AnyTask,
+  cfg: DataConfig,
+  seed: number,
+  marks: Marks,
+  ex: Example,
+  i: number,
+  slot: number,
+): TrainItem {
   const noisy = marks.noisy(slot);
   const corrupted = marks.corrupted(slot);
   const label = noisy ? task.noisyLabel(ex, rngFor(seed, slot, 'noise-label')) : ex.answer;
@@ -185,9 +222,13 @@ export function buildDataset(cfg: DataConfig, seed: number, progress?: Progress)
   const sftSeed = hashSeed('sft', seed);
   const sftSize = cfg.sftSize ?? 0;
   const corruptFresh = cfg.style === 'corrupted' ? cfg.corruptFraction : 0;
-  const sftPool = cfg.sftSource === 'fresh' && sftSize > 0 ? trainPool(task, tc, sftSeed, sftSize, 'sftSize', tick).pool : null;
+  const sftPool =
+    cfg.sftSource === 'fresh' && sftSize > 0 ? trainPool(task, tc, sftSeed, sftSize, 'sftSize', tick).pool : null;
   const sftCorrupted = sftPool ? exactSubset(sftSeed, 'corrupt', sftSize, corruptFresh) : null;
-  const freshMarks: Marks = { noisy: () => false, corrupted: (s) => (sftCorrupted ? sftCorrupted.has(s) : evenlyMarked(s, corruptFresh)) };
+  const freshMarks: Marks = {
+    noisy: () => false,
+    corrupted: (s) => (sftCorrupted ? sftCorrupted.has(s) : evenlyMarked(s, corruptFresh)),
+  };
   const evalRng = (split: string, j: number): Rng => rngFor(seed, j, `render-${split}`);
   const ds: Dataset = {
     task,
@@ -209,7 +250,8 @@ export function buildDataset(cfg: DataConfig, seed: number, progress?: Progress)
     },
     renderEval(split, j, style = cfg.style) {
       const ex = (split === 'heldout' ? heldout : ood)[j];
-      if (!ex) throw new RangeError(`No ${split} example ${j} (size ${split === 'heldout' ? heldout.length : ood.length}).`);
+      if (!ex)
+        throw new RangeError(`No ${split} example ${j} (size ${split === 'heldout' ? heldout.length : ood.length}).`);
       return task.render(ex, style, evalRng(split, j));
     },
     domainText: (i) => task.domainText(ds.train(i).example),

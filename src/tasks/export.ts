@@ -77,7 +77,12 @@ function rows(ds: Dataset, opts: ExportOptions): Row[] {
     });
   }
   const examples = ds[opts.split].slice(0, opts.count);
-  return examples.map((ex, j) => ({ example: ex, label: ex.answer, clean: ex.answer, completion: ds.renderEval(opts.split as 'heldout' | 'ood', j) }));
+  return examples.map((ex, j) => ({
+    example: ex,
+    label: ex.answer,
+    clean: ex.answer,
+    completion: ds.renderEval(opts.split as 'heldout' | 'ood', j),
+  }));
 }
 
 /** One JSON object per line, newline-terminated. */

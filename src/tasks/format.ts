@@ -47,7 +47,10 @@ export function normalize(s: string): string {
 
 /** A stated list answer -> its distinct normalized items ("Ana, Kam and Bo" -> [ana, kam, bo]). */
 export function splitList(s: string): string[] {
-  const items = s.split(/,|;|\band\b/i).map(normalize).filter((x) => x !== '');
+  const items = s
+    .split(/,|;|\band\b/i)
+    .map(normalize)
+    .filter((x) => x !== '');
   return [...new Set(items)];
 }
 

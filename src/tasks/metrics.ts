@@ -4,8 +4,13 @@
 import { normalize } from './format';
 
 /** Precision, recall and F1 of the `positive` class; a missing prediction counts as negative. */
-export function binaryF1(gold: readonly string[], predicted: readonly (string | null)[], positive: string): { precision: number; recall: number; f1: number } {
-  if (gold.length !== predicted.length) throw new RangeError(`binaryF1: ${gold.length} labels but ${predicted.length} predictions.`);
+export function binaryF1(
+  gold: readonly string[],
+  predicted: readonly (string | null)[],
+  positive: string,
+): { precision: number; recall: number; f1: number } {
+  if (gold.length !== predicted.length)
+    throw new RangeError(`binaryF1: ${gold.length} labels but ${predicted.length} predictions.`);
   const pos = normalize(positive);
   let tp = 0;
   let fp = 0;
@@ -24,6 +29,10 @@ export function binaryF1(gold: readonly string[], predicted: readonly (string | 
 }
 
 /** Macro F1: the mean of both classes' F1 (does not reward always answering the majority class). */
-export function macroF1(gold: readonly string[], predicted: readonly (string | null)[], classes: readonly [string, string]): number {
+export function macroF1(
+  gold: readonly string[],
+  predicted: readonly (string | null)[],
+  classes: readonly [string, string],
+): number {
   return (binaryF1(gold, predicted, classes[0]).f1 + binaryF1(gold, predicted, classes[1]).f1) / 2;
 }

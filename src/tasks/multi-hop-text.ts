@@ -19,7 +19,7 @@ export function pathLine(facts: readonly Fact[]): string {
   return facts[0]![0] + facts.map(([, r, o]) => ` -${r}-> ${o}`).join('');
 }
 
-const WORD = "([A-Za-z]{1,20})";
+const WORD = '([A-Za-z]{1,20})';
 const READERS: readonly [RegExp, (m: RegExpExecArray) => Fact][] = [
   [new RegExp(`^${WORD}'s ${WORD} is ${WORD}$`, 'i'), (m) => [m[1]!, m[2]!, m[3]!]],
   [new RegExp(`^the ${WORD} of ${WORD} is ${WORD}$`, 'i'), (m) => [m[2]!, m[1]!, m[3]!]],
@@ -72,7 +72,7 @@ export function entailedLeaves(facts: readonly Fact[]): string[] | null {
   const roots = [...subjects].filter((s) => !objects.has(s));
   if (roots.length !== 1) return null;
   const reached = new Set([roots[0]!]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [s, , o] of facts) {
       if (reached.has(s) && !reached.has(o)) {

@@ -112,7 +112,10 @@ export function sampleRelations(rng: Rng, difficulty: number): string[] {
 export function questionText(start: string, relations: readonly string[]): string {
   const last = relations[relations.length - 1]!;
   const wh = last in ATTRIBUTES ? 'What' : 'Who';
-  const chain = [...relations].reverse().map((r) => `the ${r} of `).join('');
+  const chain = [...relations]
+    .reverse()
+    .map((r) => `the ${r} of `)
+    .join('');
   return `${wh} is ${chain}${start}?`;
 }
 
@@ -128,7 +131,13 @@ function freshPerson(rng: Rng, world: World, used: Set<string>): string | null {
  * (several answers); branching earlier would double every later line and overflow small contexts.
  * Returns false when the world has too few people for the path.
  */
-export function buildChain(world: World, rng: Rng, start: string, hops: readonly string[], branchRate: number): boolean {
+export function buildChain(
+  world: World,
+  rng: Rng,
+  start: string,
+  hops: readonly string[],
+  branchRate: number,
+): boolean {
   const used = new Set([start]);
   let current = [start];
   for (const [h, rel] of hops.entries()) {

@@ -22,8 +22,18 @@ import { checkRange, validateFields } from './config';
 import { joinCompletion, parseCompletion, sameAnswer, scoreAnswer } from './format';
 import { entailedLeaves, pathLine, PHRASING_SLACK, PHRASINGS, readFacts } from './multi-hop-text';
 import {
-  addAlternative, ATTRIBUTES, baseHops, buildChain, makeNames, PERSON_RELATIONS, questionText,
-  randomFact, resolve, sampleRelations, World, type Fact,
+  addAlternative,
+  ATTRIBUTES,
+  baseHops,
+  buildChain,
+  makeNames,
+  PERSON_RELATIONS,
+  questionText,
+  randomFact,
+  resolve,
+  sampleRelations,
+  World,
+  type Fact,
 } from './multi-hop-world';
 import type { Example, FieldSpec, Parsed, RationaleStyle, TaskDef } from './types';
 
@@ -52,15 +62,61 @@ const DEFAULTS: Readonly<MultiHopConfig> = Object.freeze({
 });
 
 const FIELDS: Record<keyof MultiHopConfig, FieldSpec> = {
-  people: { label: 'People', min: 3, max: 12, reason: 'Invented people per world; at most 12 keeps names and facts short.' },
-  minDifficulty: { label: 'Min difficulty', min: 1, max: 10, reason: 'Sum of relation weights (direct 1, grandparent 2) in training.' },
-  maxDifficulty: { label: 'Max difficulty', min: 1, max: 10, reason: 'Hardest training question; the paper trains up to 9 with big models.' },
-  oodMinDifficulty: { label: 'OOD min difficulty', min: 1, max: 10, reason: 'Easiest question of the out-of-distribution split.' },
-  oodMaxDifficulty: { label: 'OOD max difficulty', min: 1, max: 10, reason: 'Hardest question of the out-of-distribution split.' },
-  maxFacts: { label: 'Max facts', min: 1, max: 24, reason: 'Facts per world, question path included; the rest are distractors.' },
-  branchRate: { label: 'Branch rate', min: 0, max: 1, integer: false, reason: 'Chance a friend/sibling hop has two people: several answers.' },
-  maxChars: { label: 'Character budget', min: 64, max: 4096, reason: 'Prompt + completion budget; distractors are added only within it.' },
-  oodMaxChars: { label: 'OOD character budget', min: 64, max: 4096, reason: 'The same budget for the OOD split (longer paths need more room).' },
+  people: {
+    label: 'People',
+    min: 3,
+    max: 12,
+    reason: 'Invented people per world; at most 12 keeps names and facts short.',
+  },
+  minDifficulty: {
+    label: 'Min difficulty',
+    min: 1,
+    max: 10,
+    reason: 'Sum of relation weights (direct 1, grandparent 2) in training.',
+  },
+  maxDifficulty: {
+    label: 'Max difficulty',
+    min: 1,
+    max: 10,
+    reason: 'Hardest training question; the paper trains up to 9 with big models.',
+  },
+  oodMinDifficulty: {
+    label: 'OOD min difficulty',
+    min: 1,
+    max: 10,
+    reason: 'Easiest question of the out-of-distribution split.',
+  },
+  oodMaxDifficulty: {
+    label: 'OOD max difficulty',
+    min: 1,
+    max: 10,
+    reason: 'Hardest question of the out-of-distribution split.',
+  },
+  maxFacts: {
+    label: 'Max facts',
+    min: 1,
+    max: 24,
+    reason: 'Facts per world, question path included; the rest are distractors.',
+  },
+  branchRate: {
+    label: 'Branch rate',
+    min: 0,
+    max: 1,
+    integer: false,
+    reason: 'Chance a friend/sibling hop has two people: several answers.',
+  },
+  maxChars: {
+    label: 'Character budget',
+    min: 64,
+    max: 4096,
+    reason: 'Prompt + completion budget; distractors are added only within it.',
+  },
+  oodMaxChars: {
+    label: 'OOD character budget',
+    min: 64,
+    max: 4096,
+    reason: 'The same budget for the OOD split (longer paths need more room).',
+  },
 };
 
 /** Gold facts in breadth-first order, tagged with their hop (0-based). */
@@ -155,7 +211,9 @@ function paths(layers: Fact[][]): Fact[][] {
 /** Depth-first order: each path's facts not yet listed. */
 function depthFirst(layers: Fact[][]): Fact[] {
   const seen = new Set<Fact>();
-  return paths(layers).flat().filter((f) => !seen.has(f) && seen.add(f));
+  return paths(layers)
+    .flat()
+    .filter((f) => !seen.has(f) && seen.add(f));
 }
 
 /** One fact's relation swapped for another of its kind: false in the world (one relation per pair). */
@@ -178,7 +236,10 @@ function unfaithful(ex: Example, layers: Fact[][], rng: Rng): string[] {
   const others = facts.filter((f) => f[0] === target[0] && f !== target && !answers.has(f[2]) && f[1] !== target[1]);
   const swap = others.length > 0 ? rng.pick(others) : rng.pick(facts.filter((f) => !layers.flat().includes(f)));
   const lines = layers.flat().map((f) => PHRASINGS[0]!(f === target ? swap : f));
-  const sound = sameAnswer(entailedLeaves(lines.flatMap((l) => readFacts(l) ?? [])), Array.isArray(ex.answer) ? ex.answer.join(', ') : ex.answer);
+  const sound = sameAnswer(
+    entailedLeaves(lines.flatMap((l) => readFacts(l) ?? [])),
+    Array.isArray(ex.answer) ? ex.answer.join(', ') : ex.answer,
+  );
   return sound ? lines.slice(0, -1) : lines;
 }
 
@@ -187,7 +248,8 @@ function render(ex: Example, style: RationaleStyle, rng: Rng): string {
   const forward = layers.flat();
   const lines = (facts: Fact[], phrase = PHRASINGS[0]!) => facts.map(phrase);
   switch (style) {
-    case 'pattern': return joinCompletion(lines(forward), ex.answer);
+    case 'pattern':
+      return joinCompletion(lines(forward), ex.answer);
     case 'varied': {
       const order = rng.pick([forward, depthFirst(layers), [...forward].reverse()]);
       return joinCompletion(lines(order, rng.pick(PHRASINGS)), ex.answer);
@@ -198,9 +260,12 @@ function render(ex: Example, style: RationaleStyle, rng: Rng): string {
       if (procedure === 2) return joinCompletion(paths(layers).map(pathLine), ex.answer);
       return joinCompletion(lines(forward), ex.answer);
     }
-    case 'corrupted': return joinCompletion(corrupt(layers, rng), ex.answer);
-    case 'unfaithful': return joinCompletion(unfaithful(ex, layers, rng), ex.answer);
-    case 'answer_only': return joinCompletion([], ex.answer);
+    case 'corrupted':
+      return joinCompletion(corrupt(layers, rng), ex.answer);
+    case 'unfaithful':
+      return joinCompletion(unfaithful(ex, layers, rng), ex.answer);
+    case 'answer_only':
+      return joinCompletion([], ex.answer);
   }
 }
 
@@ -238,7 +303,14 @@ function noisyLabel(ex: Example, rng: Rng): string | string[] {
  */
 export function intermediateRecall(ex: Example, completion: string): number | null {
   const { layers } = solve(ex);
-  const wanted = [...new Set(layers.slice(0, -1).flat().map((f) => f[2].toLowerCase()))];
+  const wanted = [
+    ...new Set(
+      layers
+        .slice(0, -1)
+        .flat()
+        .map((f) => f[2].toLowerCase()),
+    ),
+  ];
   if (wanted.length === 0) return null;
   const words = new Set(completion.toLowerCase().match(/[a-z]+/g) ?? []);
   return wanted.filter((w) => words.has(w)).length / wanted.length;
@@ -250,7 +322,11 @@ function validate(raw: unknown): MultiHopConfig {
   checkRange(rec, 'minDifficulty', 'maxDifficulty');
   checkRange(rec, 'oodMinDifficulty', 'oodMaxDifficulty');
   const hops = Math.max(cfg.maxDifficulty, cfg.oodMaxDifficulty);
-  if (cfg.people < hops + 1) throw new ConfigError('people', `people (${cfg.people}) must be at least ${hops + 1}: a ${hops}-hop path needs that many.`);
+  if (cfg.people < hops + 1)
+    throw new ConfigError(
+      'people',
+      `people (${cfg.people}) must be at least ${hops + 1}: a ${hops}-hop path needs that many.`,
+    );
   return cfg;
 }
 
@@ -263,7 +339,12 @@ export const multiHop: TaskDef<MultiHopConfig> = {
   fields: FIELDS,
   validate,
   generate,
-  oodConfig: (c) => ({ ...c, minDifficulty: c.oodMinDifficulty, maxDifficulty: c.oodMaxDifficulty, maxChars: c.oodMaxChars }),
+  oodConfig: (c) => ({
+    ...c,
+    minDifficulty: c.oodMinDifficulty,
+    maxDifficulty: c.oodMaxDifficulty,
+    maxChars: c.oodMaxChars,
+  }),
   render,
   parse: parseCompletion,
   score: (ex, parsed, label) => scoreAnswer(label ?? ex.answer, parsed.answer),

@@ -26,7 +26,19 @@ export interface Form {
   draw(rng: Rng): number;
 }
 
-const NICE_SHARES: Record<number, string> = { 10: '1/10', 20: '1/5', 25: '1/4', 30: '3/10', 40: '2/5', 50: '1/2', 60: '3/5', 70: '7/10', 75: '3/4', 80: '4/5', 90: '9/10' };
+const NICE_SHARES: Record<number, string> = {
+  10: '1/10',
+  20: '1/5',
+  25: '1/4',
+  30: '3/10',
+  40: '2/5',
+  50: '1/2',
+  60: '3/5',
+  70: '7/10',
+  75: '3/4',
+  80: '4/5',
+  90: '9/10',
+};
 
 const withCommas = (v: number) => String(v).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 const kilo = (v: number) => String(v / 1000);
@@ -36,17 +48,94 @@ const dozens = (v: number) => (v === 12 ? 'a dozen' : `${v / 12} dozen`);
 
 export const FORMS: readonly Form[] = [
   { name: 'plain', kind: 'count', cost: 0, fits: (v) => v >= 1, show: String, draw: (r) => between(r, 100, 9999) },
-  { name: 'comma', kind: 'count', cost: 1, fits: (v) => v >= 1000, show: withCommas, draw: (r) => between(r, 1000, 9999) },
-  { name: 'kilo', kind: 'count', cost: 1, fits: (v) => v >= 1000 && v % 100 === 0, show: (v) => `${kilo(v)}k`, draw: (r) => 100 * between(r, 10, 99) },
-  { name: 'dozen', kind: 'count', cost: 1, fits: (v) => v % 12 === 0 && v >= 12 && v <= 144, show: dozens, draw: (r) => 12 * between(r, 1, 12) },
-  { name: 'about', kind: 'count', cost: 2, fits: (v) => v >= 1000, show: (v) => `about ${kilo(rounded(v))}k`, draw: (r) => between(r, 1000, 9999) },
-  { name: 'plain', kind: 'distance', cost: 0, fits: (v) => v >= 1, show: (v) => `${v} m`, draw: (r) => between(r, 100, 9999) },
-  { name: 'comma', kind: 'distance', cost: 1, fits: (v) => v >= 1000, show: (v) => `${withCommas(v)} m`, draw: (r) => between(r, 1000, 9999) },
-  { name: 'km', kind: 'distance', cost: 1, fits: (v) => v >= 100 && v % 100 === 0, show: (v) => `${kilo(v)} km`, draw: (r) => 100 * between(r, 1, 99) },
-  { name: 'about', kind: 'distance', cost: 2, fits: (v) => v >= 1000, show: (v) => `about ${kilo(rounded(v))} km`, draw: (r) => between(r, 1000, 9999) },
-  { name: 'plain', kind: 'share', cost: 0, fits: (v) => v >= 1 && v <= 99, show: (v) => `${v}%`, draw: (r) => between(r, 5, 95) },
-  { name: 'fraction', kind: 'share', cost: 1, fits: (v) => v in NICE_SHARES, show: (v) => NICE_SHARES[v]!, draw: (r) => Number(r.pick(Object.keys(NICE_SHARES))) },
-  { name: 'decimal', kind: 'share', cost: 1, fits: (v) => v >= 1 && v <= 99, show: (v) => String(v / 100), draw: (r) => between(r, 5, 95) },
+  {
+    name: 'comma',
+    kind: 'count',
+    cost: 1,
+    fits: (v) => v >= 1000,
+    show: withCommas,
+    draw: (r) => between(r, 1000, 9999),
+  },
+  {
+    name: 'kilo',
+    kind: 'count',
+    cost: 1,
+    fits: (v) => v >= 1000 && v % 100 === 0,
+    show: (v) => `${kilo(v)}k`,
+    draw: (r) => 100 * between(r, 10, 99),
+  },
+  {
+    name: 'dozen',
+    kind: 'count',
+    cost: 1,
+    fits: (v) => v % 12 === 0 && v >= 12 && v <= 144,
+    show: dozens,
+    draw: (r) => 12 * between(r, 1, 12),
+  },
+  {
+    name: 'about',
+    kind: 'count',
+    cost: 2,
+    fits: (v) => v >= 1000,
+    show: (v) => `about ${kilo(rounded(v))}k`,
+    draw: (r) => between(r, 1000, 9999),
+  },
+  {
+    name: 'plain',
+    kind: 'distance',
+    cost: 0,
+    fits: (v) => v >= 1,
+    show: (v) => `${v} m`,
+    draw: (r) => between(r, 100, 9999),
+  },
+  {
+    name: 'comma',
+    kind: 'distance',
+    cost: 1,
+    fits: (v) => v >= 1000,
+    show: (v) => `${withCommas(v)} m`,
+    draw: (r) => between(r, 1000, 9999),
+  },
+  {
+    name: 'km',
+    kind: 'distance',
+    cost: 1,
+    fits: (v) => v >= 100 && v % 100 === 0,
+    show: (v) => `${kilo(v)} km`,
+    draw: (r) => 100 * between(r, 1, 99),
+  },
+  {
+    name: 'about',
+    kind: 'distance',
+    cost: 2,
+    fits: (v) => v >= 1000,
+    show: (v) => `about ${kilo(rounded(v))} km`,
+    draw: (r) => between(r, 1000, 9999),
+  },
+  {
+    name: 'plain',
+    kind: 'share',
+    cost: 0,
+    fits: (v) => v >= 1 && v <= 99,
+    show: (v) => `${v}%`,
+    draw: (r) => between(r, 5, 95),
+  },
+  {
+    name: 'fraction',
+    kind: 'share',
+    cost: 1,
+    fits: (v) => v in NICE_SHARES,
+    show: (v) => NICE_SHARES[v]!,
+    draw: (r) => Number(r.pick(Object.keys(NICE_SHARES))),
+  },
+  {
+    name: 'decimal',
+    kind: 'share',
+    cost: 1,
+    fits: (v) => v >= 1 && v <= 99,
+    show: (v) => String(v / 100),
+    draw: (r) => between(r, 5, 95),
+  },
 ];
 
 export function isRounded(form: Form): boolean {
@@ -67,10 +156,14 @@ export function valuesMatch(a: number, aRounded: boolean, b: number, bRounded: b
 
 /** A written value -> its base number (m for distances, % for shares), or null. Never throws. */
 export function readSurface(text: string, kind: Kind): number | null {
-  const t = text.trim().toLowerCase().replace(/^about\s+/, '');
+  const t = text
+    .trim()
+    .toLowerCase()
+    .replace(/^about\s+/, '');
   let m: RegExpExecArray | null;
   if ((m = /^(a|\d{1,3}) dozen$/.exec(t))) return 12 * (m[1] === 'a' ? 1 : Number(m[1]));
-  if ((m = /^(\d{1,3})\/(\d{1,3})$/.exec(t))) return Number(m[2]) === 0 ? null : Math.round((100 * Number(m[1])) / Number(m[2]));
+  if ((m = /^(\d{1,3})\/(\d{1,3})$/.exec(t)))
+    return Number(m[2]) === 0 ? null : Math.round((100 * Number(m[1])) / Number(m[2]));
   if ((m = /^(\d+(?:\.\d+)?)\s*(k|km)$/.exec(t))) return Math.round(Number(m[1]) * 1000);
   if ((m = /^(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(m|%)?$/.exec(t))) {
     const v = Number(m[1]!.replace(/,/g, ''));
@@ -81,5 +174,10 @@ export function readSurface(text: string, kind: Kind): number | null {
 
 /** CPT facts for a form: the conversion rule it relies on (none for base forms). */
 export const CONVERSIONS: Record<string, string> = {
-  kilo: '1k = 1000', dozen: 'a dozen = 12', km: '1 km = 1000 m', fraction: '1/4 = 25%', decimal: '0.25 = 25%', about: 'about 1.5k = 1500, to the nearest 100',
+  kilo: '1k = 1000',
+  dozen: 'a dozen = 12',
+  km: '1 km = 1000 m',
+  fraction: '1/4 = 25%',
+  decimal: '0.25 = 25%',
+  about: 'about 1.5k = 1500, to the nearest 100',
 };

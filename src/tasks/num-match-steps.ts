@@ -44,9 +44,24 @@ function readStep(line: string): Norm | Cmp | null {
   const t = line.trim().replace(/\.$/, '');
   if (t.length > 200) return null;
   let m: RegExpExecArray | null;
-  if ((m = CMP0.exec(t))) return { type: 'cmp', field: m[1]!.toLowerCase() as Field, a: m[2]!, b: m[4]!, rel: m[3] as Cmp['rel'] };
-  if ((m = CMP1.exec(t))) return { type: 'cmp', field: m[1]!.toLowerCase() as Field, a: m[2]!, b: m[3]!, rel: m[4]!.toLowerCase() === 'same' ? 'same' : '!=' };
-  if ((m = CMP2.exec(t))) return { type: 'cmp', field: m[4]!.toLowerCase() as Field, a: m[1]!, b: m[2]!, rel: m[3]!.toLowerCase() === 'same' ? 'same' : '!=' };
+  if ((m = CMP0.exec(t)))
+    return { type: 'cmp', field: m[1]!.toLowerCase() as Field, a: m[2]!, b: m[4]!, rel: m[3] as Cmp['rel'] };
+  if ((m = CMP1.exec(t)))
+    return {
+      type: 'cmp',
+      field: m[1]!.toLowerCase() as Field,
+      a: m[2]!,
+      b: m[3]!,
+      rel: m[4]!.toLowerCase() === 'same' ? 'same' : '!=',
+    };
+  if ((m = CMP2.exec(t)))
+    return {
+      type: 'cmp',
+      field: m[4]!.toLowerCase() as Field,
+      a: m[1]!,
+      b: m[2]!,
+      rel: m[3]!.toLowerCase() === 'same' ? 'same' : '!=',
+    };
   if ((m = NORM.exec(t))) {
     const mention = m[1] === '1' || m[2]?.toLowerCase() === 'first' ? 0 : 1;
     return { type: 'norm', mention, surface: m[3]!, value: Number(m[4]), unit: (m[5] ?? '').toLowerCase() };

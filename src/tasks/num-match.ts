@@ -18,7 +18,15 @@ import type { Rng } from '../util/rng';
 import { checkRange, validateFields } from './config';
 import { joinCompletion, parseCompletion, sameAnswer, scoreAnswer } from './format';
 import {
-  CONVERSIONS, FORMS, isRounded, METRIC, shownValue, UNIT, valuesMatch, type Form, type Kind,
+  CONVERSIONS,
+  FORMS,
+  isRounded,
+  METRIC,
+  shownValue,
+  UNIT,
+  valuesMatch,
+  type Form,
+  type Kind,
 } from './num-match-forms';
 import { checkNumMatchSteps, deriveLabel, type Mentions } from './num-match-steps';
 import type { Example, FieldSpec, RationaleStyle, TaskDef } from './types';
@@ -40,11 +48,32 @@ const DEFAULTS: Readonly<NumMatchConfig> = Object.freeze({
 });
 
 const FIELDS: Record<keyof NumMatchConfig, FieldSpec> = {
-  minDifficulty: { label: 'Min difficulty', min: 1, max: 4, reason: '1 + conversion cost of both values (1 per conversion, 2 for rounded).' },
+  minDifficulty: {
+    label: 'Min difficulty',
+    min: 1,
+    max: 4,
+    reason: '1 + conversion cost of both values (1 per conversion, 2 for rounded).',
+  },
   maxDifficulty: { label: 'Max difficulty', min: 1, max: 4, reason: 'Hardest training pair; 4 needs a rounded value.' },
-  oodMinDifficulty: { label: 'OOD min difficulty', min: 1, max: 4, reason: 'Easiest pair of the out-of-distribution split.' },
-  oodMaxDifficulty: { label: 'OOD max difficulty', min: 1, max: 4, reason: 'Hardest pair of the out-of-distribution split.' },
-  sameRate: { label: 'SAME rate', min: 0, max: 1, integer: false, reason: 'Share of SAME pairs; below 0.5 makes DIFF the majority class.' },
+  oodMinDifficulty: {
+    label: 'OOD min difficulty',
+    min: 1,
+    max: 4,
+    reason: 'Easiest pair of the out-of-distribution split.',
+  },
+  oodMaxDifficulty: {
+    label: 'OOD max difficulty',
+    min: 1,
+    max: 4,
+    reason: 'Hardest pair of the out-of-distribution split.',
+  },
+  sameRate: {
+    label: 'SAME rate',
+    min: 0,
+    max: 1,
+    integer: false,
+    reason: 'Share of SAME pairs; below 0.5 makes DIFF the majority class.',
+  },
 };
 
 export const SAME = 'SAME';
@@ -90,7 +119,8 @@ function granularity(rng: Rng, f: Form, v: number): number {
 /** A near-miss value for M2 in its form (within a third of M1's) that does not match M1's value. */
 function nearMiss(rng: Rng, f1: Form, v1: number, f2: Form): number | null {
   for (let t = 0; t < 60; t++) {
-    const v2 = f2.name === 'fraction' ? f2.draw(rng) : v1 + rng.pick([-1, 1]) * rng.int(1, 3) * granularity(rng, f2, v1);
+    const v2 =
+      f2.name === 'fraction' ? f2.draw(rng) : v1 + rng.pick([-1, 1]) * rng.int(1, 3) * granularity(rng, f2, v1);
     if (!f2.fits(v2) || Math.abs(v2 - v1) > Math.max(1, v1 / 3)) continue;
     if (!valuesMatch(shownValue(f1, v1), isRounded(f1), shownValue(f2, v2), isRounded(f2))) return v2;
   }
@@ -173,7 +203,12 @@ const CMPS: readonly ((field: string, a: string, b: string, rel: '=' | '~' | '!=
 ];
 
 /** The lines of a rationale in a step order and phrasing; `wrong` replaces one normalized value. */
-function stepLines(m: Mentions, order: readonly StepId[], phrasing: number, wrong?: { i: 0 | 1; value: number }): string[] {
+function stepLines(
+  m: Mentions,
+  order: readonly StepId[],
+  phrasing: number,
+  wrong?: { i: 0 | 1; value: number },
+): string[] {
   const norm = NORMS[phrasing]!;
   const cmp = CMPS[phrasing]!;
   return order.map((id) => {
@@ -194,7 +229,9 @@ function procedure(m: Mentions, rng: Rng): readonly StepId[] {
   if (which === 1) return ALIGN_FIRST;
   if (which === 2) return VALUE_FIRST;
   if (which === 3) {
-    const stop = ALIGN_FIRST.findIndex((id) => (id === 'entity' || id === 'period' || id === 'value') && !matches(m, id));
+    const stop = ALIGN_FIRST.findIndex(
+      (id) => (id === 'entity' || id === 'period' || id === 'value') && !matches(m, id),
+    );
     return stop < 0 ? ALIGN_FIRST : ALIGN_FIRST.slice(0, stop + 1);
   }
   return PATTERN_ORDER;
@@ -204,9 +241,12 @@ function render(ex: Example, style: RationaleStyle, rng: Rng): string {
   const m = ex.meta as unknown as Mentions;
   const a = ex.answer;
   switch (style) {
-    case 'pattern': return joinCompletion(stepLines(m, PATTERN_ORDER, 0), a);
-    case 'varied': return joinCompletion(stepLines(m, rng.pick([PATTERN_ORDER, ALIGN_FIRST, VALUE_FIRST]), rng.int(0, 2)), a);
-    case 'inconsistent': return joinCompletion(stepLines(m, procedure(m, rng), 0), a);
+    case 'pattern':
+      return joinCompletion(stepLines(m, PATTERN_ORDER, 0), a);
+    case 'varied':
+      return joinCompletion(stepLines(m, rng.pick([PATTERN_ORDER, ALIGN_FIRST, VALUE_FIRST]), rng.int(0, 2)), a);
+    case 'inconsistent':
+      return joinCompletion(stepLines(m, procedure(m, rng), 0), a);
     case 'corrupted': {
       const i = rng.pick([0, 1] as const);
       const delta = (m.kind === 'share' ? rng.int(1, 5) : 100) * rng.pick([-1, 1]);
@@ -215,9 +255,17 @@ function render(ex: Example, style: RationaleStyle, rng: Rng): string {
     }
     case 'unfaithful': {
       const decisive = (['entity', 'period', 'value'] as const).find((id) => !matches(m, id)) ?? 'value';
-      return joinCompletion(stepLines(m, PATTERN_ORDER.filter((id) => id !== decisive), 0), a);
+      return joinCompletion(
+        stepLines(
+          m,
+          PATTERN_ORDER.filter((id) => id !== decisive),
+          0,
+        ),
+        a,
+      );
     }
-    case 'answer_only': return joinCompletion([], a);
+    case 'answer_only':
+      return joinCompletion([], a);
   }
 }
 
@@ -239,7 +287,8 @@ function domainText(ex: Example): string {
 export const numMatch: TaskDef<NumMatchConfig> = {
   id: 'num_match',
   title: 'Number matching',
-  description: 'Do two mentions state the same quantity (entity, period, value in any form)? SAME or DIFF, by one fixed procedure.',
+  description:
+    'Do two mentions state the same quantity (entity, period, value in any form)? SAME or DIFF, by one fixed procedure.',
   setAnswers: false,
   defaults: DEFAULTS,
   fields: FIELDS,

@@ -25,6 +25,7 @@ export function isTaskId(id: unknown): id is TaskId {
 
 /** The task with this id; a ConfigError naming the field `task` for an unknown id. */
 export function getTask(id: string): AnyTask {
-  if (!isTaskId(id)) throw new ConfigError('task', `Unknown task ${JSON.stringify(id)}; known tasks: ${TASK_IDS.join(', ')}.`);
+  if (!isTaskId(id))
+    throw new ConfigError('task', `Unknown task ${JSON.stringify(id)}; known tasks: ${TASK_IDS.join(', ')}.`);
   return TASKS[id];
 }

@@ -97,8 +97,15 @@ export function globalNorm(grads: Record<string, tf.Tensor>): tf.Scalar {
  * (a scalar the caller owns, for the `grad_norm` metric). Gradients are read, not disposed.
  * Decay applies to matrices only (rank >= 2), as nanoGPT does: not to biases or LayerNorm gains.
  */
-export function adamwUpdate(params: Params, grads: Record<string, tf.Tensor>, state: AdamWState, cfg: AdamWConfig, lr: number): tf.Scalar {
-  if (useFused() && state instanceof AdamWStore && fusable(state.layout, params, grads)) return adamwUpdateFused(params, grads, state, cfg, lr);
+export function adamwUpdate(
+  params: Params,
+  grads: Record<string, tf.Tensor>,
+  state: AdamWState,
+  cfg: AdamWConfig,
+  lr: number,
+): tf.Scalar {
+  if (useFused() && state instanceof AdamWStore && fusable(state.layout, params, grads))
+    return adamwUpdateFused(params, grads, state, cfg, lr);
   return adamwUpdateNaive(params, grads, state, cfg, lr);
 }
 
@@ -108,21 +115,47 @@ function fusable(layout: Layout, params: Params, grads: Record<string, tf.Tensor
   const names = Object.keys(grads);
   const fits = (name: string) => {
     const slot = slots.get(name);
-    return !!slot && !!params[name] && tf.util.arraysEqual(params[name].shape, slot.shape) && tf.util.arraysEqual(grads[name]!.shape, slot.shape);
+    return (
+      !!slot &&
+      !!params[name] &&
+      tf.util.arraysEqual(params[name].shape, slot.shape) &&
+      tf.util.arraysEqual(grads[name]!.shape, slot.shape)
+    );
   };
   return names.length > 0 && names.every(fits);
 }
 
 /** adamwUpdate as WGSL kernels: same arithmetic, same result (to float rounding), a few dispatches. */
-function adamwUpdateFused(params: Params, grads: Record<string, tf.Tensor>, state: AdamWStore, cfg: AdamWConfig, lr: number): tf.Scalar {
+function adamwUpdateFused(
+  params: Params,
+  grads: Record<string, tf.Tensor>,
+  state: AdamWStore,
+  cfg: AdamWConfig,
+  lr: number,
+): tf.Scalar {
   state.t += 1;
   const { beta1: b1, beta2: b2 } = cfg;
-  const scalars = { b1, b2, eps: cfg.eps ?? 1e-8, c1: 1 - b1 ** state.t, c2: 1 - b2 ** state.t, lr, clip: cfg.gradClip, weightDecay: cfg.weightDecay };
+  const scalars = {
+    b1,
+    b2,
+    eps: cfg.eps ?? 1e-8,
+    c1: 1 - b1 ** state.t,
+    c2: 1 - b2 ** state.t,
+    lr,
+    clip: cfg.gradClip,
+    weightDecay: cfg.weightDecay,
+  };
   return fusedAdamW(state.flatForUpdate(), state.layout, params, grads, scalars);
 }
 
 /** The plain tfjs ops: the baseline, and the path off WebGPU. */
-export function adamwUpdateNaive(params: Params, grads: Record<string, tf.Tensor>, state: AdamWState, cfg: AdamWConfig, lr: number): tf.Scalar {
+export function adamwUpdateNaive(
+  params: Params,
+  grads: Record<string, tf.Tensor>,
+  state: AdamWState,
+  cfg: AdamWConfig,
+  lr: number,
+): tf.Scalar {
   state.t += 1;
   const { beta1: b1, beta2: b2 } = cfg;
   const eps = cfg.eps ?? 1e-8;

@@ -70,10 +70,17 @@ function groupStats(rewards: ArrayLike<number>, G: number, scale: ScaleRewards, 
  * (NaN when none is left); `reward` stays the mean over all rows.
  * Throws if N is not a multiple of G or G < 2 (the std of one sample is undefined).
  */
-export function computeAdvantages(rewards: ArrayLike<number>, G: number, scale: ScaleRewards, keep: readonly boolean[] | null = null): AdvantageResult {
+export function computeAdvantages(
+  rewards: ArrayLike<number>,
+  G: number,
+  scale: ScaleRewards,
+  keep: readonly boolean[] | null = null,
+): AdvantageResult {
   const N = rewards.length;
-  if (G < 2 || N === 0 || N % G !== 0) throw new Error(`computeAdvantages needs G >= 2 and a multiple of G rewards; got ${N} rewards, G = ${G}`);
-  if (keep !== null && keep.length !== N) throw new Error(`computeAdvantages needs one keep verdict per reward; got ${keep.length} for ${N}`);
+  if (G < 2 || N === 0 || N % G !== 0)
+    throw new Error(`computeAdvantages needs G >= 2 and a multiple of G rewards; got ${N} rewards, G = ${G}`);
+  if (keep !== null && keep.length !== N)
+    throw new Error(`computeAdvantages needs one keep verdict per reward; got ${keep.length} for ${N}`);
   const { means, stds, active } = groupStats(rewards, G, scale, keep);
   const advantages = new Float32Array(N);
   let rows = 0;

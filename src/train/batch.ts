@@ -18,10 +18,15 @@ export const LENGTH_BUCKET = 16;
  * Build a batch from (prompt, completion) pairs. With `promptLoss` false only completion tokens
  * (and the final EOS) are targets, as in minGPT's adder: the prompt is masked in one line.
  */
-export function makeBatch(pairs: { prompt: string; completion: string }[], context: number, promptLoss = false): TokenBatch {
+export function makeBatch(
+  pairs: { prompt: string; completion: string }[],
+  context: number,
+  promptLoss = false,
+): TokenBatch {
   const seqs = pairs.map((p) => encodeExample(p.prompt, p.completion));
   const longest = Math.max(...seqs.map((s) => s.tokens.length)) - 1;
-  if (longest + 1 > context) throw new Error(`an example is ${longest + 1} tokens long, more than the context of ${context}`);
+  if (longest + 1 > context)
+    throw new Error(`an example is ${longest + 1} tokens long, more than the context of ${context}`);
   const L = Math.min(context - 1, Math.ceil(longest / LENGTH_BUCKET) * LENGTH_BUCKET);
   const B = seqs.length;
   const inputs = new Int32Array(B * L).fill(PAD_ID);

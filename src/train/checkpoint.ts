@@ -9,7 +9,10 @@ export type ArrayRecord = Record<string, { shape: number[]; data: Float32Array }
 export function recordToArrays(rec: ArrayRecord): Record<string, TensorData> {
   const out: Record<string, TensorData> = {};
   for (const [k, { shape, data }] of Object.entries(rec)) {
-    out[k] = { shape: [...shape], data: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer };
+    out[k] = {
+      shape: [...shape],
+      data: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer,
+    };
   }
   return out;
 }
@@ -19,7 +22,8 @@ export function arraysToRecord(stored: Record<string, TensorData>): ArrayRecord 
   for (const [k, { shape, data }] of Object.entries(stored)) {
     const values = new Float32Array(data);
     const size = shape.reduce((a, b) => a * b, 1);
-    if (values.length !== size) throw new Error(`checkpoint tensor ${k} has ${values.length} values for shape [${shape.join(', ')}]`);
+    if (values.length !== size)
+      throw new Error(`checkpoint tensor ${k} has ${values.length} values for shape [${shape.join(', ')}]`);
     out[k] = { shape, data: values };
   }
   return out;
@@ -30,7 +34,11 @@ export function prefixed<T>(prefix: string, rec: Record<string, T>): Record<stri
 }
 
 export function unprefixed<T>(prefix: string, rec: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(rec).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+  return Object.fromEntries(
+    Object.entries(rec)
+      .filter(([k]) => k.startsWith(prefix))
+      .map(([k, v]) => [k.slice(prefix.length), v]),
+  );
 }
 
 /** Overwrite variables in place from stored arrays (names must match; shapes are checked by assign). */

@@ -36,7 +36,13 @@ export async function evaluateSplit(
     const chunk = examples.slice(start, start + EVAL_CHUNK);
     const prompts = chunk.map((ex) => encodePrompt(ex.prompt));
     const budget = Math.min(opts.maxNewTokens, cfg.context - Math.max(...prompts.map((p) => p.length)));
-    const out = await sampleBatch(params, cfg, prompts, { maxNewTokens: Math.max(1, budget), temperature: 1, topK: 0, seed: opts.seed, greedy: true });
+    const out = await sampleBatch(params, cfg, prompts, {
+      maxNewTokens: Math.max(1, budget),
+      temperature: 1,
+      topK: 0,
+      seed: opts.seed,
+      greedy: true,
+    });
     chunk.forEach((ex, i) => {
       const completion = decode(out.completions[i]!);
       const parsed = task.parse(completion);

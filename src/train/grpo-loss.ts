@@ -79,10 +79,23 @@ function perToken(inp: LossInputs, s: LossSettings): { loss: tf.Tensor2D; sums: 
     if (s.beta !== 0) loss = loss.add(kl.mul(s.beta));
   }
   if (s.entropyCoef !== 0) loss = loss.sub(inp.entropy.mul(s.entropyCoef));
-  const low = ratio.less(1 - s.epsilonLow).toFloat().mul(A.less(0).toFloat()); // [n, L]
-  const high = ratio.greater(1 + s.epsilonHigh).toFloat().mul(A.greater(0).toFloat());
+  const low = ratio
+    .less(1 - s.epsilonLow)
+    .toFloat()
+    .mul(A.less(0).toFloat()); // [n, L]
+  const high = ratio
+    .greater(1 + s.epsilonHigh)
+    .toFloat()
+    .mul(A.greater(0).toFloat());
   const masked = (x: tf.Tensor) => stopGradient(x.mul(m).sum());
-  const sums = tf.stack([masked(inp.entropy), masked(kl), masked(low), masked(high), masked(low.add(high)), m.sum()]) as tf.Tensor1D;
+  const sums = tf.stack([
+    masked(inp.entropy),
+    masked(kl),
+    masked(low),
+    masked(high),
+    masked(low.add(high)),
+    m.sum(),
+  ]) as tf.Tensor1D;
   return { loss, sums };
 }
 

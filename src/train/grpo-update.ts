@@ -63,7 +63,8 @@ export function setMasks(micros: Micro[], mask: Float32Array): void {
 }
 
 export function disposeMicros(micros: Micro[]): void {
-  for (const m of micros) tf.dispose([m.inputs, m.targets, m.mask, ...[m.advantages, m.old, m.ref].filter((t) => t !== null)]);
+  for (const m of micros)
+    tf.dispose([m.inputs, m.targets, m.mask, ...[m.advantages, m.old, m.ref].filter((t) => t !== null)]);
 }
 
 /** Log-probs [n, L] of the taken tokens under `params` (no gradient needed: outside variableGrads). */
@@ -97,7 +98,13 @@ function addInto(acc: Record<string, tf.Tensor>, grads: Record<string, tf.Tensor
  * Gradients of the whole batch's loss by parameter name, summed over micro-batches (each micro-batch's
  * loss already carries its share), with each micro-batch's loss [scalar] and metric sums [6]. Caller disposes.
  */
-export function batchGradients(params: Params, cfg: ModelConfig, micros: Micro[], s: LossSettings, temperature: number) {
+export function batchGradients(
+  params: Params,
+  cfg: ModelConfig,
+  micros: Micro[],
+  s: LossSettings,
+  temperature: number,
+) {
   const vars = Object.values(params);
   let acc: Record<string, tf.Tensor> | null = null;
   const losses: tf.Scalar[] = [];
@@ -105,7 +112,10 @@ export function batchGradients(params: Params, cfg: ModelConfig, micros: Micro[]
   for (const m of micros) {
     const { value, grads } = tf.variableGrads(() => {
       const { logps, entropy } = tokenStats(forward(params, cfg, m.inputs), m.targets, temperature);
-      const out = grpoLoss({ logps, entropy, oldLogps: m.old, refLogps: m.ref, advantages: m.advantages!, mask: m.mask }, s);
+      const out = grpoLoss(
+        { logps, entropy, oldLogps: m.old, refLogps: m.ref, advantages: m.advantages!, mask: m.mask },
+        s,
+      );
       sums.push(tf.keep(out.sums));
       return out.loss;
     }, vars);
@@ -118,7 +128,16 @@ export function batchGradients(params: Params, cfg: ModelConfig, micros: Micro[]
 }
 
 /** One optimizer step on the whole batch: accumulate over micro-batches, clip, AdamW. */
-export function grpoUpdate(params: Params, cfg: ModelConfig, opt: AdamWState, optCfg: AdamWConfig, micros: Micro[], s: LossSettings, temperature: number, lr: number): UpdateResult {
+export function grpoUpdate(
+  params: Params,
+  cfg: ModelConfig,
+  opt: AdamWState,
+  optCfg: AdamWConfig,
+  micros: Micro[],
+  s: LossSettings,
+  temperature: number,
+  lr: number,
+): UpdateResult {
   const { grads, losses, sums } = batchGradients(params, cfg, micros, s, temperature);
   const gradNorm = adamwUpdate(params, grads, opt, optCfg, lr);
   tf.dispose(Object.values(grads));

@@ -11,7 +11,18 @@ import { hashSeed } from '../util/rng';
 import { createAdamW, disposeAdamW, type AdamWState } from './adamw';
 import { computeAdvantages, type AdvantageResult } from './advantages';
 import { SUM_KEYS, type LossSettings } from './grpo-loss';
-import { disposeMicros, grpoUpdate, logProbsOf, makeMicros, selfCertaintyOf, setAdvantages, setMasks, sumAndDispose, type Micro, type UpdateResult } from './grpo-update';
+import {
+  disposeMicros,
+  grpoUpdate,
+  logProbsOf,
+  makeMicros,
+  selfCertaintyOf,
+  setAdvantages,
+  setMasks,
+  sumAndDispose,
+  type Micro,
+  type UpdateResult,
+} from './grpo-update';
 import { keepRows, profKeep } from './process-filter';
 import { computeRewards, rewardMetrics, type RewardResult } from './rewards';
 import { buildRlTokens, completionMetrics, sampleRollouts, type Rollouts, type RlTokens } from './rollout';
@@ -49,7 +60,10 @@ export interface GrpoStepOutput {
 
 /** A state for RL from `params` (the SFT'd policy): fresh AdamW, and the reference when beta > 0. */
 export function createGrpoState(params: Params, rl: RlConfig): GrpoState {
-  const ref = rl.beta > 0 ? tf.tidy(() => Object.fromEntries(Object.entries(params).map(([k, p]) => [k, tf.variable(p.clone(), false)]))) : null;
+  const ref =
+    rl.beta > 0
+      ? tf.tidy(() => Object.fromEntries(Object.entries(params).map(([k, p]) => [k, tf.variable(p.clone(), false)])))
+      : null;
   return { params, opt: createAdamW(params), ref, step: 0, tokens: 0 };
 }
 
@@ -72,8 +86,15 @@ export function rlLearningRate(rl: RlConfig, step: number): number {
 /** `sequences`: rows the loss counts (N, less PROF's dropped rows); `b.activeTokens` is already net of them. */
 function lossSettings(rl: RlConfig, b: RlTokens, sequences: number, micros: number): LossSettings {
   return {
-    lossType: rl.lossType, epsilonLow: rl.epsilon, epsilonHigh: epsilonHighOf(rl), beta: rl.beta, entropyCoef: rl.entropyCoef,
-    maxCompletionLength: rl.maxCompletionLength, totalSequences: Math.max(1, sequences), totalTokens: b.activeTokens, microBatches: micros,
+    lossType: rl.lossType,
+    epsilonLow: rl.epsilon,
+    epsilonHigh: epsilonHighOf(rl),
+    beta: rl.beta,
+    entropyCoef: rl.entropyCoef,
+    maxCompletionLength: rl.maxCompletionLength,
+    totalSequences: Math.max(1, sequences),
+    totalTokens: b.activeTokens,
+    microBatches: micros,
   };
 }
 
@@ -88,7 +109,8 @@ function frozenLogProbs(state: GrpoState, ctx: GrpoContext, micros: Micro[]): vo
 /** num_iterations updates on one batch; loss and grad norm averaged over them, metric sums added. */
 function iterate(state: GrpoState, ctx: GrpoContext, micros: Micro[], s: LossSettings, lr: number): UpdateResult {
   const runs: UpdateResult[] = [];
-  for (let it = 0; it < ctx.rl.numIterations; it++) runs.push(grpoUpdate(state.params, ctx.model, state.opt, ctx.rl, micros, s, ctx.rl.temperature, lr));
+  for (let it = 0; it < ctx.rl.numIterations; it++)
+    runs.push(grpoUpdate(state.params, ctx.model, state.opt, ctx.rl, micros, s, ctx.rl.temperature, lr));
   const k = runs.length;
   const mean = (xs: tf.Scalar[]) => (k === 1 ? xs[0]! : tf.tidy(() => sumAndDispose(xs).div(k) as tf.Scalar));
   const loss = mean(runs.map((r) => r.loss));
@@ -111,9 +133,17 @@ interface Scored {
  * keep mask: dropped rows get advantage 0, leave their group's statistics and lose their loss mask, and the
  * normalisers (dapo's tokens, grpo's and dr_grpo's sequences) count kept rows only: the loss of a batch without them.
  */
-async function scoreBatch(state: GrpoState, ctx: GrpoContext, rollouts: Rollouts, tokens: RlTokens, micros: Micro[]): Promise<Scored> {
+async function scoreBatch(
+  state: GrpoState,
+  ctx: GrpoContext,
+  rollouts: Rollouts,
+  tokens: RlTokens,
+  micros: Micro[],
+): Promise<Scored> {
   const { rl, model, task, seed } = ctx;
-  const sc = rl.rewards.some((r) => r.name === 'self_certainty') ? await selfCertaintyOf(state.params, model, micros) : null;
+  const sc = rl.rewards.some((r) => r.name === 'self_certainty')
+    ? await selfCertaintyOf(state.params, model, micros)
+    : null;
   const rewards = computeRewards(rollouts, rl.rewards, { task, seed, step: state.step, selfCertainty: sc });
   const keep = rl.processFilter === 'prof' ? profKeep(rollouts, task) : null;
   const adv = computeAdvantages(rewards.total, rl.numGenerations, rl.scaleRewards, keep);
@@ -131,22 +161,45 @@ async function scoreBatch(state: GrpoState, ctx: GrpoContext, rollouts: Rollouts
  * 4. old/ref log-probs if needed; 5. num_iterations updates. Sync points: sampling's per-token reads,
  * self-certainty's read.
  */
-export async function grpoStep(state: GrpoState, ctx: GrpoContext, items: TrainItem[], lr: number): Promise<GrpoStepOutput> {
+export async function grpoStep(
+  state: GrpoState,
+  ctx: GrpoContext,
+  items: TrainItem[],
+  lr: number,
+): Promise<GrpoStepOutput> {
   const t0 = performance.now();
   const { rl, model, task, seed } = ctx;
-  const sampling = { G: rl.numGenerations, V: samplesPerPrompt(rl), maxCompletionLength: rl.maxCompletionLength, temperature: rl.temperature, topK: rl.topK };
-  const rollouts = await sampleRollouts(state.params, model, task, items, { ...sampling, seed: hashSeed(seed, state.step, 'rollout') });
+  const sampling = {
+    G: rl.numGenerations,
+    V: samplesPerPrompt(rl),
+    maxCompletionLength: rl.maxCompletionLength,
+    temperature: rl.temperature,
+    topK: rl.topK,
+  };
+  const rollouts = await sampleRollouts(state.params, model, task, items, {
+    ...sampling,
+    seed: hashSeed(seed, state.step, 'rollout'),
+  });
   const tokens = buildRlTokens(rollouts, model.context, rl.maskTruncatedCompletions);
-  const micros = makeMicros(tokens, rl.microBatchTokens > 0 ? Math.max(1, Math.floor(rl.microBatchTokens / tokens.L)) : 0);
+  const micros = makeMicros(
+    tokens,
+    rl.microBatchTokens > 0 ? Math.max(1, Math.floor(rl.microBatchTokens / tokens.L)) : 0,
+  );
   try {
     const { rewards, adv, trained, sequences, filter } = await scoreBatch(state, ctx, rollouts, tokens, micros);
     frozenLogProbs(state, ctx, micros);
     const device = iterate(state, ctx, micros, lossSettings(rl, trained, sequences, micros.length), lr);
     state.tokens += tokens.numTokens;
     const values = {
-      ...completionMetrics(rollouts), ...rewardMetrics(rollouts, rewards, task), ...filter,
-      reward: adv.reward, reward_std: adv.rewardStd, frac_reward_zero_std: adv.fracZeroStd,
-      learning_rate: lr, num_tokens: state.tokens, step_time: (performance.now() - t0) / 1000,
+      ...completionMetrics(rollouts),
+      ...rewardMetrics(rollouts, rewards, task),
+      ...filter,
+      reward: adv.reward,
+      reward_std: adv.rewardStd,
+      frac_reward_zero_std: adv.fracZeroStd,
+      learning_rate: lr,
+      num_tokens: state.tokens,
+      step_time: (performance.now() - t0) / 1000,
     };
     return { step: state.step++, device, values, rollouts, rewards, advantages: adv.advantages };
   } finally {
@@ -162,8 +215,12 @@ function deviceMetrics(v: ArrayLike<number>, withKl: boolean): Record<string, nu
   const sum = (key: (typeof SUM_KEYS)[number]) => v[2 + SUM_KEYS.indexOf(key)]!;
   const per = (key: (typeof SUM_KEYS)[number]) => sum(key) / Math.max(1, sum('tokens'));
   const out: Record<string, number> = {
-    loss: v[0]!, grad_norm: v[1]!, entropy: per('entropy'),
-    'clip_ratio/low_mean': per('clip_low'), 'clip_ratio/high_mean': per('clip_high'), 'clip_ratio/region_mean': per('clip_region'),
+    loss: v[0]!,
+    grad_norm: v[1]!,
+    entropy: per('entropy'),
+    'clip_ratio/low_mean': per('clip_low'),
+    'clip_ratio/high_mean': per('clip_high'),
+    'clip_ratio/region_mean': per('clip_region'),
   };
   if (withKl) out.kl = per('kl');
   return out;
@@ -173,14 +230,22 @@ function deviceMetrics(v: ArrayLike<number>, withKl: boolean): Record<string, nu
  * The one CPU-GPU sync point of a log interval: every step's device scalars read at once, merged with
  * its CPU values and averaged over the steps (finite values only; num_tokens: the last). Disposes them.
  */
-export async function readGrpoMetrics(pending: GrpoStepOutput[], rl: Pick<RlConfig, 'beta'>): Promise<Record<string, number>> {
+export async function readGrpoMetrics(
+  pending: GrpoStepOutput[],
+  rl: Pick<RlConfig, 'beta'>,
+): Promise<Record<string, number>> {
   if (pending.length === 0) return {};
   const width = 2 + SUM_KEYS.length;
-  const all = tf.tidy(() => tf.concat(pending.flatMap((p) => [p.device.loss.reshape([1]), p.device.gradNorm.reshape([1]), p.device.sums])));
+  const all = tf.tidy(() =>
+    tf.concat(pending.flatMap((p) => [p.device.loss.reshape([1]), p.device.gradNorm.reshape([1]), p.device.sums])),
+  );
   const data = await all.data();
   all.dispose();
   disposeGrpoSteps(pending);
-  const rows = pending.map((p, i) => ({ ...p.values, ...deviceMetrics(data.subarray(i * width, (i + 1) * width), rl.beta > 0) }));
+  const rows = pending.map((p, i) => ({
+    ...p.values,
+    ...deviceMetrics(data.subarray(i * width, (i + 1) * width), rl.beta > 0),
+  }));
   const out: Record<string, number> = {};
   for (const key of new Set(rows.flatMap((r) => Object.keys(r)))) {
     const xs = rows.map((r) => r[key]).filter((x): x is number => x !== undefined && Number.isFinite(x));

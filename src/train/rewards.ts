@@ -55,7 +55,8 @@ export function majorityVote(answers: readonly (string | null)[]): Vote {
     else counts.set(key, { count: 1, first: i, text: a });
   });
   let best: { count: number; first: number; text: string } | null = null;
-  for (const c of counts.values()) if (!best || c.count > best.count || (c.count === best.count && c.first < best.first)) best = c;
+  for (const c of counts.values())
+    if (!best || c.count > best.count || (c.count === best.count && c.first < best.first)) best = c;
   return best ? { label: best.text, ratio: best.count / answers.length } : { label: null, ratio: 0 };
 }
 
@@ -88,23 +89,39 @@ function voteRewards(r: Rollouts, task: AnyTask): { rewards: number[]; votes: Vo
   const votes = r.groups.map((g) => majorityVote(g.samples.map((c) => c.parsed.answer)));
   const rewards = r.groups.flatMap((g, b) => {
     const label = votes[b]!.label;
-    return g.samples.slice(0, r.G).map((c) => (label === null ? 0 : task.score(g.item.example, c.parsed, asLabel(label, g.item.example))));
+    return g.samples
+      .slice(0, r.G)
+      .map((c) => (label === null ? 0 : task.score(g.item.example, c.parsed, asLabel(label, g.item.example))));
   });
   return { rewards, votes };
 }
 
 /** One reward per row; verifiable_steps pays the verifiable score only when the steps are verified (process-filter.ts). */
-function oneReward(spec: RewardSpec, rows: { item: Example; label: string | string[]; c: Completion }[], ctx: RewardContext, votes: { rewards: number[] } | null): number[] {
+function oneReward(
+  spec: RewardSpec,
+  rows: { item: Example; label: string | string[]; c: Completion }[],
+  ctx: RewardContext,
+  votes: { rewards: number[] } | null,
+): number[] {
   const verifiable = () => rows.map(({ item, label, c }) => ctx.task.score(item, c.parsed, label));
   switch (spec.name) {
-    case 'verifiable': return verifiable();
-    case 'verifiable_steps': return rows.map(({ item, label, c }) => (stepsVerified(ctx.task, item, c.parsed) ? ctx.task.score(item, c.parsed, label) : 0));
-    case 'flip': return flipRewards(verifiable(), spec.p, ctx.seed, ctx.step);
-    case 'random': return randomRewards(rows.length, ctx.seed, ctx.step);
-    case 'format': return rows.map(({ c }) => formatReward(c.parsed));
-    case 'majority_vote': return votes!.rewards;
+    case 'verifiable':
+      return verifiable();
+    case 'verifiable_steps':
+      return rows.map(({ item, label, c }) =>
+        stepsVerified(ctx.task, item, c.parsed) ? ctx.task.score(item, c.parsed, label) : 0,
+      );
+    case 'flip':
+      return flipRewards(verifiable(), spec.p, ctx.seed, ctx.step);
+    case 'random':
+      return randomRewards(rows.length, ctx.seed, ctx.step);
+    case 'format':
+      return rows.map(({ c }) => formatReward(c.parsed));
+    case 'majority_vote':
+      return votes!.rewards;
     case 'self_certainty': {
-      if (!ctx.selfCertainty || ctx.selfCertainty.length !== rows.length) throw new Error('self_certainty reward needs one self-certainty value per trained completion');
+      if (!ctx.selfCertainty || ctx.selfCertainty.length !== rows.length)
+        throw new Error('self_certainty reward needs one self-certainty value per trained completion');
       return Array.from(ctx.selfCertainty);
     }
   }
@@ -112,7 +129,12 @@ function oneReward(spec: RewardSpec, rows: { item: Example; label: string | stri
 
 /** Every configured reward, their weighted sum and the true reward, for the trained completions of `r`. */
 export function computeRewards(r: Rollouts, specs: readonly RewardSpec[], ctx: RewardContext): RewardResult {
-  const rows = trainedCompletions(r).map(({ group, c }) => ({ item: group.item.example, label: group.item.label, clean: group.item.cleanLabel, c }));
+  const rows = trainedCompletions(r).map(({ group, c }) => ({
+    item: group.item.example,
+    label: group.item.label,
+    clean: group.item.cleanLabel,
+    c,
+  }));
   const voting = specs.some((s) => s.name === 'majority_vote') ? voteRewards(r, ctx.task) : null;
   const perFunc: Partial<Record<RewardName, number[]>> = {};
   const total = rows.map(() => 0);
@@ -139,11 +161,18 @@ export function rewardMetrics(r: Rollouts, res: RewardResult, task: AnyTask): Re
   }
   out['train/acc_true'] = mean(res.trueReward);
   const noisy = trainedCompletions(r).filter(({ group }) => group.item.noisy);
-  if (noisy.length > 0) out['train/noisy_label_fit'] = mean(noisy.map(({ group, c }) => (task.score(group.item.example, c.parsed, group.item.label) >= 1 ? 1 : 0)));
+  if (noisy.length > 0)
+    out['train/noisy_label_fit'] = mean(
+      noisy.map(({ group, c }) => (task.score(group.item.example, c.parsed, group.item.label) >= 1 ? 1 : 0)),
+    );
   if (res.votes) {
     const hits = res.votes.map((v, b) => {
       const g = r.groups[b]!;
-      return v.label === null ? 0 : task.score(g.item.example, { steps: [], answer: v.label }, g.item.cleanLabel) >= 1 ? 1 : 0;
+      return v.label === null
+        ? 0
+        : task.score(g.item.example, { steps: [], answer: v.label }, g.item.cleanLabel) >= 1
+          ? 1
+          : 0;
     });
     out.label_accuracy = mean(hits);
     out.majority_ratio = mean(res.votes.map((v) => v.ratio));

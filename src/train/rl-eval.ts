@@ -40,12 +40,23 @@ interface GenerateOptions {
 }
 
 /** Decoded completions for `prompts` (`repeat` each, grouped), EVAL_CHUNK sequences per sampleBatch call. */
-export async function generate(params: Params, cfg: ModelConfig, prompts: string[], o: GenerateOptions): Promise<string[]> {
+export async function generate(
+  params: Params,
+  cfg: ModelConfig,
+  prompts: string[],
+  o: GenerateOptions,
+): Promise<string[]> {
   const rows = prompts.flatMap((p) => Array.from({ length: o.repeat }, () => encodePrompt(p)));
   const out: string[] = [];
   for (let start = 0; start < rows.length; start += EVAL_CHUNK) {
     const chunk = rows.slice(start, start + EVAL_CHUNK);
-    const r = await sampleBatch(params, cfg, chunk, { maxNewTokens: o.maxNewTokens, temperature: o.temperature, topK: o.topK, greedy: o.greedy, seed: hashSeed(o.seed, start) });
+    const r = await sampleBatch(params, cfg, chunk, {
+      maxNewTokens: o.maxNewTokens,
+      temperature: o.temperature,
+      topK: o.topK,
+      greedy: o.greedy,
+      seed: hashSeed(o.seed, start),
+    });
     out.push(...r.completions.map(decode));
   }
   return out;
@@ -62,7 +73,12 @@ function meanOf(xs: (number | null)[]): number | undefined {
  * stratum `${prefix}/accuracy_d<k>`, `${prefix}/mean_length` (characters) and, for multi_hop,
  * `${prefix}/intermediate_recall` (share of gold intermediate entities named; multi-hop questions only).
  */
-export function splitMetrics(prefix: string, task: AnyTask, examples: Example[], texts: string[]): Record<string, number> {
+export function splitMetrics(
+  prefix: string,
+  task: AnyTask,
+  examples: Example[],
+  texts: string[],
+): Record<string, number> {
   const scores = examples.map((ex, i) => task.score(ex, task.parse(texts[i]!)));
   const out: Record<string, number> = {
     [`${prefix}/accuracy`]: mean(scores),
@@ -103,14 +119,20 @@ export function sampledMetrics(task: AnyTask, examples: Example[], texts: string
   const groups = examples.map((_, e) => Array.from({ length: k }, (_, j) => e * k + j));
   const passK = mean(groups.map((g) => (g.some((i) => correct[i] === 1) ? 1 : 0)));
   const pass1 = mean(correct);
-  const stepsTrue = parsed.map((p, i) => (p.steps.length > 0 && task.checkSteps(examples[Math.floor(i / k)]!, p).every(Boolean) ? 1 : 0));
+  const stepsTrue = parsed.map((p, i) =>
+    p.steps.length > 0 && task.checkSteps(examples[Math.floor(i / k)]!, p).every(Boolean) ? 1 : 0,
+  );
   return {
     'eval_heldout/pass@1': pass1,
     'eval_heldout/pass@k': passK,
     'eval_heldout/num_samples': texts.length, // pass@1's sample count: its confidence band needs it
     'eval_faith/entailed': mean(parsed.map((p) => (task.faithful(p) ? 1 : 0))),
     'eval_faith/steps_true': mean(stepsTrue),
-    'eval_div/distinct_answers': mean(groups.map((g) => new Set(g.flatMap((i) => (parsed[i]!.answer === null ? [] : [voteKey(parsed[i]!.answer!)]))).size)),
+    'eval_div/distinct_answers': mean(
+      groups.map(
+        (g) => new Set(g.flatMap((i) => (parsed[i]!.answer === null ? [] : [voteKey(parsed[i]!.answer!)]))).size,
+      ),
+    ),
     'eval_div/distinct_completions': mean(groups.map((g) => new Set(g.map((i) => texts[i])).size)),
     'eval_div/pass_gap': passK - pass1,
   };
@@ -124,11 +146,24 @@ export async function weightNorm(params: Params): Promise<number> {
   return v;
 }
 
-function sampleItems(split: SampleItem['split'], task: AnyTask, examples: Example[], texts: string[], keep: number, labels?: (string | string[])[]): SampleItem[] {
+function sampleItems(
+  split: SampleItem['split'],
+  task: AnyTask,
+  examples: Example[],
+  texts: string[],
+  keep: number,
+  labels?: (string | string[])[],
+): SampleItem[] {
   return examples.slice(0, keep).map((ex, i) => {
     const label = labels?.[i] ?? ex.answer;
     const answer = formatAnswer(label).slice(ANSWER_PREFIX.length);
-    return { split, prompt: ex.prompt, completion: texts[i]!, answer, correct: task.score(ex, task.parse(texts[i]!), label) >= 1 };
+    return {
+      split,
+      prompt: ex.prompt,
+      completion: texts[i]!,
+      answer,
+      correct: task.score(ex, task.parse(texts[i]!), label) >= 1,
+    };
   });
 }
 
@@ -139,14 +174,50 @@ function trainItems(ds: Dataset, evalSize: number): TrainItem[] {
 }
 
 /** A whole RL evaluation. Greedy splits first, then passK samples per held-out prompt at the RL temperature. */
-export async function evaluateRl(params: Params, cfg: ModelConfig, ds: Dataset, o: RlEvalOptions): Promise<{ values: Record<string, number>; samples: SampleItem[] }> {
+export async function evaluateRl(
+  params: Params,
+  cfg: ModelConfig,
+  ds: Dataset,
+  o: RlEvalOptions,
+): Promise<{ values: Record<string, number>; samples: SampleItem[] }> {
   const { task } = ds;
   const greedy = { maxNewTokens: o.maxNewTokens, greedy: true, temperature: 1, topK: 0, seed: o.seed, repeat: 1 };
   const heldout = ds.heldout.slice(0, o.evalSize);
   const ood = ds.ood.slice(0, o.evalSize);
   const train = trainItems(ds, o.evalSize);
-  const [h, d, t] = [await generate(params, cfg, heldout.map((e) => e.prompt), greedy), await generate(params, cfg, ood.map((e) => e.prompt), greedy), await generate(params, cfg, train.map((it) => it.example.prompt), greedy)];
-  const sampled = await generate(params, cfg, heldout.map((e) => e.prompt), { ...greedy, greedy: false, temperature: o.temperature, topK: o.topK, seed: hashSeed(o.seed, o.step, 'eval-sample'), repeat: o.passK });
+  const [h, d, t] = [
+    await generate(
+      params,
+      cfg,
+      heldout.map((e) => e.prompt),
+      greedy,
+    ),
+    await generate(
+      params,
+      cfg,
+      ood.map((e) => e.prompt),
+      greedy,
+    ),
+    await generate(
+      params,
+      cfg,
+      train.map((it) => it.example.prompt),
+      greedy,
+    ),
+  ];
+  const sampled = await generate(
+    params,
+    cfg,
+    heldout.map((e) => e.prompt),
+    {
+      ...greedy,
+      greedy: false,
+      temperature: o.temperature,
+      topK: o.topK,
+      seed: hashSeed(o.seed, o.step, 'eval-sample'),
+      repeat: o.passK,
+    },
+  );
   const values: Record<string, number> = {
     ...splitMetrics('eval_heldout', task, heldout, h),
     ...(ood.length > 0 ? splitMetrics('eval_ood', task, ood, d) : {}),
@@ -157,7 +228,14 @@ export async function evaluateRl(params: Params, cfg: ModelConfig, ds: Dataset, 
   const samples = [
     ...sampleItems('heldout', task, heldout, h, 4),
     ...sampleItems('ood', task, ood, d, 2),
-    ...sampleItems('train', task, train.map((it) => it.example), t, 2, train.map((it) => it.cleanLabel)),
+    ...sampleItems(
+      'train',
+      task,
+      train.map((it) => it.example),
+      t,
+      2,
+      train.map((it) => it.cleanLabel),
+    ),
   ];
   return { values, samples };
 }

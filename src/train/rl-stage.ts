@@ -1,7 +1,16 @@
 // The RL stage: GRPO steps on the training prompts (see grpo.ts), the RL evaluation every evalEvery
 // steps with the latest step's rollouts for the inspector, and its checkpointable state.
 import { paramsToArrays } from '../model/params';
-import { createGrpoState, disposeGrpoState, disposeGrpoSteps, grpoStep, readGrpoMetrics, rlBatchItems, rlLearningRate, type GrpoStepOutput } from './grpo';
+import {
+  createGrpoState,
+  disposeGrpoState,
+  disposeGrpoSteps,
+  grpoStep,
+  readGrpoMetrics,
+  rlBatchItems,
+  rlLearningRate,
+  type GrpoStepOutput,
+} from './grpo';
 import { evaluateRl } from './rl-eval';
 import { rolloutRecords } from './rollout-record';
 import { assignArrays, prefixed, unprefixed } from './checkpoint';
@@ -23,7 +32,12 @@ export function rlStage({ params, config, model, dataset }: StageContext): Stage
     checkpointEvery: rl.checkpointEvery,
     async step(local) {
       state.step = local; // rollout seeds are (seed, step): a restored run samples what it would have
-      const out = await grpoStep(state, { model, rl, task: dataset.task, seed }, rlBatchItems(dataset, local, rl.promptsPerStep), rlLearningRate(rl, local));
+      const out = await grpoStep(
+        state,
+        { model, rl, task: dataset.task, seed },
+        rlBatchItems(dataset, local, rl.promptsPerStep),
+        rlLearningRate(rl, local),
+      );
       last = { step: out.step, rollouts: out.rollouts, rewards: out.rewards, advantages: out.advantages };
       return out;
     },
@@ -32,9 +46,19 @@ export function rlStage({ params, config, model, dataset }: StageContext): Stage
     },
     discard: disposeGrpoSteps,
     async evaluate(local) {
-      const opts = { evalSize: rl.evalSize, passK: rl.passK, maxNewTokens: rl.maxCompletionLength, temperature: rl.temperature, topK: rl.topK, seed, step: local };
+      const opts = {
+        evalSize: rl.evalSize,
+        passK: rl.passK,
+        maxNewTokens: rl.maxCompletionLength,
+        temperature: rl.temperature,
+        topK: rl.topK,
+        seed,
+        step: local,
+      };
       const { values, samples } = await evaluateRl(params, model, dataset, opts);
-      const rollouts = last ? rolloutRecords(last.step, last.rollouts, last.rewards, last.advantages, dataset.task, rl.rolloutsKept) : [];
+      const rollouts = last
+        ? rolloutRecords(last.step, last.rollouts, last.rewards, last.advantages, dataset.task, rl.rolloutsKept)
+        : [];
       return { values, samples, rollouts };
     },
     async save(): Promise<StageState> {
@@ -56,4 +80,3 @@ export function rlStage({ params, config, model, dataset }: StageContext): Stage
     dispose: () => disposeGrpoState(state),
   };
 }
-

@@ -10,7 +10,14 @@ import type { Rollouts } from './rollout';
 const labelText = (l: string | string[]) => formatAnswer(l).slice(ANSWER_PREFIX.length);
 
 /** The first `kept` prompts of a step's rollouts as inspector records (per-step verdicts computed here). */
-export function rolloutRecords(step: number, r: Rollouts, rewards: RewardResult, advantages: ArrayLike<number>, task: AnyTask, kept: number): RolloutRecord[] {
+export function rolloutRecords(
+  step: number,
+  r: Rollouts,
+  rewards: RewardResult,
+  advantages: ArrayLike<number>,
+  task: AnyTask,
+  kept: number,
+): RolloutRecord[] {
   return r.groups.slice(0, kept).map((g, b) => ({
     step,
     prompt: g.item.example.prompt,
@@ -23,9 +30,15 @@ export function rolloutRecords(step: number, r: Rollouts, rewards: RewardResult,
       const verdicts = task.checkSteps(g.item.example, c.parsed);
       const perFunc = Object.fromEntries(Object.entries(rewards.perFunc).map(([name, v]) => [name, v[i]!]));
       return {
-        text: c.text, finished: c.finished, answer: c.parsed.answer,
-        reward: rewards.total[i]!, rewards: perFunc, trueReward: rewards.trueReward[i]!, advantage: advantages[i]!,
-        steps: c.parsed.steps.map((text, k) => ({ text, ok: verdicts[k] ?? false })), faithful: task.faithful(c.parsed),
+        text: c.text,
+        finished: c.finished,
+        answer: c.parsed.answer,
+        reward: rewards.total[i]!,
+        rewards: perFunc,
+        trueReward: rewards.trueReward[i]!,
+        advantage: advantages[i]!,
+        steps: c.parsed.steps.map((text, k) => ({ text, ok: verdicts[k] ?? false })),
+        faithful: task.faithful(c.parsed),
       };
     }),
   }));

@@ -43,10 +43,21 @@ export interface SamplingSettings {
 }
 
 /** Samples V completions for each item's prompt, all B * V in one batch (row b * V + j is sample j of prompt b). */
-export async function sampleRollouts(params: Params, cfg: ModelConfig, task: AnyTask, items: TrainItem[], s: SamplingSettings): Promise<Rollouts> {
+export async function sampleRollouts(
+  params: Params,
+  cfg: ModelConfig,
+  task: AnyTask,
+  items: TrainItem[],
+  s: SamplingSettings,
+): Promise<Rollouts> {
   const prompts = items.map((item) => encodePrompt(item.example.prompt));
   const rows = prompts.flatMap((p) => Array.from({ length: s.V }, () => p));
-  const out = await sampleBatch(params, cfg, rows, { maxNewTokens: s.maxCompletionLength, temperature: s.temperature, topK: s.topK, seed: s.seed });
+  const out = await sampleBatch(params, cfg, rows, {
+    maxNewTokens: s.maxCompletionLength,
+    temperature: s.temperature,
+    topK: s.topK,
+    seed: s.seed,
+  });
   const groups = items.map((item, b) => {
     const samples = Array.from({ length: s.V }, (_, j) => {
       const ids = out.completions[b * s.V + j]!;
@@ -89,9 +100,14 @@ export interface RlTokens {
  * without EOS get an all-zero mask (TRL's mask_truncated_completions).
  */
 export function buildRlTokens(r: Rollouts, context: number, maskTruncated: boolean): RlTokens {
-  const rows = trainedCompletions(r).map(({ group, c }) => ({ tokens: [...group.prompt, ...c.ids, ...(c.finished ? [EOS_ID] : [])], start: group.prompt.length, keep: c.finished || !maskTruncated }));
+  const rows = trainedCompletions(r).map(({ group, c }) => ({
+    tokens: [...group.prompt, ...c.ids, ...(c.finished ? [EOS_ID] : [])],
+    start: group.prompt.length,
+    keep: c.finished || !maskTruncated,
+  }));
   const longest = Math.max(...rows.map((x) => x.tokens.length)) - 1;
-  if (longest + 1 > context) throw new Error(`a rollout is ${longest + 1} tokens long, more than the context of ${context}`);
+  if (longest + 1 > context)
+    throw new Error(`a rollout is ${longest + 1} tokens long, more than the context of ${context}`);
   const L = Math.max(1, Math.min(context - 1, Math.ceil(longest / LENGTH_BUCKET) * LENGTH_BUCKET));
   const N = rows.length;
   const inputs = new Int32Array(N * L).fill(PAD_ID);

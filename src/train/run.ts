@@ -57,8 +57,13 @@ export class NonFiniteLoss extends Error {
     readonly step: number,
     readonly checkpoint: number | null,
   ) {
-    const from = checkpoint === null ? 'there is no checkpoint yet, so Resume starts again from step 0' : `Resume continues from the last good checkpoint, at step ${checkpoint}`;
-    super(`the loss became ${loss} at step ${step}; the run is paused and ${from}. Lower the learning rate or raise gradient clipping first (fork from that checkpoint to change them)`);
+    const from =
+      checkpoint === null
+        ? 'there is no checkpoint yet, so Resume starts again from step 0'
+        : `Resume continues from the last good checkpoint, at step ${checkpoint}`;
+    super(
+      `the loss became ${loss} at step ${step}; the run is paused and ${from}. Lower the learning rate or raise gradient clipping first (fork from that checkpoint to change them)`,
+    );
     this.name = 'NonFiniteLoss';
   }
 }
@@ -136,7 +141,12 @@ export class RunController {
 
   private async loop(from?: CheckpointRow): Promise<RunStatus> {
     await this.hooks.status('running', this.step);
-    const ctx: StageContext = { params: this.params!, config: this.config, model: this.config.model, dataset: this.dataset };
+    const ctx: StageContext = {
+      params: this.params!,
+      config: this.config,
+      model: this.config.model,
+      dataset: this.dataset,
+    };
     for (const [i, span] of this.plan.entries()) {
       if (this.step >= span.start + span.steps) continue; // finished before a resume
       const stage = makeStage(span.name, ctx);
@@ -246,9 +256,23 @@ export class RunController {
     if (!this.hooks.progress) return;
     const span = this.plan.find((p) => p.name === stage.name)!;
     const rates = this.clock.rates();
-    const { seconds, untimed } = secondsFor(workLeft(this.etaStages, this.step, stage.name, activity === 'evaluating'), rates);
+    const { seconds, untimed } = secondsFor(
+      workLeft(this.etaStages, this.step, stage.name, activity === 'evaluating'),
+      rates,
+    );
     const total = this.plan.reduce((n, p) => n + p.steps, 0);
-    this.hooks.progress({ stage: stage.name, activity, step: this.step, total, stageStart: span.start, stageSteps: span.steps, secondsLeft: seconds, untimed, rates, at: Date.now() });
+    this.hooks.progress({
+      stage: stage.name,
+      activity,
+      step: this.step,
+      total,
+      stageStart: span.start,
+      stageSteps: span.steps,
+      secondsLeft: seconds,
+      untimed,
+      rates,
+      at: Date.now(),
+    });
   }
 
   /** Evaluate (timed for the ETA), and write the evaluation in one row with this step's training values; true when it meets the stage's target. */
@@ -259,7 +283,8 @@ export class RunController {
     this.clock.evaluation(stage.name, (performance.now() - e0) / 1000);
     await this.emit(stage.name, { ...values, ...ev.values });
     await this.hooks.samples({ runId: this.runId, step: this.step, items: ev.samples });
-    if (ev.rollouts && ev.rollouts.length > 0) await this.hooks.rollouts?.({ runId: this.runId, step: this.step, groups: ev.rollouts });
+    if (ev.rollouts && ev.rollouts.length > 0)
+      await this.hooks.rollouts?.({ runId: this.runId, step: this.step, groups: ev.rollouts });
     return ev.reached === true;
   }
 
@@ -267,7 +292,15 @@ export class RunController {
     const weights = recordToArrays(await paramsToArrays(this.params!));
     const saved = await stage.save();
     const state = { ...saved.state, step: this.step };
-    await this.hooks.checkpoint({ runId: this.runId, step: this.step, stage: stage.name, time: Date.now(), weights, optimizer: recordToArrays(saved.optimizer), state });
+    await this.hooks.checkpoint({
+      runId: this.runId,
+      step: this.step,
+      stage: stage.name,
+      time: Date.now(),
+      weights,
+      optimizer: recordToArrays(saved.optimizer),
+      state,
+    });
     this.lastCheckpoint = this.step;
   }
 }

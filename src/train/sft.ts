@@ -17,7 +17,14 @@ export interface StepTensors {
   gradNorm: tf.Scalar;
 }
 
-export function sftStep(params: Params, cfg: ModelConfig, opt: AdamWState, optCfg: AdamWConfig, batch: TokenBatch, lr: number): StepTensors {
+export function sftStep(
+  params: Params,
+  cfg: ModelConfig,
+  opt: AdamWState,
+  optCfg: AdamWConfig,
+  batch: TokenBatch,
+  lr: number,
+): StepTensors {
   const { B, L } = batch;
   const inputs = tf.tensor2d(batch.inputs, [B, L], 'int32');
   const targets = tf.tensor2d(batch.targets, [B, L], 'int32');

@@ -16,7 +16,8 @@ const disposeStep = (s: StepTensors) => tf.dispose([s.loss, s.correct, s.count, 
 
 export function tokenStage(kind: 'sft' | 'cpt', ctx: StageContext): Stage<StepTensors> {
   const { params, config, model, dataset } = ctx;
-  const cfg = kind === 'sft' ? config.sft : { ...config.cpt, evalEvery: Infinity, checkpointEvery: config.sft.checkpointEvery };
+  const cfg =
+    kind === 'sft' ? config.sft : { ...config.cpt, evalEvery: Infinity, checkpointEvery: config.sft.checkpointEvery };
   const opt: AdamWState = createAdamW(params);
   let tokens = 0;
 
@@ -45,7 +46,9 @@ export function tokenStage(kind: 'sft' | 'cpt', ctx: StageContext): Stage<StepTe
     async read(pending, seconds) {
       const n = pending.length;
       const sum = reduceSteps(pending);
-      const [loss, correct, count, gradNorm] = await Promise.all([sum.loss, sum.correct, sum.count, sum.gradNorm].map(async (t) => (await t.data())[0]!));
+      const [loss, correct, count, gradNorm] = await Promise.all(
+        [sum.loss, sum.correct, sum.count, sum.gradNorm].map(async (t) => (await t.data())[0]!),
+      );
       disposeStep(sum);
       const last = opt.t - 1; // the schedule index of the latest step
       return {
@@ -63,7 +66,10 @@ export function tokenStage(kind: 'sft' | 'cpt', ctx: StageContext): Stage<StepTe
       return kind === 'sft' ? withTarget(config.sft, ev) : ev;
     },
     async save(): Promise<StageState> {
-      const optimizer = { ...prefixed('m/', await paramsToArrays(opt.m)), ...prefixed('v/', await paramsToArrays(opt.v)) };
+      const optimizer = {
+        ...prefixed('m/', await paramsToArrays(opt.m)),
+        ...prefixed('v/', await paramsToArrays(opt.v)),
+      };
       return { optimizer, state: { adamStep: opt.t, tokens } };
     },
     restore(saved) {

@@ -8,7 +8,11 @@ import { tf } from '../model/tf';
  * by 1 / temperature (as TRL does before its log-softmax, so the ratio is taken under the sampling
  * distribution). One-hot (cast: WASM's float one-hot is broken), never gather (no WASM gradient). Differentiable; the caller owns both.
  */
-export function tokenStats(logits: tf.Tensor3D, targets: tf.Tensor2D, temperature: number): { logps: tf.Tensor2D; entropy: tf.Tensor2D } {
+export function tokenStats(
+  logits: tf.Tensor3D,
+  targets: tf.Tensor2D,
+  temperature: number,
+): { logps: tf.Tensor2D; entropy: tf.Tensor2D } {
   return tf.tidy(() => {
     const V = logits.shape[2];
     const scaled = temperature === 1 ? logits : logits.div(temperature);

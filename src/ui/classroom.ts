@@ -37,7 +37,10 @@ export interface Classroom {
 export function parseClassroom(search: string): Classroom {
   const value = new URLSearchParams(search).get('classroom');
   if (value === null) return { hidden: [], unknown: [] };
-  const names = value.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
+  const names = value
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== '');
   if (names.length === 0) return { hidden: [...DEFAULT_HIDDEN], unknown: [] };
   const unknown = [...new Set(names.filter((n) => !isPart(n)))].slice(0, 10).map((n) => n.slice(0, 40));
   return { hidden: PART_NAMES.filter((p) => names.includes(p)), unknown };

@@ -32,8 +32,14 @@ export const DEFAULT_COMPARE_METRICS = ['reward', 'eval_heldout/pass@1'];
  * held-out accuracy stands in for pass@1 where the runs have no pass@1 (SFT-only or older runs). With none
  * of those, the first in reading order (metricOrder), never an alphabetical accident like clip_ratio/high_mean.
  */
-export function chooseMetrics(available: readonly string[], current: readonly string[] = DEFAULT_COMPARE_METRICS): string[] {
-  const held = (m: string) => (m === 'eval_heldout/pass@1' && !available.includes(m) && available.includes('eval_heldout/accuracy') ? 'eval_heldout/accuracy' : m);
+export function chooseMetrics(
+  available: readonly string[],
+  current: readonly string[] = DEFAULT_COMPARE_METRICS,
+): string[] {
+  const held = (m: string) =>
+    m === 'eval_heldout/pass@1' && !available.includes(m) && available.includes('eval_heldout/accuracy')
+      ? 'eval_heldout/accuracy'
+      : m;
   const once = (ms: string[]) => ms.filter((m, i) => ms.indexOf(m) === i);
   const defaults = once(DEFAULT_COMPARE_METRICS.map(held)).filter((m) => available.includes(m));
   const untouched = current.join() === DEFAULT_COMPARE_METRICS.join();
@@ -77,17 +83,31 @@ export class CompareState {
     this.pending = [];
     try {
       const db = await pageDb();
-      const found = await Promise.all(this.selected.map(async (runId) => ({ runId, record: await getRun(db, runId), rows: await getMetrics(db, runId) })));
+      const found = await Promise.all(
+        this.selected.map(async (runId) => ({
+          runId,
+          record: await getRun(db, runId),
+          rows: await getMetrics(db, runId),
+        })),
+      );
       if (id !== this.request) return; // another open() meanwhile
       const streamed = this.pending;
       this.pending = [];
       const runs = found.flatMap(({ record, rows }) => {
         if (!record) return [];
         const late = streamed.filter((r) => r.runId === record.id); // a streamed copy of a step wins, as in the live view
-        return [{ id: record.id, name: record.name, config: record.config, rows: late.length > 0 ? mergeRows(rows, late) : rows }];
+        return [
+          {
+            id: record.id,
+            name: record.name,
+            config: record.config,
+            rows: late.length > 0 ? mergeRows(rows, late) : rows,
+          },
+        ];
       });
       const missing = found.length - runs.length;
-      if (missing > 0) this.error = `${missing} of the chosen runs ${missing === 1 ? 'is' : 'are'} no longer in the library and ${missing === 1 ? 'was' : 'were'} left out.`;
+      if (missing > 0)
+        this.error = `${missing} of the chosen runs ${missing === 1 ? 'is' : 'are'} no longer in the library and ${missing === 1 ? 'was' : 'were'} left out.`;
       this.runs = runs;
       this.available = metricKeys(runs);
       this.metrics = chooseMetrics(this.available, this.metrics);

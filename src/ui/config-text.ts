@@ -17,8 +17,16 @@ export function valueText(path: string, v: unknown): string {
   if (v === null || v === undefined) return '—';
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
   if (typeof v === 'string' || typeof v === 'number') return String(v);
-  if (Array.isArray(v)) return v.length === 0 ? 'none' : path.endsWith('rewards') ? v.map(rewardText).join(' + ') : v.map((x) => valueText('', x)).join(', ');
-  if (isRecord(v)) return Object.entries(v).map(([k, x]) => `${k} ${valueText(k, x)}`).join(', ');
+  if (Array.isArray(v))
+    return v.length === 0
+      ? 'none'
+      : path.endsWith('rewards')
+        ? v.map(rewardText).join(' + ')
+        : v.map((x) => valueText('', x)).join(', ');
+  if (isRecord(v))
+    return Object.entries(v)
+      .map(([k, x]) => `${k} ${valueText(k, x)}`)
+      .join(', ');
   return String(v);
 }
 

@@ -120,7 +120,10 @@ export class ConfigState {
       this.error = null;
       return cfg;
     } catch (err) {
-      this.error = err instanceof ConfigError ? { field: err.field, message: err.message } : { field: 'config', message: String(err) };
+      this.error =
+        err instanceof ConfigError
+          ? { field: err.field, message: err.message }
+          : { field: 'config', message: String(err) };
       return null;
     }
   }
@@ -202,7 +205,8 @@ export class ConfigState {
   cancelCheck(): void {
     if (!this.running) return;
     this.stopCheck();
-    this.notice = 'Data check cancelled: the examples and the context check wait for your next change. Start still works (the trainer checks the data itself).';
+    this.notice =
+      'Data check cancelled: the examples and the context check wait for your next change. Start still works (the trainer checks the data itself).';
   }
 
   /** Call after any edit: validation runs once the typing pauses. */

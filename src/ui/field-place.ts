@@ -11,7 +11,13 @@ export interface FieldPlace {
   label: string;
 }
 
-const SECTIONS: Record<string, string> = { data: 'Task and data', model: 'Model', cpt: 'Continual pre-training', sft: 'Training (SFT)', rl: 'RL (GRPO)' };
+const SECTIONS: Record<string, string> = {
+  data: 'Task and data',
+  model: 'Model',
+  cpt: 'Continual pre-training',
+  sft: 'Training (SFT)',
+  rl: 'RL (GRPO)',
+};
 /** Fields of the form whose label is not in a FieldMeta table. */
 const OTHER_LABELS: Record<string, string> = {
   'data.task': 'Task',

@@ -65,7 +65,12 @@ export class FindingsState {
     if (this.opening) return;
     this.opening = presetId;
     this.runsMessage = null;
-    const fail = (why: string) => (this.runsMessage = { presetId, text: `The runs of ${title} could not be opened: ${why}. Nothing was added.`, error: true });
+    const fail = (why: string) =>
+      (this.runsMessage = {
+        presetId,
+        text: `The runs of ${title} could not be opened: ${why}. Nothing was added.`,
+        error: true,
+      });
     try {
       const fetched = await this.fetchKept(presetId);
       if (!fetched.ok) {
@@ -75,12 +80,25 @@ export class FindingsState {
       const report = await writeRuns(await pageDb(), fetched.bundles);
       await to.runs.refresh();
       const n = report.skipped.length;
-      const skipped = n === 0 ? '' : n === fetched.bundles.length ? ' All of them were already in the library and were left as they were.' : ` ${n} of them ${n === 1 ? 'was' : 'were'} already in the library and left as ${n === 1 ? 'it was' : 'they were'}.`;
-      this.runsMessage = { presetId, text: `Opened ${plural(fetched.bundles.length, 'run', 'runs')} of ${title} from the findings.${skipped}`, error: false };
+      const skipped =
+        n === 0
+          ? ''
+          : n === fetched.bundles.length
+            ? ' All of them were already in the library and were left as they were.'
+            : ` ${n} of them ${n === 1 ? 'was' : 'were'} already in the library and left as ${n === 1 ? 'it was' : 'they were'}.`;
+      this.runsMessage = {
+        presetId,
+        text: `Opened ${plural(fetched.bundles.length, 'run', 'runs')} of ${title} from the findings.${skipped}`,
+        error: false,
+      };
       void to.compare.open(fetched.bundles.map((b) => b.run.id));
     } catch (err) {
       // writeRuns writes all or nothing: a failed write leaves the library as it was.
-      fail(isQuotaError(err) ? "this browser's storage for the lab is full; delete or export runs you no longer need, then try again" : `they could not be read or stored (${errorMessage(err)})`);
+      fail(
+        isQuotaError(err)
+          ? "this browser's storage for the lab is full; delete or export runs you no longer need, then try again"
+          : `they could not be read or stored (${errorMessage(err)})`,
+      );
     } finally {
       this.opening = null;
     }
@@ -96,7 +114,8 @@ export class FindingsState {
 }
 
 /** What fetching a preset's kept file gave: its runs, or why not (`missing`: the site has no such file). */
-export type KeptFetch = { ok: true; runs: KeptRunData[]; file: string } | { ok: false; error: string; missing: boolean };
+export type KeptFetch =
+  { ok: true; runs: KeptRunData[]; file: string } | { ok: false; error: string; missing: boolean };
 
 /** A preset's kept runs (findings/runs/<preset>.json.gz under the page's base), parsed and checked whole. */
 export async function fetchKeptRuns(presetId: string): Promise<KeptFetch> {
@@ -111,7 +130,8 @@ export async function fetchKeptRuns(presetId: string): Promise<KeptFetch> {
   if (res.status === 404) return fail(`${file} is missing from this site (HTTP 404)`, true);
   if (!res.ok) return fail(`${file} could not be fetched (HTTP ${res.status})`);
   // A host that answers a missing file with its start page (a single-page-app fallback).
-  if ((res.headers.get('content-type') ?? '').includes('text/html')) return fail(`${file} is missing from this site (the server sent a web page instead)`, true);
+  if ((res.headers.get('content-type') ?? '').includes('text/html'))
+    return fail(`${file} is missing from this site (the server sent a web page instead)`, true);
   // Some servers (Vite's preview among them) send .gz files with Content-Encoding: gzip: the browser has inflated them.
   const inflated = /gzip/i.test(res.headers.get('content-encoding') ?? '');
   const parsed = parseKeptRuns(new Uint8Array(await res.arrayBuffer()), { presetId, file, inflated });

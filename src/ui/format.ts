@@ -37,6 +37,13 @@ export function fmtBytes(n: number | undefined | null): string {
 /** "rlvr-lab-addition-pattern-2026-11-22.zip" for one run, "rlvr-lab-3-runs-2026-11-22.zip" for several. */
 export function exportFileName(names: readonly string[], now = new Date()): string {
   const date = now.toISOString().slice(0, 10);
-  const what = names.length === 1 ? names[0]!.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'run' : `${names.length}-runs`;
+  const what =
+    names.length === 1
+      ? names[0]!
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, '-')
+          .replace(/^-|-$/g, '')
+          .slice(0, 60) || 'run'
+      : `${names.length}-runs`;
   return `rlvr-lab-${what}-${date}.zip`;
 }

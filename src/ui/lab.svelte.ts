@@ -15,9 +15,11 @@ import { errorMessage } from '../util/errors';
 
 const SLOW_TRAINER_MS = 30_000; // first load fetches tfjs and compiles shaders; past this something is wrong
 
-const SLOW_START = 'The trainer has not started the run after 30 s: it may still be preparing its backend, or it failed to load it.';
+const SLOW_START =
+  'The trainer has not started the run after 30 s: it may still be preparing its backend, or it failed to load it.';
 
-const SILENT = 'The trainer has not answered for a minute: it may be stuck. Stop ends it; the run keeps what it saved and can be resumed.';
+const SILENT =
+  'The trainer has not answered for a minute: it may be stuck. Stop ends it; the run keeps what it saved and can be resumed.';
 /** Why the page ended a trainer, as the run's reason and as the message. */
 const ENDED = {
   lost: {
@@ -52,7 +54,6 @@ export interface Warning {
 
 const ACTIVE: readonly RunStatus[] = ['queued', 'running', 'paused'];
 
-
 export class LabState {
   backend: BackendReport | null = $state.raw(null);
   backendError: string | null = $state(null);
@@ -81,7 +82,10 @@ export class LabState {
     // A one-off read of the page's query, not reactive state.
     // eslint-disable-next-line svelte/prefer-svelte-reactivity
     if (new URLSearchParams(location.search).has('test-hooks')) {
-      window.__labTest = { simulateDeviceLoss: () => this.bridge.simulateDeviceLoss(), simulateNanLoss: () => this.bridge.simulateNanLoss() };
+      window.__labTest = {
+        simulateDeviceLoss: () => this.bridge.simulateDeviceLoss(),
+        simulateNanLoss: () => this.bridge.simulateNanLoss(),
+      };
     }
   }
 
@@ -101,7 +105,10 @@ export class LabState {
    * End the trainer (gone or stuck) and start a new one. The live run, if it was training, takes
    * `status` with the reason, on the page and in storage, so Start and Resume work again.
    */
-  private async replaceTrainer(status: 'interrupted' | 'stopped', why: (typeof ENDED)[keyof typeof ENDED]): Promise<void> {
+  private async replaceTrainer(
+    status: 'interrupted' | 'stopped',
+    why: (typeof ENDED)[keyof typeof ENDED],
+  ): Promise<void> {
     const live = this.active ? this.live : null;
     this.bridge.dispose();
     this.bridge = this.connect();
@@ -155,7 +162,9 @@ export class LabState {
     this.backendChoice = choice;
     const id = ++this.backendRequest;
     const slow = setTimeout(() => {
-      if (id === this.backendRequest && !this.backend) this.backendError = 'The trainer has not answered for 30 s; it may have failed to load. Reload the page; the browser console has details.';
+      if (id === this.backendRequest && !this.backend)
+        this.backendError =
+          'The trainer has not answered for 30 s; it may have failed to load. Reload the page; the browser console has details.';
     }, SLOW_TRAINER_MS);
     try {
       const report = await this.bridge.backend(choice);
@@ -207,11 +216,20 @@ export class LabState {
   }
 
   /** Fork `runId`'s checkpoint at `step` into a new run with `config`; a field error goes back to the form. */
-  forkRun(runId: string, step: number, config: RunConfig, name: string): Promise<{ field: string; message: string } | null> {
+  forkRun(
+    runId: string,
+    step: number,
+    config: RunConfig,
+    name: string,
+  ): Promise<{ field: string; message: string } | null> {
     return this.launch(name, totalSteps(config), () => this.bridge.forkRun(runId, step, config, name));
   }
 
-  private async launch(name: string, total: number, call: () => Promise<StartResult>): Promise<{ field: string; message: string } | null> {
+  private async launch(
+    name: string,
+    total: number,
+    call: () => Promise<StartResult>,
+  ): Promise<{ field: string; message: string } | null> {
     this.alert = null;
     this.starting = true;
     this.pendingStart = { name, total };
@@ -312,7 +330,8 @@ export class LabState {
         if (e.progress.step > this.live.step) this.live = { ...this.live, step: e.progress.step };
         break;
       case 'metrics':
-        if (this.live?.runId === e.row.runId && e.row.step > this.live.step) this.live = { ...this.live, step: e.row.step };
+        if (this.live?.runId === e.row.runId && e.row.step > this.live.step)
+          this.live = { ...this.live, step: e.row.step };
         this.view.append(e.row);
         for (const listener of this.metricsListeners) listener(e.row);
         break;
@@ -324,7 +343,9 @@ export class LabState {
         break;
       case 'warning': {
         const same = this.warnings.find((w) => w.runId === e.runId && w.kind === e.kind);
-        const next = same ? { ...same, message: e.message, count: same.count + 1 } : { id: ++this.warningId, runId: e.runId, kind: e.kind, message: e.message, count: 1 };
+        const next = same
+          ? { ...same, message: e.message, count: same.count + 1 }
+          : { id: ++this.warningId, runId: e.runId, kind: e.kind, message: e.message, count: 1 };
         this.warnings = [...this.warnings.filter((w) => w !== same), next];
         break;
       }

@@ -42,7 +42,10 @@ export class LibraryState {
       const bundles = await collectRuns(await pageDb(), ids ?? undefined);
       if (bundles.length === 0) throw new Error('there are no runs to export');
       const bytes = packArchive(bundles);
-      download(new Blob([bytes as BlobPart], { type: 'application/zip' }), exportFileName(bundles.map((b) => b.run.name)));
+      download(
+        new Blob([bytes as BlobPart], { type: 'application/zip' }),
+        exportFileName(bundles.map((b) => b.run.name)),
+      );
     } catch (err) {
       this.error = `The export failed: ${errorMessage(err)}`;
     } finally {
@@ -63,7 +66,10 @@ export class LibraryState {
       const outcome = await this.job.done;
       if (outcome.ok) {
         const { added, skipped } = outcome.report;
-        const left = skipped.length > 0 ? ` ${skipped.length} already in the library ${skipped.length === 1 ? 'was' : 'were'} left as ${skipped.length === 1 ? 'it was' : 'they were'}.` : '';
+        const left =
+          skipped.length > 0
+            ? ` ${skipped.length} already in the library ${skipped.length === 1 ? 'was' : 'were'} left as ${skipped.length === 1 ? 'it was' : 'they were'}.`
+            : '';
         this.notice = `Imported ${added.length} run${added.length === 1 ? '' : 's'} from ${file.name}.${left}`;
       } else if ('cancelled' in outcome) {
         this.notice = `The import of ${file.name} was cancelled; nothing was written.`;

@@ -27,7 +27,11 @@ export class PhaseState {
     try {
       return { rules: validatePhaseRules($state.snapshot(this.draft)), error: null };
     } catch (err) {
-      return { rules: null, error: err instanceof ConfigError ? { field: err.field, message: err.message } : { field: '', message: String(err) } };
+      return {
+        rules: null,
+        error:
+          err instanceof ConfigError ? { field: err.field, message: err.message } : { field: '', message: String(err) },
+      };
     }
   });
   private lastGood: PhaseRules = { ...DEFAULT_PHASE_RULES };

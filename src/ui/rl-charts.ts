@@ -8,7 +8,11 @@ import type { AxisSpec, SeriesFill, SeriesSpec } from './series';
 export const ACC_AXIS: AxisSpec[] = [{ scale: 'y', label: 'share (0–1)', side: 'left', range: [0, 1] }];
 
 /** A line of metric `key`, labelled with its plain name. */
-const named = (key: string, spec: Omit<SeriesSpec, 'label' | 'key'>): SeriesSpec => ({ label: metricLabel(key), key, ...spec });
+const named = (key: string, spec: Omit<SeriesSpec, 'label' | 'key'>): SeriesSpec => ({
+  label: metricLabel(key),
+  key,
+  ...spec,
+});
 
 /** The main chart's lines, in rl-series.ts's RL_MAIN_KEYS order; held-out pass@1, what the phase labels judge, drawn widest. */
 export const MAIN_LINES: SeriesSpec[] = [
@@ -29,11 +33,23 @@ const BAND_ALPHA = '2e';
  * edge (no stroke, no legend row, no cursor dot: only the fill between them shows), then the lines.
  */
 export const MAIN_SERIES: SeriesSpec[] = [
-  ...BANDED.flatMap((s) => ['low', 'high'].map((end) => ({ label: `${s.label} 95% ${end}`, color: 'transparent', width: 1, points: false, legend: false }))),
+  ...BANDED.flatMap((s) =>
+    ['low', 'high'].map((end) => ({
+      label: `${s.label} 95% ${end}`,
+      color: 'transparent',
+      width: 1,
+      points: false,
+      legend: false,
+    })),
+  ),
   ...MAIN_LINES,
 ];
 /** Each band filled in its line's colour between its two edges (indices into MAIN_SERIES). */
-export const MAIN_FILLS: SeriesFill[] = BANDED.map((s, i) => ({ lower: 2 * i, upper: 2 * i + 1, color: `${s.color}${BAND_ALPHA}` }));
+export const MAIN_FILLS: SeriesFill[] = BANDED.map((s, i) => ({
+  lower: 2 * i,
+  upper: 2 * i + 1,
+  color: `${s.color}${BAND_ALPHA}`,
+}));
 
 /**
  * The main chart's series and axes for a run whose optimized reward lies outside 0–1 (a self-certainty
@@ -42,7 +58,9 @@ export const MAIN_FILLS: SeriesFill[] = BANDED.map((s, i) => ({ lower: 2 * i, up
  */
 export function mainLayout(rewardOutside: boolean): { series: SeriesSpec[]; axes: AxisSpec[] } {
   if (!rewardOutside) return { series: MAIN_SERIES, axes: ACC_AXIS };
-  const series = MAIN_SERIES.map((s) => (s.key === 'reward' ? { ...s, label: `${s.label} (right axis)`, scale: 'reward' } : s));
+  const series = MAIN_SERIES.map((s) =>
+    s.key === 'reward' ? { ...s, label: `${s.label} (right axis)`, scale: 'reward' } : s,
+  );
   return { series, axes: [...ACC_AXIS, { scale: 'reward', label: 'training reward', side: 'right' }] };
 }
 
@@ -61,22 +79,56 @@ export interface SmallMultiple {
 
 const auto = (label: string): AxisSpec[] => [{ scale: 'y', label, side: 'left' }];
 const unit = (label: string): AxisSpec[] => [{ scale: 'y', label, side: 'left', range: [0, 1] }];
-const COLORS = [OKABE_ITO.blue, OKABE_ITO.orange, OKABE_ITO.green, OKABE_ITO.purple, OKABE_ITO.vermillion, OKABE_ITO.sky, OKABE_ITO.black];
+const COLORS = [
+  OKABE_ITO.blue,
+  OKABE_ITO.orange,
+  OKABE_ITO.green,
+  OKABE_ITO.purple,
+  OKABE_ITO.vermillion,
+  OKABE_ITO.sky,
+  OKABE_ITO.black,
+];
 const DASHES = [DASH.solid, DASH.dashed, DASH.dotted];
 /** The i-th line of a chart: colour and dash both change, so lines differ in greyscale too. */
-export const styleOf = (i: number): Pick<SeriesSpec, 'color' | 'dash'> => ({ color: COLORS[i % COLORS.length]!, dash: DASHES[i % DASHES.length]! });
+export const styleOf = (i: number): Pick<SeriesSpec, 'color' | 'dash'> => ({
+  color: COLORS[i % COLORS.length]!,
+  dash: DASHES[i % DASHES.length]!,
+});
 /** One line per key, each with its short legend label. */
-const lines = (keys: string[], labels: string[]): SeriesSpec[] => keys.map((key, i) => ({ label: labels[i]!, key, ...styleOf(i) }));
+const lines = (keys: string[], labels: string[]): SeriesSpec[] =>
+  keys.map((key, i) => ({ label: labels[i]!, key, ...styleOf(i) }));
 
 export const SMALL_MULTIPLES: SmallMultiple[] = [
-  { id: 'loss', title: 'GRPO loss (near 0 on policy)', keys: ['loss'], series: lines(['loss'], ['GRPO loss']), axes: auto('loss'), rlOnly: true },
-  { id: 'kl', title: 'KL to the reference model', keys: ['kl'], series: lines(['kl'], ['KL']), axes: auto('nats/token') },
-  { id: 'entropy', title: 'Entropy (how unsure the model is)', keys: ['entropy'], series: lines(['entropy'], ['entropy']), axes: auto('nats/token') },
+  {
+    id: 'loss',
+    title: 'GRPO loss (near 0 on policy)',
+    keys: ['loss'],
+    series: lines(['loss'], ['GRPO loss']),
+    axes: auto('loss'),
+    rlOnly: true,
+  },
+  {
+    id: 'kl',
+    title: 'KL to the reference model',
+    keys: ['kl'],
+    series: lines(['kl'], ['KL']),
+    axes: auto('nats/token'),
+  },
+  {
+    id: 'entropy',
+    title: 'Entropy (how unsure the model is)',
+    keys: ['entropy'],
+    series: lines(['entropy'], ['entropy']),
+    axes: auto('nats/token'),
+  },
   {
     id: 'length',
     title: 'Completion length',
     keys: ['completions/mean_length', 'completions/min_length', 'completions/max_length'],
-    series: lines(['completions/mean_length', 'completions/min_length', 'completions/max_length'], ['mean', 'shortest', 'longest']),
+    series: lines(
+      ['completions/mean_length', 'completions/min_length', 'completions/max_length'],
+      ['mean', 'shortest', 'longest'],
+    ),
     axes: auto('tokens'),
   },
   {
@@ -90,7 +142,13 @@ export const SMALL_MULTIPLES: SmallMultiple[] = [
     id: 'div',
     title: 'Diversity of answers',
     keys: ['eval_div/distinct_answers', 'eval_div/distinct_completions', 'eval_div/pass_gap'],
-    series: [...lines(['eval_div/distinct_answers', 'eval_div/distinct_completions'], ['distinct answers', 'distinct completions']), { label: 'pass@k − pass@1', key: 'eval_div/pass_gap', ...styleOf(2), scale: 'gap' }],
+    series: [
+      ...lines(
+        ['eval_div/distinct_answers', 'eval_div/distinct_completions'],
+        ['distinct answers', 'distinct completions'],
+      ),
+      { label: 'pass@k − pass@1', key: 'eval_div/pass_gap', ...styleOf(2), scale: 'gap' },
+    ],
     axes: [...auto('per prompt'), { scale: 'gap', label: 'gap (0–1)', side: 'right', range: [0, 1] }],
   },
   {

@@ -9,11 +9,24 @@ import type { MetricRow } from '../store/types';
 import type { Columns } from './series';
 
 /** The main chart's accuracies, each with a confidence band: held-out pass@1 (sampled) and greedy, training prompts and OOD greedy. */
-export const RL_BAND_KEYS = ['eval_heldout/pass@1', 'eval_heldout/accuracy', 'eval_train/accuracy', 'eval_ood/accuracy'] as const;
+export const RL_BAND_KEYS = [
+  'eval_heldout/pass@1',
+  'eval_heldout/accuracy',
+  'eval_train/accuracy',
+  'eval_ood/accuracy',
+] as const;
 /** The main chart's lines, in legend order: optimized reward, true reward, then the accuracies. */
 export const RL_MAIN_KEYS = ['reward', 'train/acc_true', ...RL_BAND_KEYS] as const;
 /** Training series (logged every logEvery steps) that the smoothing slider applies to; evaluations are too sparse. */
-const TRAINING_KEYS = new Set(['reward', 'train/acc_true', 'loss', 'kl', 'entropy', 'completions/mean_length', 'train/noisy_label_fit']);
+const TRAINING_KEYS = new Set([
+  'reward',
+  'train/acc_true',
+  'loss',
+  'kl',
+  'entropy',
+  'completions/mean_length',
+  'train/noisy_label_fit',
+]);
 
 const finite = (v: number | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
 
@@ -22,7 +35,10 @@ export function smoothColumn(col: readonly (number | null)[], weight: number): (
   if (weight <= 0) return col.slice();
   const idx: number[] = [];
   col.forEach((v, i) => v !== null && idx.push(i));
-  const smoothed = emaSmooth(idx.map((i) => col[i]!), weight);
+  const smoothed = emaSmooth(
+    idx.map((i) => col[i]!),
+    weight,
+  );
   const out = col.slice();
   idx.forEach((i, j) => (out[i] = smoothed[j]!));
   return out;
@@ -37,7 +53,12 @@ function keptRows(rows: readonly MetricRow[], keys: readonly string[], logSteps:
  * One column per key over the steps where any key is present (null where a row lacks it); training
  * keys smoothed with `weight`. With `logSteps`, step 0 is dropped.
  */
-export function metricColumns(rows: readonly MetricRow[], keys: readonly string[], weight = 0, logSteps = false): Columns {
+export function metricColumns(
+  rows: readonly MetricRow[],
+  keys: readonly string[],
+  weight = 0,
+  logSteps = false,
+): Columns {
   const kept = keptRows(rows, keys, logSteps);
   const cols = keys.map((k) => {
     const col = kept.map((r) => (finite(r.values[k]) ? r.values[k] : null));
@@ -54,7 +75,8 @@ export function metricColumns(rows: readonly MetricRow[], keys: readonly string[
  */
 export function assumedCount(config: RunConfig, row: MetricRow, countKey: string): number | undefined {
   const rlFrom = config.cpt.steps + config.sft.steps;
-  const stage = row.stage === 'sft' || row.stage === 'rl' ? row.stage : config.rl.steps > 0 && row.step >= rlFrom ? 'rl' : 'sft';
+  const stage =
+    row.stage === 'sft' || row.stage === 'rl' ? row.stage : config.rl.steps > 0 && row.step >= rlFrom ? 'rl' : 'sft';
   const { evalSize } = config[stage];
   const { heldoutSize, oodSize, trainSize } = config.data;
   if (countKey === 'eval_heldout/num_prompts') return Math.min(evalSize, heldoutSize);
@@ -68,7 +90,11 @@ export function assumedCount(config: RunConfig, row: MetricRow, countKey: string
  * the row's logged count (countKeyOf), else the config's (assumedCount); null where the row lacks
  * the accuracy, or has no count and no config is given.
  */
-export function bandColumns(rows: readonly MetricRow[], key: string, config?: RunConfig): [(number | null)[], (number | null)[]] {
+export function bandColumns(
+  rows: readonly MetricRow[],
+  key: string,
+  config?: RunConfig,
+): [(number | null)[], (number | null)[]] {
   const countKey = countKeyOf(key);
   const lo: (number | null)[] = [];
   const hi: (number | null)[] = [];
@@ -114,17 +140,30 @@ export function trueRewardCoincides(rows: readonly MetricRow[], tolerance = 1e-9
 export function difficultyLevels(rows: readonly MetricRow[], prefix = 'eval_heldout/accuracy'): number[] {
   const re = new RegExp(`^${prefix.replace(/[/.]/g, '\\$&')}_d(\\d+)$`);
   const ks = new Set<number>();
-  for (const r of rows) for (const key of Object.keys(r.values)) {
-    const m = re.exec(key);
-    if (m) ks.add(Number(m[1]));
-  }
+  for (const r of rows)
+    for (const key of Object.keys(r.values)) {
+      const m = re.exec(key);
+      if (m) ks.add(Number(m[1]));
+    }
   return [...ks].sort((a, b) => a - b);
 }
 
 /** Held-out accuracy per difficulty: the keys (one line per k) and their columns. */
-export function difficultyColumns(rows: readonly MetricRow[], logSteps = false, prefix = 'eval_heldout/accuracy'): { ks: number[]; data: Columns } {
+export function difficultyColumns(
+  rows: readonly MetricRow[],
+  logSteps = false,
+  prefix = 'eval_heldout/accuracy',
+): { ks: number[]; data: Columns } {
   const ks = difficultyLevels(rows, prefix);
-  return { ks, data: metricColumns(rows, ks.map((k) => `${prefix}_d${k}`), 0, logSteps) };
+  return {
+    ks,
+    data: metricColumns(
+      rows,
+      ks.map((k) => `${prefix}_d${k}`),
+      0,
+      logSteps,
+    ),
+  };
 }
 
 /** Does this run have an RL stage (in its config, or rows logged by it)? */
@@ -155,6 +194,8 @@ export function stageBoundaries(stages: Partial<Record<StageName, { steps: numbe
 /** The rollout step closest to `x` (ties go to the earlier step); null without rollouts. */
 export function nearestStep(steps: readonly number[], x: number): number | null {
   let best: number | null = null;
-  for (const s of steps) if (best === null || Math.abs(s - x) < Math.abs(best - x) || (Math.abs(s - x) === Math.abs(best - x) && s < best)) best = s;
+  for (const s of steps)
+    if (best === null || Math.abs(s - x) < Math.abs(best - x) || (Math.abs(s - x) === Math.abs(best - x) && s < best))
+      best = s;
   return best;
 }

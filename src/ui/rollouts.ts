@@ -24,5 +24,8 @@ export function rowAt(rows: readonly RolloutRow[], selected: number | null): Rol
 
 /** The step a chart click at `x` selects: the nearest step with rollouts. */
 export function pickStep(rows: readonly RolloutRow[], x: number): number | null {
-  return nearestStep(rows.map((r) => r.step), x);
+  return nearestStep(
+    rows.map((r) => r.step),
+    x,
+  );
 }

@@ -101,10 +101,16 @@ export function latestStats(rows: readonly MetricRow[]): LatestStats {
   };
   if (!last) return out;
   const v = last.values;
-  Object.assign(out, { loss: v.loss, tokenAccuracy: v.mean_token_accuracy, learningRate: v.learning_rate, stepTime: v.step_time });
+  Object.assign(out, {
+    loss: v.loss,
+    tokenAccuracy: v.mean_token_accuracy,
+    learningRate: v.learning_rate,
+    stepTime: v.step_time,
+  });
   const prev = logged.at(-2);
   const tokens = (v.num_tokens ?? 0) - (prev?.values.num_tokens ?? 0);
   const steps = last.step - (prev?.step ?? 0);
-  if (v.step_time !== undefined && v.step_time > 0 && steps > 0 && tokens > 0) out.tokensPerSecond = tokens / steps / v.step_time;
+  if (v.step_time !== undefined && v.step_time > 0 && steps > 0 && tokens > 0)
+    out.tokensPerSecond = tokens / steps / v.step_time;
   return out;
 }

@@ -25,7 +25,16 @@ export class ShareState {
     if (shared) return shared;
     if (!record || rows.length === 0) return null;
     const { config, name, status, step, totalSteps, backend } = record;
-    return { config, name, status, step, totalSteps, backend: backend?.name ?? null, rows, samples: samples?.items ?? [] };
+    return {
+      config,
+      name,
+      status,
+      step,
+      totalSteps,
+      backend: backend?.name ?? null,
+      rows,
+      samples: samples?.items ?? [],
+    };
   }
 
   shareConfig(config: RunConfig): Promise<void> {

@@ -19,7 +19,11 @@ const latest = (rows: readonly MetricRow[], key: string): number | undefined => 
   return undefined;
 };
 
-const cell = (rows: readonly MetricRow[], key: string, label = metricLabel(key)): StatCell => ({ label, value: formatMetric(key, latest(rows, key)), key });
+const cell = (rows: readonly MetricRow[], key: string, label = metricLabel(key)): StatCell => ({
+  label,
+  value: formatMetric(key, latest(rows, key)),
+  key,
+});
 
 /** Is the run in RL: its latest training row is GRPO's (it logs a reward), or the rows' stage says so. */
 function inRl(rows: readonly MetricRow[]): boolean {
@@ -50,8 +54,16 @@ export function statCells(rows: readonly MetricRow[]): StatCell[] {
   return [
     step,
     { label: 'loss', value: fmtNum(s.loss), key: 'loss' },
-    { label: 'token accuracy', value: formatMetric('mean_token_accuracy', s.tokenAccuracy), key: 'mean_token_accuracy' },
-    { label: 'held-out accuracy', value: formatMetric('eval_heldout/accuracy', s.heldoutAccuracy), key: 'eval_heldout/accuracy' },
+    {
+      label: 'token accuracy',
+      value: formatMetric('mean_token_accuracy', s.tokenAccuracy),
+      key: 'mean_token_accuracy',
+    },
+    {
+      label: 'held-out accuracy',
+      value: formatMetric('eval_heldout/accuracy', s.heldoutAccuracy),
+      key: 'eval_heldout/accuracy',
+    },
     { label: 'learning rate', value: fmtNum(s.learningRate), key: 'learning_rate' },
     { label: 'tokens/s', value: fmtCount(s.tokensPerSecond) },
     seconds,

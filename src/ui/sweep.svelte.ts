@@ -3,7 +3,19 @@
 // opens the compare view on the runs once all are done. The transitions are experiment/sweep.ts.
 import { totalSteps, validateRunConfig, type RunConfig } from '../experiment/config';
 import type { Preset } from '../experiment/presets';
-import { continueSweep, itemRun, markRefused, markStarted, newSweep, nextStep, onRunStatus, parseStoredSweep, sweepDone, sweepRunIds, type Sweep } from '../experiment/sweep';
+import {
+  continueSweep,
+  itemRun,
+  markRefused,
+  markStarted,
+  newSweep,
+  nextStep,
+  onRunStatus,
+  parseStoredSweep,
+  sweepDone,
+  sweepRunIds,
+  type Sweep,
+} from '../experiment/sweep';
 import type { RunStatus } from '../store/types';
 import type { LabState } from './lab.svelte';
 
@@ -19,7 +31,8 @@ export function shrinkForTests(config: RunConfig, cap: number): RunConfig {
   const stage = <T extends { steps: number }>(s: T): T => {
     const steps = Math.min(s.steps, cap);
     const out: Record<string, unknown> = { ...s, steps };
-    for (const k of ['evalEvery', 'logEvery', 'checkpointEvery']) if (typeof out[k] === 'number') out[k] = Math.min(out[k], Math.max(1, steps));
+    for (const k of ['evalEvery', 'logEvery', 'checkpointEvery'])
+      if (typeof out[k] === 'number') out[k] = Math.min(out[k], Math.max(1, steps));
     if (typeof out.warmupSteps === 'number') out.warmupSteps = Math.min(out.warmupSteps, steps);
     if (typeof out.evalSize === 'number') out.evalSize = Math.min(out.evalSize, 4);
     return out as T;
@@ -137,7 +150,10 @@ export class SweepState {
     this.early = {};
     try {
       let runId: string | null = null;
-      const err = step.kind === 'resume' ? await this.lab.resumeRun(step.runId, item.name, totalSteps(config)) : await this.lab.start(config, run.name);
+      const err =
+        step.kind === 'resume'
+          ? await this.lab.resumeRun(step.runId, item.name, totalSteps(config))
+          : await this.lab.start(config, run.name);
       const live = this.lab.live;
       if (!err && !this.lab.alert && live) runId = live.runId;
       else this.refuse(step.index, err?.message ?? this.lab.alert ?? 'the trainer did not take the run');

@@ -24,7 +24,10 @@ export class TrlExportState {
     try {
       const zip = await buildTrlExportInWorker($state.snapshot(config), name, stored, abort.signal);
       download(new Blob([zip.bytes as BlobPart], { type: 'application/zip' }), zip.fileName);
-      const rows = zip.counts.map((c) => `${c.rows.toLocaleString()} ${c.file.includes('sft') ? 'SFT' : 'GRPO'} rows${c.capped ? ' (capped)' : ''}`);
+      const rows = zip.counts.map(
+        (c) =>
+          `${c.rows.toLocaleString()} ${c.file.includes('sft') ? 'SFT' : 'GRPO'} rows${c.capped ? ' (capped)' : ''}`,
+      );
       this.notice = `${zip.fileName}, ${fmtBytes(zip.bytes.length)}: ${rows.join(', ') || 'evaluation data only'}; ${zip.unmapped.length} settings without a TRL counterpart are listed in its README.`;
     } catch (err) {
       this.error = abort.signal.aborted ? null : `The TRL export failed: ${errorMessage(err)}`;

@@ -60,13 +60,26 @@ export class ViewState {
     this.loading = true;
     try {
       const db = await pageDb();
-      const [record, metrics, sampleRows, rolloutRows, checkpoints] = await Promise.all([getRun(db, runId), readMetrics(db, runId), readSamples(db, runId), readRollouts(db, runId), checkpointSteps(db, runId)]);
+      const [record, metrics, sampleRows, rolloutRows, checkpoints] = await Promise.all([
+        getRun(db, runId),
+        readMetrics(db, runId),
+        readSamples(db, runId),
+        readRollouts(db, runId),
+        checkpointSteps(db, runId),
+      ]);
       if (id !== this.request) return; // the user picked another run meanwhile
       const [rows, samples, rollouts] = [metrics.rows, sampleRows.rows, rolloutRows.rows];
       const damaged = { metrics: metrics.damaged, samples: sampleRows.damaged, rollouts: rolloutRows.damaged };
       this.damaged = damaged.metrics + damaged.samples + damaged.rollouts > 0 ? damaged : null;
       this.record = record ? withReported(record) : null;
-      this.holdings = { rows: rows.length, firstStep: rows[0]?.step ?? null, lastStep: rows.at(-1)?.step ?? null, samples: samples.length, rollouts: rollouts.length, checkpoints: checkpoints.length };
+      this.holdings = {
+        rows: rows.length,
+        firstStep: rows[0]?.step ?? null,
+        lastStep: rows.at(-1)?.step ?? null,
+        samples: samples.length,
+        rollouts: rollouts.length,
+        checkpoints: checkpoints.length,
+      };
       this.rows = mergeRows(rows, this.rows);
       this.samples = this.samples ?? samples.at(-1) ?? null;
       for (const r of rollouts) this.addRollouts(r, false);
@@ -89,7 +102,13 @@ export class ViewState {
   showShared(result: SharedResult): void {
     this.clear();
     this.shared = result;
-    this.rows = result.rows.map((p) => ({ runId: '', step: p.step, stage: stageAt(result.config, p.step), time: 0, values: { ...p.values } }));
+    this.rows = result.rows.map((p) => ({
+      runId: '',
+      step: p.step,
+      stage: stageAt(result.config, p.step),
+      time: 0,
+      values: { ...p.values },
+    }));
     this.samples = result.samples.length > 0 ? { runId: '', step: result.step, items: result.samples } : null;
   }
 

@@ -48,7 +48,11 @@ export class LabBridge {
     this.api = Comlink.wrap<LabApi>(this.worker);
     this.gone = new Promise<never>((_, reject) => (this.lose = () => reject(new TrainerLost())));
     this.gone.catch(() => undefined); // a rejection nobody awaits is not an error
-    this.heartbeat = new Heartbeat(() => this.api.ping(), { ...HEARTBEAT, onSilent: handlers.silent, onAnswer: handlers.answered });
+    this.heartbeat = new Heartbeat(() => this.api.ping(), {
+      ...HEARTBEAT,
+      onSilent: handlers.silent,
+      onAnswer: handlers.answered,
+    });
     this.heartbeat.start();
     void this.watchLife();
   }

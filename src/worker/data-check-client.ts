@@ -12,8 +12,16 @@ export interface DataCheckHandlers {
 }
 
 /** Build and measure the dataset of (data, seed) in a worker. Rejects with an AbortError on abort. */
-export async function checkDataInWorker(data: DataConfig, seed: number, handlers: DataCheckHandlers, signal: AbortSignal): Promise<DataCheckResult> {
-  const worker = new Worker(new URL('./data-check.worker.ts', import.meta.url), { type: 'module', name: 'rlvr-data-check' });
+export async function checkDataInWorker(
+  data: DataConfig,
+  seed: number,
+  handlers: DataCheckHandlers,
+  signal: AbortSignal,
+): Promise<DataCheckResult> {
+  const worker = new Worker(new URL('./data-check.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'rlvr-data-check',
+  });
   const api = Comlink.wrap<DataCheckApi>(worker);
   const failed = new Promise<never>((_, reject) => {
     worker.addEventListener('error', (e) => reject(new Error(e.message || 'the data check worker failed to load')));
@@ -22,7 +30,10 @@ export async function checkDataInWorker(data: DataConfig, seed: number, handlers
     signal.addEventListener('abort', abort);
   });
   try {
-    return await Promise.race([api.check(data, seed, Comlink.proxy(handlers.onProgress), Comlink.proxy(handlers.onExamples)), failed]);
+    return await Promise.race([
+      api.check(data, seed, Comlink.proxy(handlers.onProgress), Comlink.proxy(handlers.onExamples)),
+      failed,
+    ]);
   } finally {
     api[Comlink.releaseProxy]();
     worker.terminate();

@@ -19,14 +19,27 @@ const PREVIEW_COUNT = 3; // the examples preview shows the first three training 
 
 const api = {
   /** Build and measure; `onExamples` gets the preview's items as soon as the dataset is built. */
-  check(data: DataConfig, seed: number, onProgress: (p: DataProgress) => void, onExamples: (items: TrainItem[]) => void): DataCheckResult {
+  check(
+    data: DataConfig,
+    seed: number,
+    onProgress: (p: DataProgress) => void,
+    onExamples: (items: TrainItem[]) => void,
+  ): DataCheckResult {
     try {
       const ds = buildDataset(data, seed, (done, total) => onProgress({ phase: 'build', done, total }));
       onExamples(Array.from({ length: PREVIEW_COUNT }, (_, i) => ds.train(i)));
-      return { ok: true, maxLength: measureDataset(ds, (done, total) => onProgress({ phase: 'measure', done, total })) };
+      return {
+        ok: true,
+        maxLength: measureDataset(ds, (done, total) => onProgress({ phase: 'measure', done, total })),
+      };
     } catch (err) {
       // A split that cannot be filled names its data field; anything else is the task's own complaint.
-      if (err instanceof ConfigError) return { ok: false, field: err.field.startsWith('data.') ? err.field : `data.${err.field}`, message: err.message };
+      if (err instanceof ConfigError)
+        return {
+          ok: false,
+          field: err.field.startsWith('data.') ? err.field : `data.${err.field}`,
+          message: err.message,
+        };
       return { ok: false, field: 'data', message: errorMessage(err) };
     }
   },

@@ -14,7 +14,8 @@ export interface ImportProgress {
   total: number;
 }
 
-export type ImportOutcome = { ok: true; report: ImportReport } | { ok: false; error: string } | { ok: false; cancelled: true };
+export type ImportOutcome =
+  { ok: true; report: ImportReport } | { ok: false; error: string } | { ok: false; cancelled: true };
 
 let abort = new AbortController();
 
@@ -36,7 +37,10 @@ const api = {
     if (!decoded.ok) return { ok: false, error: decoded.error };
     const db = await openLabDb();
     try {
-      const report = await writeRuns(db, decoded.value, { signal: abort.signal, onProgress: (done, total) => onProgress({ phase: 'write', done, total }) });
+      const report = await writeRuns(db, decoded.value, {
+        signal: abort.signal,
+        onProgress: (done, total) => onProgress({ phase: 'write', done, total }),
+      });
       return { ok: true, report };
     } catch (err) {
       if (abort.signal.aborted) return { ok: false, cancelled: true };

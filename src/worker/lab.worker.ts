@@ -112,7 +112,12 @@ function hooksFor(runId: string, emit: (e: LabEvent) => void): RunHooks {
       } catch (err) {
         if (!isQuotaError(err)) throw err;
         await pruneCheckpoints(d, runId, 1);
-        emit({ type: 'warning', runId, kind: 'storage', message: `Storage is full: the checkpoint at step ${row.step} was not saved; older checkpoints were pruned. Metrics are kept.` });
+        emit({
+          type: 'warning',
+          runId,
+          kind: 'storage',
+          message: `Storage is full: the checkpoint at step ${row.step} was not saved; older checkpoints were pruned. Metrics are kept.`,
+        });
       }
     },
     async status(status, step, reason) {
@@ -127,7 +132,9 @@ function hooksFor(runId: string, emit: (e: LabEvent) => void): RunHooks {
 }
 
 function newRunId(): string {
-  return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  return typeof crypto.randomUUID === 'function'
+    ? crypto.randomUUID()
+    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
 /** `hooksFor` behind the quota guard: a full disk prunes old checkpoints, and training goes on. */
@@ -141,7 +148,12 @@ function guardedHooks(runId: string, emit: (e: LabEvent) => void): RunHooks {
  * Train in the background (from `from` when given), holding the run's Web Lock so other tabs know it
  * is alive. Resolves false at once, training nothing, when another tab holds that lock.
  */
-function train(record: RunRecord, emit: (e: LabEvent) => void, from?: CheckpointRow, budget?: number): Promise<boolean> {
+function train(
+  record: RunRecord,
+  emit: (e: LabEvent) => void,
+  from?: CheckpointRow,
+  budget?: number,
+): Promise<boolean> {
   const c = new RunController(record.id, record.config, guardedHooks(record.id, emit));
   if (budget !== undefined) c.stepN(budget);
   const body = async () => {
@@ -154,13 +166,17 @@ function train(record: RunRecord, emit: (e: LabEvent) => void, from?: Checkpoint
       if (err instanceof NonFiniteLoss && !deviceLost) {
         // Paused, not failed: the metrics stay and Resume goes on from the last good checkpoint.
         parked = { runId: record.id, emit };
-        await hooksFor(record.id, emit).status('paused', err.step, err.message).catch(() => undefined);
+        await hooksFor(record.id, emit)
+          .status('paused', err.step, err.message)
+          .catch(() => undefined);
         return;
       }
       // A lost device usually surfaces first as an op error; give the loss report a moment to arrive.
       const lost = await Promise.race([deviceLostSignal, new Promise<null>((r) => setTimeout(() => r(null), 1000))]);
       const reason = lost ?? errorMessage(err);
-      await hooksFor(record.id, emit).status('failed', c.step, reason).catch(() => undefined);
+      await hooksFor(record.id, emit)
+        .status('failed', c.step, reason)
+        .catch(() => undefined);
     } finally {
       if (controller === c) controller = null;
     }
@@ -200,7 +216,12 @@ async function trainPrepared(p: Prepared, emit: (e: LabEvent) => void, budget?: 
   if (!p.ok) return p;
   const report = await ensureBackend(p.record.config.backend);
   emit({ type: 'backend', report });
-  if (!(await train(p.record, emit, p.from, budget))) return { ok: false, field: 'run', message: 'This run is training in another tab. Stop it there (or close that tab), then resume it here.' };
+  if (!(await train(p.record, emit, p.from, budget)))
+    return {
+      ok: false,
+      field: 'run',
+      message: 'This run is training in another tab. Stop it there (or close that tab), then resume it here.',
+    };
   await patchRun(await database(), p.record.id, { backend: report, reason: undefined });
   return { ok: true, runId: p.record.id };
 }
@@ -225,7 +246,18 @@ const api = {
     const report = await ensureBackend(config.backend);
     onEvent({ type: 'backend', report });
     const now = Date.now();
-    const record: RunRecord = { id: newRunId(), name, config, status: 'queued', backend: report, createdAt: now, updatedAt: now, step: 0, totalSteps: totalSteps(config), stage: stagePlan(config)[0]!.name };
+    const record: RunRecord = {
+      id: newRunId(),
+      name,
+      config,
+      status: 'queued',
+      backend: report,
+      createdAt: now,
+      updatedAt: now,
+      step: 0,
+      totalSteps: totalSteps(config),
+      stage: stagePlan(config)[0]!.name,
+    };
     await putRun(await database(), record);
     void train(record, onEvent);
     return { ok: true, runId: record.id };
@@ -291,11 +323,20 @@ const api = {
   },
 
   /** Fork a run's checkpoint at `step` into a new run with `raw` settings (the model must stay the same). */
-  async forkRun(runId: string, step: number, raw: unknown, name: string, onEvent: (e: LabEvent) => void): Promise<StartResult> {
+  async forkRun(
+    runId: string,
+    step: number,
+    raw: unknown,
+    name: string,
+    onEvent: (e: LabEvent) => void,
+  ): Promise<StartResult> {
     if (controller) return BUSY;
     await dropParked();
     const maxLength = (data: Parameters<typeof buildDataset>[0], seed: number) => buildDataset(data, seed).maxLength();
-    return trainPrepared(await prepareFork(await database(), runId, step, raw, name, backend ?? undefined, maxLength), onEvent);
+    return trainPrepared(
+      await prepareFork(await database(), runId, step, raw, name, backend ?? undefined, maxLength),
+      onEvent,
+    );
   },
 };
 

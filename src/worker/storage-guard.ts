@@ -14,8 +14,10 @@ export interface GuardOptions {
   unsaved: (row: MetricRow) => void;
 }
 
-const FREED = (n: number) => `Storage was full: ${n} older checkpoint${n === 1 ? ' was' : 's were'} deleted to keep writing metrics (every run keeps its newest checkpoint).`;
-const STILL_FULL = 'Storage is full: new metrics are kept in this tab only until space is freed. Export or delete runs you do not need; nothing already saved is lost.';
+const FREED = (n: number) =>
+  `Storage was full: ${n} older checkpoint${n === 1 ? ' was' : 's were'} deleted to keep writing metrics (every run keeps its newest checkpoint).`;
+const STILL_FULL =
+  'Storage is full: new metrics are kept in this tab only until space is freed. Export or delete runs you do not need; nothing already saved is lost.';
 
 /** `hooks` with quota handling around each one (checkpoint keeps its own: a skipped checkpoint is fine; progress writes nothing). */
 export function guardQuota(hooks: RunHooks, opts: GuardOptions): RunHooks {
@@ -38,7 +40,10 @@ export function guardQuota(hooks: RunHooks, opts: GuardOptions): RunHooks {
   };
   const guarded: Record<string, unknown> = {};
   for (const [key, hook] of Object.entries(hooks) as [string, (...args: unknown[]) => Promise<void>][]) {
-    guarded[key] = key === 'checkpoint' || key === 'progress' ? hook : async (...args: unknown[]) => void (await attempt(() => hook(...args)));
+    guarded[key] =
+      key === 'checkpoint' || key === 'progress'
+        ? hook
+        : async (...args: unknown[]) => void (await attempt(() => hook(...args)));
   }
   guarded.metrics = async (row: MetricRow) => {
     const rows = [...unsaved, row];

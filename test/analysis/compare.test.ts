@@ -19,25 +19,50 @@ import {
 } from '../../src/analysis/compare';
 import { DEFAULT_RUN_CONFIG } from '../../src/experiment/config';
 
-const cfg = (seed: number, trainSize = 64) => ({ ...DEFAULT_RUN_CONFIG, seed, data: { ...DEFAULT_RUN_CONFIG.data, trainSize } });
+const cfg = (seed: number, trainSize = 64) => ({
+  ...DEFAULT_RUN_CONFIG,
+  seed,
+  data: { ...DEFAULT_RUN_CONFIG.data, trainSize },
+});
 const rowsOf = (points: [number, Record<string, number>][]) => points.map(([step, values]) => ({ step, values }));
-const run = (id: string, config: unknown, points: [number, Record<string, number>][], name = `run ${id}`): CompareRun => ({ id, name, config, rows: rowsOf(points) });
+const run = (
+  id: string,
+  config: unknown,
+  points: [number, Record<string, number>][],
+  name = `run ${id}`,
+): CompareRun => ({ id, name, config, rows: rowsOf(points) });
 
 describe('flattenConfig and configDiff', () => {
   it('flattens to dotted paths, arrays and nulls as leaves', () => {
-    expect(flattenConfig({ a: 1, b: { c: 'x', d: [1, 2], e: null, f: { g: true } } })).toEqual({ a: '1', 'b.c': '"x"', 'b.d': '[1,2]', 'b.e': 'null', 'b.f.g': 'true' });
+    expect(flattenConfig({ a: 1, b: { c: 'x', d: [1, 2], e: null, f: { g: true } } })).toEqual({
+      a: '1',
+      'b.c': '"x"',
+      'b.d': '[1,2]',
+      'b.e': 'null',
+      'b.f.g': 'true',
+    });
   });
 
-  it('lists exactly the fields that differ, with each run\'s value', () => {
+  it("lists exactly the fields that differ, with each run's value", () => {
     expect(configDiff([cfg(1, 64), cfg(1, 512)])).toEqual({ fields: ['data.trainSize'], values: [['64'], ['512']] });
-    expect(configDiff([cfg(1), cfg(2, 8), cfg(1)])).toEqual({ fields: ['seed', 'data.trainSize'], values: [['1', '64'], ['2', '8'], ['1', '64']] });
+    expect(configDiff([cfg(1), cfg(2, 8), cfg(1)])).toEqual({
+      fields: ['seed', 'data.trainSize'],
+      values: [
+        ['1', '64'],
+        ['2', '8'],
+        ['1', '64'],
+      ],
+    });
     expect(configDiff([cfg(1), cfg(1)]).fields).toEqual([]);
   });
 
   it('counts a field one config lacks as differing (null for the run without it)', () => {
     expect(configDiff([{ a: 1 }, { a: 1, b: { c: 2 } }])).toEqual({ fields: ['b.c'], values: [[null], ['2']] });
     // An array is one setting: a changed element shows the whole list.
-    expect(configDiff([{ r: [{ w: 1 }] }, { r: [{ w: 2 }] }])).toEqual({ fields: ['r'], values: [['[{"w":1}]'], ['[{"w":2}]']] });
+    expect(configDiff([{ r: [{ w: 1 }] }, { r: [{ w: 2 }] }])).toEqual({
+      fields: ['r'],
+      values: [['[{"w":1}]'], ['[{"w":2}]']],
+    });
   });
 });
 
@@ -59,7 +84,12 @@ describe('seedGroups', () => {
 
 describe('alignOnSteps and groupBand', () => {
   it('aligns on the union of steps, null where a series has no point', () => {
-    expect(alignOnSteps([{ steps: [1, 3], values: [10, 30] }, { steps: [2, 3, 5], values: [20, 31, 50] }])).toEqual({
+    expect(
+      alignOnSteps([
+        { steps: [1, 3], values: [10, 30] },
+        { steps: [2, 3, 5], values: [20, 31, 50] },
+      ]),
+    ).toEqual({
       steps: [1, 2, 3, 5],
       cols: [
         [10, null, 30, null],
@@ -80,9 +110,24 @@ describe('alignOnSteps and groupBand', () => {
 
 describe('overlayColumns', () => {
   it('draws a seed group as mean, min and max columns and a lone run as one column', () => {
-    const a = run('a', cfg(1), [[0, { reward: 0.2 }], [5, { reward: 0.4 }], [10, { reward: 0.6 }]]);
-    const b = run('b', cfg(2), [[0, { reward: 0.4 }], [5, { reward: 0.8 }]]);
-    const c = run('c', cfg(1, 8), [[0, { reward: 0.1 }], [10, { reward: 0.9 }]], 'scarce');
+    const a = run('a', cfg(1), [
+      [0, { reward: 0.2 }],
+      [5, { reward: 0.4 }],
+      [10, { reward: 0.6 }],
+    ]);
+    const b = run('b', cfg(2), [
+      [0, { reward: 0.4 }],
+      [5, { reward: 0.8 }],
+    ]);
+    const c = run(
+      'c',
+      cfg(1, 8),
+      [
+        [0, { reward: 0.1 }],
+        [10, { reward: 0.9 }],
+      ],
+      'scarce',
+    );
     const o = overlayColumns([a, b, c], 'reward');
     expect(o.entries).toEqual([
       { kind: 'group', label: 'run a (mean of 2 seeds)', runIds: ['a', 'b'], col: 0 },
@@ -100,11 +145,23 @@ describe('overlayColumns', () => {
   it('draws every run on its own when grouping is off', () => {
     const a = run('a', cfg(1), [[0, { reward: 0.2 }]]);
     const b = run('b', cfg(2), [[0, { reward: 0.4 }]]);
-    expect(overlayColumns([a, b], 'reward', false).entries.map((e) => [e.kind, e.col])).toEqual([['run', 0], ['run', 1]]);
+    expect(overlayColumns([a, b], 'reward', false).entries.map((e) => [e.kind, e.col])).toEqual([
+      ['run', 0],
+      ['run', 1],
+    ]);
   });
 
   it('thins each series to maxPoints before merging steps (10 runs x 5,000 points -> at most 2,000 per line)', () => {
-    const runs = Array.from({ length: 10 }, (_, k) => run(`r${k}`, cfg(1, 8 + k), Array.from({ length: 5000 }, (_, i): [number, Record<string, number>] => [i, { reward: Math.sin(i / 100 + k) }])));
+    const runs = Array.from({ length: 10 }, (_, k) =>
+      run(
+        `r${k}`,
+        cfg(1, 8 + k),
+        Array.from({ length: 5000 }, (_, i): [number, Record<string, number>] => [
+          i,
+          { reward: Math.sin(i / 100 + k) },
+        ]),
+      ),
+    );
     const o = overlayColumns(runs, 'reward');
     expect(o.entries).toHaveLength(10);
     for (const col of o.cols) expect(col.filter((v) => v !== null).length).toBe(2000);
@@ -114,7 +171,8 @@ describe('overlayColumns', () => {
   });
 
   it('thins a group band on one set of steps for mean, min and max', () => {
-    const pts = (k: number) => Array.from({ length: 3000 }, (_, i): [number, Record<string, number>] => [i, { reward: Math.cos(i / 50) + k }]);
+    const pts = (k: number) =>
+      Array.from({ length: 3000 }, (_, i): [number, Record<string, number>] => [i, { reward: Math.cos(i / 50) + k }]);
     const o = overlayColumns([run('a', cfg(1), pts(0)), run('b', cfg(2), pts(1))], 'reward', true, 500);
     expect(o.steps).toHaveLength(500);
     for (const col of o.cols) expect(col.every((v) => v !== null)).toBe(true);
@@ -124,25 +182,55 @@ describe('overlayColumns', () => {
 
 describe('best and last values, the diff table', () => {
   it('takes the max of a reward and the min of a loss, the earliest step on ties', () => {
-    const rows = rowsOf([[1, { reward: 0.5, loss: 2 }], [2, { reward: 0.9, loss: 1 }], [3, { reward: 0.9, loss: 1.5 }], [4, { reward: 0.7, loss: NaN }]]);
+    const rows = rowsOf([
+      [1, { reward: 0.5, loss: 2 }],
+      [2, { reward: 0.9, loss: 1 }],
+      [3, { reward: 0.9, loss: 1.5 }],
+      [4, { reward: 0.7, loss: NaN }],
+    ]);
     expect(bestAndLast(rows, 'reward')).toEqual({ best: 0.9, bestStep: 2, last: 0.7, lastStep: 4 });
     expect(bestAndLast(rows, 'loss')).toEqual({ best: 1, bestStep: 2, last: 1.5, lastStep: 3 }); // NaN is no value
-    expect(bestAndLast(rows, 'eval_heldout/accuracy')).toEqual({ best: null, bestStep: null, last: null, lastStep: null });
-    expect([lowerIsBetter('loss'), lowerIsBetter('train/loss'), lowerIsBetter('eval_heldout/accuracy'), lowerIsBetter('lossy')]).toEqual([true, true, false, false]);
+    expect(bestAndLast(rows, 'eval_heldout/accuracy')).toEqual({
+      best: null,
+      bestStep: null,
+      last: null,
+      lastStep: null,
+    });
+    expect([
+      lowerIsBetter('loss'),
+      lowerIsBetter('train/loss'),
+      lowerIsBetter('eval_heldout/accuracy'),
+      lowerIsBetter('lossy'),
+    ]).toEqual([true, true, false, false]);
   });
 
   it('reports the differing fields and only the key metrics some run logged', () => {
-    const a = run('a', cfg(1, 8), [[1, { reward: 0.5 }], [2, { reward: 1, 'eval_heldout/accuracy': 0.25 }]]);
-    const b = run('b', cfg(1, 512), [[1, { reward: 0.4 }], [2, { reward: 0.6 }]]);
+    const a = run('a', cfg(1, 8), [
+      [1, { reward: 0.5 }],
+      [2, { reward: 1, 'eval_heldout/accuracy': 0.25 }],
+    ]);
+    const b = run('b', cfg(1, 512), [
+      [1, { reward: 0.4 }],
+      [2, { reward: 0.6 }],
+    ]);
     const t = compareTable([a, b]);
     expect(t.diff.fields).toEqual(['data.trainSize']);
     expect(t.metrics.map((m) => m.key)).toEqual(['reward', 'eval_heldout/accuracy']);
-    expect(t.cells[0]).toEqual([{ best: 1, bestStep: 2, last: 1, lastStep: 2 }, { best: 0.25, bestStep: 2, last: 0.25, lastStep: 2 }]);
+    expect(t.cells[0]).toEqual([
+      { best: 1, bestStep: 2, last: 1, lastStep: 2 },
+      { best: 0.25, bestStep: 2, last: 0.25, lastStep: 2 },
+    ]);
     expect(t.cells[1]![1]).toEqual({ best: null, bestStep: null, last: null, lastStep: null });
     // The loss is reported for SFT-only runs, not beside a reward (GRPO's loss sits near 0).
-    const sft = (id: string, n: number) => run(id, cfg(1, n), [[10, { loss: 2 }], [20, { loss: 1 }]]);
+    const sft = (id: string, n: number) =>
+      run(id, cfg(1, n), [
+        [10, { loss: 2 }],
+        [20, { loss: 1 }],
+      ]);
     expect(compareTable([sft('c', 8), sft('d', 512)]).metrics.map((m) => m.key)).toEqual(['loss']);
-    expect(compareTable([a, run('e', cfg(1, 512), [[1, { reward: 0.4, loss: 0.001 }]])]).metrics.map((m) => m.key)).toEqual(['reward', 'eval_heldout/accuracy']);
+    expect(
+      compareTable([a, run('e', cfg(1, 512), [[1, { reward: 0.4, loss: 0.001 }]])]).metrics.map((m) => m.key),
+    ).toEqual(['reward', 'eval_heldout/accuracy']);
   });
 
   it('names the learned position table a run used where its config leaves it out, against rotary positions', () => {
@@ -165,7 +253,11 @@ describe('best and last values, the diff table', () => {
   });
 
   it('lists the metric keys any run logged, sorted', () => {
-    expect(metricKeys([run('a', {}, [[1, { reward: 1, kl: 0 }]]), run('b', {}, [[1, { loss: 1 }]])])).toEqual(['kl', 'loss', 'reward']);
+    expect(metricKeys([run('a', {}, [[1, { reward: 1, kl: 0 }]]), run('b', {}, [[1, { loss: 1 }]])])).toEqual([
+      'kl',
+      'loss',
+      'reward',
+    ]);
   });
 });
 
@@ -180,7 +272,15 @@ describe('export', () => {
   });
 
   it('writes a step column and one column per run per metric on the union of steps', () => {
-    const a = run('a', cfg(1), [[0, { reward: 0.25, loss: 2 }], [2, { reward: 0.5 }]], 'N=8, "scarce"');
+    const a = run(
+      'a',
+      cfg(1),
+      [
+        [0, { reward: 0.25, loss: 2 }],
+        [2, { reward: 0.5 }],
+      ],
+      'N=8, "scarce"',
+    );
     const b = run('b', cfg(2), [[1, { reward: 0.125 }]], 'dup');
     const c = run('c', cfg(3), [[2, { loss: 1e-7 }]], 'dup');
     expect(compareCsv([a, b, c], ['reward', 'loss'])).toBe(
@@ -194,11 +294,20 @@ describe('export', () => {
     );
   });
 
-  it('writes JSON with each run\'s config and series, and the differing fields', () => {
-    const a = run('a', cfg(1, 8), [[0, { reward: 0.25 }], [2, { reward: 0.5, kl: 1 }]]);
+  it("writes JSON with each run's config and series, and the differing fields", () => {
+    const a = run('a', cfg(1, 8), [
+      [0, { reward: 0.25 }],
+      [2, { reward: 0.5, kl: 1 }],
+    ]);
     const b = run('b', cfg(1, 512), [[0, { reward: 0.125 }]]);
     const parsed = JSON.parse(compareJson([a, b], ['reward'], 123));
-    expect(parsed).toMatchObject({ format: 'rlvr-lab-compare', version: 1, exportedAt: 123, metrics: ['reward'], differingFields: ['data.trainSize'] });
+    expect(parsed).toMatchObject({
+      format: 'rlvr-lab-compare',
+      version: 1,
+      exportedAt: 123,
+      metrics: ['reward'],
+      differingFields: ['data.trainSize'],
+    });
     expect(parsed.runs[0].series).toEqual({ reward: { steps: [0, 2], values: [0.25, 0.5] } });
     expect(parsed.runs[1].config.data.trainSize).toBe(512);
   });
@@ -208,16 +317,33 @@ describe('short legends and one step axis', () => {
   it('leaves out the name parts every run shares, and labels a seed group with its arm and seed count', () => {
     const names = ['Scarce data · N = 8 · seed 1', 'Scarce data · N = 8 · seed 2', 'Scarce data · N = 512 · seed 1'];
     expect(shortNames(names)).toEqual(['N = 8 · seed 1', 'N = 8 · seed 2', 'N = 512 · seed 1']);
-    expect(shortNames(['Scarce data · N = 8 · seed 1', 'Scarce data · N = 512 · seed 1'])).toEqual(['N = 8', 'N = 512']);
+    expect(shortNames(['Scarce data · N = 8 · seed 1', 'Scarce data · N = 512 · seed 1'])).toEqual([
+      'N = 8',
+      'N = 512',
+    ]);
     expect(shortNames(['same · name', 'same · name'])).toEqual(['same · name', 'same · name']); // nothing of its own: whole
     expect(shortNames(['Scarce data · N = 8 · seed 1'])).toEqual(['Scarce data · N = 8 · seed 1']);
-    const runs = names.map((name, i) => ({ id: `r${i}`, name, config: cfg(i === 1 ? 2 : 1, i === 2 ? 512 : 8), rows: rowsOf([[240, { reward: 0.5 }]]) }));
-    expect(overlayColumns(runs, 'reward').entries.map((e) => e.label)).toEqual(['N = 8 (mean of 2 seeds)', 'N = 512 · seed 1']);
+    const runs = names.map((name, i) => ({
+      id: `r${i}`,
+      name,
+      config: cfg(i === 1 ? 2 : 1, i === 2 ? 512 : 8),
+      rows: rowsOf([[240, { reward: 0.5 }]]),
+    }));
+    expect(overlayColumns(runs, 'reward').entries.map((e) => e.label)).toEqual([
+      'N = 8 (mean of 2 seeds)',
+      'N = 512 · seed 1',
+    ]);
   });
 
-  it('spans every run\'s rows, so charts of metrics logged from different steps share one axis', () => {
-    const sft = run('a', cfg(1), [[0, { 'eval_heldout/accuracy': 0.1 }], [240, { 'eval_heldout/accuracy': 0.5 }]]);
-    const rl = run('b', cfg(2), [[245, { reward: 0.2 }], [390, { reward: 0.9 }]]);
+  it("spans every run's rows, so charts of metrics logged from different steps share one axis", () => {
+    const sft = run('a', cfg(1), [
+      [0, { 'eval_heldout/accuracy': 0.1 }],
+      [240, { 'eval_heldout/accuracy': 0.5 }],
+    ]);
+    const rl = run('b', cfg(2), [
+      [245, { reward: 0.2 }],
+      [390, { reward: 0.9 }],
+    ]);
     expect(stepRange([sft, rl])).toEqual([0, 390]);
     expect(stepRange([run('c', cfg(1), [[7, { reward: 1 }]])])).toEqual([7, 8]); // one step: a range uPlot can draw
     expect(stepRange([])).toBeNull();

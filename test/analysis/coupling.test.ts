@@ -6,7 +6,8 @@ import { buildRows, logistic, type Curve } from './curves';
 // A slow logistic reward (mid 150, scale 30) logged every step to 400: rise near step 66, saturation
 // near 216, so about 30 evaluations (every 5 steps) fall inside pre-saturation.
 const reward = logistic(150, 30);
-const withHeldout = (heldout: Curve) => buildRows({ steps: 400, logEvery: 1, evalEvery: 5, train: { reward }, evals: { 'eval_heldout/accuracy': heldout } });
+const withHeldout = (heldout: Curve) =>
+  buildRows({ steps: 400, logEvery: 1, evalEvery: 5, train: { reward }, evals: { 'eval_heldout/accuracy': heldout } });
 
 describe('coupling', () => {
   it('is close to 1 when held-out accuracy tracks the reward (0.1 + 0.7 * reward)', () => {
@@ -18,7 +19,10 @@ describe('coupling', () => {
   });
 
   it('is exactly 1 without smoothing: the changes are then proportional', () => {
-    const p = analyzePhases(withHeldout((t) => 0.1 + 0.7 * reward(t)), { smoothingWeight: 0 });
+    const p = analyzePhases(
+      withHeldout((t) => 0.1 + 0.7 * reward(t)),
+      { smoothingWeight: 0 },
+    );
     expect(p.coupling!).toBeCloseTo(1, 10);
   });
 
@@ -30,7 +34,13 @@ describe('coupling', () => {
   });
 
   it('is null with fewer than 3 changes in pre-saturation', () => {
-    const rows = buildRows({ steps: 400, logEvery: 1, evalEvery: 100, train: { reward }, evals: { 'eval_heldout/accuracy': (t) => reward(t) } });
+    const rows = buildRows({
+      steps: 400,
+      logEvery: 1,
+      evalEvery: 100,
+      train: { reward },
+      evals: { 'eval_heldout/accuracy': (t) => reward(t) },
+    });
     const p = analyzePhases(rows);
     expect(p.coupling).toBeNull();
     expect(p.couplingPoints).toBeLessThan(3);
@@ -45,7 +55,10 @@ describe('transfer ratio and gap', () => {
     logEvery: 10,
     evalEvery: 100,
     train: { reward: (t) => 0.2 + (0.6 * (t - 10)) / 90 },
-    evals: { 'eval_heldout/accuracy': (t) => (t === 0 ? 0.1 : 0.4), 'eval_train/accuracy': (t) => (t === 0 ? 0.3 : 0.9) },
+    evals: {
+      'eval_heldout/accuracy': (t) => (t === 0 ? 0.1 : 0.4),
+      'eval_train/accuracy': (t) => (t === 0 ? 0.3 : 0.9),
+    },
   });
 
   it('is held-out gain over reward gain: (0.4 - 0.1) / (0.8 - 0.2) = 0.5', () => {

@@ -63,13 +63,17 @@ describe('analyzePhases on random rows', () => {
       if (p.transferRatio !== null) expect(Number.isFinite(p.transferRatio)).toBe(true);
       expect(p.gapSeries.steps.length).toBe(p.gapSeries.values.length);
       for (const b of p.bands) expect(b.end).toBeGreaterThanOrEqual(b.start);
-      for (let i = 1; i < p.smoothedReward.steps.length; i++) expect(p.smoothedReward.steps[i]!).toBeGreaterThan(p.smoothedReward.steps[i - 1]!);
+      for (let i = 1; i < p.smoothedReward.steps.length; i++)
+        expect(p.smoothedReward.steps[i]!).toBeGreaterThan(p.smoothedReward.steps[i - 1]!);
     }
     expect([...seen].sort()).toEqual([...REGIMES].sort()); // every rule path was reached
   });
 
   it('gives the same summary for shuffled rows as for sorted ones (no duplicate steps)', () => {
-    const rows: MetricPoint[] = Array.from({ length: 60 }, (_, i) => ({ step: i * 5, values: { reward: Math.min(1, i / 20), ...(i % 5 === 0 ? { 'eval_heldout/accuracy': 0.2 } : {}) } }));
+    const rows: MetricPoint[] = Array.from({ length: 60 }, (_, i) => ({
+      step: i * 5,
+      values: { reward: Math.min(1, i / 20), ...(i % 5 === 0 ? { 'eval_heldout/accuracy': 0.2 } : {}) },
+    }));
     const shuffled = rngFor(3, 0).shuffle(rows);
     expect(analyzePhases(shuffled)).toEqual(analyzePhases(rows));
   });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PHASE_RULES, REGIME_RULES_TEXT, regimeRulesText, validatePhaseRules } from '../../src/analysis/phase-rules';
+import {
+  DEFAULT_PHASE_RULES,
+  REGIME_RULES_TEXT,
+  regimeRulesText,
+  validatePhaseRules,
+} from '../../src/analysis/phase-rules';
 import { analyzePhases } from '../../src/analysis/phases';
 import { ConfigError } from '../../src/util/errors';
 
@@ -18,7 +23,14 @@ describe('validatePhaseRules', () => {
     expect(validatePhaseRules(undefined)).toEqual(DEFAULT_PHASE_RULES);
     expect(validatePhaseRules({ windowSteps: 20 })).toEqual({ ...DEFAULT_PHASE_RULES, windowSteps: 20 });
     expect(Object.isFrozen(DEFAULT_PHASE_RULES)).toBe(true);
-    expect(DEFAULT_PHASE_RULES).toMatchObject({ ceiling: 1, reachFraction: 0.9, tolerance: 0.02, windowSteps: 50, minAllCorrectFrac: 0.7, riseDelta: 0.05 });
+    expect(DEFAULT_PHASE_RULES).toMatchObject({
+      ceiling: 1,
+      reachFraction: 0.9,
+      tolerance: 0.02,
+      windowSteps: 50,
+      minAllCorrectFrac: 0.7,
+      riseDelta: 0.05,
+    });
   });
 
   it('names the field in the error', () => {
@@ -37,7 +49,11 @@ describe('validatePhaseRules', () => {
   });
 
   it("accepts 'observed' as the ceiling and empty optional keys", () => {
-    expect(validatePhaseRules({ ceiling: 'observed', allCorrectKey: '', trainAccKey: '' })).toMatchObject({ ceiling: 'observed', allCorrectKey: '', trainAccKey: '' });
+    expect(validatePhaseRules({ ceiling: 'observed', allCorrectKey: '', trainAccKey: '' })).toMatchObject({
+      ceiling: 'observed',
+      allCorrectKey: '',
+      trainAccKey: '',
+    });
   });
 
   it('is applied by analyzePhases', () => {
@@ -48,7 +64,15 @@ describe('validatePhaseRules', () => {
 describe('regime rules text', () => {
   it('writes out every regime with the default thresholds', () => {
     const text = REGIME_RULES_TEXT.join('\n');
-    for (const phrase of ['Stalled', 'Pre-saturation:', 'Post-saturation generalization', 'Memorizing', 'Saturated and generalizing', 'Insufficient data']) expect(text).toContain(phrase);
+    for (const phrase of [
+      'Stalled',
+      'Pre-saturation:',
+      'Post-saturation generalization',
+      'Memorizing',
+      'Saturated and generalizing',
+      'Insufficient data',
+    ])
+      expect(text).toContain(phrase);
     expect(text).toContain('at least 90% of the ceiling (1)');
     expect(text).toContain('within 0.02 of its running maximum for the next 50 steps');
     expect(text).toContain('frac_reward_zero_std');
@@ -57,7 +81,14 @@ describe('regime rules text', () => {
   });
 
   it('interpolates the current thresholds', () => {
-    const text = regimeRulesText({ ...DEFAULT_PHASE_RULES, windowSteps: 80, tolerance: 0.05, ceiling: 'observed', heldoutRiseDelta: 0.1, allCorrectKey: '' }).join('\n');
+    const text = regimeRulesText({
+      ...DEFAULT_PHASE_RULES,
+      windowSteps: 80,
+      tolerance: 0.05,
+      ceiling: 'observed',
+      heldoutRiseDelta: 0.1,
+      allCorrectKey: '',
+    }).join('\n');
     expect(text).toContain('within 0.05 of its running maximum for the next 80 steps');
     expect(text).toContain('the highest smoothed reward seen so far');
     expect(text).toContain('rises by more than 0.1');

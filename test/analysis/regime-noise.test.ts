@@ -8,7 +8,10 @@ import { countKeyOf, heldoutTrend } from '../../src/analysis/heldout-trend';
 import { differenceBand, wilsonInterval } from '../../src/analysis/stats';
 import { buildRows, type Curve } from './curves';
 
-const line = (t0: number, v0: number, t1: number, v1: number): Curve => (t) => (t <= t0 ? v0 : t >= t1 ? v1 : v0 + ((v1 - v0) * (t - t0)) / (t1 - t0));
+const line =
+  (t0: number, v0: number, t1: number, v1: number): Curve =>
+  (t) =>
+    t <= t0 ? v0 : t >= t1 ? v1 : v0 + ((v1 - v0) * (t - t0)) / (t1 - t0);
 
 function rlRun(reward: Curve, pass1: Curve, samples: number, steps = 150) {
   return buildRows({
@@ -16,7 +19,11 @@ function rlRun(reward: Curve, pass1: Curve, samples: number, steps = 150) {
     logEvery: 5,
     evalEvery: 15,
     train: { reward },
-    evals: { 'eval_heldout/pass@1': pass1, 'eval_heldout/num_prompts': () => samples, 'eval_heldout/accuracy': () => 0.9 },
+    evals: {
+      'eval_heldout/pass@1': pass1,
+      'eval_heldout/num_prompts': () => samples,
+      'eval_heldout/accuracy': () => 0.9,
+    },
   });
 }
 
@@ -73,7 +80,13 @@ describe('memorization before any ceiling', () => {
   });
 
   it('the same fall judged on greedy accuracy of 64 prompts (no counts logged) is still beyond its band', () => {
-    const rows = buildRows({ steps: 150, logEvery: 5, evalEvery: 15, train: { reward: line(0, 0.14, 150, 0.38) }, evals: { 'eval_heldout/accuracy': line(0, 0.34, 150, 0.09) } });
+    const rows = buildRows({
+      steps: 150,
+      logEvery: 5,
+      evalEvery: 15,
+      train: { reward: line(0, 0.14, 150, 0.38) },
+      evals: { 'eval_heldout/accuracy': line(0, 0.34, 150, 0.09) },
+    });
     const p = analyzePhases(rows);
     expect(p.heldoutKey).toBe('eval_heldout/accuracy'); // no pass@1 logged: greedy stands in
     expect(p.regime).toBe('memorizing');
@@ -100,14 +113,23 @@ describe('pre-saturation only while held-out rises or holds with the reward', ()
     const small = analyzePhases(rlRun(line(0, 0.4, 150, 0.6), line(0, 0.4, 150, 0.37), 128));
     expect(small.regime).toBe('pre_saturation');
     expect(small.regimeReason).toMatch(/^Reward rising, held-out holding/);
-    const sure = analyzePhases(rlRun(line(0, 0.4, 150, 0.6), line(0, 0.4, 150, 0.37), 100_000), { heldoutRiseDelta: 0.01 });
+    const sure = analyzePhases(rlRun(line(0, 0.4, 150, 0.6), line(0, 0.4, 150, 0.37), 100_000), {
+      heldoutRiseDelta: 0.01,
+    });
     expect(sure.regime).toBe('memorizing');
   });
 });
 
 describe('after saturation', () => {
   it('saturated reward with held-out far below it (gap from the smoothed reward) is memorizing', () => {
-    const p = analyzePhases(rlRun((t) => (t < 20 ? 0.5 : 0.97), () => 0.35, 512, 200));
+    const p = analyzePhases(
+      rlRun(
+        (t) => (t < 20 ? 0.5 : 0.97),
+        () => 0.35,
+        512,
+        200,
+      ),
+    );
     expect(p.saturationStep).not.toBeNull();
     expect(p.regime).toBe('memorizing');
     expect(p.gapSource).toBe('reward');
@@ -115,7 +137,14 @@ describe('after saturation', () => {
   });
 
   it('saturated reward with held-out as high is generalizing', () => {
-    const p = analyzePhases(rlRun((t) => (t < 20 ? 0.5 : 0.97), () => 0.93, 512, 200));
+    const p = analyzePhases(
+      rlRun(
+        (t) => (t < 20 ? 0.5 : 0.97),
+        () => 0.93,
+        512,
+        200,
+      ),
+    );
     expect(p.regime).toBe('saturated_generalizing');
   });
 });

@@ -11,12 +11,21 @@ const fast = { reward: stepUp(20, 0.1, 1), frac_reward_zero_std: stepUp(20, 0, 1
 const GREEDY = { heldoutKey: 'eval_heldout/accuracy', trainAccKey: 'eval_train/accuracy' };
 
 function run(steps: number, heldout: Curve, train: Curve = () => 1) {
-  return buildRows({ steps, logEvery: 5, evalEvery: 25, train: fast, evals: { 'eval_heldout/accuracy': heldout, 'eval_train/accuracy': train } });
+  return buildRows({
+    steps,
+    logEvery: 5,
+    evalEvery: 25,
+    train: fast,
+    evals: { 'eval_heldout/accuracy': heldout, 'eval_train/accuracy': train },
+  });
 }
 
 describe('regime after saturation', () => {
   it('memorizing: reward saturates fast, held-out flat at 0.2, train accuracy 1', () => {
-    const p = analyzePhases(run(300, () => 0.2), GREEDY);
+    const p = analyzePhases(
+      run(300, () => 0.2),
+      GREEDY,
+    );
     expect(p.saturationStep).toBeGreaterThanOrEqual(20);
     expect(p.saturationStep).toBeLessThan(50);
     expect(p.regime).toBe('memorizing');
@@ -28,8 +37,17 @@ describe('regime after saturation', () => {
   });
 
   it('says so when the reward collapses after saturation (1 until step 200, then 0.3)', () => {
-    const collapse = { reward: (t: number) => (t < 20 ? 0.1 : t < 200 ? 1 : 0.3), frac_reward_zero_std: stepUp(20, 0, 1) };
-    const rows = buildRows({ steps: 300, logEvery: 5, evalEvery: 25, train: collapse, evals: { 'eval_heldout/accuracy': () => 0.2, 'eval_train/accuracy': () => 1 } });
+    const collapse = {
+      reward: (t: number) => (t < 20 ? 0.1 : t < 200 ? 1 : 0.3),
+      frac_reward_zero_std: stepUp(20, 0, 1),
+    };
+    const rows = buildRows({
+      steps: 300,
+      logEvery: 5,
+      evalEvery: 25,
+      train: collapse,
+      evals: { 'eval_heldout/accuracy': () => 0.2, 'eval_train/accuracy': () => 1 },
+    });
     const p = analyzePhases(rows);
     expect(p.saturationStep).toBe(analyzePhases(run(300, () => 0.2)).saturationStep);
     expect(p.regimeReason).toContain('(the smoothed reward has since fallen to 0.3)');
@@ -37,10 +55,15 @@ describe('regime after saturation', () => {
   });
 
   it('memorizing: held-out falls by more than 0.05 after saturation (0.6 at step 50 -> 0.3 at 300)', () => {
-    const p = analyzePhases(run(300, (t) => (t <= 50 ? 0.6 : 0.6 - (0.3 * (t - 50)) / 250)), GREEDY);
+    const p = analyzePhases(
+      run(300, (t) => (t <= 50 ? 0.6 : 0.6 - (0.3 * (t - 50)) / 250)),
+      GREEDY,
+    );
     expect(p.regime).toBe('memorizing');
     // The band of 0.6 vs 0.3 on 64 prompts each (none logged: 64 assumed) is 0.16, wider than 0.05.
-    expect(p.regimeReason).toContain('fitted change -0.3, counted beyond ±0.16): a fall after the training reward saturated');
+    expect(p.regimeReason).toContain(
+      'fitted change -0.3, counted beyond ±0.16): a fall after the training reward saturated',
+    );
   });
 
   it('post-saturation generalization: held-out flat at 0.2 to step 50, then linear to 0.6 at 300', () => {
@@ -68,13 +91,46 @@ describe('regime after saturation', () => {
   });
 
   it('judges held-out symmetrically: the same flat curve is memorizing or generalizing by the gap alone', () => {
-    expect(analyzePhases(run(300, () => 0.8, () => 1), GREEDY).regime).toBe('memorizing'); // gap 0.2
-    expect(analyzePhases(run(300, () => 0.8, () => 0.85), GREEDY).regime).toBe('saturated_generalizing'); // gap 0.05
-    expect(analyzePhases(run(300, () => 0.8, () => 1), { ...GREEDY, gapThreshold: 0.25 }).regime).toBe('saturated_generalizing');
+    expect(
+      analyzePhases(
+        run(
+          300,
+          () => 0.8,
+          () => 1,
+        ),
+        GREEDY,
+      ).regime,
+    ).toBe('memorizing'); // gap 0.2
+    expect(
+      analyzePhases(
+        run(
+          300,
+          () => 0.8,
+          () => 0.85,
+        ),
+        GREEDY,
+      ).regime,
+    ).toBe('saturated_generalizing'); // gap 0.05
+    expect(
+      analyzePhases(
+        run(
+          300,
+          () => 0.8,
+          () => 1,
+        ),
+        { ...GREEDY, gapThreshold: 0.25 },
+      ).regime,
+    ).toBe('saturated_generalizing');
   });
 
   it('falls back to the smoothed reward for the gap when the run logs no train accuracy', () => {
-    const rows = buildRows({ steps: 300, logEvery: 5, evalEvery: 25, train: fast, evals: { 'eval_heldout/accuracy': () => 0.2 } });
+    const rows = buildRows({
+      steps: 300,
+      logEvery: 5,
+      evalEvery: 25,
+      train: fast,
+      evals: { 'eval_heldout/accuracy': () => 0.2 },
+    });
     const p = analyzePhases(rows, { heldoutKey: 'eval_heldout/accuracy' });
     expect(p.gapSource).toBe('reward');
     expect(p.regime).toBe('memorizing');
@@ -87,7 +143,12 @@ describe('regime after saturation', () => {
     expect(p.saturationStep).not.toBeNull();
     expect(p.regime).toBe('insufficient_data');
     expect(p.regimeReason).toContain('2 of the 3 held-out evaluations');
-    expect(analyzePhases(run(90, () => 0.2), { minEvalPoints: 2 }).regime).toBe('memorizing');
+    expect(
+      analyzePhases(
+        run(90, () => 0.2),
+        { minEvalPoints: 2 },
+      ).regime,
+    ).toBe('memorizing');
   });
 });
 
@@ -109,11 +170,15 @@ describe('regime before saturation', () => {
   });
 
   it('pre-saturation while the reward is still climbing (logistic(150, 15) observed to step 120 and 170)', () => {
-    const early = analyzePhases(buildRows({ steps: 120, train: { reward: logistic(150, 15) } }), { smoothingWeight: 0 });
+    const early = analyzePhases(buildRows({ steps: 120, train: { reward: logistic(150, 15) } }), {
+      smoothingWeight: 0,
+    });
     expect(early.regime).toBe('pre_saturation');
     expect(early.riseStep).toBeNull(); // rise at 106 is not yet held for 50 steps
     expect(early.regimeReason).toContain('is rising');
-    const later = analyzePhases(buildRows({ steps: 170, train: { reward: logistic(150, 15) } }), { smoothingWeight: 0 });
+    const later = analyzePhases(buildRows({ steps: 170, train: { reward: logistic(150, 15) } }), {
+      smoothingWeight: 0,
+    });
     expect(later.regime).toBe('pre_saturation');
     expect(later.riseStep).toBe(106);
     expect(later.regimeReason).toContain('rose at step 106');
@@ -123,7 +188,14 @@ describe('regime before saturation', () => {
   it('insufficient data for an empty or one-point run', () => {
     const empty = analyzePhases([]);
     expect(empty.regime).toBe('insufficient_data');
-    expect(empty).toMatchObject({ saturationStep: null, riseStep: null, preSaturationLength: null, coupling: null, transferRatio: null, bands: [] });
+    expect(empty).toMatchObject({
+      saturationStep: null,
+      riseStep: null,
+      preSaturationLength: null,
+      coupling: null,
+      transferRatio: null,
+      bands: [],
+    });
     const one = analyzePhases([{ step: 5, values: { reward: 0.4, 'eval_heldout/accuracy': 0.3 } }]);
     expect(one.regime).toBe('insufficient_data');
     expect(one.regimeReason).toBe('1 point of reward logged; the analysis needs at least 2.');

@@ -55,7 +55,10 @@ describe('saturation conditions', () => {
 
   it('is delayed by the all-correct condition (frac_reward_zero_std >= 0.7)', () => {
     // frac(t) = 1 / (1 + exp(-(t - 200) / 10)) reaches 0.7 at t = 200 + 10 ln(7/3) = 208.47 -> 209.
-    const rows = buildRows({ steps: 300, train: { reward: logistic(150, 15), frac_reward_zero_std: logistic(200, 10) } });
+    const rows = buildRows({
+      steps: 300,
+      train: { reward: logistic(150, 15), frac_reward_zero_std: logistic(200, 10) },
+    });
     expect(analyzePhases(rows, RAW).saturationStep).toBe(209);
     expect(analyzePhases(rows, { ...RAW, allCorrectKey: '' }).saturationStep).toBe(183);
     expect(analyzePhases(rows, { ...RAW, minAllCorrectFrac: 0 }).saturationStep).toBe(183);

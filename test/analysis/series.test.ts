@@ -91,7 +91,12 @@ describe('downsampleLttb', () => {
     expect(downsampleLttb(s, 2)).toEqual({ steps: [0, 4], values: [0, 4] });
     expect(downsampleForChart(s)).toEqual(s);
     expect(downsampleLttb({ steps: [], values: [] }, 0)).toEqual({ steps: [], values: [] });
-    expect(downsampleLttb(ramp(100, (i) => i), 10.7).steps.length).toBe(10);
+    expect(
+      downsampleLttb(
+        ramp(100, (i) => i),
+        10.7,
+      ).steps.length,
+    ).toBe(10);
   });
 });
 

@@ -82,13 +82,17 @@ function parseArgs(argv: string[]): Settings {
 const rss = () => Math.round(process.memoryUsage().rss / 2 ** 20);
 /** Bytes the backend holds on the GPU (WebGPU/WebGL report it), or null. */
 const gpuBytes = () => (tf.memory() as { numBytesInGPU?: number }).numBytesInGPU ?? null;
-const randomText = (rng: ReturnType<typeof rngFor>, n: number) => Array.from({ length: n }, () => String.fromCharCode(rng.int(97, 122))).join('');
+const randomText = (rng: ReturnType<typeof rngFor>, n: number) =>
+  Array.from({ length: n }, () => String.fromCharCode(rng.int(97, 122))).join('');
 const disposeStep = (s: StepTensors) => tf.dispose([s.loss, s.correct, s.count, s.gradNorm]);
 
 async function benchSft(s: Settings, counter: Counter | null) {
   const rng = rngFor(7, 0, 'bench');
   const half = Math.floor((s.seq - 3) / 2); // BOS prompt SEP completion EOS = seq + 1 tokens at most
-  const pairs = Array.from({ length: s.batch }, () => ({ prompt: randomText(rng, half), completion: randomText(rng, s.seq - 3 - half) }));
+  const pairs = Array.from({ length: s.batch }, () => ({
+    prompt: randomText(rng, half),
+    completion: randomText(rng, s.seq - 3 - half),
+  }));
   const batch = makeBatch(pairs, s.model.context);
   const params = initParams(s.model, 1);
   const opt = createAdamW(params);
@@ -123,12 +127,24 @@ async function benchSft(s: Settings, counter: Counter | null) {
   disposeParams(params);
   disposeAdamW(opt);
   const tokens = batch.B * batch.L;
-  return { sft_ms_per_step: ms, sft_tokens_per_s: (tokens / ms) * 1000, sft_tokens_per_step: tokens, sft_dispatches_per_step: perStep?.dispatches ?? null, sft_gpu_reads_per_step: perStep ? perStep.reads + perStep.syncReads : null, tensor_drift: drift, gpu_bytes_drift: gpuDrift, drift_steps: s.driftSteps };
+  return {
+    sft_ms_per_step: ms,
+    sft_tokens_per_s: (tokens / ms) * 1000,
+    sft_tokens_per_step: tokens,
+    sft_dispatches_per_step: perStep?.dispatches ?? null,
+    sft_gpu_reads_per_step: perStep ? perStep.reads + perStep.syncReads : null,
+    tensor_drift: drift,
+    gpu_bytes_drift: gpuDrift,
+    drift_steps: s.driftSteps,
+  };
 }
 
 async function benchSampling(s: Settings, counter: Counter | null) {
   const rng = rngFor(11, 0, 'bench');
-  const prompts = Array.from({ length: s.sampleSeqs }, () => [BOS_ID, ...Array.from({ length: s.samplePrompt - 1 }, () => rng.int(5, 99))]);
+  const prompts = Array.from({ length: s.sampleSeqs }, () => [
+    BOS_ID,
+    ...Array.from({ length: s.samplePrompt - 1 }, () => rng.int(5, 99)),
+  ]);
   const params = initParams(s.model, 2);
   const opts = { temperature: 1, topK: 0, seed: 3 };
   await sampleBatch(params, s.model, prompts, { ...opts, maxNewTokens: 2 }); // compile shaders
@@ -152,7 +168,10 @@ async function benchSampling(s: Settings, counter: Counter | null) {
     sampling_dispatches_per_token: counts ? counts.dispatches / decodeSteps : null,
     sampling_dispatches_per_layer_per_token: counts ? counts.dispatches / decodeSteps / s.model.layers : null,
     // per generated token after the prefill: what the issue's "8 per layer + 4" target counts
-    sampling_decode_dispatches_per_token: counts && prefillOnly && decodeSteps > 1 ? (counts.dispatches - prefillOnly.dispatches) / (decodeSteps - 1) : null,
+    sampling_decode_dispatches_per_token:
+      counts && prefillOnly && decodeSteps > 1
+        ? (counts.dispatches - prefillOnly.dispatches) / (decodeSteps - 1)
+        : null,
     sampling_gpu_reads_per_token: counts ? (counts.reads + counts.syncReads) / decodeSteps : null,
     sampling_tensor_drift: drift,
   };
@@ -160,7 +179,16 @@ async function benchSampling(s: Settings, counter: Counter | null) {
 
 /** One GRPO step (B prompts x G rollouts of up to N tokens, then the update), timed after a burn-in step. */
 async function benchGrpo(s: Settings, counter: Counter | null) {
-  const config = validateRunConfig({ ...DEFAULT_RUN_CONFIG, model: s.model, rl: { ...DEFAULT_RUN_CONFIG.rl, promptsPerStep: s.grpoPrompts, numGenerations: s.grpoGenerations, maxCompletionLength: s.grpoTokens } });
+  const config = validateRunConfig({
+    ...DEFAULT_RUN_CONFIG,
+    model: s.model,
+    rl: {
+      ...DEFAULT_RUN_CONFIG.rl,
+      promptsPerStep: s.grpoPrompts,
+      numGenerations: s.grpoGenerations,
+      maxCompletionLength: s.grpoTokens,
+    },
+  });
   const dataset = buildDataset(config.data, 1);
   const params = initParams(s.model, 3);
   const state = createGrpoState(params, config.rl);
@@ -179,9 +207,15 @@ async function benchGrpo(s: Settings, counter: Counter | null) {
   disposeGrpoState(state);
   disposeParams(params);
   return {
-    grpo_ms_per_step: ms, grpo_sequences: config.rl.promptsPerStep * config.rl.numGenerations, grpo_max_tokens: config.rl.maxCompletionLength,
-    grpo_completion_tokens: out.rollouts.groups.reduce((a, g) => a + g.samples.reduce((b, c) => b + c.ids.length, 0), 0),
-    grpo_dispatches_per_step: counts?.dispatches ?? null, grpo_gpu_reads_per_step: counts ? counts.reads + counts.syncReads : null,
+    grpo_ms_per_step: ms,
+    grpo_sequences: config.rl.promptsPerStep * config.rl.numGenerations,
+    grpo_max_tokens: config.rl.maxCompletionLength,
+    grpo_completion_tokens: out.rollouts.groups.reduce(
+      (a, g) => a + g.samples.reduce((b, c) => b + c.ids.length, 0),
+      0,
+    ),
+    grpo_dispatches_per_step: counts?.dispatches ?? null,
+    grpo_gpu_reads_per_step: counts ? counts.reads + counts.syncReads : null,
   };
 }
 
@@ -202,12 +236,20 @@ async function benchOneClickRun(s: Settings, backend: RunConfig['backend'], kern
   const from = base.checkpoints.find((c) => c.step === base.run.step)!;
   const arm0 = armConfig(preset, arm, seed);
   const rl = Math.max(1, Math.round(arm0.rl.steps * s.runScale));
-  const config = validateRunConfig({ ...arm0, backend, kernels, rl: { ...arm0.rl, steps: rl, warmupSteps: Math.min(arm0.rl.warmupSteps, rl) } });
+  const config = validateRunConfig({
+    ...arm0,
+    backend,
+    kernels,
+    rl: { ...arm0.rl, steps: rl, warmupSteps: Math.min(arm0.rl.warmupSteps, rl) },
+  });
   const noop = async () => {};
   const hooks: RunHooks = { metrics: noop, samples: noop, rollouts: noop, checkpoint: noop, status: noop };
   const t0 = performance.now();
   await new RunController('bench', config, hooks).run(from);
-  return { one_click_run_s: (performance.now() - t0) / 1000, one_click_run: `${preset.id}/${arm.id}, seed ${seed}: ${config.rl.steps} RL steps from the SFT model at step ${from.step}` };
+  return {
+    one_click_run_s: (performance.now() - t0) / 1000,
+    one_click_run: `${preset.id}/${arm.id}, seed ${seed}: ${config.rl.steps} RL steps from the SFT model at step ${from.step}`,
+  };
 }
 
 async function benchMode(s: Settings, counter: Counter | null, mode: KernelMode, backend: string) {
@@ -229,8 +271,11 @@ function ratios(naive: Record<string, unknown>, fused: Record<string, unknown>) 
     return typeof a === 'number' && typeof b === 'number' && a > 0 && b > 0 ? (inverse ? a / b : b / a) : null;
   };
   return {
-    sft_tokens_per_s_x: r('sft_tokens_per_s'), sampling_tokens_per_s_x: r('sampling_tokens_per_s'), grpo_step_x: r('grpo_ms_per_step', true),
-    sft_dispatches_fewer_x: r('sft_dispatches_per_step', true), sampling_dispatches_fewer_x: r('sampling_dispatches_per_token', true),
+    sft_tokens_per_s_x: r('sft_tokens_per_s'),
+    sampling_tokens_per_s_x: r('sampling_tokens_per_s'),
+    grpo_step_x: r('grpo_ms_per_step', true),
+    sft_dispatches_fewer_x: r('sft_dispatches_per_step', true),
+    sampling_dispatches_fewer_x: r('sampling_dispatches_per_token', true),
   };
 }
 
@@ -246,10 +291,21 @@ async function benchBackend(name: string, s: Settings) {
   }
   counter?.restore();
   const fusedVsNaive = byMode.naive && byMode.fused ? ratios(byMode.naive, byMode.fused) : null;
-  return { backend: report.name, adapter: report.adapter, features: report.features, modes: byMode, fused_vs_naive: fusedVsNaive, rss_mb: rss() };
+  return {
+    backend: report.name,
+    adapter: report.adapter,
+    features: report.features,
+    modes: byMode,
+    fused_vs_naive: fusedVsNaive,
+    rss_mb: rss(),
+  };
 }
 
-const table = (o: Record<string, unknown>) => Object.entries(o).map(([key, value]) => ({ key, value: typeof value === 'number' ? Number(value.toPrecision(4)) : JSON.stringify(value) }));
+const table = (o: Record<string, unknown>) =>
+  Object.entries(o).map(([key, value]) => ({
+    key,
+    value: typeof value === 'number' ? Number(value.toPrecision(4)) : JSON.stringify(value),
+  }));
 
 async function main() {
   const s = parseArgs(process.argv.slice(2));
@@ -278,7 +334,10 @@ async function main() {
   const settings = { ...s, params: countParams(s.model) };
   mkdirSync(s.out, { recursive: true });
   const file = `${s.out}/bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, settings, results }, null, 2));
+  writeFileSync(
+    file,
+    JSON.stringify({ date: new Date().toISOString(), node: process.version, settings, results }, null, 2),
+  );
   console.log(`bench: wrote ${file}`);
   process.exit(0);
 }

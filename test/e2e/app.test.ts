@@ -4,7 +4,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
-import { chartPoints, contextWithConfig, hookText, launchChromium, serveDist, TINY_CONFIG, waitFor as waitUntil, watchConsole } from './harness';
+import {
+  chartPoints,
+  contextWithConfig,
+  hookText,
+  launchChromium,
+  serveDist,
+  TINY_CONFIG,
+  waitFor as waitUntil,
+  watchConsole,
+} from './harness';
 
 let server: PreviewServer;
 let url: string;
@@ -19,7 +28,10 @@ const waitFor = (fn: () => Promise<boolean>, what: string, timeout?: number) => 
 function pageAdapterName(page: Page): Promise<string> {
   return page.evaluate(async () => {
     const info = (await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' }))?.info;
-    return [info?.vendor, info?.architecture, info?.device, info?.description].filter((s) => s).join(' / ') || 'unnamed adapter';
+    return (
+      [info?.vendor, info?.architecture, info?.device, info?.description].filter((s) => s).join(' / ') ||
+      'unnamed adapter'
+    );
   });
 }
 
@@ -44,14 +56,18 @@ describe('RLVR Lab in headless Chromium', () => {
     await waitFor(() => page.evaluate(() => window.__labReady === true), 'the lab to be ready', 120_000);
     expect(await hookText(page, 'backend-name')).toBe('webgpu');
     expect(await hookText(page, 'backend-adapter')).toBe(await pageAdapterName(page));
-    if (/swiftshader/i.test(await hookText(page, 'backend-adapter'))) expect(await hookText(page, 'backend-software')).toBe('software GPU: slower than WASM here');
+    if (/swiftshader/i.test(await hookText(page, 'backend-adapter')))
+      expect(await hookText(page, 'backend-software')).toBe('software GPU: slower than WASM here');
     expect(await page.getByTestId('start').isEnabled()).toBe(true);
     expect(await page.getByTestId('cfg-model.layers').inputValue()).toBe('1');
     const legend = page.locator('legend', { hasText: 'Model' });
     const learned = await legend.textContent();
     expect(await page.getByTestId('cfg-model.position').inputValue()).toBe('learned');
     await page.getByTestId('cfg-model.position').selectOption('rope'); // no position table: fewer parameters
-    await waitFor(async () => (await legend.textContent()) !== learned, 'the parameter count to drop the position table');
+    await waitFor(
+      async () => (await legend.textContent()) !== learned,
+      'the parameter count to drop the position table',
+    );
   });
 
   it('starts a run and the loss chart updates', async () => {
@@ -70,7 +86,10 @@ describe('RLVR Lab in headless Chromium', () => {
     // A trainer still running after "paused" would be past step + 1 by the time Step's one step pauses it again.
     await page.getByTestId('step').click();
     const next = `${step + 1} / ${total}`;
-    await waitFor(async () => (await hookText(page, 'run-status')) === 'paused' && (await hookText(page, 'run-step')) === next, `paused again at ${next}`);
+    await waitFor(
+      async () => (await hookText(page, 'run-status')) === 'paused' && (await hookText(page, 'run-step')) === next,
+      `paused again at ${next}`,
+    );
     const at = await hookText(page, 'run-step');
     await page.getByTestId('resume').click();
     await waitFor(async () => (await hookText(page, 'run-status')) === 'running', 'running again');
@@ -80,7 +99,9 @@ describe('RLVR Lab in headless Chromium', () => {
   it('stops, and after a reload lists the run with its curve', async () => {
     await waitFor(async () => (await chartPoints(page, 'loss-chart')) >= 4, 'four points on the loss chart');
     const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
-    console.log(`e2e: main-thread long tasks while training: ${longTasks.length} (longest ${Math.round(Math.max(0, ...longTasks))} ms)`);
+    console.log(
+      `e2e: main-thread long tasks while training: ${longTasks.length} (longest ${Math.round(Math.max(0, ...longTasks))} ms)`,
+    );
     await page.getByTestId('stop').click();
     await waitFor(async () => (await hookText(page, 'run-status')) === 'stopped', 'stopped');
     const points = await chartPoints(page, 'loss-chart');

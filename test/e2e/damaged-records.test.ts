@@ -15,18 +15,68 @@ import { chartPoints, contextWithConfig, hookText, labSession, TINY_CONFIG, wait
 const lab = labSession();
 
 function group(step: number, prompt: string): RolloutRecord {
-  const completion = (text: string, reward: number) => ({ text, finished: true, answer: text, reward, rewards: { verifiable: reward }, trueReward: reward, advantage: reward - 0.5, steps: [], faithful: true });
-  return { step, prompt, label: '1', cleanLabel: '1', noisy: false, pseudoLabel: null, completions: [completion('1', 1), completion('2', 0)] };
+  const completion = (text: string, reward: number) => ({
+    text,
+    finished: true,
+    answer: text,
+    reward,
+    rewards: { verifiable: reward },
+    trueReward: reward,
+    advantage: reward - 0.5,
+    steps: [],
+    faithful: true,
+  });
+  return {
+    step,
+    prompt,
+    label: '1',
+    cleanLabel: '1',
+    noisy: false,
+    pseudoLabel: null,
+    completions: [completion('1', 1), completion('2', 0)],
+  };
 }
 
 /** One sound run with an RL stage: metric rows and rollouts at its last step. */
 function soundFile(): string {
-  const config = validateRunConfig({ ...TINY_CONFIG, sft: { ...TINY_CONFIG.sft, steps: 20 }, rl: { ...TINY_CONFIG.rl, steps: 10 } });
-  const values = (step: number): Record<string, number> => (step > 20 ? { reward: 0.5, loss: 0 } : { loss: 3 / (step + 1), 'eval_heldout/accuracy': 0.25 });
-  const metrics: MetricRow[] = [0, 10, 20, 25, 30].map((step) => ({ runId: 'sound', step, stage: step > 20 ? 'rl' : 'sft', time: step, values: values(step) }));
+  const config = validateRunConfig({
+    ...TINY_CONFIG,
+    sft: { ...TINY_CONFIG.sft, steps: 20 },
+    rl: { ...TINY_CONFIG.rl, steps: 10 },
+  });
+  const values = (step: number): Record<string, number> =>
+    step > 20 ? { reward: 0.5, loss: 0 } : { loss: 3 / (step + 1), 'eval_heldout/accuracy': 0.25 };
+  const metrics: MetricRow[] = [0, 10, 20, 25, 30].map((step) => ({
+    runId: 'sound',
+    step,
+    stage: step > 20 ? 'rl' : 'sft',
+    time: step,
+    values: values(step),
+  }));
   const file = join(mkdtempSync(join(tmpdir(), 'rlvr-damaged-')), 'sound.zip');
-  const run = { id: 'sound', name: 'sound run', config, status: 'completed' as const, createdAt: 1, updatedAt: 2, step: 30, totalSteps: 30, stage: 'rl' };
-  writeFileSync(file, packArchive([{ run, metrics, samples: [], rollouts: [{ runId: 'sound', step: 30, groups: [group(30, 'a sound prompt')] }], checkpoints: [] }]));
+  const run = {
+    id: 'sound',
+    name: 'sound run',
+    config,
+    status: 'completed' as const,
+    createdAt: 1,
+    updatedAt: 2,
+    step: 30,
+    totalSteps: 30,
+    stage: 'rl',
+  };
+  writeFileSync(
+    file,
+    packArchive([
+      {
+        run,
+        metrics,
+        samples: [],
+        rollouts: [{ runId: 'sound', step: 30, groups: [group(30, 'a sound prompt')] }],
+        checkpoints: [],
+      },
+    ]),
+  );
   return file;
 }
 
@@ -64,9 +114,24 @@ describe('a library with damaged records', () => {
     }, bad);
 
     await page.reload();
-    await waitFor(() => page.evaluate(() => window.__labReady === true), 'the lab to be ready after reload', errors, 120_000);
-    await waitFor(async () => (await page.getByTestId('run-item').count()) === 1, 'the sound run listed after the reload', errors, 60_000);
-    await waitFor(async () => (await page.getByTestId('damaged-run').count()) === 2, 'two damaged records listed', errors, 60_000);
+    await waitFor(
+      () => page.evaluate(() => window.__labReady === true),
+      'the lab to be ready after reload',
+      errors,
+      120_000,
+    );
+    await waitFor(
+      async () => (await page.getByTestId('run-item').count()) === 1,
+      'the sound run listed after the reload',
+      errors,
+      60_000,
+    );
+    await waitFor(
+      async () => (await page.getByTestId('damaged-run').count()) === 2,
+      'two damaged records listed',
+      errors,
+      60_000,
+    );
     const damaged = await page.getByTestId('damaged-runs').innerText();
     expect(damaged).toMatch(/2 damaged records/);
     expect(damaged).toMatch(/config null\s+its config is not valid \(config: the run config must be an object\)/);
@@ -74,16 +139,41 @@ describe('a library with damaged records', () => {
     expect(await page.locator('.runs [role="alert"]').count()).toBe(0);
 
     await page.locator('[data-testid="run-item"][data-run-id="sound"] .run-open').click();
-    await waitFor(async () => (await page.getByTestId('run-damaged').count()) === 1, 'the note on what was skipped', errors, 60_000);
-    expect(await hookText(page, 'run-damaged')).toBe("Part of this run's stored data is damaged and was left out: 1 metric row, 1 rollout group. The rest is shown.");
-    await waitFor(async () => (await chartPoints(page, 'loss-chart')) >= 3, 'the sound rows on the loss chart', errors, 60_000);
+    await waitFor(
+      async () => (await page.getByTestId('run-damaged').count()) === 1,
+      'the note on what was skipped',
+      errors,
+      60_000,
+    );
+    expect(await hookText(page, 'run-damaged')).toBe(
+      "Part of this run's stored data is damaged and was left out: 1 metric row, 1 rollout group. The rest is shown.",
+    );
+    await waitFor(
+      async () => (await chartPoints(page, 'loss-chart')) >= 3,
+      'the sound rows on the loss chart',
+      errors,
+      60_000,
+    );
     expect(await page.getByTestId('rollout-group').count()).toBe(1);
     expect(await page.getByTestId('rollout-inspector').innerText()).toMatch(/a sound prompt/);
     expect(await page.locator('[role="alert"]').allInnerTexts()).toEqual([]);
 
-    await page.getByTestId('damaged-run').filter({ hasText: 'config null' }).getByRole('button', { name: 'Delete' }).click();
-    await page.getByTestId('damaged-run').filter({ hasText: 'config null' }).getByRole('button', { name: 'Yes, delete' }).click();
-    await waitFor(async () => (await page.getByTestId('damaged-run').count()) === 1, 'one damaged record left', errors, 60_000);
+    await page
+      .getByTestId('damaged-run')
+      .filter({ hasText: 'config null' })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    await page
+      .getByTestId('damaged-run')
+      .filter({ hasText: 'config null' })
+      .getByRole('button', { name: 'Yes, delete' })
+      .click();
+    await waitFor(
+      async () => (await page.getByTestId('damaged-run').count()) === 1,
+      'one damaged record left',
+      errors,
+      60_000,
+    );
     expect(await page.getByTestId('damaged-runs').innerText()).toMatch(/config text/);
     expect(await page.getByTestId('run-item').count()).toBe(1);
     expect(errors).toEqual([]);

@@ -12,7 +12,15 @@ const STORED = 'rlvr-lab/run-config/v1';
 /** The issue's link: multi_hop, N = 65,536, sftSize 65,536, 4,096 evaluation prompts, context 1024 (about a minute of work). */
 const HUGE: RunConfig = {
   ...DEFAULT_RUN_CONFIG,
-  data: { ...DEFAULT_RUN_CONFIG.data, task: 'multi_hop', taskConfig: {}, trainSize: 65_536, sftSize: 65_536, heldoutSize: 4096, oodSize: 4096 },
+  data: {
+    ...DEFAULT_RUN_CONFIG.data,
+    task: 'multi_hop',
+    taskConfig: {},
+    trainSize: 65_536,
+    sftSize: 65_536,
+    heldoutSize: 4096,
+    oodSize: 4096,
+  },
   model: { ...DEFAULT_RUN_CONFIG.model, context: 1024 },
 };
 const FREEZE_MS = 1000;
@@ -27,11 +35,26 @@ describe('the form checks its data off the main thread', () => {
     const page = await context.newPage();
     const errors = watchConsole(page);
     await page.goto(`${session.url}#${encodeConfigLink(HUGE)}`);
-    await waitFor(async () => (await page.getByTestId('cfg-data.trainSize').inputValue()) === '65536', 'the link in the form', errors, 120_000);
+    await waitFor(
+      async () => (await page.getByTestId('cfg-data.trainSize').inputValue()) === '65536',
+      'the link in the form',
+      errors,
+      120_000,
+    );
     expect(await longestGap(page)).toBeLessThan(FREEZE_MS);
-    await waitFor(async () => (await page.getByTestId('data-check').count()) === 1, 'the data check to show', errors, 60_000);
+    await waitFor(
+      async () => (await page.getByTestId('data-check').count()) === 1,
+      'the data check to show',
+      errors,
+      60_000,
+    );
     const progress = page.getByTestId('data-check').locator('progress');
-    await waitFor(async () => Number(await progress.getAttribute('value')) >= 4096, 'the check to draw 4,096 prompts', errors, 120_000);
+    await waitFor(
+      async () => Number(await progress.getAttribute('value')) >= 4096,
+      'the check to draw 4,096 prompts',
+      errors,
+      120_000,
+    );
     expect(await hookText(page, 'data-check')).toMatch(/Checking the data: drawing prompts, [\d,]+ of 73,728/);
     expect(await longestGap(page)).toBeLessThan(FREEZE_MS);
     expect(await page.evaluate((key) => localStorage.getItem(key), STORED)).toBeNull(); // not remembered while unchecked
@@ -46,7 +69,11 @@ describe('the form checks its data off the main thread', () => {
     await page.goto(session.url);
     await waitFor(async () => (await page.locator('.example').count()) === 3, 'the examples preview', errors, 60_000);
     expect(await page.getByTestId('cfg-data.trainSize').inputValue()).toBe(String(DEFAULT_RUN_CONFIG.data.trainSize));
-    await waitFor(async () => (await page.evaluate((key) => localStorage.getItem(key), STORED)) !== null, 'the checked config remembered', errors);
+    await waitFor(
+      async () => (await page.evaluate((key) => localStorage.getItem(key), STORED)) !== null,
+      'the checked config remembered',
+      errors,
+    );
     expect(await longestGap(page)).toBeLessThan(FREEZE_MS);
     expect(errors).toEqual([]);
     await context.close();

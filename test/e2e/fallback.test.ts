@@ -5,7 +5,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
-import { chartPoints, contextWithConfig, hookText, launchChromium, serveDist, TINY_CONFIG, waitFor, watchConsole } from './harness';
+import {
+  chartPoints,
+  contextWithConfig,
+  hookText,
+  launchChromium,
+  serveDist,
+  TINY_CONFIG,
+  waitFor,
+  watchConsole,
+} from './harness';
 
 let server: PreviewServer;
 let url: string;
@@ -69,14 +78,20 @@ describe('backend fallbacks and failures', () => {
     expect(await page.evaluate(() => window.__labTest!.simulateNanLoss())).toBe(true);
     await waitFor(async () => (await hookText(page, 'run-status')) === 'paused', 'the run to pause', errors);
     const reason = await hookText(page, 'paused-reason');
-    expect(reason).toMatch(/loss became NaN at step \d+; the run is paused and Resume continues from the last good checkpoint, at step \d+/);
+    expect(reason).toMatch(
+      /loss became NaN at step \d+; the run is paused and Resume continues from the last good checkpoint, at step \d+/,
+    );
     const [, nanStep, checkpoint] = /step (\d+);.*at step (\d+)/.exec(reason)!.map(Number);
     expect(checkpoint).toBeLessThan(nanStep!);
     const points = await chartPoints(page, 'loss-chart');
     expect(points).toBeGreaterThanOrEqual(3); // the curve so far is kept
     await page.getByTestId('resume').click();
     await waitFor(async () => (await hookText(page, 'run-status')) === 'running', 'running again', errors);
-    await waitFor(async () => Number((await hookText(page, 'run-step')).split(' / ')[0]) > nanStep!, 'training past the NaN step', errors);
+    await waitFor(
+      async () => Number((await hookText(page, 'run-step')).split(' / ')[0]) > nanStep!,
+      'training past the NaN step',
+      errors,
+    );
     expect(await page.getByTestId('paused-reason').count()).toBe(0);
     await page.getByTestId('stop').click();
     await waitFor(async () => (await hookText(page, 'run-status')) === 'stopped', 'stopped', errors);

@@ -25,7 +25,12 @@ const lab = labSession();
 let errors: string[] = [];
 const waitFor = (fn: () => Promise<boolean>, what: string, timeout?: number) => waitUntil(fn, what, errors, timeout);
 
-const entry = (runs?: number) => ({ verdict: 'mixed', summary: 'fixture summary', machine: 'Fixture CPU', ...(runs === undefined ? {} : { runs }) });
+const entry = (runs?: number) => ({
+  verdict: 'mixed',
+  summary: 'fixture summary',
+  machine: 'Fixture CPU',
+  ...(runs === undefined ? {} : { runs }),
+});
 const FINDINGS = {
   generatedAt: '2026-12-03T00:00:00.000Z',
   // label_noise's file is broken, random_reward's missing; proxy_rewards is carried over (no kept data).
@@ -34,13 +39,22 @@ const FINDINGS = {
 
 async function openLab(): Promise<Page> {
   const context = await lab.browser.newContext({ serviceWorkers: 'block' });
-  await context.addInitScript((cfg) => localStorage.setItem('rlvr-lab/run-config/v1', cfg), JSON.stringify({ ...TINY_CONFIG, backend: 'wasm' }));
+  await context.addInitScript(
+    (cfg) => localStorage.setItem('rlvr-lab/run-config/v1', cfg),
+    JSON.stringify({ ...TINY_CONFIG, backend: 'wasm' }),
+  );
   const page = await context.newPage();
   errors = watchConsole(page);
   await page.route('**/findings/findings.json', (route) => route.fulfill({ json: FINDINGS }));
-  await page.route('**/findings/runs/scarce_data.json.gz', (route) => route.continue({ url: `${lab.url}${FIXTURE_DIR}/scarce_data.json.gz` }));
-  await page.route('**/findings/runs/label_noise.json.gz', (route) => route.fulfill({ body: 'not gzip', contentType: 'application/gzip' }));
-  await page.route('**/findings/runs/random_reward.json.gz', (route) => route.continue({ url: `${lab.url}${FIXTURE_DIR}/no-such-file.json.gz` }));
+  await page.route('**/findings/runs/scarce_data.json.gz', (route) =>
+    route.continue({ url: `${lab.url}${FIXTURE_DIR}/scarce_data.json.gz` }),
+  );
+  await page.route('**/findings/runs/label_noise.json.gz', (route) =>
+    route.fulfill({ body: 'not gzip', contentType: 'application/gzip' }),
+  );
+  await page.route('**/findings/runs/random_reward.json.gz', (route) =>
+    route.continue({ url: `${lab.url}${FIXTURE_DIR}/no-such-file.json.gz` }),
+  );
   await page.goto(lab.url);
   await waitFor(() => page.evaluate(() => window.__labReady === true), 'the lab to be ready', 120_000);
   return page;
@@ -48,31 +62,51 @@ async function openLab(): Promise<Page> {
 
 const card = (page: Page, presetId: string) => page.locator(`[data-testid="preset-card"][data-preset="${presetId}"]`);
 async function openRunsOf(page: Page, presetId: string): Promise<string> {
-  if (!(await card(page, presetId).evaluate((el) => (el as HTMLDetailsElement).open))) await card(page, presetId).locator('summary').click();
+  if (!(await card(page, presetId).evaluate((el) => (el as HTMLDetailsElement).open)))
+    await card(page, presetId).locator('summary').click();
   await card(page, presetId).getByTestId('preset-open-runs').click();
-  await waitFor(async () => (await card(page, presetId).getByTestId('preset-runs-message').count()) === 1, `the message of ${presetId}`);
+  await waitFor(
+    async () => (await card(page, presetId).getByTestId('preset-runs-message').count()) === 1,
+    `the message of ${presetId}`,
+  );
   return card(page, presetId).getByTestId('preset-runs-message').innerText();
 }
 
 describe('opening the runs behind a finding', () => {
   it('shows the button only where runs are kept, and opens them in the run list and on the Compare page', async () => {
     const page = await openLab();
-    await waitFor(async () => (await page.getByTestId('preset-open-runs').count()) === 3, 'a button on the three presets that keep runs');
+    await waitFor(
+      async () => (await page.getByTestId('preset-open-runs').count()) === 3,
+      'a button on the three presets that keep runs',
+    );
     expect(await card(page, 'proxy_rewards').getByTestId('preset-open-runs').count()).toBe(0);
     expect(await card(page, 'paro').getByTestId('preset-open-runs').count()).toBe(0);
     expect(await page.getByTestId('run-item').count()).toBe(0);
 
-    expect(await openRunsOf(page, 'scarce_data')).toBe(`Opened 2 runs of ${getPreset('scarce_data')!.title} from the findings.`);
+    expect(await openRunsOf(page, 'scarce_data')).toBe(
+      `Opened 2 runs of ${getPreset('scarce_data')!.title} from the findings.`,
+    );
     const names = RUNS.map((r) => r.info.name);
     await waitFor(async () => (await page.getByTestId('run-item').count()) === 2, 'the two runs in the run list');
     const items = await page.getByTestId('run-item').allInnerTexts();
     for (const name of names) expect(items.some((t) => t.includes(name) && t.includes('completed'))).toBe(true);
-    for (const r of RUNS) expect(await page.locator(`[data-testid="run-item"][data-run-id="${r.info.id}"]`).getByTestId('compare-tick').isChecked()).toBe(true);
+    for (const r of RUNS)
+      expect(
+        await page
+          .locator(`[data-testid="run-item"][data-run-id="${r.info.id}"]`)
+          .getByTestId('compare-tick')
+          .isChecked(),
+      ).toBe(true);
 
-    await waitFor(async () => (await page.getByTestId('compare-table').locator('tbody tr').count()) === 2, 'both runs on the Compare page');
+    await waitFor(
+      async () => (await page.getByTestId('compare-table').locator('tbody tr').count()) === 2,
+      'both runs on the Compare page',
+    );
     // The differing setting by its form label, the stored key in its tooltip.
     expect(await page.getByTestId('diff-field').allInnerTexts()).toContain('Training prompts (N)');
-    expect(await page.getByTestId('diff-field').evaluateAll((els) => els.map((e) => e.getAttribute('title')))).toContain('data.trainSize');
+    expect(
+      await page.getByTestId('diff-field').evaluateAll((els) => els.map((e) => e.getAttribute('title'))),
+    ).toContain('data.trainSize');
     // Short legends: each run by the part of its name that differs (its arm), not the whole name.
     const legend = await page.getByTestId('compare-legend').innerText();
     expect(legend.split('\n')).toEqual(RUNS.map((r) => r.info.armId));
@@ -88,10 +122,14 @@ describe('opening the runs behind a finding', () => {
   it('says what is wrong with a broken or missing file and adds no run', async () => {
     const page = await openLab();
     const broken = await openRunsOf(page, 'label_noise');
-    expect(broken).toBe(`The runs of ${getPreset('label_noise')!.title} could not be opened: findings/runs/label_noise.json.gz is not gzip'd JSON (it does not start with gzip's signature). Nothing was added.`);
+    expect(broken).toBe(
+      `The runs of ${getPreset('label_noise')!.title} could not be opened: findings/runs/label_noise.json.gz is not gzip'd JSON (it does not start with gzip's signature). Nothing was added.`,
+    );
     expect(await card(page, 'label_noise').getByRole('alert').count()).toBe(1);
     const missing = await openRunsOf(page, 'random_reward');
-    expect(missing).toMatch(/could not be opened: findings\/runs\/random_reward\.json\.gz is missing from this site \((HTTP 404|the server sent a web page instead)\)\. Nothing was added\.$/);
+    expect(missing).toMatch(
+      /could not be opened: findings\/runs\/random_reward\.json\.gz is missing from this site \((HTTP 404|the server sent a web page instead)\)\. Nothing was added\.$/,
+    );
     expect(await page.getByTestId('run-item').count()).toBe(0);
     expect(await page.getByTestId('compare-view').count()).toBe(0);
     expect(errors).toEqual([]);

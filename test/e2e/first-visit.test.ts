@@ -21,15 +21,35 @@ describe('a first visit', () => {
       const { page, errors } = await freshPage();
       await page.getByTestId('cfg-backend').selectOption('wasm');
       await page.getByTestId('start').click();
-      await waitFor(async () => ['running', 'failed'].includes(await hookText(page, 'run-status')) || (await page.getByRole('alert').count()) > 0, `context ${i}: the run to start or fail`, errors);
+      await waitFor(
+        async () =>
+          ['running', 'failed'].includes(await hookText(page, 'run-status')) ||
+          (await page.getByRole('alert').count()) > 0,
+        `context ${i}: the run to start or fail`,
+        errors,
+      );
       const alerts = await page.getByRole('alert').allInnerTexts();
-      expect(alerts.filter((a) => /usable backend|could not start/.test(a)), `context ${i}`).toEqual([]);
+      expect(
+        alerts.filter((a) => /usable backend|could not start/.test(a)),
+        `context ${i}`,
+      ).toEqual([]);
       expect(await hookText(page, 'run-status'), `context ${i}`).toBe('running');
-      await waitFor(async () => (await hookText(page, 'backend-name')) === 'wasm', `context ${i}: the badge on wasm`, errors);
+      await waitFor(
+        async () => (await hookText(page, 'backend-name')) === 'wasm',
+        `context ${i}: the badge on wasm`,
+        errors,
+      );
       if (i === 0) {
         // Progress in words, from the run's own measured times, moving at least once a second.
         const progress = () => hookText(page, 'run-progress');
-        await waitFor(async () => /^(SFT \d+\/200|RL \d+\/100|(SFT|RL) evaluating for [\dhms]+) · step \d+\/300 · (about|at least) \d/.test(await progress()), 'progress with a time left', errors);
+        await waitFor(
+          async () =>
+            /^(SFT \d+\/200|RL \d+\/100|(SFT|RL) evaluating for [\dhms]+) · step \d+\/300 · (about|at least) \d/.test(
+              await progress(),
+            ),
+          'progress with a time left',
+          errors,
+        );
         const before = await progress();
         await waitFor(async () => (await progress()) !== before, 'the progress words to move', errors, 2500);
       }
@@ -39,14 +59,16 @@ describe('a first visit', () => {
     }
   });
 
-  it('opens the collapsed group of an invalid setting and names the field in Start\'s message', async () => {
+  it("opens the collapsed group of an invalid setting and names the field in Start's message", async () => {
     const { page, errors } = await freshPage();
     const warmup = page.getByTestId('cfg-rl.warmupSteps');
     expect(await warmup.isVisible()).toBe(false); // RL's Optimizer group starts collapsed
     await page.locator('summary', { hasText: 'RL (GRPO)' }).click();
     await page.getByTestId('cfg-rl.steps').fill('6');
     await waitFor(async () => (await page.getByTestId('start-blocked').count()) === 1, "Start's message", errors);
-    expect(await hookText(page, 'start-blocked')).toMatch(/^Start is off until RL \(GRPO\) › Optimizer › warmup_steps is fixed: rl\.warmupSteps \(\d+\) must be at most rl\.steps \(6\)/);
+    expect(await hookText(page, 'start-blocked')).toMatch(
+      /^Start is off until RL \(GRPO\) › Optimizer › warmup_steps is fixed: rl\.warmupSteps \(\d+\) must be at most rl\.steps \(6\)/,
+    );
     await waitFor(() => warmup.isVisible(), 'the Optimizer group to open', errors);
     expect(await page.getByTestId('start').isEnabled()).toBe(false);
     await page.context().close();

@@ -19,7 +19,8 @@ export const CHROMIUM_ARGS = [
 ];
 
 export async function serveDist(): Promise<{ server: PreviewServer; url: string }> {
-  if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `npx vite build` before the end-to-end tests (npm test does)');
+  if (!existsSync('dist/index.html'))
+    throw new Error('dist/ is missing: run `npx vite build` before the end-to-end tests (npm test does)');
   const server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('the preview server did not report a URL');
@@ -28,7 +29,7 @@ export async function serveDist(): Promise<{ server: PreviewServer; url: string 
 
 export async function launchChromium(): Promise<Browser> {
   const executablePath = chromiumPath() as string | null;
-  if (!executablePath) throw new Error("no Chromium: apt-get install -y chromium, or set CHROMIUM_PATH (see README)");
+  if (!executablePath) throw new Error('no Chromium: apt-get install -y chromium, or set CHROMIUM_PATH (see README)');
   return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
 }
 
@@ -57,7 +58,16 @@ export const TINY_CONFIG = {
   ...DEFAULT_RUN_CONFIG,
   model: { ...DEFAULT_RUN_CONFIG.model, layers: 1, dModel: 32, heads: 2, context: 128 },
   data: { ...DEFAULT_RUN_CONFIG.data, trainSize: 64, heldoutSize: 4, oodSize: 4 },
-  sft: { ...DEFAULT_RUN_CONFIG.sft, steps: 200, batchSize: 4, logEvery: 2, evalEvery: 100, evalSize: 2, maxNewTokens: 4, checkpointEvery: 4 },
+  sft: {
+    ...DEFAULT_RUN_CONFIG.sft,
+    steps: 200,
+    batchSize: 4,
+    logEvery: 2,
+    evalEvery: 100,
+    evalSize: 2,
+    maxNewTokens: 4,
+    checkpointEvery: 4,
+  },
 };
 
 /** A browser context whose first page load starts from `config` (as if the user had set it), recording long tasks. */
@@ -80,7 +90,9 @@ export async function contextWithConfig(browser: Browser, config: object): Promi
 
 /** Poll until `fn` is true, naming what we wait for and the page errors seen so far. */
 export function waitFor(fn: () => Promise<boolean>, what: string, errors: string[], timeout = 240_000) {
-  return expect.poll(fn, { timeout, interval: 250, message: `waiting for ${what}; page errors: ${errors.join(' | ')}` }).toBe(true);
+  return expect
+    .poll(fn, { timeout, interval: 250, message: `waiting for ${what}; page errors: ${errors.join(' | ')}` })
+    .toBe(true);
 }
 
 /** A file's server and browser: dist/ served and Chromium launched before its tests, both closed after. */

@@ -8,10 +8,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
-import { chartPoints, contextWithConfig, hookText, launchChromium, serveDist, TINY_CONFIG, waitFor as waitUntil, watchConsole } from './harness';
+import {
+  chartPoints,
+  contextWithConfig,
+  hookText,
+  launchChromium,
+  serveDist,
+  TINY_CONFIG,
+  waitFor as waitUntil,
+  watchConsole,
+} from './harness';
 
 /** SFT only (no RL stage), WASM, a checkpoint every 4 steps and a log point every 2. */
-const LIB_CONFIG = { ...TINY_CONFIG, backend: 'wasm', sft: { ...TINY_CONFIG.sft, steps: 400, evalEvery: 200 }, rl: { ...TINY_CONFIG.rl, steps: 0 } };
+const LIB_CONFIG = {
+  ...TINY_CONFIG,
+  backend: 'wasm',
+  sft: { ...TINY_CONFIG.sft, steps: 400, evalEvery: 200 },
+  rl: { ...TINY_CONFIG.rl, steps: 0 },
+};
 
 let server: PreviewServer;
 let url: string;
@@ -20,7 +34,12 @@ let page: Page;
 let errors: string[];
 const dir = mkdtempSync(join(tmpdir(), 'rlvr-e2e-'));
 const waitFor = (fn: () => Promise<boolean>, what: string, timeout?: number) => waitUntil(fn, what, errors, timeout);
-const ready = (p: Page) => waitFor(() => p.evaluate(() => (window as { __labReady?: boolean }).__labReady === true), 'the lab to be ready', 120_000);
+const ready = (p: Page) =>
+  waitFor(
+    () => p.evaluate(() => (window as { __labReady?: boolean }).__labReady === true),
+    'the lab to be ready',
+    120_000,
+  );
 const item = (id: string) => page.locator(`[data-testid="run-item"][data-run-id="${id}"]`);
 const stepOf = async () => Number((await hookText(page, 'run-step')).split('/')[0]);
 
@@ -47,7 +66,10 @@ describe('the run library', () => {
     runId = (await page.getByTestId('run-item').first().getAttribute('data-run-id')) ?? '';
     await page.reload(); // the worker dies with the page, mid-run
     await ready(page);
-    await waitFor(async () => (await item(runId).getAttribute('data-status')) === 'interrupted', 'the run marked interrupted');
+    await waitFor(
+      async () => (await item(runId).getAttribute('data-status')) === 'interrupted',
+      'the run marked interrupted',
+    );
     await item(runId).locator('.run-open').click();
     await waitFor(async () => (await chartPoints(page, 'loss-chart')) >= 5, 'the stored curve');
     const before = await chartPoints(page, 'loss-chart');
@@ -62,10 +84,16 @@ describe('the run library', () => {
   });
 
   it('exports a run, deletes it, and imports it back identical', async () => {
-    await waitFor(async () => (await item(runId).getAttribute('data-status')) === 'stopped', 'the list to show the stopped run');
+    await waitFor(
+      async () => (await item(runId).getAttribute('data-status')) === 'stopped',
+      'the list to show the stopped run',
+    );
     const text = await item(runId).locator('.run-meta').innerText();
     const points = await chartPoints(page, 'loss-chart');
-    const [download] = await Promise.all([page.waitForEvent('download'), item(runId).getByTestId('export-run').click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      item(runId).getByTestId('export-run').click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^rlvr-lab-.*\.zip$/);
     const file = join(dir, download.suggestedFilename());
     await download.saveAs(file);
@@ -97,7 +125,9 @@ describe('the run library', () => {
     await waitFor(async () => (await page.getByTestId('run-item').count()) === 2, 'the fork in the list');
     await waitFor(async () => (await hookText(page, 'run-status')) === 'running', 'the fork training');
     expect(await stepOf()).toBeGreaterThanOrEqual(step);
-    expect(await page.getByTestId('run-lineage').first().innerText()).toMatch(new RegExp(`forked from .* at step ${step}`));
+    expect(await page.getByTestId('run-lineage').first().innerText()).toMatch(
+      new RegExp(`forked from .* at step ${step}`),
+    );
     await page.getByTestId('stop').click();
     await waitFor(async () => (await hookText(page, 'run-status')) === 'stopped', 'the fork stopped');
   });
@@ -112,7 +142,11 @@ describe('the run library', () => {
     const fresh = await (await browser.newContext()).newPage();
     const freshErrors = watchConsole(fresh);
     await fresh.goto(link);
-    await waitUntil(async () => (await fresh.getByTestId('link-banner').count()) === 1, 'the result banner', freshErrors);
+    await waitUntil(
+      async () => (await fresh.getByTestId('link-banner').count()) === 1,
+      'the result banner',
+      freshErrors,
+    );
     expect(await fresh.getByTestId('link-banner').getAttribute('data-kind')).toBe('result');
     expect(await fresh.getByTestId('link-phases').innerText()).toMatch(/Phase \(mean_token_accuracy\)/);
     await waitUntil(async () => (await chartPoints(fresh, 'loss-chart')) >= 5, 'the shared curve', freshErrors);
@@ -126,12 +160,16 @@ describe('the run library', () => {
   it('refuses to resume, in a second tab, a run the first tab is training (one trainer per run)', async () => {
     await page.getByTestId('start').click();
     await waitFor(async () => (await hookText(page, 'run-status')) === 'running', 'a new run training in tab A');
-    const liveId = (await page.locator('[data-testid="run-item"][data-status="running"]').first().getAttribute('data-run-id')) ?? '';
+    const liveId =
+      (await page.locator('[data-testid="run-item"][data-status="running"]').first().getAttribute('data-run-id')) ?? '';
     const tabB = await page.context().newPage();
     await tabB.goto(url);
     await ready(tabB);
     const inB = tabB.locator(`[data-testid="run-item"][data-run-id="${liveId}"]`);
-    await waitFor(async () => (await inB.getAttribute('data-status')) === 'running', 'tab B to see the run as alive, not interrupted');
+    await waitFor(
+      async () => (await inB.getAttribute('data-status')) === 'running',
+      'tab B to see the run as alive, not interrupted',
+    );
     // As a stale copy would: tab B's record says interrupted, so B offers Resume; the run's Web Lock refuses it.
     await tabB.evaluate(
       (id) =>
@@ -152,7 +190,17 @@ describe('the run library', () => {
     await inB.locator('.run-open').click();
     await waitUntil(() => tabB.getByTestId('resume').isEnabled(), 'Resume offered in tab B', errors);
     await tabB.getByTestId('resume').click();
-    await waitUntil(async () => /training in another tab/.test(await tabB.locator('.controls [role="alert"]').innerText().catch(() => '')), 'the refusal in tab B', errors);
+    await waitUntil(
+      async () =>
+        /training in another tab/.test(
+          await tabB
+            .locator('.controls [role="alert"]')
+            .innerText()
+            .catch(() => ''),
+        ),
+      'the refusal in tab B',
+      errors,
+    );
     expect(await tabB.getByTestId('run-status').innerText()).toBe('idle');
     const at = await stepOf();
     await waitFor(async () => (await stepOf()) > at, 'tab A still training');

@@ -7,11 +7,32 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
-import { chartPoints, contextWithConfig, hookText, launchChromium, serveDist, TINY_CONFIG, waitFor, watchConsole } from './harness';
+import {
+  chartPoints,
+  contextWithConfig,
+  hookText,
+  launchChromium,
+  serveDist,
+  TINY_CONFIG,
+  waitFor,
+  watchConsole,
+} from './harness';
 
-const CONFIG = { ...TINY_CONFIG, backend: 'wasm', sft: { ...TINY_CONFIG.sft, steps: 6 }, rl: { ...TINY_CONFIG.rl, steps: 0 } };
+const CONFIG = {
+  ...TINY_CONFIG,
+  backend: 'wasm',
+  sft: { ...TINY_CONFIG.sft, steps: 6 },
+  rl: { ...TINY_CONFIG.rl, steps: 0 },
+};
 type LabWindow = Window & { __labReady?: boolean; __offlineReady?: boolean };
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+};
 
 let browser: Browser;
 
@@ -29,17 +50,38 @@ function plainHost(base: string): Promise<{ server: Server; url: string }> {
     if (!path.startsWith(base)) return void res.writeHead(404).end();
     const file = normalize(join('dist', path.slice(base.length) || 'index.html')).replace(/\/$/, '/index.html');
     readFile(file.endsWith('/') || file === 'dist' ? join(file, 'index.html') : file)
-      .then((body) => res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body))
+      .then((body) =>
+        res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body),
+      )
       .catch(() => res.writeHead(404).end());
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://localhost:${(server.address() as { port: number }).port}${base}` })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, url: `http://localhost:${(server.address() as { port: number }).port}${base}` }),
+    ),
+  );
 }
 
 async function firstVisit(page: Page, url: string, errors: string[]): Promise<void> {
   await page.goto(url);
-  await waitFor(() => page.evaluate(() => (window as LabWindow).__labReady === true), 'the lab to be ready', errors, 120_000);
-  await waitFor(() => page.evaluate(() => (window as LabWindow).__offlineReady === true), 'the service worker to cache the build', errors, 60_000);
-  await waitFor(() => page.evaluate(() => navigator.serviceWorker.controller !== null), 'the page to be controlled', errors, 30_000);
+  await waitFor(
+    () => page.evaluate(() => (window as LabWindow).__labReady === true),
+    'the lab to be ready',
+    errors,
+    120_000,
+  );
+  await waitFor(
+    () => page.evaluate(() => (window as LabWindow).__offlineReady === true),
+    'the service worker to cache the build',
+    errors,
+    60_000,
+  );
+  await waitFor(
+    () => page.evaluate(() => navigator.serviceWorker.controller !== null),
+    'the page to be controlled',
+    errors,
+    30_000,
+  );
 }
 
 describe('offline', () => {
@@ -52,14 +94,25 @@ describe('offline', () => {
     const page = await context.newPage();
     const errors = watchConsole(page);
     await firstVisit(page, served.url, errors);
-    const cached = await page.evaluate(async () => (await Promise.all((await caches.keys()).map(async (k) => (await (await caches.open(k)).keys()).map((r) => r.url)))).flat());
+    const cached = await page.evaluate(async () =>
+      (
+        await Promise.all(
+          (await caches.keys()).map(async (k) => (await (await caches.open(k)).keys()).map((r) => r.url)),
+        )
+      ).flat(),
+    );
     expect(cached.filter((u) => u.endsWith('.wasm'))).toHaveLength(3);
     // Gone: the browser is offline and the server is closed.
     await context.setOffline(true);
     (preview.httpServer as { closeAllConnections?: () => void }).closeAllConnections?.();
     await new Promise<void>((resolve) => preview.httpServer.close(() => resolve()));
     await page.reload();
-    await waitFor(() => page.evaluate(() => (window as LabWindow).__labReady === true), 'the lab to be ready offline', errors, 120_000);
+    await waitFor(
+      () => page.evaluate(() => (window as LabWindow).__labReady === true),
+      'the lab to be ready offline',
+      errors,
+      120_000,
+    );
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     expect(await hookText(page, 'backend-name')).toBe('wasm');
     await page.getByText('Why this one?').click();
@@ -79,15 +132,33 @@ describe('offline', () => {
       await firstVisit(page, served.url, errors);
       for (const query of ['?classroom=model', '?x=1#c1.abc']) {
         await page.goto(`${served.url}${query}`);
-        await waitFor(() => page.evaluate(() => (window as LabWindow).__labReady === true), `the lab at ${query}`, errors, 120_000);
+        await waitFor(
+          () => page.evaluate(() => (window as LabWindow).__labReady === true),
+          `the lab at ${query}`,
+          errors,
+          120_000,
+        );
       }
       const unknown = await page.goto(`${served.url}no/such/page`);
       expect(unknown?.status()).toBe(200); // the preview server's fallback page, as many static hosts answer
       await page.goto(served.url);
-      await waitFor(() => page.evaluate(() => (window as LabWindow).__labReady === true), 'the lab again', errors, 120_000);
+      await waitFor(
+        () => page.evaluate(() => (window as LabWindow).__labReady === true),
+        'the lab again',
+        errors,
+        120_000,
+      );
       await page.evaluate(() => fetch('./precache.json?fresh=1'));
-      const { files } = await page.evaluate(async () => (await fetch('./precache.json')).json() as Promise<{ files: string[] }>);
-      const cached = await page.evaluate(async () => (await Promise.all((await caches.keys()).map(async (k) => (await (await caches.open(k)).keys()).map((r) => r.url)))).flat());
+      const { files } = await page.evaluate(
+        async () => (await fetch('./precache.json')).json() as Promise<{ files: string[] }>,
+      );
+      const cached = await page.evaluate(async () =>
+        (
+          await Promise.all(
+            (await caches.keys()).map(async (k) => (await (await caches.open(k)).keys()).map((r) => r.url)),
+          )
+        ).flat(),
+      );
       expect(cached.filter((u) => u.includes('?') || u.includes('/no/'))).toEqual([]);
       expect(cached.length).toBe(files.length + 1); // the build's files and precache.json
       await context.close();
@@ -106,9 +177,16 @@ describe('offline', () => {
       await firstVisit(page, url, errors);
       expect(await page.evaluate(() => crossOriginIsolated)).toBe(false); // the first load came from the host itself
       await page.reload();
-      await waitFor(() => page.evaluate(() => (window as LabWindow).__labReady === true), 'the lab to be ready', errors, 120_000);
+      await waitFor(
+        () => page.evaluate(() => (window as LabWindow).__labReady === true),
+        'the lab to be ready',
+        errors,
+        120_000,
+      );
       expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-      expect(await page.evaluate(() => new URL(navigator.serviceWorker.controller!.scriptURL).pathname)).toBe('/lab/sw.js');
+      expect(await page.evaluate(() => new URL(navigator.serviceWorker.controller!.scriptURL).pathname)).toBe(
+        '/lab/sw.js',
+      );
       expect(errors).toEqual([]);
       await context.close();
     } finally {

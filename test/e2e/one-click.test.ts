@@ -22,29 +22,48 @@ describe('the one-click run', () => {
     const context = await lab.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const errors = watchConsole(page);
-    const waitFor = (fn: () => Promise<boolean>, what: string, timeout?: number) => waitUntil(fn, what, errors, timeout);
+    const waitFor = (fn: () => Promise<boolean>, what: string, timeout?: number) =>
+      waitUntil(fn, what, errors, timeout);
     await page.goto(lab.url);
-    await waitFor(async () => (await page.getByTestId('story').getAttribute('data-status')) === 'ready', 'the story with its kept runs');
-    expect(await hookText(page, 'story-run-what')).toContain(`its ${config.rl.steps} RL steps from our SFT model (${total} steps in all)`);
+    await waitFor(
+      async () => (await page.getByTestId('story').getAttribute('data-status')) === 'ready',
+      'the story with its kept runs',
+    );
+    expect(await hookText(page, 'story-run-what')).toContain(
+      `its ${config.rl.steps} RL steps from our SFT model (${total} steps in all)`,
+    );
     // A first visit's form already holds that run.
     expect(await page.getByTestId('cfg-data.trainSize').inputValue()).toBe(String(config.data.trainSize));
     expect(await page.getByTestId('cfg-rl.steps').inputValue()).toBe(String(config.rl.steps));
     await page.getByTestId('cfg-backend').selectOption('wasm');
 
     await page.getByTestId('story-run').click();
-    await waitFor(async () => ['running', 'completed'].includes(await hookText(page, 'run-status')), 'the run to start', 120_000);
+    await waitFor(
+      async () => ['running', 'completed'].includes(await hookText(page, 'run-status')),
+      'the run to start',
+      120_000,
+    );
     expect(await hookText(page, 'story-started')).toContain(arm.label);
     await waitFor(async () => (await hookText(page, 'backend-name')) === 'wasm', 'the badge on wasm');
     // Our SFT model is in the library, stopped at the boundary, and the run is its fork.
-    await waitFor(async () => (await page.getByTestId('run-item').count()) === 2, 'our SFT model and the fork in the run list');
-    expect(await page.getByTestId('run-item').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining('SFT model · seed 1')]));
-    expect(await page.getByTestId('run-lineage').first().innerText()).toMatch(new RegExp(`forked from .*SFT model · seed 1 at step ${boundary}`));
+    await waitFor(
+      async () => (await page.getByTestId('run-item').count()) === 2,
+      'our SFT model and the fork in the run list',
+    );
+    expect(await page.getByTestId('run-item').allInnerTexts()).toEqual(
+      expect.arrayContaining([expect.stringContaining('SFT model · seed 1')]),
+    );
+    expect(await page.getByTestId('run-lineage').first().innerText()).toMatch(
+      new RegExp(`forked from .*SFT model · seed 1 at step ${boundary}`),
+    );
 
     // At once, the run view draws the SFT model's own history (its loss and accuracy through SFT).
     await waitFor(async () => (await chartPoints(page, 'loss-chart')) > 10, "the SFT model's curves");
     // Progress in words, from the run's own measured times, moving at least once a second.
     const progress = () => hookText(page, 'run-progress');
-    const shape = new RegExp(`^(RL \\d+/${config.rl.steps}|RL evaluating for [\\dhms]+) · step \\d+/${total} · (about|at least) \\d`);
+    const shape = new RegExp(
+      `^(RL \\d+/${config.rl.steps}|RL evaluating for [\\dhms]+) · step \\d+/${total} · (about|at least) \\d`,
+    );
     await waitFor(async () => shape.test(await progress()), 'progress with a time left');
     const before = await progress();
     await waitFor(async () => (await progress()) !== before, 'the progress words to move', 2500);
@@ -64,7 +83,11 @@ describe('the one-click run', () => {
     const fresh = await (await lab.browser.newContext()).newPage();
     const freshErrors = watchConsole(fresh);
     await fresh.goto(link);
-    await waitUntil(async () => (await fresh.getByTestId('link-banner').getAttribute('data-kind')) === 'result', 'the result banner', freshErrors);
+    await waitUntil(
+      async () => (await fresh.getByTestId('link-banner').getAttribute('data-kind')) === 'result',
+      'the result banner',
+      freshErrors,
+    );
     await waitUntil(async () => (await chartPoints(fresh, 'rl-chart')) > 0, 'the shared phase chart', freshErrors);
     expect(await fresh.getByTestId('regime-label').getAttribute('data-regime')).toBe(regime);
     expect(await fresh.getByTestId('run-item').count()).toBe(0); // nothing trained, nothing stored

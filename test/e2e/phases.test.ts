@@ -17,26 +17,67 @@ import { contextWithConfig, hookText, labSession, TINY_CONFIG, waitFor as waitUn
 
 const STEPS = 200;
 const EVAL_EVERY = 10;
-const config = validateRunConfig({ ...TINY_CONFIG, sft: { ...TINY_CONFIG.sft, steps: 0 }, rl: { ...TINY_CONFIG.rl, steps: STEPS, evalEvery: EVAL_EVERY, logEvery: 2 } });
+const config = validateRunConfig({
+  ...TINY_CONFIG,
+  sft: { ...TINY_CONFIG.sft, steps: 0 },
+  rl: { ...TINY_CONFIG.rl, steps: STEPS, evalEvery: EVAL_EVERY, logEvery: 2 },
+});
 const rows = buildRows({
   steps: STEPS,
   logEvery: 2,
   evalEvery: EVAL_EVERY,
-  train: { reward: logistic(60, 8), true_reward: logistic(60, 8), frac_reward_zero_std: stepUp(90, 0.2, 0.95), loss: (t) => 1 / (1 + t) },
+  train: {
+    reward: logistic(60, 8),
+    true_reward: logistic(60, 8),
+    frac_reward_zero_std: stepUp(90, 0.2, 0.95),
+    loss: (t) => 1 / (1 + t),
+  },
   evals: { 'eval_heldout/accuracy': logistic(70, 12, 0.5), 'eval_train/accuracy': logistic(60, 8) },
 });
 const expected = analyzePhases(rows);
 
 function group(step: number): RolloutRecord {
-  const completion = (text: string, reward: number) => ({ text, finished: true, answer: text, reward, rewards: { verifiable: reward }, trueReward: reward, advantage: reward - 0.5, steps: [], faithful: true });
-  return { step, prompt: `prompt at step ${step}`, label: '1', cleanLabel: '1', noisy: false, pseudoLabel: null, completions: [completion('1', 1), completion('2', 0)] };
+  const completion = (text: string, reward: number) => ({
+    text,
+    finished: true,
+    answer: text,
+    reward,
+    rewards: { verifiable: reward },
+    trueReward: reward,
+    advantage: reward - 0.5,
+    steps: [],
+    faithful: true,
+  });
+  return {
+    step,
+    prompt: `prompt at step ${step}`,
+    label: '1',
+    cleanLabel: '1',
+    noisy: false,
+    pseudoLabel: null,
+    completions: [completion('1', 1), completion('2', 0)],
+  };
 }
 
 const bundle: RunBundle = {
-  run: { id: 'phases', name: 'phase fixture', config, status: 'completed', createdAt: 1, updatedAt: 2, step: STEPS, totalSteps: STEPS, stage: 'rl' },
+  run: {
+    id: 'phases',
+    name: 'phase fixture',
+    config,
+    status: 'completed',
+    createdAt: 1,
+    updatedAt: 2,
+    step: STEPS,
+    totalSteps: STEPS,
+    stage: 'rl',
+  },
   metrics: rows.map((r) => ({ runId: 'phases', step: r.step, stage: 'rl', time: r.step, values: r.values })),
   samples: [],
-  rollouts: Array.from({ length: STEPS / EVAL_EVERY + 1 }, (_, i) => ({ runId: 'phases', step: i * EVAL_EVERY, groups: [group(i * EVAL_EVERY)] })),
+  rollouts: Array.from({ length: STEPS / EVAL_EVERY + 1 }, (_, i) => ({
+    runId: 'phases',
+    step: i * EVAL_EVERY,
+    groups: [group(i * EVAL_EVERY)],
+  })),
   checkpoints: [],
 };
 
@@ -58,10 +99,16 @@ describe('phases on a run that crosses the rule', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'rlvr-phases-')), 'phases.zip');
     writeFileSync(file, packArchive([bundle]));
     await page.getByTestId('import-file').setInputFiles(file);
-    await waitFor(async () => (await page.locator('[data-testid="run-item"][data-run-id="phases"]').count()) === 1, 'the run imported');
+    await waitFor(
+      async () => (await page.locator('[data-testid="run-item"][data-run-id="phases"]').count()) === 1,
+      'the run imported',
+    );
     await page.locator('[data-testid="run-item"][data-run-id="phases"] .run-open').click();
     expect(expected.saturationStep).not.toBeNull();
-    await waitFor(async () => (await hookText(page, 'saturation-step')) === String(expected.saturationStep), `saturation at step ${expected.saturationStep}`);
+    await waitFor(
+      async () => (await hookText(page, 'saturation-step')) === String(expected.saturationStep),
+      `saturation at step ${expected.saturationStep}`,
+    );
     const chart = page.getByTestId('rl-chart');
     expect(Number(await chart.getAttribute('data-bands'))).toBe(expected.bands.length);
     expect(expected.bands.map((b) => b.kind)).toContain('pre_saturation');
@@ -74,9 +121,15 @@ describe('phases on a run that crosses the rule', () => {
     await over.scrollIntoViewIfNeeded();
     const box = (await over.boundingBox())!;
     await over.hover({ position: { x: box.width * 0.25, y: box.height / 2 } });
-    await waitFor(async () => Math.abs((await shownStep()) - STEPS * 0.25) <= EVAL_EVERY, 'the rollouts near a quarter of the run');
+    await waitFor(
+      async () => Math.abs((await shownStep()) - STEPS * 0.25) <= EVAL_EVERY,
+      'the rollouts near a quarter of the run',
+    );
     await over.hover({ position: { x: box.width * 0.75, y: box.height / 2 } });
-    await waitFor(async () => Math.abs((await shownStep()) - STEPS * 0.75) <= EVAL_EVERY, 'the rollouts near three quarters of the run');
+    await waitFor(
+      async () => Math.abs((await shownStep()) - STEPS * 0.75) <= EVAL_EVERY,
+      'the rollouts near three quarters of the run',
+    );
     await expect.poll(() => page.getByTestId('rollout-inspector').innerText()).toMatch(/prompt at step \d+/);
     const before = await shownStep();
     await over.focus();

@@ -19,7 +19,8 @@ async function openLab(query: string): Promise<Page> {
   return page;
 }
 
-const statuses = (page: Page) => page.getByTestId('sweep-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+const statuses = (page: Page) =>
+  page.getByTestId('sweep-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
 
 describe('the preset gallery', () => {
   it('runs a preset sweep one run after another with the preset settings, then opens compare on its runs', async () => {
@@ -28,7 +29,11 @@ describe('the preset gallery', () => {
     await card.locator('summary').click();
     await expect.poll(() => card.innerText()).toMatch(/The paper found:.*few distinct prompts/s);
     // What the shipped findings say of this preset, as the report wrote them (public/findings/findings.json).
-    const shipped = (JSON.parse(readFileSync('public/findings/findings.json', 'utf8')) as { presets: Record<string, { verdict: string; summary: string }> }).presets.scarce_data!;
+    const shipped = (
+      JSON.parse(readFileSync('public/findings/findings.json', 'utf8')) as {
+        presets: Record<string, { verdict: string; summary: string }>;
+      }
+    ).presets.scarce_data!;
     const measured = await card.getByTestId('preset-measured').innerText();
     if (shipped.verdict === 'not run') expect(measured).toMatch(/not measured yet/);
     else expect(measured).toContain(`${shipped.verdict} ${shipped.summary}`);
@@ -39,12 +44,18 @@ describe('the preset gallery', () => {
     // One at a time: while the first trains, the second waits.
     await waitFor(async () => (await statuses(page))[0] === 'running', 'the first run training');
     expect((await statuses(page))[1]).toBe('waiting');
-    await waitFor(async () => JSON.stringify(await statuses(page)) === '["completed","completed"]', 'both runs completed', 300_000);
+    await waitFor(
+      async () => JSON.stringify(await statuses(page)) === '["completed","completed"]',
+      'both runs completed',
+      300_000,
+    );
     const names = await page.getByTestId('run-item').allInnerTexts();
     expect(names.some((n) => n.includes('Scarce data · N = 8 · seed 1'))).toBe(true);
     expect(names.some((n) => n.includes('Scarce data · N = 512 · seed 1'))).toBe(true);
     await waitFor(async () => (await page.getByTestId('compare-view').count()) === 1, 'the compare view on the sweep');
-    await expect.poll(() => page.getByTestId('diff-field').evaluateAll((els) => els.map((e) => e.getAttribute('title')))).toContain('data.trainSize');
+    await expect
+      .poll(() => page.getByTestId('diff-field').evaluateAll((els) => els.map((e) => e.getAttribute('title'))))
+      .toContain('data.trainSize');
     expect(await page.getByTestId('compare-view').innerText()).toContain('Training prompts (N)');
     expect(errors).toEqual([]);
   });

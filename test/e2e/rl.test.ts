@@ -4,15 +4,43 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
-import { chartPoints, contextWithConfig, hookText, launchChromium, serveDist, TINY_CONFIG, waitFor as waitUntil, watchConsole } from './harness';
+import {
+  chartPoints,
+  contextWithConfig,
+  hookText,
+  launchChromium,
+  serveDist,
+  TINY_CONFIG,
+  waitFor as waitUntil,
+  watchConsole,
+} from './harness';
 
 const RL_CONFIG = {
   ...TINY_CONFIG,
   backend: 'wasm',
-  sft: { ...TINY_CONFIG.sft, steps: 4, batchSize: 4, logEvery: 2, evalEvery: 4, evalSize: 2, maxNewTokens: 8, checkpointEvery: 4 },
+  sft: {
+    ...TINY_CONFIG.sft,
+    steps: 4,
+    batchSize: 4,
+    logEvery: 2,
+    evalEvery: 4,
+    evalSize: 2,
+    maxNewTokens: 8,
+    checkpointEvery: 4,
+  },
   rl: {
-    ...TINY_CONFIG.rl, steps: 4, promptsPerStep: 2, numGenerations: 2, maxCompletionLength: 8, logEvery: 1, evalEvery: 2, evalSize: 2,
-    passK: 2, rolloutsKept: 2, warmupSteps: 0, checkpointEvery: 2,
+    ...TINY_CONFIG.rl,
+    steps: 4,
+    promptsPerStep: 2,
+    numGenerations: 2,
+    maxCompletionLength: 8,
+    logEvery: 1,
+    evalEvery: 2,
+    evalSize: 2,
+    passK: 2,
+    rolloutsKept: 2,
+    warmupSteps: 0,
+    checkpointEvery: 2,
   },
 };
 
@@ -50,12 +78,18 @@ describe('the phase lab', () => {
   it('flags an invalid RL field next to it, and adds a reward', async () => {
     await page.locator('summary', { hasText: 'RL (GRPO)' }).click(); // the section starts collapsed
     await page.getByTestId('cfg-rl.numGenerations').fill('1');
-    await waitFor(async () => (await page.locator('#cfg-rl\\.numGenerations-error').count()) === 1, 'the error next to num_generations');
+    await waitFor(
+      async () => (await page.locator('#cfg-rl\\.numGenerations-error').count()) === 1,
+      'the error next to num_generations',
+    );
     expect(await page.locator('#cfg-rl\\.numGenerations-error').textContent()).toMatch(/rl\.numGenerations/);
     await page.getByTestId('cfg-rl.numGenerations').fill('2');
     await page.getByTestId('reward-add').click();
     expect(await page.getByTestId('reward-row').count()).toBe(2);
-    await page.getByRole('button', { name: /Remove reward/ }).nth(1).click();
+    await page
+      .getByRole('button', { name: /Remove reward/ })
+      .nth(1)
+      .click();
     expect(await page.getByTestId('reward-row').count()).toBe(1);
   });
 
@@ -64,8 +98,13 @@ describe('the phase lab', () => {
     expect(await sftSize.inputValue()).toBe('0'); // left out of the stored config: all
     const n = Number(await page.getByTestId('cfg-data.trainSize').inputValue());
     await sftSize.fill(String(n + 1));
-    await waitFor(async () => (await page.locator('#cfg-data\\.sftSize-error').count()) === 1, 'the error next to SFT rationales');
-    expect(await page.locator('#cfg-data\\.sftSize-error').textContent()).toMatch(new RegExp(`sftSize \\(${n + 1}\\) cannot exceed the ${n} training prompts`));
+    await waitFor(
+      async () => (await page.locator('#cfg-data\\.sftSize-error').count()) === 1,
+      'the error next to SFT rationales',
+    );
+    expect(await page.locator('#cfg-data\\.sftSize-error').textContent()).toMatch(
+      new RegExp(`sftSize \\(${n + 1}\\) cannot exceed the ${n} training prompts`),
+    );
     await sftSize.fill('0');
     await waitFor(async () => (await page.locator('#cfg-data\\.sftSize-error').count()) === 0, 'the error to clear');
   });
@@ -85,7 +124,10 @@ describe('the phase lab', () => {
 
   it('inspects rollouts: groups of G completions, and another step picked', async () => {
     const inspector = page.getByTestId('rollout-inspector');
-    await waitFor(async () => (await inspector.getByTestId('rollout-group').count()) === 2, 'two rollout groups (rolloutsKept 2)');
+    await waitFor(
+      async () => (await inspector.getByTestId('rollout-group').count()) === 2,
+      'two rollout groups (rolloutsKept 2)',
+    );
     expect(await inspector.getByTestId('rollout-completion').count()).toBe(4); // 2 prompts x G = 2
     const flags = await inspector.getByTestId('zero-variance-flag').count();
     const flat = await inspector.locator('[data-zero-variance="true"]').count();
@@ -94,7 +136,10 @@ describe('the phase lab', () => {
     expect(steps.length).toBeGreaterThanOrEqual(3); // "latest" and the RL evaluation steps
     const first = steps[1]!.trim();
     await page.getByTestId('rollout-step').selectOption(first);
-    await waitFor(async () => (await page.getByTestId('rollout-shown-step').getAttribute('data-step')) === first, `the inspector at step ${first}`);
+    await waitFor(
+      async () => (await page.getByTestId('rollout-shown-step').getAttribute('data-step')) === first,
+      `the inspector at step ${first}`,
+    );
     await page.getByTestId('log-steps').check();
     await waitFor(async () => (await chartPoints(page, 'rl-chart')) >= 4, 'the RL chart on a log step axis');
     expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);

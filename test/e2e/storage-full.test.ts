@@ -10,7 +10,10 @@ const lab = labSession();
 /** Set (or with no size, lift) the storage quota of the page's origin; the override lasts while its session stays attached. */
 async function quota(page: Page, quotaSize?: number): Promise<void> {
   sessions.set(page, sessions.get(page) ?? (await page.context().newCDPSession(page)));
-  await sessions.get(page)!.send('Storage.overrideQuotaForOrigin', { origin: new URL(lab.url).origin, ...(quotaSize === undefined ? {} : { quotaSize }) });
+  await sessions.get(page)!.send('Storage.overrideQuotaForOrigin', {
+    origin: new URL(lab.url).origin,
+    ...(quotaSize === undefined ? {} : { quotaSize }),
+  });
 }
 const sessions = new Map<Page, CDPSession>();
 
@@ -40,12 +43,18 @@ async function fillDisk(page: Page, errors: string[]): Promise<void> {
   await waitFor(() => writeRefused(page), 'storage to be full', errors, 90_000);
 }
 
-const warningCount = async (page: Page) => Number((await page.getByTestId('warning').first().getAttribute('data-count')) ?? '0');
+const warningCount = async (page: Page) =>
+  Number((await page.getByTestId('warning').first().getAttribute('data-count')) ?? '0');
 
 describe('storage full while training', () => {
   it('keeps one counted warning, and Stop and the run end leave the status and enable Start', async () => {
     // SFT only (an RL step is far slower), long enough to be still training when stopped.
-    const config = { ...TINY_CONFIG, backend: 'wasm', sft: { ...TINY_CONFIG.sft, steps: 20_000 }, rl: { ...TINY_CONFIG.rl, steps: 0 } };
+    const config = {
+      ...TINY_CONFIG,
+      backend: 'wasm',
+      sft: { ...TINY_CONFIG.sft, steps: 20_000 },
+      rl: { ...TINY_CONFIG.rl, steps: 0 },
+    };
     const page = await (await contextWithConfig(lab.browser, config)).newPage();
     const errors = watchConsole(page);
     const status = () => hookText(page, 'run-status');
@@ -77,12 +86,22 @@ describe('storage full while training', () => {
     await fillDisk(page, errors);
     await page.getByTestId('resume').click();
     await waitFor(async () => (await status()) === 'running', 'resumed with the disk full', errors, 60_000);
-    await waitFor(async () => (await page.getByTestId('warning').count()) === 2, "the shorter run's own storage warning", errors, 120_000);
+    await waitFor(
+      async () => (await page.getByTestId('warning').count()) === 2,
+      "the shorter run's own storage warning",
+      errors,
+      120_000,
+    );
     await waitFor(async () => (await status()) === 'completed', 'completed with the disk full', errors, 240_000);
     expect(await hookText(page, 'run-step')).toBe('400 / 400');
     expect(await page.getByTestId('start').isEnabled()).toBe(true);
     // The stopped run's record could not be written; the list shows what this tab was told.
-    await waitFor(async () => (await page.locator('[data-testid="run-item"][data-status="stopped"]').count()) === 1, 'the first run listed as stopped', errors, 60_000);
+    await waitFor(
+      async () => (await page.locator('[data-testid="run-item"][data-status="stopped"]').count()) === 1,
+      'the first run listed as stopped',
+      errors,
+      60_000,
+    );
     expect(await page.locator('[data-testid="run-item"][data-status="running"]').count()).toBe(0);
     await quota(page);
   });

@@ -32,22 +32,33 @@ let errors: string[] = [];
 const waitFor = (fn: () => Promise<boolean>, what: string, timeout?: number) => waitUntil(fn, what, errors, timeout);
 beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
 
-async function openLab(options: BrowserContextOptions & { kept?: 'fixture' | 'missing'; hash?: string } = {}): Promise<Page> {
+async function openLab(
+  options: BrowserContextOptions & { kept?: 'fixture' | 'missing'; hash?: string } = {},
+): Promise<Page> {
   const { kept = 'fixture', hash = '', ...contextOptions } = options;
   const context = await lab.browser.newContext({ viewport: DESKTOP, serviceWorkers: 'block', ...contextOptions });
   const page = await context.newPage();
   errors = watchConsole(page);
   await page.route(`**/findings/runs/${FLAGSHIP_ID}.json.gz`, (route) =>
-    kept === 'fixture' ? route.fulfill({ body: FILE, contentType: 'application/gzip' }) : route.fulfill({ status: 404, body: 'not found' }),
+    kept === 'fixture'
+      ? route.fulfill({ body: FILE, contentType: 'application/gzip' })
+      : route.fulfill({ status: 404, body: 'not found' }),
   );
   await page.goto(`${lab.url}${hash}`);
-  await waitFor(async () => ['ready', 'missing', 'error'].includes((await page.getByTestId('story').getAttribute('data-status')) ?? ''), 'the story to load');
+  await waitFor(
+    async () =>
+      ['ready', 'missing', 'error'].includes((await page.getByTestId('story').getAttribute('data-status')) ?? ''),
+    'the story to load',
+  );
   return page;
 }
 
 /** No sideways scrolling: the page is no wider than the viewport. */
 async function expectNoOverflow(page: Page): Promise<void> {
-  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  const { scroll, client } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
   expect(scroll).toBeLessThanOrEqual(client);
 }
 
@@ -71,9 +82,12 @@ async function cutLabels(page: Page): Promise<string[]> {
       const room = sel.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 16; // the arrow
       if (canvas.measureText(text).width > room + 1) cut.push(`select: ${text}`);
     }
-    for (const el of Array.from(document.querySelectorAll('label, button, legend, h1, h2, h3, summary, th, .u-legend .u-label, .u-axis'))) {
+    for (const el of Array.from(
+      document.querySelectorAll('label, button, legend, h1, h2, h3, summary, th, .u-legend .u-label, .u-axis'),
+    )) {
       if (!visible(el) || el.children.length > 0) continue;
-      if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible') cut.push(`${el.tagName.toLowerCase()}: ${el.textContent?.trim()}`);
+      if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible')
+        cut.push(`${el.tagName.toLowerCase()}: ${el.textContent?.trim()}`);
     }
     return cut;
   });
@@ -94,23 +108,32 @@ describe('the story', () => {
     expect(await page.getByTestId('story-title').innerText()).toContain(preset.title);
     expect(await page.getByTestId('story-question').innerText()).toBe(preset.question);
     for (const id of ['many', 'few']) expect(await chartPoints(page, `story-chart-${id}`)).toBe(wholePoints(id));
-    expect(await arm(page, 'few').getByTestId('story-regime').getAttribute('data-regime')).toBe(analyzePhases(runOf('few').rows).regime);
+    expect(await arm(page, 'few').getByTestId('story-regime').getAttribute('data-regime')).toBe(
+      analyzePhases(runOf('few').rows).regime,
+    );
     await expectNoOverflow(page);
     expect(await cutLabels(page)).toEqual([]);
     await page.screenshot({ path: `${SHOTS}/story-1280x800.png` });
 
     await page.getByTestId('story-play').click();
-    await waitFor(async () => (await chartPoints(page, 'story-chart-few')) < 5, 'the replay to go back to the RL start');
+    await waitFor(
+      async () => (await chartPoints(page, 'story-chart-few')) < 5,
+      'the replay to go back to the RL start',
+    );
     const points: number[] = [];
     const regimes: string[] = [];
     const bands: number[] = [];
-    await waitFor(async () => {
-      points.push(await chartPoints(page, 'story-chart-few'));
-      const regime = (await arm(page, 'few').getByTestId('story-regime').getAttribute('data-regime')) ?? '';
-      if (regimes.at(-1) !== regime) regimes.push(regime);
-      bands.push(Number(await page.getByTestId('story-chart-few').getAttribute('data-bands')));
-      return (await page.getByTestId('story-replay').getAttribute('data-playing')) === 'false';
-    }, 'the replay to play through', 60_000);
+    await waitFor(
+      async () => {
+        points.push(await chartPoints(page, 'story-chart-few'));
+        const regime = (await arm(page, 'few').getByTestId('story-regime').getAttribute('data-regime')) ?? '';
+        if (regimes.at(-1) !== regime) regimes.push(regime);
+        bands.push(Number(await page.getByTestId('story-chart-few').getAttribute('data-bands')));
+        return (await page.getByTestId('story-replay').getAttribute('data-playing')) === 'false';
+      },
+      'the replay to play through',
+      60_000,
+    );
     // It drew more points as it went, and ended on the whole run.
     expect(new Set(points).size).toBeGreaterThan(5);
     expect(points.every((n, i) => i === 0 || n >= points[i - 1]!)).toBe(true);
@@ -165,7 +188,9 @@ describe('the story', () => {
   it('says plainly when the kept file is missing, keeps the question, and Run it yourself starts the shortest arm', async () => {
     const page = await openLab({ kept: 'missing' });
     expect(await page.getByTestId('story').getAttribute('data-status')).toBe('missing');
-    expect(await page.getByTestId('story-message').innerText()).toMatch(/^Our runs of this experiment are not on this site yet: findings\/runs\/phases\.json\.gz is missing/);
+    expect(await page.getByTestId('story-message').innerText()).toMatch(
+      /^Our runs of this experiment are not on this site yet: findings\/runs\/phases\.json\.gz is missing/,
+    );
     expect(await page.getByTestId('story-question').innerText()).toBe(preset.question);
     expect(await page.getByTestId('story-replay').count()).toBe(0);
     await page.screenshot({ path: `${SHOTS}/story-missing-1280x800.png` });
@@ -173,12 +198,21 @@ describe('the story', () => {
     const expected = shortestArm(preset, []);
     await waitFor(() => page.evaluate(() => window.__labReady === true), 'the lab to be ready', 120_000);
     await page.getByTestId('story-run').click();
-    await waitFor(async () => ['queued', 'running'].includes(await page.getByTestId('run-status').innerText()), 'the run to start', 120_000);
-    expect(await page.getByTestId('cfg-data.trainSize').inputValue()).toBe(String((expected.changes.data as { trainSize: number }).trainSize));
+    await waitFor(
+      async () => ['queued', 'running'].includes(await page.getByTestId('run-status').innerText()),
+      'the run to start',
+      120_000,
+    );
+    expect(await page.getByTestId('cfg-data.trainSize').inputValue()).toBe(
+      String((expected.changes.data as { trainSize: number }).trainSize),
+    );
     expect(await page.getByTestId('story-started').innerText()).toContain(expected.label);
     expect(errors.filter((e) => !e.includes('status of 404'))).toEqual([]); // the browser logs the missing file itself
     // The cut-label check sees a cut: the backend select squeezed, a button's text forced onto one short line.
-    await page.addStyleTag({ content: '[data-testid="cfg-backend"] { width: 3rem !important; } [data-testid="story-run"] { width: 3rem; white-space: nowrap; overflow: hidden; }' });
+    await page.addStyleTag({
+      content:
+        '[data-testid="cfg-backend"] { width: 3rem !important; } [data-testid="story-run"] { width: 3rem; white-space: nowrap; overflow: hidden; }',
+    });
     const cut = await cutLabels(page);
     expect(cut.some((t) => t.startsWith('select: '))).toBe(true);
     expect(cut).toContain('button: Run it yourself');
@@ -188,10 +222,25 @@ describe('the story', () => {
   it('a result link opened in a fresh browser shows the phase chart, on a desktop and a phone', async () => {
     const few = read.runs.find((r) => r.armId === 'few' && r.seed === 1)!;
     const total = few.rows.at(-1)!.step;
-    const hash = encodeResultLink({ config: few.config, name: few.name, status: 'completed', step: total, totalSteps: total, backend: 'wasm', rows: few.rows, samples: [] });
-    for (const [viewport, name] of [[DESKTOP, '1280x800'], [PHONE, '390x844']] as const) {
+    const hash = encodeResultLink({
+      config: few.config,
+      name: few.name,
+      status: 'completed',
+      step: total,
+      totalSteps: total,
+      backend: 'wasm',
+      rows: few.rows,
+      samples: [],
+    });
+    for (const [viewport, name] of [
+      [DESKTOP, '1280x800'],
+      [PHONE, '390x844'],
+    ] as const) {
       const page = await openLab({ viewport, hash: `#${hash}` });
-      await waitFor(async () => (await page.getByTestId('link-banner').getAttribute('data-kind')) === 'result', 'the result banner');
+      await waitFor(
+        async () => (await page.getByTestId('link-banner').getAttribute('data-kind')) === 'result',
+        'the result banner',
+      );
       await waitFor(async () => (await chartPoints(page, 'rl-chart')) > 0, 'the phase chart');
       const chart = page.getByTestId('rl-chart');
       expect(Number(await chart.getAttribute('data-bands'))).toBe(analyzePhases(few.rows).bands.length);

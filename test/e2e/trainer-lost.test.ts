@@ -9,8 +9,16 @@ const lab = labSession();
 
 /** The trainer worker of the page (the newest, after a replacement). */
 async function trainer(page: Page, errors: string[]): Promise<Worker> {
-  await waitFor(async () => page.workers().some((w) => /lab\.worker/.test(w.url())), 'the trainer worker', errors, 60_000);
-  return page.workers().filter((w) => /lab\.worker/.test(w.url())).at(-1)!;
+  await waitFor(
+    async () => page.workers().some((w) => /lab\.worker/.test(w.url())),
+    'the trainer worker',
+    errors,
+    60_000,
+  );
+  return page
+    .workers()
+    .filter((w) => /lab\.worker/.test(w.url()))
+    .at(-1)!;
 }
 
 async function startRun(page: Page, errors: string[]): Promise<string> {
@@ -18,7 +26,12 @@ async function startRun(page: Page, errors: string[]): Promise<string> {
   const before = await page.getByTestId('run-item').count();
   await page.getByTestId('start').click();
   await waitFor(async () => (await hookText(page, 'run-status')) === 'running', 'running', errors, 120_000);
-  await waitFor(async () => (await page.getByTestId('run-item').count()) === before + 1, 'the run listed', errors, 60_000);
+  await waitFor(
+    async () => (await page.getByTestId('run-item').count()) === before + 1,
+    'the run listed',
+    errors,
+    60_000,
+  );
   await waitFor(async () => (await chartPoints(page, 'loss-chart')) >= 1, 'a loss point', errors, 120_000);
   return (await page.locator('[data-testid="run-item"]').first().getAttribute('data-run-id')) ?? '';
 }
@@ -37,24 +50,44 @@ describe('a lost or stuck trainer', () => {
     const first = await startRun(page, errors);
     await (await trainer(page, errors)).evaluate(() => self.close()).catch(() => undefined);
     await waitFor(async () => (await status()) === 'interrupted', 'the run marked interrupted', errors, 60_000);
-    expect((await alert()).join(' ')).toMatch(/The trainer stopped unexpectedly \(its worker exited\), so the run was marked interrupted/);
+    expect((await alert()).join(' ')).toMatch(
+      /The trainer stopped unexpectedly \(its worker exited\), so the run was marked interrupted/,
+    );
     expect(await page.getByTestId('resume').isEnabled()).toBe(true);
     const second = await startRun(page, errors);
     expect(second).not.toBe(first);
-    await waitFor(async () => (await page.locator(`[data-testid="run-item"][data-run-id="${first}"]`).getAttribute('data-status')) === 'interrupted', 'the first run listed as interrupted', errors, 60_000);
+    await waitFor(
+      async () =>
+        (await page.locator(`[data-testid="run-item"][data-run-id="${first}"]`).getAttribute('data-status')) ===
+        'interrupted',
+      'the first run listed as interrupted',
+      errors,
+      60_000,
+    );
 
     // The worker hangs mid-run (an endless loop in one of its own tasks): Stop is not answered, so the page ends it.
-    await (await trainer(page, errors)).evaluate(() => {
+    await (
+      await trainer(page, errors)
+    ).evaluate(() => {
       setTimeout(() => {
         for (;;);
       });
     });
     await page.getByTestId('stop').click();
     await waitFor(async () => (await status()) === 'stopped', 'stopped although the trainer hangs', errors, 60_000);
-    expect((await alert()).join(' ')).toMatch(/did not answer Stop within 15 s, so it was ended and the run marked stopped/);
+    expect((await alert()).join(' ')).toMatch(
+      /did not answer Stop within 15 s, so it was ended and the run marked stopped/,
+    );
     await startRun(page, errors);
     await page.getByTestId('stop').click();
     await waitFor(async () => (await status()) === 'stopped', 'the third run stopped as usual', errors, 60_000);
-    await waitFor(async () => (await page.locator(`[data-testid="run-item"][data-run-id="${second}"]`).getAttribute('data-status')) === 'stopped', 'the second run listed as stopped', errors, 60_000);
+    await waitFor(
+      async () =>
+        (await page.locator(`[data-testid="run-item"][data-run-id="${second}"]`).getAttribute('data-status')) ===
+        'stopped',
+      'the second run listed as stopped',
+      errors,
+      60_000,
+    );
   });
 });

@@ -16,19 +16,37 @@ describe('Export for TRL', () => {
     const page = await (await contextWithConfig(session.browser, config)).newPage();
     const errors = watchConsole(page);
     await page.goto(session.url);
-    await waitFor(() => page.evaluate(() => (window as { __labReady?: boolean }).__labReady === true), 'the lab to be ready', errors, 120_000);
+    await waitFor(
+      () => page.evaluate(() => (window as { __labReady?: boolean }).__labReady === true),
+      'the lab to be ready',
+      errors,
+      120_000,
+    );
     expect(await page.getByTestId('trl-export-run').isDisabled()).toBe(true); // no run shown yet
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('trl-export-config').click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('trl-export-config').click(),
+    ]);
     expect(download.suggestedFilename()).toBe('rlvr-trl-addition-pattern-n-64-0-25-seed-1.zip');
     const file = join(mkdtempSync(join(tmpdir(), 'rlvr-e2e-trl-')), download.suggestedFilename());
     await download.saveAs(file);
     const entries = unzipSync(new Uint8Array(readFileSync(file)));
     const stem = download.suggestedFilename().replace(/\.zip$/, '');
     const text = (name: string) => new TextDecoder().decode(entries[`${stem}/${name}`]);
-    expect(Object.keys(entries)).toEqual(expect.arrayContaining(['train_trl.py', 'verifiers.py', 'evaluate.py', 'README.md', 'data/grpo_train.jsonl', 'data/heldout.jsonl'].map((f) => `${stem}/${f}`)));
+    expect(Object.keys(entries)).toEqual(
+      expect.arrayContaining(
+        ['train_trl.py', 'verifiers.py', 'evaluate.py', 'README.md', 'data/grpo_train.jsonl', 'data/heldout.jsonl'].map(
+          (f) => `${stem}/${f}`,
+        ),
+      ),
+    );
     expect(JSON.parse(text('trl_config.json'))).toMatchObject({ task: 'addition', label_noise: 0.25, seed: 1 });
     expect(text('data/grpo_train.jsonl').trim().split('\n')).toHaveLength(64);
-    await waitFor(async () => ((await page.getByTestId('trl-notice').textContent()) ?? '').includes('64 GRPO rows'), 'the notice', errors);
+    await waitFor(
+      async () => ((await page.getByTestId('trl-notice').textContent()) ?? '').includes('64 GRPO rows'),
+      'the notice',
+      errors,
+    );
     const guide = await page.getByTestId('trl-guide').getAttribute('href');
     const res = await page.request.get(new URL(guide!, session.url).href);
     expect(res.status()).toBe(200);

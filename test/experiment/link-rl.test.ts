@@ -16,7 +16,10 @@ function withRl(rl: Record<string, unknown>): RunConfig {
 
 describe('links carry the RL rewards and the process filter', () => {
   it('the step-checked reward and PROF travel as their own changes and come back equal', () => {
-    const rewards: RewardSpec[] = [{ name: 'verifiable_steps', weight: 1 }, { name: 'verifiable', weight: 0.5 }];
+    const rewards: RewardSpec[] = [
+      { name: 'verifiable_steps', weight: 1 },
+      { name: 'verifiable', weight: 0.5 },
+    ];
     const cfg = withRl({ processFilter: 'prof', rewards });
     expect(configChanges(cfg)).toEqual({ rl: { processFilter: 'prof', rewards } });
     const hash = encodeConfigLink(cfg);
@@ -34,7 +37,10 @@ describe('links carry the RL rewards and the process filter', () => {
 
   it('refuses an unknown filter or reward in a link, naming the field', () => {
     const filter = decodeConfigLink(`#${packLink('c', 1, { rl: { processFilter: 'prm' } })}`);
-    expect(filter).toEqual({ ok: false, error: 'The config link holds an invalid setting: rl.processFilter must be one of none, prof; got "prm".' });
+    expect(filter).toEqual({
+      ok: false,
+      error: 'The config link holds an invalid setting: rl.processFilter must be one of none, prof; got "prm".',
+    });
     const reward = decodeConfigLink(`#${packLink('c', 1, { rl: { rewards: [{ name: 'steps', weight: 1 }] } })}`);
     expect(!reward.ok && reward.error).toMatch(/rl\.rewards\[0\]\.name must be one of .*verifiable_steps; got "steps"/);
   });

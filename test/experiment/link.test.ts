@@ -15,7 +15,7 @@ import { syntheticRun } from './link-fixtures';
 /** Deterministic uniform [0, 1) stream (a test must fail the same way twice). */
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 type Rand = ReturnType<typeof rng>;
 
@@ -26,7 +26,8 @@ const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)
 function nudge(r: Rand, v: unknown): unknown {
   if (typeof v === 'boolean') return !v;
   if (typeof v !== 'number') return v;
-  if (Number.isInteger(v)) return pick(r, [0, 1, 2, v + 1, Math.max(0, v - 1), Math.floor(r() * (2 * v + 10)), Math.floor(r() * 2 ** 31)]);
+  if (Number.isInteger(v))
+    return pick(r, [0, 1, 2, v + 1, Math.max(0, v - 1), Math.floor(r() * (2 * v + 10)), Math.floor(r() * 2 ** 31)]);
   return pick(r, [r(), v * (0.1 + 1.9 * r()), v / 10, Math.min(0.99, v * 2)]);
 }
 
@@ -49,11 +50,23 @@ function getAt(obj: unknown, path: string[]): unknown {
 /** A random valid config: a random task, style and backend, then up to 12 in-range leaf changes (out-of-range ones are refused and retried). */
 export function randomConfig(r: Rand): RunConfig {
   const task = pick(r, TASK_IDS);
-  let cfg = validateRunConfig({ ...clone(DEFAULT_RUN_CONFIG), backend: pick(r, BACKENDS), data: { ...clone(DEFAULT_RUN_CONFIG.data), task, style: pick(r, RATIONALE_STYLES), taskConfig: clone(getTask(task).defaults) } });
+  let cfg = validateRunConfig({
+    ...clone(DEFAULT_RUN_CONFIG),
+    backend: pick(r, BACKENDS),
+    data: {
+      ...clone(DEFAULT_RUN_CONFIG.data),
+      task,
+      style: pick(r, RATIONALE_STYLES),
+      taskConfig: clone(getTask(task).defaults),
+    },
+  });
   const changes = Math.floor(r() * 13);
   for (let i = 0, tries = 0; i < changes && tries < 200; tries++) {
     const next = clone(cfg) as unknown as Record<string, unknown>;
-    const path = pick(r, leaves(next).filter((p) => p[0] !== 'version' && p.at(-1) !== 'vocabSize'));
+    const path = pick(
+      r,
+      leaves(next).filter((p) => p[0] !== 'version' && p.at(-1) !== 'vocabSize'),
+    );
     setAt(next, path, nudge(r, getAt(next, path)));
     try {
       cfg = validateRunConfig(next);
@@ -83,7 +96,10 @@ describe('config links', () => {
     expect(configChanges(DEFAULT_RUN_CONFIG)).toEqual({});
     const cfg = validateRunConfig({ ...DEFAULT_RUN_CONFIG, seed: 7, sft: { ...DEFAULT_RUN_CONFIG.sft, lr: 0.01 } });
     expect(configChanges(cfg)).toEqual({ seed: 7, sft: { lr: 0.01 } });
-    const other = validateRunConfig({ ...DEFAULT_RUN_CONFIG, data: { ...DEFAULT_RUN_CONFIG.data, task: 'multi_hop', taskConfig: {} } });
+    const other = validateRunConfig({
+      ...DEFAULT_RUN_CONFIG,
+      data: { ...DEFAULT_RUN_CONFIG.data, task: 'multi_hop', taskConfig: {} },
+    });
     expect(configChanges(other)).toEqual({ data: { task: 'multi_hop' } }); // the task's own defaults are not "changes"
   });
 
@@ -107,15 +123,26 @@ describe('config links', () => {
   });
 
   it('carries the SFT targets as changes, and reads a link without them as off', () => {
-    const cfg = validateRunConfig({ ...DEFAULT_RUN_CONFIG, sft: { ...DEFAULT_RUN_CONFIG.sft, targetAccuracy: 0.9, targetFaithfulness: 0.75 } });
+    const cfg = validateRunConfig({
+      ...DEFAULT_RUN_CONFIG,
+      sft: { ...DEFAULT_RUN_CONFIG.sft, targetAccuracy: 0.9, targetFaithfulness: 0.75 },
+    });
     expect(configChanges(cfg)).toEqual({ sft: { targetAccuracy: 0.9, targetFaithfulness: 0.75 } });
     const back = decodeConfigLink(`#${encodeConfigLink(cfg)}`);
     expect(back).toEqual({ ok: true, value: cfg });
     expect(back.ok && [back.value.sft.targetAccuracy, back.value.sft.targetFaithfulness]).toEqual([0.9, 0.75]);
     const old = decodeConfigLink(`#${packLink('c', 1, { sft: { lr: 0.01 } })}`); // a link made before the targets
     if (!old.ok) throw new Error(old.error);
-    expect(['targetAccuracy' in old.value.sft, 'targetFaithfulness' in old.value.sft, old.value.sft.lr]).toEqual([false, false, 0.01]);
-    expect(encodeConfigLink(validateRunConfig({ ...DEFAULT_RUN_CONFIG, sft: { ...DEFAULT_RUN_CONFIG.sft, targetAccuracy: 0 } }))).toBe(encodeConfigLink(DEFAULT_RUN_CONFIG));
+    expect(['targetAccuracy' in old.value.sft, 'targetFaithfulness' in old.value.sft, old.value.sft.lr]).toEqual([
+      false,
+      false,
+      0.01,
+    ]);
+    expect(
+      encodeConfigLink(
+        validateRunConfig({ ...DEFAULT_RUN_CONFIG, sft: { ...DEFAULT_RUN_CONFIG.sft, targetAccuracy: 0 } }),
+      ),
+    ).toBe(encodeConfigLink(DEFAULT_RUN_CONFIG));
     const bad = decodeConfigLink(`#${packLink('c', 1, { sft: { targetAccuracy: 2 } })}`);
     expect(!bad.ok && bad.error).toMatch(/invalid setting: sft.targetAccuracy must be a number from 0 to 1; got 2/);
   });
@@ -154,7 +181,10 @@ function randomConfigWithAllChanged(): RunConfig {
 
 describe('result links', () => {
   it('carry curves, phase summary and samples of a 300-step run in under 8 KB', () => {
-    for (const [label, logEvery] of [['log every 10', 10], ['log every step', 1]] as const) {
+    for (const [label, logEvery] of [
+      ['log every 10', 10],
+      ['log every step', 1],
+    ] as const) {
       const run = syntheticRun(300, logEvery);
       const hash = encodeResultLink(run);
       const url = `https://someone.github.io/rlvr-lab/#${hash}`;
@@ -171,7 +201,9 @@ describe('result links', () => {
       const evals = run.rows.filter((x) => x.values['eval_heldout/accuracy'] !== undefined);
       const got = res.rows.filter((x) => x.values['eval_heldout/accuracy'] !== undefined);
       expect(got.map((x) => x.step)).toEqual(evals.map((x) => x.step));
-      got.forEach((x, i) => expect(x.values['eval_heldout/accuracy']).toBeCloseTo(evals[i]!.values['eval_heldout/accuracy']!, 3));
+      got.forEach((x, i) =>
+        expect(x.values['eval_heldout/accuracy']).toBeCloseTo(evals[i]!.values['eval_heldout/accuracy']!, 3),
+      );
       const loss = res.rows.filter((x) => x.values.loss !== undefined);
       expect(loss.length).toBeGreaterThanOrEqual(Math.min(30, 300 / logEvery));
       expect(loss.at(-1)!.step).toBe(300);
@@ -184,8 +216,21 @@ describe('result links', () => {
     expect(hash.length).toBeLessThanOrEqual(RESULT_LINK_BUDGET);
     const opened = readLink(`#${hash}`);
     expect(opened.kind).toBe('result');
-    const kept = ['loss', 'reward', 'train/acc_true', 'eval_heldout/accuracy', 'eval_heldout/pass@1', 'eval_heldout/num_samples', 'eval_heldout/num_prompts'];
-    if (opened.kind === 'result') for (const key of kept) expect(opened.result.rows.some((x) => x.values[key] !== undefined), key).toBe(true);
+    const kept = [
+      'loss',
+      'reward',
+      'train/acc_true',
+      'eval_heldout/accuracy',
+      'eval_heldout/pass@1',
+      'eval_heldout/num_samples',
+      'eval_heldout/num_prompts',
+    ];
+    if (opened.kind === 'result')
+      for (const key of kept)
+        expect(
+          opened.result.rows.some((x) => x.values[key] !== undefined),
+          key,
+        ).toBe(true);
   });
 });
 
@@ -229,7 +274,10 @@ describe('bad links', () => {
     const r = rng(11);
     const ALPHA = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.#%c1r';
     for (let i = 0; i < 2000; i++) {
-      const base = i % 4 === 0 ? Array.from({ length: Math.floor(r() * 200) }, () => pick(r, [...ALPHA])).join('') : `#${pick(r, valid)}`;
+      const base =
+        i % 4 === 0
+          ? Array.from({ length: Math.floor(r() * 200) }, () => pick(r, [...ALPHA])).join('')
+          : `#${pick(r, valid)}`;
       const chars = [...base];
       for (let k = 0; k < 1 + Math.floor(r() * 4); k++) {
         const at = Math.floor(r() * chars.length);

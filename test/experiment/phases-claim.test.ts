@@ -4,26 +4,54 @@
 import { describe, expect, it } from 'vitest';
 import { armConfig, getPreset } from '../../src/experiment/presets';
 import { summarizeRun, type RunSummary } from '../../src/cli/report/run-summary';
-import { climb, climbBeyondNoise, fallBeyondNoise, memorizationMargin, peakReward, rewardGain } from '../../src/experiment/phases-claim';
+import {
+  climb,
+  climbBeyondNoise,
+  fallBeyondNoise,
+  memorizationMargin,
+  peakReward,
+  rewardGain,
+} from '../../src/experiment/phases-claim';
 import { CLAIMS } from '../../src/experiment/preset-claims';
 import { judgePreset } from '../../src/cli/report/verdicts';
 import type { MetricRow } from '../../src/store/types';
 
 type Curve = (t: number) => number;
-const line = (v0: number, v1: number, over = 120): Curve => (t) => v0 + ((v1 - v0) * Math.min(t, over)) / over;
+const line =
+  (v0: number, v1: number, over = 120): Curve =>
+  (t) =>
+    v0 + ((v1 - v0) * Math.min(t, over)) / over;
 
 /** One arm's RL stage as the trainer logs it with the preset's settings (reward every 5, evaluations every rl.evalEvery on rl.evalSize prompts). */
 function summary(armId: 'many' | 'few' | 'quick', seed: number, reward: Curve, pass1: Curve): RunSummary {
   const preset = getPreset('phases')!;
-  const config = armConfig(preset, preset.arms.find((a) => a.id === armId)!, seed);
+  const config = armConfig(
+    preset,
+    preset.arms.find((a) => a.id === armId)!,
+    seed,
+  );
   const start = config.sft.steps;
   const rows: MetricRow[] = [];
   for (let t = 0; t <= config.rl.steps; t += config.rl.logEvery) {
     const values: Record<string, number> = t > 0 ? { loss: 0, reward: reward(t), frac_reward_zero_std: reward(t) } : {};
-    if (t % config.rl.evalEvery === 0) Object.assign(values, { 'eval_heldout/accuracy': 0.6, 'eval_heldout/pass@1': pass1(t), 'eval_heldout/num_prompts': config.rl.evalSize });
+    if (t % config.rl.evalEvery === 0)
+      Object.assign(values, {
+        'eval_heldout/accuracy': 0.6,
+        'eval_heldout/pass@1': pass1(t),
+        'eval_heldout/num_prompts': config.rl.evalSize,
+      });
     rows.push({ runId: armId, step: start + t, stage: 'rl', time: t, values });
   }
-  return summarizeRun({ presetId: 'phases', armId, seed, status: 'completed', smoke: false, wallSeconds: 1, config, rows });
+  return summarizeRun({
+    presetId: 'phases',
+    armId,
+    seed,
+    status: 'completed',
+    smoke: false,
+    wallSeconds: 1,
+    config,
+    rows,
+  });
 }
 
 describe('phases: the climbing arm', () => {
@@ -80,7 +108,9 @@ describe('phases: the verdict', () => {
       summary('quick', seed, line(0.55, 0.8, 40), line(0.43, 0.2, 40)),
     ]);
     expect(judgePreset(CLAIMS.phases!, good).verdict).toBe('reproduced');
-    const flatSeed = good.map((s) => (s.seed === 2 && s.armId === 'many' ? summary('many', 2, line(0.2, 0.45), () => 0.2) : s));
+    const flatSeed = good.map((s) =>
+      s.seed === 2 && s.armId === 'many' ? summary('many', 2, line(0.2, 0.45), () => 0.2) : s,
+    );
     const v = judgePreset(CLAIMS.phases!, flatSeed);
     expect(v.verdict).toBe('mixed');
     expect(v.conditions.find((c) => c.id === 'climb')!.holdsInEverySeed).toBe(false);

@@ -9,14 +9,17 @@ describe('preset claims', () => {
     expect(Object.keys(CLAIMS).sort()).toEqual([...PRESET_IDS].sort());
   });
 
-  it.each(PRESETS.map((p) => [p.id, p] as const))('%s: the claim names arms of its preset, condition ids unique', (id, preset) => {
-    const claim = CLAIMS[id]!;
-    const arms = preset.arms.map((a) => a.id);
-    for (const arm of claim.arms) expect(arms).toContain(arm);
-    const ids = claim.conditions.map((c) => c.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    expect(ids.length).toBeGreaterThan(0);
-  });
+  it.each(PRESETS.map((p) => [p.id, p] as const))(
+    '%s: the claim names arms of its preset, condition ids unique',
+    (id, preset) => {
+      const claim = CLAIMS[id]!;
+      const arms = preset.arms.map((a) => a.id);
+      for (const arm of claim.arms) expect(arms).toContain(arm);
+      const ids = claim.conditions.map((c) => c.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.length).toBeGreaterThan(0);
+    },
+  );
 
   it('only the proxy-reward preset analyses phases against the observed ceiling', () => {
     expect(PRESET_IDS.filter((id) => Object.keys(rulesFor(id)).length > 0)).toEqual(['proxy_rewards']);

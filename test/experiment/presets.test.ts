@@ -30,7 +30,10 @@ describe('presets', () => {
     const scarce = presetRuns(getPreset('scarce_data')!, [1]);
     const a = configChanges(scarce[0]!.config);
     const b = configChanges(scarce[1]!.config);
-    expect({ ...a, data: { ...(a.data as object), trainSize: 0 } }).toEqual({ ...b, data: { ...(b.data as object), trainSize: 0 } });
+    expect({ ...a, data: { ...(a.data as object), trainSize: 0 } }).toEqual({
+      ...b,
+      data: { ...(b.data as object), trainSize: 0 },
+    });
     expect(scarce.map((r) => r.config.data.trainSize)).toEqual([8, 512]);
   });
 
@@ -40,14 +43,19 @@ describe('presets', () => {
     const rlKeys = (i: number) => sets.map((ds) => ds.train(i).example.key);
     for (const i of [0, 1, 319, 320, 3199]) expect(new Set(rlKeys(i)).size).toBe(1);
     expect(runs.map((r) => [r.config.data.style, r.config.data.sftSize, r.config.data.trainSize])).toEqual([
-      ['pattern', 320, 3200], ['varied', 3200, 3200], ['inconsistent', 3200, 3200],
+      ['pattern', 320, 3200],
+      ['varied', 3200, 3200],
+      ['inconsistent', 3200, 3200],
     ]);
     // pattern, 320 sees exactly its 320 rationales, the first of the shared prompts, round and round.
     const pattern = sets[0]!;
     expect(new Set(Array.from({ length: 960 }, (_, i) => pattern.sft(i).example.key)).size).toBe(320);
     expect(pattern.sft(320).example.key).toBe(pattern.train(0).example.key);
     const changes = runs.map((r) => configChanges(r.config));
-    const strip = (c: Record<string, unknown>) => ({ ...c, data: { ...(c.data as object), style: null, sftSize: null } });
+    const strip = (c: Record<string, unknown>) => ({
+      ...c,
+      data: { ...(c.data as object), style: null, sftSize: null },
+    });
     expect(strip(changes[0]!)).toEqual(strip(changes[1]!));
     expect(strip(changes[1]!)).toEqual(strip(changes[2]!));
   });
@@ -61,7 +69,10 @@ describe('presets', () => {
   it('fit every example of every arm into the model context', () => {
     for (const p of PRESETS) {
       for (const r of presetRuns(p, [1])) {
-        expect(() => validateRunConfig(r.config, (d, seed) => buildDataset(d, seed).maxLength()), `${p.id}/${r.armId}`).not.toThrow();
+        expect(
+          () => validateRunConfig(r.config, (d, seed) => buildDataset(d, seed).maxLength()),
+          `${p.id}/${r.armId}`,
+        ).not.toThrow();
       }
     }
   });

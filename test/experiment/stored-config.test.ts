@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RUN_CONFIG, validateRunConfig } from '../../src/experiment/config';
 import { withMissingStagesOff } from '../../src/experiment/stored-config';
 
-const stageKeys = Object.entries(DEFAULT_RUN_CONFIG).filter(([, s]) => typeof s === 'object' && s !== null && 'steps' in s).map(([k]) => k);
+const stageKeys = Object.entries(DEFAULT_RUN_CONFIG)
+  .filter(([, s]) => typeof s === 'object' && s !== null && 'steps' in s)
+  .map(([k]) => k);
 
 describe('withMissingStagesOff', () => {
   it('finds the stage sections of the config (SFT at least)', () => {

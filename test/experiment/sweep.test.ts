@@ -2,7 +2,19 @@
 // that a stored queue is validated before use.
 import { describe, expect, it } from 'vitest';
 import { getPreset } from '../../src/experiment/presets';
-import { continueSweep, itemRun, markRefused, markStarted, newSweep, nextStep, onRunStatus, parseStoredSweep, sweepDone, sweepRunIds, type Sweep } from '../../src/experiment/sweep';
+import {
+  continueSweep,
+  itemRun,
+  markRefused,
+  markStarted,
+  newSweep,
+  nextStep,
+  onRunStatus,
+  parseStoredSweep,
+  sweepDone,
+  sweepRunIds,
+  type Sweep,
+} from '../../src/experiment/sweep';
 
 const scarce = getPreset('scarce_data')!;
 
@@ -75,9 +87,17 @@ describe('sweep queue', () => {
 
   it('refuses a stored queue that is not JSON, malformed, or of a preset that no longer exists', () => {
     expect(parseStoredSweep('{')).toMatchObject({ ok: false, error: expect.stringMatching(/not JSON/) });
-    expect(parseStoredSweep(JSON.stringify({ presetId: 'scarce_data' }))).toMatchObject({ ok: false, error: expect.stringMatching(/malformed/) });
+    expect(parseStoredSweep(JSON.stringify({ presetId: 'scarce_data' }))).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/malformed/),
+    });
     const s = newSweep(scarce, [1]);
-    expect(parseStoredSweep(JSON.stringify({ ...s, items: [{ ...s.items[0], status: 'bogus' }] }))).toMatchObject({ ok: false });
-    expect(parseStoredSweep(JSON.stringify({ ...s, presetId: 'gone' }))).toMatchObject({ ok: false, error: expect.stringMatching(/no longer exists/) });
+    expect(parseStoredSweep(JSON.stringify({ ...s, items: [{ ...s.items[0], status: 'bogus' }] }))).toMatchObject({
+      ok: false,
+    });
+    expect(parseStoredSweep(JSON.stringify({ ...s, presetId: 'gone' }))).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/no longer exists/),
+    });
   });
 });

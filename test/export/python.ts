@@ -15,12 +15,17 @@ export function pythonDir(files: Record<string, string>): string {
 /** Run `python3 args...` in `cwd` with `input` on stdin; resolves stdout, rejects with stderr on a non-zero exit. */
 export function python(args: string[], cwd: string, input = '', env: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('python3', args, { cwd, env: { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '1', ...env } });
+    const child = spawn('python3', args, {
+      cwd,
+      env: { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '1', ...env },
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('error', (e) => reject(new Error(`python3 could not start (${e.message}); the TRL export's tests need Debian's python3`)));
+    child.on('error', (e) =>
+      reject(new Error(`python3 could not start (${e.message}); the TRL export's tests need Debian's python3`)),
+    );
     child.on('close', (code) => {
       const stderr = Buffer.concat(err).toString('utf8');
       if (code === 0) resolve(Buffer.concat(out).toString('utf8'));

@@ -8,7 +8,10 @@ import { makeBatch } from '../../src/train/batch';
 import { sftStep } from '../../src/train/sft';
 import { TINY } from '../model/fixtures';
 
-export const PAIRS = [{ prompt: '7+8', completion: '15' }, { prompt: 'ab', completion: 'ba' }];
+export const PAIRS = [
+  { prompt: '7+8', completion: '15' },
+  { prompt: 'ab', completion: 'ba' },
+];
 export const OPT = { beta1: 0.9, beta2: 0.99, weightDecay: 0.1, gradClip: 0.5 }; // clip low enough to be active
 
 export async function twoSftSteps(backend: string) {

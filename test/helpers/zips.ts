@@ -66,8 +66,10 @@ export function declareSize(zip: Uint8Array, name: string, size: number): Uint8A
   const named = (at: number) => nameBytes.every((b, k) => out[at + k] === b);
   for (let i = 0; i + 46 < out.length; i++) {
     const sig = view.getUint32(i, true);
-    if (sig === 0x04034b50 && view.getUint16(i + 26, true) === nameBytes.length && named(i + 30)) view.setUint32(i + 22, size, true);
-    if (sig === 0x02014b50 && view.getUint16(i + 28, true) === nameBytes.length && named(i + 46)) view.setUint32(i + 24, size, true);
+    if (sig === 0x04034b50 && view.getUint16(i + 26, true) === nameBytes.length && named(i + 30))
+      view.setUint32(i + 22, size, true);
+    if (sig === 0x02014b50 && view.getUint16(i + 28, true) === nameBytes.length && named(i + 46))
+      view.setUint32(i + 24, size, true);
   }
   return out;
 }

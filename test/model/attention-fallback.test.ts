@@ -15,13 +15,24 @@ beforeAll(async () => {
 });
 
 /** keyMask [B, T]: sequence 1 left-padded by 2 (its queries 0 and 1 have no allowed key). */
-const leftPadded = () => tf.tensor2d([[1, 1, 1, 1, 1, 1], [0, 0, 1, 1, 1, 1]]);
+const leftPadded = () =>
+  tf.tensor2d([
+    [1, 1, 1, 1, 1, 1],
+    [0, 0, 1, 1, 1, 1],
+  ]);
 
 /** The model's attention written out: per-head q, k, v from qkv [B, T, 3C], attentionBias, softmax. */
 function modelAttention(qkv: tf.Tensor3D, keyMask?: tf.Tensor2D): tf.Tensor3D {
   return tf.tidy(() => {
-    const heads = (j: number) => qkv.slice([0, 0, j * C], [B, T, C]).reshape([B, T, H, D]).transpose([0, 2, 1, 3]); // [B, H, T, D]
-    const scores = tf.matMul(heads(0), heads(1), false, true).mul(1 / Math.sqrt(D)).add(attentionBias(T, T, 0, keyMask)); // [B, H, T, T]
+    const heads = (j: number) =>
+      qkv
+        .slice([0, 0, j * C], [B, T, C])
+        .reshape([B, T, H, D])
+        .transpose([0, 2, 1, 3]); // [B, H, T, D]
+    const scores = tf
+      .matMul(heads(0), heads(1), false, true)
+      .mul(1 / Math.sqrt(D))
+      .add(attentionBias(T, T, 0, keyMask)); // [B, H, T, T]
     return tf.matMul(tf.softmax(scores), heads(2)).transpose([0, 2, 1, 3]).reshape([B, T, C]) as tf.Tensor3D;
   });
 }

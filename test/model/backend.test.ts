@@ -9,8 +9,17 @@ const realNavigator = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
 
 /** A navigator whose WebGPU offers this adapter (requestDevice fails: only the choice is under test). */
 function mockGpu(info: Partial<GPUAdapterInfo>, isFallbackAdapter = false): void {
-  const adapter = { info, isFallbackAdapter, features: new Set<string>(), limits: {}, requestDevice: () => Promise.reject(new Error('no device in Node')) };
-  Object.defineProperty(globalThis, 'navigator', { value: { gpu: { requestAdapter: async () => adapter } }, configurable: true });
+  const adapter = {
+    info,
+    isFallbackAdapter,
+    features: new Set<string>(),
+    limits: {},
+    requestDevice: () => Promise.reject(new Error('no device in Node')),
+  };
+  Object.defineProperty(globalThis, 'navigator', {
+    value: { gpu: { requestAdapter: async () => adapter } },
+    configurable: true,
+  });
 }
 
 afterEach(() => {
@@ -32,19 +41,46 @@ describe('chooseBackend', () => {
     mockGpu({ vendor: 'google', architecture: 'swiftshader', device: '', description: 'SwiftShader Device (Subzero)' });
     const report = await chooseBackend('auto');
     expect(report.name).toBe('wasm');
-    expect(report.skipped[0]).toEqual({ name: 'webgpu', reason: 'software GPU (google / swiftshader / SwiftShader Device (Subzero)): slower than WASM here' });
+    expect(report.skipped[0]).toEqual({
+      name: 'webgpu',
+      reason: 'software GPU (google / swiftshader / SwiftShader Device (Subzero)): slower than WASM here',
+    });
   });
 });
 
 describe('softwareAdapter', () => {
   it('names the software renderers by vendor, architecture or description, and the fallback flag', () => {
     expect(softwareAdapter({ vendor: 'google', architecture: 'swiftshader', device: '', description: '' })).toBe(true);
-    expect(softwareAdapter({ vendor: 'mesa', architecture: '', device: '', description: 'llvmpipe (LLVM 15.0.6, 256 bits)' })).toBe(true);
+    expect(
+      softwareAdapter({
+        vendor: 'mesa',
+        architecture: '',
+        device: '',
+        description: 'llvmpipe (LLVM 15.0.6, 256 bits)',
+      }),
+    ).toBe(true);
     expect(softwareAdapter({ vendor: 'mesa', architecture: '', device: '', description: 'lavapipe' })).toBe(true);
-    expect(softwareAdapter({ vendor: 'microsoft', architecture: '', device: '', description: 'Microsoft Basic Render Driver' })).toBe(true);
-    expect(softwareAdapter({ vendor: 'nvidia', architecture: 'ampere', device: '', description: 'NVIDIA GeForce RTX 3060' })).toBe(false);
+    expect(
+      softwareAdapter({
+        vendor: 'microsoft',
+        architecture: '',
+        device: '',
+        description: 'Microsoft Basic Render Driver',
+      }),
+    ).toBe(true);
+    expect(
+      softwareAdapter({ vendor: 'nvidia', architecture: 'ampere', device: '', description: 'NVIDIA GeForce RTX 3060' }),
+    ).toBe(false);
     expect(softwareAdapter({ vendor: 'apple', architecture: 'metal-3', device: '', description: '' })).toBe(false);
     expect(softwareAdapter({ vendor: '', architecture: '', device: '', description: '' }, true)).toBe(true);
-    expect(softwareAdapter({ vendor: '', architecture: '', device: '', description: '', isFallbackAdapter: true } as GPUAdapterInfo)).toBe(true);
+    expect(
+      softwareAdapter({
+        vendor: '',
+        architecture: '',
+        device: '',
+        description: '',
+        isFallbackAdapter: true,
+      } as GPUAdapterInfo),
+    ).toBe(true);
   });
 });

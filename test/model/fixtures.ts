@@ -40,7 +40,11 @@ export function exampleBatch(examples: [string, string][]) {
   const encoded = examples.map(([p, c]) => encodeExample(p, c));
   const T = Math.max(...encoded.map((e) => e.tokens.length));
   const B = encoded.length;
-  const [inputs, targets, mask] = [new Int32Array(B * (T - 1)), new Int32Array(B * (T - 1)), new Float32Array(B * (T - 1))];
+  const [inputs, targets, mask] = [
+    new Int32Array(B * (T - 1)),
+    new Int32Array(B * (T - 1)),
+    new Float32Array(B * (T - 1)),
+  ];
   encoded.forEach(({ tokens, completionStart }, b) => {
     for (let t = 0; t < T - 1; t++) {
       inputs[b * (T - 1) + t] = tokens[t] ?? PAD_ID;
@@ -58,14 +62,19 @@ export function exampleBatch(examples: [string, string][]) {
 
 /** A minimal Adam loop (the real SFT loop lives in train/): returns the loss every 10 steps until it is below `target`. */
 export async function overfit(
-  params: Params, cfg: ModelConfig, examples: [string, string][], opts: { maxSteps: number; lr: number; target: number },
+  params: Params,
+  cfg: ModelConfig,
+  examples: [string, string][],
+  opts: { maxSteps: number; lr: number; target: number },
 ): Promise<number[]> {
   const { inputs, targets, mask } = exampleBatch(examples);
   const optimizer = tf.train.adam(opts.lr);
   const losses: number[] = [];
   for (let step = 1; step <= opts.maxSteps; step++) {
     const cost = optimizer.minimize(
-      () => maskedCrossEntropy(forward(params, cfg, inputs), targets, mask).loss, true, Object.values(params),
+      () => maskedCrossEntropy(forward(params, cfg, inputs), targets, mask).loss,
+      true,
+      Object.values(params),
     );
     if (step % 10 === 0) losses.push((await cost!.data())[0]!);
     cost?.dispose();

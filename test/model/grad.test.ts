@@ -18,7 +18,10 @@ let params: Params;
 let batch: ReturnType<typeof exampleBatch>;
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  batch = exampleBatch([['7+8', '15'], ['ab', 'ba']]);
+  batch = exampleBatch([
+    ['7+8', '15'],
+    ['ab', 'ba'],
+  ]);
 });
 afterAll(() => tf.dispose(Object.values(batch)));
 
@@ -59,7 +62,8 @@ describe('gradients of maskedCrossEntropy', () => {
     const names = NAMES.filter((n) => n in params);
     const vars = names.map((n) => params[n]!);
     const { grads, value } = tf.variableGrads(
-      () => maskedCrossEntropy(forward(params, cfg, batch.inputs), batch.targets, batch.mask).loss, vars,
+      () => maskedCrossEntropy(forward(params, cfg, batch.inputs), batch.targets, batch.mask).loss,
+      vars,
     );
     expect(Object.keys(grads)).toHaveLength(names.length);
     for (const [i, name] of names.entries()) {

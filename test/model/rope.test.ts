@@ -41,7 +41,7 @@ beforeAll(async () => {
 afterAll(() => disposeParams(params));
 
 describe('the rotation', () => {
-  it('turns each channel pair by its position\'s angle, at default and explicit positions', async () => {
+  it("turns each channel pair by its position's angle, at default and explicit positions", async () => {
     const T = 12;
     const x = tf.tensor3d(noise(T * D, 1), [1, T, D]);
     const def = ropeTables(TINY_ROPE, T);
@@ -108,11 +108,16 @@ describe('a model with rotary positions', () => {
   it('is translation invariant: the same tokens at shifted positions give the same logits', async () => {
     const seq = [1, 40, 41, 42, 3, 20, 21];
     const tokens = tf.tensor2d([seq], [1, seq.length], 'int32');
-    const at = (offset: number) => forward(params, TINY_ROPE, tokens, { positions: tf.tensor2d([seq.map((_, t) => t + offset)], [1, seq.length], 'int32') });
+    const at = (offset: number) =>
+      forward(params, TINY_ROPE, tokens, {
+        positions: tf.tensor2d([seq.map((_, t) => t + offset)], [1, seq.length], 'int32'),
+      });
     const [plain, shifted] = [forward(params, TINY_ROPE, tokens), at(6)];
     expect(maxAbsDiff(await plain.data(), await shifted.data())).toBeLessThan(1e-4);
     // and a reordering of positions is not a no-op (positions reach attention at all)
-    const swapped = forward(params, TINY_ROPE, tokens, { positions: tf.tensor2d([[0, 1, 2, 4, 3, 5, 6]], [1, 7], 'int32') });
+    const swapped = forward(params, TINY_ROPE, tokens, {
+      positions: tf.tensor2d([[0, 1, 2, 4, 3, 5, 6]], [1, 7], 'int32'),
+    });
     expect(maxAbsDiff(await plain.data(), await swapped.data())).toBeGreaterThan(1e-2);
     tf.dispose([tokens, plain, shifted, swapped]);
   });
@@ -127,7 +132,9 @@ describe('model.position', () => {
   });
 
   it('refuses an unknown scheme and an odd head width, naming the field', () => {
-    expect(() => validateModelConfig({ ...TINY, position: 'alibi' })).toThrow(/model.position must be one of learned, rope; got alibi/);
+    expect(() => validateModelConfig({ ...TINY, position: 'alibi' })).toThrow(
+      /model.position must be one of learned, rope; got alibi/,
+    );
     try {
       validateModelConfig({ ...TINY, dModel: 33, heads: 3, position: 'rope' });
       expect.unreachable();

@@ -34,7 +34,11 @@ async function greedyByFullForward(p: Params, cfg: ModelConfig, prompt: number[]
   return out;
 }
 
-const PROMPTS = [[1, 40, 41, 3], [1, 50, 51, 52, 53, 54, 3], [1, 3]];
+const PROMPTS = [
+  [1, 40, 41, 3],
+  [1, 50, 51, 52, 53, 54, 3],
+  [1, 3],
+];
 const SAMPLING = { maxNewTokens: 6, temperature: 1, topK: 0, seed: 9 };
 
 describe('sampleBatch', () => {
@@ -56,7 +60,10 @@ describe('sampleBatch', () => {
 
   it('respects maxNewTokens and the context', async () => {
     const long = [1, ...new Array(11).fill(30), 3]; // 13 tokens: 3 left in a context of 16
-    const { completions, finished } = await sampleBatch(params, TINY, [long, [1, 3]], { ...SAMPLING, maxNewTokens: 50 });
+    const { completions, finished } = await sampleBatch(params, TINY, [long, [1, 3]], {
+      ...SAMPLING,
+      maxNewTokens: 50,
+    });
     for (const b of [0, 1]) {
       const used = 13 + completions[b]!.length + (finished[b] ? 1 : 0); // batch stops when the longest fills the context
       if (finished[b]) expect(used).toBeLessThanOrEqual(16);
@@ -64,7 +71,11 @@ describe('sampleBatch', () => {
     }
     const short = await sampleBatch(params, TINY, PROMPTS, { ...SAMPLING, maxNewTokens: 2 });
     short.completions.forEach((c, b) => expect(c.length + (short.finished[b] ? 1 : 0)).toBeLessThanOrEqual(2));
-    expect((await sampleBatch(params, TINY, PROMPTS, { ...SAMPLING, maxNewTokens: 0 })).completions).toEqual([[], [], []]);
+    expect((await sampleBatch(params, TINY, PROMPTS, { ...SAMPLING, maxNewTokens: 0 })).completions).toEqual([
+      [],
+      [],
+      [],
+    ]);
   });
 
   it('leaves the tensor count unchanged', async () => {
@@ -78,7 +89,11 @@ describe('sampleBatch', () => {
   it('draws tokens with softmax(logits / T) frequencies, and only the top k with topK', async () => {
     // N rows of the same logits, one draw each: frequencies within 4 standard errors of the probabilities.
     const N = 4000;
-    const base = tf.tidy(() => forward(params, TINY, tf.tensor2d([[1, 44, 3]], [1, 3], 'int32')).slice([0, 2, 0], [1, 1, 100]).reshape([1, 100]));
+    const base = tf.tidy(() =>
+      forward(params, TINY, tf.tensor2d([[1, 44, 3]], [1, 3], 'int32'))
+        .slice([0, 2, 0], [1, 1, 100])
+        .reshape([1, 100]),
+    );
     const logits = base.tile([N, 1]) as tf.Tensor2D; // [N, V]
     const probs = tf.tidy(() => tf.softmax(base.reshape([100]).div(2))); // temperature 2
     const p = await probs.data();
@@ -91,7 +106,9 @@ describe('sampleBatch', () => {
     };
     const all = await counts(0);
     all.forEach((n, id) => expect(Math.abs(n / N - p[id]!)).toBeLessThan(4 * Math.sqrt(p[id]! / N) + 2e-3));
-    const top3 = Array.from(p.keys()).sort((a, b) => p[b]! - p[a]!).slice(0, 3);
+    const top3 = Array.from(p.keys())
+      .sort((a, b) => p[b]! - p[a]!)
+      .slice(0, 3);
     const z = top3.reduce((s, id) => s + p[id]!, 0);
     (await counts(3)).forEach((n, id) => {
       const q = top3.includes(id) ? p[id]! / z : 0;
@@ -103,9 +120,19 @@ describe('sampleBatch', () => {
   it('stops each sequence at its own EOS', async () => {
     const cfg: ModelConfig = { ...TINY, layers: 1 };
     const trained = initParams(cfg, 41);
-    await overfit(trained, cfg, [['a', 'xy'], ['b', 'hello world']], { maxSteps: 300, lr: 1e-2, target: 0.02 });
+    await overfit(
+      trained,
+      cfg,
+      [
+        ['a', 'xy'],
+        ['b', 'hello world'],
+      ],
+      { maxSteps: 300, lr: 1e-2, target: 0.02 },
+    );
     const { completions, finished } = await sampleBatch(trained, cfg, [encodePrompt('a'), encodePrompt('b')], {
-      ...SAMPLING, maxNewTokens: 13, greedy: true,
+      ...SAMPLING,
+      maxNewTokens: 13,
+      greedy: true,
     });
     expect(completions.map(decode)).toEqual(['xy', 'hello world']);
     expect(finished).toEqual([true, true]);

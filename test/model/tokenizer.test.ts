@@ -1,7 +1,16 @@
 // Tokenizer: exact ids, round trips and error messages.
 import { describe, expect, it } from 'vitest';
 import {
-  BOS_ID, EOS_ID, PAD_ID, SEP_ID, VOCAB_SIZE, decode, encode, encodeExample, encodePrompt, isEncodable,
+  BOS_ID,
+  EOS_ID,
+  PAD_ID,
+  SEP_ID,
+  VOCAB_SIZE,
+  decode,
+  encode,
+  encodeExample,
+  encodePrompt,
+  isEncodable,
 } from '../../src/model/tokenizer';
 
 const ALL_CHARS = '\n' + Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');

@@ -60,7 +60,10 @@ describe('transformer forward', () => {
         positions: tf.tensor2d([[0, 0, 0, 1, 2, 3]], [1, 6], 'int32'),
         keyMask: tf.tensor2d([[0, 0, 1, 1, 1, 1]], [1, 6]),
       });
-      return [forward(params, TINY, tf.tensor2d([[1, 30, 31, 3]], [1, 4], 'int32')), padded.slice([0, 2, 0], [1, 4, 100])];
+      return [
+        forward(params, TINY, tf.tensor2d([[1, 30, 31, 3]], [1, 4], 'int32')),
+        padded.slice([0, 2, 0], [1, 4, 100]),
+      ];
     });
     expect(maxAbsDiff(await plain!.data(), await tail!.data())).toBeLessThan(1e-5);
     tf.dispose([plain!, tail!]);

@@ -6,7 +6,10 @@ import type { LabDb } from '../../src/store/db';
 import type { RunBundle } from '../../src/store/library';
 import type { CheckpointRow, RolloutRecord, RunRecord, TensorData } from '../../src/store/types';
 
-export const TINY: RunConfig = { ...DEFAULT_RUN_CONFIG, model: { ...DEFAULT_RUN_CONFIG.model, layers: 1, dModel: 32, heads: 2, context: 64 } };
+export const TINY: RunConfig = {
+  ...DEFAULT_RUN_CONFIG,
+  model: { ...DEFAULT_RUN_CONFIG.model, layers: 1, dModel: 32, heads: 2, context: 64 },
+};
 
 let dbCount = 0;
 export const freshName = () => `store-test-${++dbCount}-${Math.random().toString(36).slice(2)}`;
@@ -19,21 +22,63 @@ function tensor(shape: number[], fill: number): TensorData {
 export function checkpoint(runId: string, step: number, stage = 'sft', config: RunConfig = TINY): CheckpointRow {
   const shapes = paramShapes(config.model);
   return {
-    runId, step, stage, time: 1000 + step,
+    runId,
+    step,
+    stage,
+    time: 1000 + step,
     weights: Object.fromEntries(shapes.map(([name, shape], i) => [name, tensor(shape, step + i)])),
-    optimizer: Object.fromEntries(shapes.flatMap(([name, shape], i) => [[`m/${name}`, tensor(shape, -i)], [`v/${name}`, tensor(shape, i * 2)]])),
+    optimizer: Object.fromEntries(
+      shapes.flatMap(([name, shape], i) => [
+        [`m/${name}`, tensor(shape, -i)],
+        [`v/${name}`, tensor(shape, i * 2)],
+      ]),
+    ),
     state: { step, adamStep: step, tokens: step * 100 },
   };
 }
 
-export function runRecord(id: string, createdAt: number, status: RunRecord['status'] = 'stopped', extra: Partial<RunRecord> = {}): RunRecord {
-  return { id, name: `run ${id}`, config: TINY, status, createdAt, updatedAt: createdAt, step: 20, totalSteps: 40, stage: 'sft', ...extra };
+export function runRecord(
+  id: string,
+  createdAt: number,
+  status: RunRecord['status'] = 'stopped',
+  extra: Partial<RunRecord> = {},
+): RunRecord {
+  return {
+    id,
+    name: `run ${id}`,
+    config: TINY,
+    status,
+    createdAt,
+    updatedAt: createdAt,
+    step: 20,
+    totalSteps: 40,
+    stage: 'sft',
+    ...extra,
+  };
 }
 
 /** One prompt's rollouts as the GRPO stage stores them (src/train/rollout-record.ts), two completions. */
 export function rolloutGroup(step: number): RolloutRecord {
-  const completion = (text: string, reward: number) => ({ text, finished: true, answer: text, reward, rewards: { verifiable: reward }, trueReward: reward, advantage: reward - 0.5, steps: [{ text: '1+1=2', ok: reward > 0 }], faithful: true });
-  return { step, prompt: 'p', label: '1', cleanLabel: '1', noisy: false, pseudoLabel: null, completions: [completion('1', 1), completion('2', 0)] };
+  const completion = (text: string, reward: number) => ({
+    text,
+    finished: true,
+    answer: text,
+    reward,
+    rewards: { verifiable: reward },
+    trueReward: reward,
+    advantage: reward - 0.5,
+    steps: [{ text: '1+1=2', ok: reward > 0 }],
+    faithful: true,
+  });
+  return {
+    step,
+    prompt: 'p',
+    label: '1',
+    cleanLabel: '1',
+    noisy: false,
+    pseudoLabel: null,
+    completions: [completion('1', 1), completion('2', 0)],
+  };
 }
 
 /** A run with 10 logged steps (NaN in one value), two evaluations with samples, one rollout row and two checkpoints. */
@@ -41,8 +86,18 @@ export function bundle(id: string, createdAt = 1): RunBundle {
   const steps = Array.from({ length: 10 }, (_, i) => (i + 1) * 2);
   return {
     run: runRecord(id, createdAt),
-    metrics: steps.map((step) => ({ runId: id, step, stage: 'sft', time: step, values: { loss: 3 / step, mean_token_accuracy: step / 20, ...(step === 4 ? { grad_norm: NaN } : {}) } })),
-    samples: [10, 20].map((step) => ({ runId: id, step, items: [{ split: 'heldout' as const, prompt: '12+34=', completion: 'A: 46', answer: '46', correct: step === 20 }] })),
+    metrics: steps.map((step) => ({
+      runId: id,
+      step,
+      stage: 'sft',
+      time: step,
+      values: { loss: 3 / step, mean_token_accuracy: step / 20, ...(step === 4 ? { grad_norm: NaN } : {}) },
+    })),
+    samples: [10, 20].map((step) => ({
+      runId: id,
+      step,
+      items: [{ split: 'heldout' as const, prompt: '12+34=', completion: 'A: 46', answer: '46', correct: step === 20 }],
+    })),
     rollouts: [{ runId: id, step: 20, groups: [rolloutGroup(20)] }],
     checkpoints: [checkpoint(id, 10), checkpoint(id, 20)],
   };

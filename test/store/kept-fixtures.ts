@@ -7,19 +7,47 @@ import { keptBytes, type KeptRun } from '../../src/cli/report/kept-runs';
 
 export function keptRun(presetId: string, armId: string, seed: number, heldout = 0.5): KeptRun {
   const preset = getPreset(presetId)!;
-  const config = armConfig(preset, preset.arms.find((a) => a.id === armId)!, seed);
+  const config = armConfig(
+    preset,
+    preset.arms.find((a) => a.id === armId)!,
+    seed,
+  );
   const id = `lab-${presetId}-${armId}-s${seed}-kept`;
   const sftEnd = config.cpt.steps + config.sft.steps;
   const total = sftEnd + config.rl.steps;
-  const row = (step: number, stage: string, values: Record<string, number>) => ({ runId: id, step, stage, time: step * 10, values });
+  const row = (step: number, stage: string, values: Record<string, number>) => ({
+    runId: id,
+    step,
+    stage,
+    time: step * 10,
+    values,
+  });
   return {
     info: {
-      id, name: `${preset.title} · ${armId} · seed ${seed}`, presetId, armId, seed, config, adjusted: null,
-      backend: { name: 'wasm', adapter: 'WebAssembly', features: ['SIMD'], skipped: [{ name: 'webgpu', reason: 'no adapter' }] },
+      id,
+      name: `${preset.title} · ${armId} · seed ${seed}`,
+      presetId,
+      armId,
+      seed,
+      config,
+      adjusted: null,
+      backend: {
+        name: 'wasm',
+        adapter: 'WebAssembly',
+        features: ['SIMD'],
+        skipped: [{ name: 'webgpu', reason: 'no adapter' }],
+      },
       machine: { cpu: 'Test CPU', cores: 2, memoryGiB: 8, os: 'linux x64', node: 'v20' },
       createdAt: Date.UTC(2026, 11, 1),
     },
-    state: { status: 'completed', step: total, totalSteps: total, wallSeconds: 300 + seed, sessions: [], updatedAt: Date.UTC(2026, 11, 2) },
+    state: {
+      status: 'completed',
+      step: total,
+      totalSteps: total,
+      wallSeconds: 300 + seed,
+      sessions: [],
+      updatedAt: Date.UTC(2026, 11, 2),
+    },
     metrics: [
       row(0, 'sft', { 'eval_heldout/accuracy': 0 }),
       row(sftEnd, 'sft', { loss: 0.5, grad_norm: NaN, 'eval_heldout/accuracy': heldout / 2 }),

@@ -14,7 +14,13 @@ async function libraryWithCheckpoints() {
   const db = await openLabDb(freshName());
   for (const id of ['r', 'other']) {
     await putRun(db, runRecord(id, 1));
-    for (const [step, stage] of [[10, 'cpt'], [20, 'sft'], [30, 'sft'], [40, 'sft']] as const) await putCheckpoint(db, checkpoint(id, step, stage));
+    for (const [step, stage] of [
+      [10, 'cpt'],
+      [20, 'sft'],
+      [30, 'sft'],
+      [40, 'sft'],
+    ] as const)
+      await putCheckpoint(db, checkpoint(id, step, stage));
   }
   await putMetrics(db, [row('r', 10), row('r', 20)]);
   return db;
@@ -30,7 +36,10 @@ describe('quota errors', () => {
   it('frees checkpoints and retries a metrics write once; earlier metrics and newest checkpoints stay', async () => {
     const db = await libraryWithCheckpoints();
     const full = quotaDb(db, 'metrics', () => 1); // the first write fails, the retry fits
-    const out = await writeOrFree(() => putMetrics(full, [row('r', 30)]), () => freeCheckpointSpace(db, 'r'));
+    const out = await writeOrFree(
+      () => putMetrics(full, [row('r', 30)]),
+      () => freeCheckpointSpace(db, 'r'),
+    );
     expect(full.failed).toBe(1);
     expect(out.freed).toBe(4); // 20 and 30 of each run; 10 is a stage end (cpt -> sft), 40 the newest
     expect(await checkpointSteps(db, 'r')).toEqual([10, 40]);
@@ -40,7 +49,10 @@ describe('quota errors', () => {
 
   it('does not free anything when the write fits', async () => {
     const db = await libraryWithCheckpoints();
-    const out = await writeOrFree(() => putMetrics(db, [row('r', 30)]), () => freeCheckpointSpace(db, 'r'));
+    const out = await writeOrFree(
+      () => putMetrics(db, [row('r', 30)]),
+      () => freeCheckpointSpace(db, 'r'),
+    );
     expect(out.freed).toBeNull();
     expect(await checkpointSteps(db, 'r')).toEqual([10, 20, 30, 40]);
   });
@@ -48,7 +60,12 @@ describe('quota errors', () => {
   it('throws the quota error when even the retry does not fit, losing no metric already written', async () => {
     const db = await libraryWithCheckpoints();
     const full = quotaDb(db, 'metrics', () => Infinity);
-    await expect(writeOrFree(() => putMetrics(full, [row('r', 30)]), () => freeCheckpointSpace(db, 'r'))).rejects.toSatisfy(isQuotaError);
+    await expect(
+      writeOrFree(
+        () => putMetrics(full, [row('r', 30)]),
+        () => freeCheckpointSpace(db, 'r'),
+      ),
+    ).rejects.toSatisfy(isQuotaError);
     expect(full.failed).toBe(2);
     expect((await getMetrics(db, 'r')).map((m) => m.step)).toEqual([10, 20]);
   });

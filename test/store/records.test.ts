@@ -14,7 +14,11 @@ import { crc32Hex } from '../../src/util/crc32';
 import { bundle, checkpoint, freshName, rolloutGroup } from './fixtures';
 
 /** Write a raw value past the typed API, as a damaged disk, an old bug or a hand edit leaves it. */
-async function putRaw(db: LabDb, store: 'runs' | 'metrics' | 'rollouts' | 'checkpoints', value: unknown): Promise<void> {
+async function putRaw(
+  db: LabDb,
+  store: 'runs' | 'metrics' | 'rollouts' | 'checkpoints',
+  value: unknown,
+): Promise<void> {
   await db.put(store, value as never);
 }
 
@@ -73,7 +77,10 @@ describe('reading a library with damaged records', () => {
   it('passes over a damaged newest checkpoint for the one before it', async () => {
     const db = await library();
     const broken = checkpoint('a', 30);
-    await putRaw(db, 'checkpoints', { ...broken, weights: { ...broken.weights, 'tok_emb': { shape: [3, 3], data: new ArrayBuffer(4) } } });
+    await putRaw(db, 'checkpoints', {
+      ...broken,
+      weights: { ...broken.weights, tok_emb: { shape: [3, 3], data: new ArrayBuffer(4) } },
+    });
     expect((await latestCheckpoint(db, 'a'))?.step).toBe(20);
   });
 
@@ -92,13 +99,36 @@ describe('importing rollout groups', () => {
     const decoded = unpackArchive(file);
     if (!decoded.ok) throw new Error(decoded.error);
     const b = decoded.value[0]!;
-    const tampered = { ...b, checkpoints: [], rollouts: [{ ...b.rollouts[0]!, groups: [{ ...rolloutGroup(20), completions: [null, {}, 'x'] }] }] };
-    const manifest = strToU8(JSON.stringify({ format: 'rlvr-lab-library', version: 1, exportedAt: 1, runs: [{ run: tampered.run, metrics: [], samples: [], rollouts: tampered.rollouts.map(({ runId: _, ...r }) => r), checkpoints: [] }] }));
+    const tampered = {
+      ...b,
+      checkpoints: [],
+      rollouts: [{ ...b.rollouts[0]!, groups: [{ ...rolloutGroup(20), completions: [null, {}, 'x'] }] }],
+    };
+    const manifest = strToU8(
+      JSON.stringify({
+        format: 'rlvr-lab-library',
+        version: 1,
+        exportedAt: 1,
+        runs: [
+          {
+            run: tampered.run,
+            metrics: [],
+            samples: [],
+            rollouts: tampered.rollouts.map(({ runId: _, ...r }) => r),
+            checkpoints: [],
+          },
+        ],
+      }),
+    );
     const tensors = new Uint8Array(0);
     const sums = strToU8(JSON.stringify({ 'manifest.json': crc32Hex(manifest), 'tensors.bin': crc32Hex(tensors) }));
-    const result = unpackArchive(zipSync({ 'manifest.json': manifest, 'tensors.bin': tensors, 'checksums.json': sums }));
+    const result = unpackArchive(
+      zipSync({ 'manifest.json': manifest, 'tensors.bin': tensors, 'checksums.json': sums }),
+    );
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.error).toMatch(/^The file's content is not valid \(manifest, at runs\.0\.rollouts\.0\.groups\.0\.completions\.0: /);
+    expect(!result.ok && result.error).toMatch(
+      /^The file's content is not valid \(manifest, at runs\.0\.rollouts\.0\.groups\.0\.completions\.0: /,
+    );
   });
 
   it('accepts the groups the GRPO stage writes, NaN rewards included', () => {
@@ -107,6 +137,8 @@ describe('importing rollout groups', () => {
     group.completions[0]!.advantage = NaN;
     const decoded = unpackArchive(packArchive([{ ...b, rollouts: [{ runId: 'a', step: 20, groups: [group] }] }]));
     if (!decoded.ok) throw new Error(decoded.error);
-    expect(Number.isNaN((decoded.value[0]!.rollouts[0]!.groups[0] as typeof group).completions[0]!.advantage)).toBe(true);
+    expect(Number.isNaN((decoded.value[0]!.rollouts[0]!.groups[0] as typeof group).completions[0]!.advantage)).toBe(
+      true,
+    );
   });
 });

@@ -13,27 +13,31 @@ describe('schema and migrations', () => {
     const db = await openLabDb(freshName());
     expect(db.version).toBe(DB_VERSION);
     expect([...db.objectStoreNames].sort()).toEqual([...STORE_NAMES].sort());
-    for (const name of STORE_NAMES.filter((n) => n !== 'runs')) expect([...db.transaction(name).store.indexNames]).toEqual(['byRun']);
+    for (const name of STORE_NAMES.filter((n) => n !== 'runs'))
+      expect([...db.transaction(name).store.indexNames]).toEqual(['byRun']);
     db.close();
   });
 
-  it.each(Array.from({ length: DB_VERSION - 1 }, (_, i) => i + 1))('migrates a database at version %i to the current one, keeping its data', async (old) => {
-    const name = freshName();
-    const before = await openLabDb(name, {}, old);
-    expect(before.version).toBe(old);
-    await putRun(before, runRecord('a', 1));
-    await putMetrics(before, [{ runId: 'a', step: 5, stage: 'sft', time: 0, values: { loss: 2 } }]);
-    before.close();
-    const after = await openLabDb(name);
-    expect(after.version).toBe(DB_VERSION);
-    expect([...after.objectStoreNames].sort()).toEqual([...STORE_NAMES].sort());
-    expect((await getRun(after, 'a'))?.name).toBe('run a');
-    expect((await getMetrics(after, 'a')).map((m) => m.values.loss)).toEqual([2]);
-    // The v2 rollouts store works on a migrated database.
-    await putRollouts(after, { runId: 'a', step: 5, groups: [rolloutGroup(5)] });
-    expect(await getRollouts(after, 'a')).toEqual([{ runId: 'a', step: 5, groups: [rolloutGroup(5)] }]);
-    after.close();
-  });
+  it.each(Array.from({ length: DB_VERSION - 1 }, (_, i) => i + 1))(
+    'migrates a database at version %i to the current one, keeping its data',
+    async (old) => {
+      const name = freshName();
+      const before = await openLabDb(name, {}, old);
+      expect(before.version).toBe(old);
+      await putRun(before, runRecord('a', 1));
+      await putMetrics(before, [{ runId: 'a', step: 5, stage: 'sft', time: 0, values: { loss: 2 } }]);
+      before.close();
+      const after = await openLabDb(name);
+      expect(after.version).toBe(DB_VERSION);
+      expect([...after.objectStoreNames].sort()).toEqual([...STORE_NAMES].sort());
+      expect((await getRun(after, 'a'))?.name).toBe('run a');
+      expect((await getMetrics(after, 'a')).map((m) => m.values.loss)).toEqual([2]);
+      // The v2 rollouts store works on a migrated database.
+      await putRollouts(after, { runId: 'a', step: 5, groups: [rolloutGroup(5)] });
+      expect(await getRollouts(after, 'a')).toEqual([{ runId: 'a', step: 5, groups: [rolloutGroup(5)] }]);
+      after.close();
+    },
+  );
 
   it('lets another tab upgrade: the old connection closes itself and its owner is told', async () => {
     const name = freshName();

@@ -2,17 +2,39 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { openLabDb, DB_VERSION } from '../../src/store/db';
 import { deleteRun, getRun, listRuns, markInterrupted, patchRun, putRun } from '../../src/store/runs';
-import { getMetrics, latestCheckpoint, putCheckpoint, putMetrics, pruneCheckpoints, getSamples, putSamples } from '../../src/store/series';
+import {
+  getMetrics,
+  latestCheckpoint,
+  putCheckpoint,
+  putMetrics,
+  pruneCheckpoints,
+  getSamples,
+  putSamples,
+} from '../../src/store/series';
 import type { CheckpointRow, RunRecord } from '../../src/store/types';
 import { DEFAULT_RUN_CONFIG } from '../../src/experiment/config';
 
 let dbCount = 0;
 const freshDb = () => openLabDb(`test-${++dbCount}`);
 const run = (id: string, createdAt: number, status: RunRecord['status'] = 'running'): RunRecord => ({
-  id, name: id, config: DEFAULT_RUN_CONFIG, status, createdAt, updatedAt: createdAt, step: 0, totalSteps: 10, stage: 'sft',
+  id,
+  name: id,
+  config: DEFAULT_RUN_CONFIG,
+  status,
+  createdAt,
+  updatedAt: createdAt,
+  step: 0,
+  totalSteps: 10,
+  stage: 'sft',
 });
 const ckpt = (runId: string, step: number, stage = 'sft'): CheckpointRow => ({
-  runId, step, stage, time: step, weights: { w: { shape: [2], data: new Float32Array([step, step]).buffer } }, optimizer: {}, state: { step },
+  runId,
+  step,
+  stage,
+  time: step,
+  weights: { w: { shape: [2], data: new Float32Array([step, step]).buffer } },
+  optimizer: {},
+  state: { step },
 });
 
 describe('store', () => {
@@ -37,7 +59,10 @@ describe('store', () => {
     const db = await freshDb();
     await putRun(db, run('a', 1));
     await putRun(db, run('b', 2));
-    await putMetrics(db, [20, 10, 30].map((step) => ({ runId: 'a', step, stage: 'sft', time: 0, values: { loss: step } })));
+    await putMetrics(
+      db,
+      [20, 10, 30].map((step) => ({ runId: 'a', step, stage: 'sft', time: 0, values: { loss: step } })),
+    );
     await putMetrics(db, [{ runId: 'b', step: 5, stage: 'sft', time: 0, values: { loss: 1 } }]);
     await putSamples(db, { runId: 'a', step: 10, items: [] });
     await putCheckpoint(db, ckpt('a', 10));
@@ -52,7 +77,15 @@ describe('store', () => {
 
   it('prunes old checkpoints but keeps the newest ones and every stage end', async () => {
     const db = await freshDb();
-    for (const [step, stage] of [[10, 'cpt'], [20, 'sft'], [30, 'sft'], [40, 'sft'], [50, 'sft'], [60, 'sft']] as const) await putCheckpoint(db, ckpt('r', step, stage));
+    for (const [step, stage] of [
+      [10, 'cpt'],
+      [20, 'sft'],
+      [30, 'sft'],
+      [40, 'sft'],
+      [50, 'sft'],
+      [60, 'sft'],
+    ] as const)
+      await putCheckpoint(db, ckpt('r', step, stage));
     const removed = await pruneCheckpoints(db, 'r', 2);
     expect(removed).toBe(3);
     const left = await db.getAllKeys('checkpoints');

@@ -8,7 +8,14 @@ import type { Example } from '../../src/tasks/types';
 import { example } from './contract';
 
 function handAddition(a: string, b: string): Example {
-  return { key: `${a}+${b}`, prompt: `${a}+${b}=?`, steps: [], answer: String(Number(a) + Number(b)), difficulty: a.length, meta: { a, b } };
+  return {
+    key: `${a}+${b}`,
+    prompt: `${a}+${b}=?`,
+    steps: [],
+    answer: String(Number(a) + Number(b)),
+    difficulty: a.length,
+    meta: { a, b },
+  };
 }
 
 describe('addition', () => {
@@ -23,7 +30,8 @@ describe('addition', () => {
       seen.add(ex.difficulty);
     }
     expect([...seen].sort()).toEqual([2, 3]);
-    for (let i = 0; i < 50; i++) expect([4, 5]).toContain(example(addition, i, 7, addition.oodConfig(addition.defaults)).difficulty);
+    for (let i = 0; i < 50; i++)
+      expect([4, 5]).toContain(example(addition, i, 7, addition.oodConfig(addition.defaults)).difficulty);
   });
 
   it('writes one column per line with its carry, and checks columns against the operands', () => {
@@ -59,7 +67,10 @@ describe('arith_chain', () => {
       terms.add(m.terms);
     }
     expect([...terms].sort()).toEqual([3, 4]);
-    for (let i = 0; i < 50; i++) expect([5, 6]).toContain((example(arithChain, i, 7, arithChain.oodConfig(arithChain.defaults)).meta as { terms: number }).terms);
+    for (let i = 0; i < 50; i++)
+      expect([5, 6]).toContain(
+        (example(arithChain, i, 7, arithChain.oodConfig(arithChain.defaults)).meta as { terms: number }).terms,
+      );
   });
 
   it('respects precedence: products first, answer = sum of term values', () => {
@@ -71,9 +82,23 @@ describe('arith_chain', () => {
   });
 
   it('calls a step true only when it computes a product term or a partial sum of this chain', () => {
-    const ex: Example = { key: 'k', prompt: '3*4+5*6+7=?', steps: [], answer: '49', difficulty: 3, meta: { chain: [[3, 4], [5, 6], [7]] } };
+    const ex: Example = {
+      key: 'k',
+      prompt: '3*4+5*6+7=?',
+      steps: [],
+      answer: '49',
+      difficulty: 3,
+      meta: { chain: [[3, 4], [5, 6], [7]] },
+    };
     const check = (text: string) => arithChain.checkSteps(ex, arithChain.parse(text));
-    expect(check('4*3=12\n5 x 6 = 30\n12+30=42\n42+7=49\n7+30=37\n12+30+7=49')).toEqual([true, true, true, true, true, true]);
+    expect(check('4*3=12\n5 x 6 = 30\n12+30=42\n42+7=49\n7+30=37\n12+30+7=49')).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
     expect(check('3*5=15\n3+4=7\n12+30=43\n2*6=12\nhello')).toEqual([false, false, false, false, false]);
     expect(readEquation('s3: 12 * 3 = 36')).toEqual({ op: '*', terms: [12, 3], result: 36 });
     expect(readEquation('1+2*3=7')).toBeNull(); // one operator per line

@@ -2,7 +2,14 @@
 // by construction, exact label-noise and corruption fractions, determinism, length accounting.
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/util/errors';
-import { buildDataset, DEFAULT_DATA_CONFIG, isEvalKey, measureDataset, validateDataConfig, type DataConfig } from '../../src/tasks/dataset';
+import {
+  buildDataset,
+  DEFAULT_DATA_CONFIG,
+  isEvalKey,
+  measureDataset,
+  validateDataConfig,
+  type DataConfig,
+} from '../../src/tasks/dataset';
 import { formatAnswer } from '../../src/tasks/format';
 import { TASK_IDS } from '../../src/tasks/registry';
 
@@ -58,7 +65,10 @@ describe.each(TASK_IDS)('dataset of %s', (task) => {
   it('gives SFT the training prompts by default, and with sftSource fresh unlimited clean draws that never meet evaluation', () => {
     const same = buildDataset(cfg({ task, trainSize: 8, heldoutSize: 16, oodSize: 8, labelNoise: 0.5 }), 3);
     for (let i = 0; i < 20; i++) expect(same.sft(i)).toEqual(same.train(i));
-    const ds = buildDataset(cfg({ task, trainSize: 8, heldoutSize: 16, oodSize: 8, labelNoise: 0.5, sftSource: 'fresh' }), 3);
+    const ds = buildDataset(
+      cfg({ task, trainSize: 8, heldoutSize: 16, oodSize: 8, labelNoise: 0.5, sftSource: 'fresh' }),
+      3,
+    );
     const held = new Set([...ds.heldout, ...ds.ood].map((e) => e.key));
     const keys = Array.from({ length: 200 }, (_, i) => ds.sft(i).example.key);
     expect(new Set(keys).size).toBeGreaterThan(8); // not bound to the N RL prompts
@@ -71,7 +81,10 @@ describe.each(TASK_IDS)('dataset of %s', (task) => {
     }
     // The RL side is unchanged, and the SFT stream does not depend on N or gamma: arms share one SFT.
     for (let i = 0; i < 8; i++) expect(ds.train(i)).toEqual(same.train(i));
-    const other = buildDataset(cfg({ task, trainSize: 64, heldoutSize: 16, oodSize: 8, labelNoise: 0, sftSource: 'fresh' }), 3);
+    const other = buildDataset(
+      cfg({ task, trainSize: 64, heldoutSize: 16, oodSize: 8, labelNoise: 0, sftSource: 'fresh' }),
+      3,
+    );
     for (let i = 0; i < 50; i++) expect(other.sft(i).example.key).toBe(ds.sft(i).example.key);
   });
 
@@ -82,7 +95,10 @@ describe.each(TASK_IDS)('dataset of %s', (task) => {
       expect(few.train(i)).toEqual(all.train(i)); // the RL prompts are not touched
       expect(few.sft(i)).toEqual({ ...all.train(i % 4), index: i }); // slots 0..3 of the N, noise and all
     }
-    const fresh = buildDataset(cfg({ task, trainSize: 16, heldoutSize: 16, oodSize: 8, sftSource: 'fresh', sftSize: 6 }), 3);
+    const fresh = buildDataset(
+      cfg({ task, trainSize: 16, heldoutSize: 16, oodSize: 8, sftSource: 'fresh', sftSize: 6 }),
+      3,
+    );
     const held = new Set([...fresh.heldout, ...fresh.ood].map((e) => e.key));
     const keys = Array.from({ length: 30 }, (_, i) => fresh.sft(i).example.key);
     expect(new Set(keys).size).toBe(6);
@@ -120,7 +136,10 @@ describe.each(TASK_IDS)('dataset of %s', (task) => {
   });
 
   it("corrupts an exact fraction of rationales in style 'corrupted'", () => {
-    const ds = buildDataset(cfg({ task, style: 'corrupted', corruptFraction: 0.25, trainSize: 64, heldoutSize: 8, oodSize: 8 }), 6);
+    const ds = buildDataset(
+      cfg({ task, style: 'corrupted', corruptFraction: 0.25, trainSize: 64, heldoutSize: 8, oodSize: 8 }),
+      6,
+    );
     const items = Array.from({ length: 64 }, (_, i) => ds.train(i));
     expect(items.filter((t) => t.corrupted).length).toBe(16);
     for (const t of items) {
@@ -164,18 +183,42 @@ describe('progress', () => {
   it('counts every prompt drawn, then every example measured, each 1024th and the last', () => {
     const built: number[][] = [];
     const measured: number[][] = [];
-    const c = cfg({ task: 'addition', trainSize: 2000, heldoutSize: 100, oodSize: 60, sftSource: 'fresh', sftSize: 300 });
+    const c = cfg({
+      task: 'addition',
+      trainSize: 2000,
+      heldoutSize: 100,
+      oodSize: 60,
+      sftSource: 'fresh',
+      sftSize: 300,
+    });
     const ds = buildDataset(c, 1, (done, total) => built.push([done, total]));
-    expect(built).toEqual([[1024, 2460], [2048, 2460], [2460, 2460]]); // N + held-out + OOD + fresh SFT pool
+    expect(built).toEqual([
+      [1024, 2460],
+      [2048, 2460],
+      [2460, 2460],
+    ]); // N + held-out + OOD + fresh SFT pool
     const max = measureDataset(ds, (done, total) => measured.push([done, total]));
-    expect(measured).toEqual([[1024, 2460], [2048, 2460], [2460, 2460]]); // N + fresh SFT + held-out + OOD
+    expect(measured).toEqual([
+      [1024, 2460],
+      [2048, 2460],
+      [2460, 2460],
+    ]); // N + fresh SFT + held-out + OOD
     expect(max).toBe(buildDataset(c, 1).maxLength()); // the same number as without a progress callback
   });
 });
 
 describe('slot order', () => {
   it('has no easy-to-hard trend across an epoch (distinct draws front-load the small 1-digit key space)', () => {
-    const ds = buildDataset(cfg({ task: 'addition', taskConfig: { minDigits: 1, maxDigits: 2, oodMinDigits: 3, oodMaxDigits: 3 }, trainSize: 512, heldoutSize: 128, oodSize: 16 }), 1);
+    const ds = buildDataset(
+      cfg({
+        task: 'addition',
+        taskConfig: { minDigits: 1, maxDigits: 2, oodMinDigits: 3, oodMaxDigits: 3 },
+        trainSize: 512,
+        heldoutSize: 128,
+        oodSize: 16,
+      }),
+      1,
+    );
     const oneDigit = (i: number) => /^\d\+\d=/.test(ds.train(i).example.prompt);
     const count = (from: number) => Array.from({ length: 128 }, (_, k) => oneDigit(from + k)).filter(Boolean).length;
     const [first, last] = [count(0), count(384)];
@@ -190,7 +233,9 @@ describe('validateDataConfig', () => {
   it('fills defaults and the task config', () => {
     const c = validateDataConfig({});
     expect(c.task).toBe('addition');
-    expect(c.taskConfig).toEqual(c.task === 'addition' ? { minDigits: 2, maxDigits: 3, oodMinDigits: 4, oodMaxDigits: 5 } : {});
+    expect(c.taskConfig).toEqual(
+      c.task === 'addition' ? { minDigits: 2, maxDigits: 3, oodMinDigits: 4, oodMaxDigits: 5 } : {},
+    );
   });
 
   it('refuses bad settings, naming the field', () => {
@@ -202,14 +247,18 @@ describe('validateDataConfig', () => {
     expect(fieldOf(() => validateDataConfig({ corruptFraction: 1.5 }))).toBe('corruptFraction');
     expect(fieldOf(() => validateDataConfig({ heldoutSize: 0 }))).toBe('heldoutSize');
     expect(fieldOf(() => validateDataConfig({ taskConfig: { maxDigits: 99 } }))).toBe('taskConfig.maxDigits');
-    expect(fieldOf(() => validateDataConfig({ taskConfig: { minDigits: 3, maxDigits: 2 } }))).toBe('taskConfig.maxDigits');
+    expect(fieldOf(() => validateDataConfig({ taskConfig: { minDigits: 3, maxDigits: 2 } }))).toBe(
+      'taskConfig.maxDigits',
+    );
     expect(fieldOf(() => validateDataConfig([]))).toBe('data');
   });
 
   it('leaves sftSize out when 0, so configs saved before it serialize the same, and refuses more rationales than N', () => {
     expect('sftSize' in validateDataConfig({})).toBe(false);
     expect('sftSize' in validateDataConfig({ sftSize: 0 })).toBe(false);
-    expect(JSON.stringify(validateDataConfig({ trainSize: 64 }))).toBe(JSON.stringify(validateDataConfig({ trainSize: 64, sftSize: 0 })));
+    expect(JSON.stringify(validateDataConfig({ trainSize: 64 }))).toBe(
+      JSON.stringify(validateDataConfig({ trainSize: 64, sftSize: 0 })),
+    );
     expect(validateDataConfig({ trainSize: 64, sftSize: 8 }).sftSize).toBe(8);
     expect(fieldOf(() => validateDataConfig({ trainSize: 64, sftSize: 65 }))).toBe('sftSize');
     expect(fieldOf(() => validateDataConfig({ sftSize: -1 }))).toBe('sftSize');
@@ -220,7 +269,14 @@ describe('validateDataConfig', () => {
   });
 
   it('refuses more fresh SFT rationales than the task can supply, naming sftSize', () => {
-    const c = validateDataConfig({ trainSize: 8, heldoutSize: 8, oodSize: 8, sftSource: 'fresh', sftSize: 200, taskConfig: { minDigits: 1, maxDigits: 1 } });
+    const c = validateDataConfig({
+      trainSize: 8,
+      heldoutSize: 8,
+      oodSize: 8,
+      sftSource: 'fresh',
+      sftSize: 200,
+      taskConfig: { minDigits: 1, maxDigits: 1 },
+    });
     expect(fieldOf(() => buildDataset(c, 1))).toBe('sftSize');
   });
 

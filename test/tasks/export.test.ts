@@ -5,10 +5,17 @@ import { buildDataset, validateDataConfig } from '../../src/tasks/dataset';
 import { grpoJsonl, grpoRows, sftJsonl, type GrpoRow, type SftRow } from '../../src/tasks/export';
 import { formatAnswer } from '../../src/tasks/format';
 
-const lines = (jsonl: string) => jsonl.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as unknown);
+const lines = (jsonl: string) =>
+  jsonl
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as unknown);
 
 describe('export', () => {
-  const ds = buildDataset(validateDataConfig({ task: 'addition', trainSize: 32, heldoutSize: 10, oodSize: 5, labelNoise: 0.25 }), 3);
+  const ds = buildDataset(
+    validateDataConfig({ task: 'addition', trainSize: 32, heldoutSize: 10, oodSize: 5, labelNoise: 0.25 }),
+    3,
+  );
 
   it('writes one SFT row per distinct training prompt, prompt + separator then the completion', () => {
     const text = sftJsonl(ds, { split: 'train' });
@@ -21,7 +28,9 @@ describe('export', () => {
       expect(r.completion).toBe(ds.train(i).completion);
     });
     expect(new Set(rows.map((r) => r.prompt)).size).toBe(32);
-    expect((lines(sftJsonl(ds, { split: 'heldout', separator: '' })) as SftRow[])[0]!.prompt).toBe(ds.heldout[0]!.prompt);
+    expect((lines(sftJsonl(ds, { split: 'heldout', separator: '' })) as SftRow[])[0]!.prompt).toBe(
+      ds.heldout[0]!.prompt,
+    );
   });
 
   it('writes GRPO rows with the (noisy) answer, the clean answer and the difficulty', () => {
@@ -41,7 +50,16 @@ describe('export', () => {
   });
 
   it('gives set-answer tasks an answer_set list on every row, and honours count', () => {
-    const mh = buildDataset(validateDataConfig({ task: 'multi_hop', trainSize: 0, heldoutSize: 40, oodSize: 0, taskConfig: { branchRate: 1 } }), 1);
+    const mh = buildDataset(
+      validateDataConfig({
+        task: 'multi_hop',
+        trainSize: 0,
+        heldoutSize: 40,
+        oodSize: 0,
+        taskConfig: { branchRate: 1 },
+      }),
+      1,
+    );
     const rows = grpoRows(mh, { split: 'heldout' });
     expect(rows).toHaveLength(40);
     for (const [j, r] of rows.entries()) {
@@ -51,8 +69,12 @@ describe('export', () => {
     expect(rows.some((r) => r.answer_set!.length > 1)).toBe(true);
     expect(grpoRows(mh, { split: 'train', count: 7 })).toHaveLength(7);
     expect(grpoRows(mh, { split: 'train', count: 1 })[0]).not.toHaveProperty('clean_answer_set');
-    const noisy = buildDataset(validateDataConfig({ task: 'multi_hop', trainSize: 8, heldoutSize: 1, oodSize: 0, labelNoise: 0.5 }), 1);
-    for (const [i, r] of grpoRows(noisy, { split: 'train' }).entries()) expect(r.clean_answer_set).toEqual([noisy.train(i).cleanLabel].flat());
+    const noisy = buildDataset(
+      validateDataConfig({ task: 'multi_hop', trainSize: 8, heldoutSize: 1, oodSize: 0, labelNoise: 0.5 }),
+      1,
+    );
+    for (const [i, r] of grpoRows(noisy, { split: 'train' }).entries())
+      expect(r.clean_answer_set).toEqual([noisy.train(i).cleanLabel].flat());
     expect(grpoRows(mh, { split: 'train' })).toHaveLength(1000);
   });
 });

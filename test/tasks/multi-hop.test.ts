@@ -10,10 +10,26 @@ import { checkStyles, example } from './contract';
 
 /** A hand-made world: Zel's boss is Kam, Kam's friends are Ann and Bo, Kam's job is cook. */
 function handMade(): Example {
-  const facts: Fact[] = [['Zel', 'boss', 'Kam'], ['Kam', 'friend', 'Ann'], ['Kam', 'friend', 'Bo'], ['Kam', 'job', 'cook'], ['Bo', 'boss', 'Zel']];
+  const facts: Fact[] = [
+    ['Zel', 'boss', 'Kam'],
+    ['Kam', 'friend', 'Ann'],
+    ['Kam', 'friend', 'Bo'],
+    ['Kam', 'job', 'cook'],
+    ['Bo', 'boss', 'Zel'],
+  ];
   return {
-    key: 'hand', prompt: 'hand', steps: [], answer: ['Ann', 'Bo'], difficulty: 2,
-    meta: { facts, start: 'Zel', relations: ['boss', 'friend'], hops: ['boss', 'friend'], people: ['Zel', 'Kam', 'Ann', 'Bo'] },
+    key: 'hand',
+    prompt: 'hand',
+    steps: [],
+    answer: ['Ann', 'Bo'],
+    difficulty: 2,
+    meta: {
+      facts,
+      start: 'Zel',
+      relations: ['boss', 'friend'],
+      hops: ['boss', 'friend'],
+      people: ['Zel', 'Kam', 'Ann', 'Bo'],
+    },
   };
 }
 
@@ -63,7 +79,13 @@ describe('multi_hop', () => {
 
   it('reads every phrasing of a fact, and path lines as several facts', () => {
     const f: Fact = ['zel', 'boss', 'kam'];
-    for (const line of ["Zel's boss is Kam.", 'The boss of Zel is Kam.', "Kam is Zel's boss.", 'Zel has boss Kam', '  zel -boss-> kam ']) {
+    for (const line of [
+      "Zel's boss is Kam.",
+      'The boss of Zel is Kam.',
+      "Kam is Zel's boss.",
+      'Zel has boss Kam',
+      '  zel -boss-> kam ',
+    ]) {
       expect(readFacts(line), line).toEqual([f]);
     }
     expect(readFacts('Zel -boss-> Kam -job-> cook')).toEqual([f, ['kam', 'job', 'cook']]);
@@ -73,7 +95,9 @@ describe('multi_hop', () => {
 
   it('checks stated facts against the world, not against the question', () => {
     const ex = handMade();
-    const parsed = multiHop.parse("Zel's boss is Kam.\nKam's friend is Bo.\nKam's boss is Ann.\nBo -boss-> Zel\nblah\nA: Bo");
+    const parsed = multiHop.parse(
+      "Zel's boss is Kam.\nKam's friend is Bo.\nKam's boss is Ann.\nBo -boss-> Zel\nblah\nA: Bo",
+    );
     expect(multiHop.checkSteps(ex, parsed)).toEqual([true, true, false, true, false]);
     expect(multiHop.score(ex, parsed)).toBeCloseTo(2 / 3);
   });
@@ -86,7 +110,12 @@ describe('multi_hop', () => {
     expect(f("Zel's parent is Rob.\nRob's parent is Ann.\nA: Ann")).toBe(true); // false facts, still entailed
     expect(f("Zel's boss is Kam.\nBo's friend is Ann.\nA: Ann")).toBe(false); // two roots
     expect(f('A: Ann')).toBe(false);
-    expect(entailedLeaves([['a', 'boss', 'b'], ['b', 'boss', 'a']])).toBeNull(); // a cycle has no root
+    expect(
+      entailedLeaves([
+        ['a', 'boss', 'b'],
+        ['b', 'boss', 'a'],
+      ]),
+    ).toBeNull(); // a cycle has no root
   });
 
   it('measures intermediate-answer recall over every hop but the last', () => {
@@ -110,6 +139,8 @@ describe('multi_hop', () => {
 
   it('refuses too few people for the longest path, naming the field', () => {
     expect(() => multiHop.validate({ people: 4 })).toThrow(expect.objectContaining({ field: 'people' }));
-    expect(() => multiHop.validate({ maxDifficulty: 3, minDifficulty: 4 })).toThrow(expect.objectContaining({ field: 'maxDifficulty' }));
+    expect(() => multiHop.validate({ maxDifficulty: 3, minDifficulty: 4 })).toThrow(
+      expect.objectContaining({ field: 'maxDifficulty' }),
+    );
   });
 });

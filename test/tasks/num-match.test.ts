@@ -14,7 +14,8 @@ describe('num_match', () => {
   it('balances classes by default and follows a configured imbalance', () => {
     for (const sameRate of [0.5, 0.2]) {
       let same = 0;
-      for (let i = 0; i < N; i++) same += example(numMatch, i, 3, { ...numMatch.defaults, sameRate }).answer === SAME ? 1 : 0;
+      for (let i = 0; i < N; i++)
+        same += example(numMatch, i, 3, { ...numMatch.defaults, sameRate }).answer === SAME ? 1 : 0;
       expect(Math.abs(same / N - sameRate)).toBeLessThan(0.04); // 4 sd of a binomial at n = 2000
     }
   });
@@ -39,7 +40,11 @@ describe('num_match', () => {
     for (let i = 0; i < N; i++) {
       const ex = example(numMatch, i);
       const m = ex.meta as unknown as Mentions & { diff: string };
-      const differs = [m.entities[0] !== m.entities[1], m.periods[0] !== m.periods[1], !valuesMatch(m.shown[0], m.rounded[0], m.shown[1], m.rounded[1])];
+      const differs = [
+        m.entities[0] !== m.entities[1],
+        m.periods[0] !== m.periods[1],
+        !valuesMatch(m.shown[0], m.rounded[0], m.shown[1], m.rounded[1]),
+      ];
       expect(differs.filter(Boolean).length).toBe(ex.answer === DIFF ? 1 : 0);
       kinds.set(m.diff, (kinds.get(m.diff) ?? 0) + 1);
       if (m.diff === 'value') expect(Math.abs(m.shown[0] - m.shown[1]) / Math.max(...m.shown)).toBeLessThan(0.5);
@@ -77,19 +82,38 @@ describe('num_match', () => {
   });
 
   const m: Mentions = {
-    kind: 'count', entities: ['Kelo', 'Kela'], periods: ['2021', '2021'], surfaces: ['about 1.5k', '1,512'],
-    shown: [1500, 1512], rounded: [true, false], forms: ['about', 'comma'],
+    kind: 'count',
+    entities: ['Kelo', 'Kela'],
+    periods: ['2021', '2021'],
+    surfaces: ['about 1.5k', '1,512'],
+    shown: [1500, 1512],
+    rounded: [true, false],
+    forms: ['about', 'comma'],
   };
 
   it('checks each phrasing of a step against the mentions', () => {
     const cases: [string, boolean][] = [
-      ['M1: about 1.5k = 1500', true], ['M2 1,512 is 1512', true], ['second: 1,512 means 1512', true],
-      ['M1: about 1.5k = 1512', false], ['M2: 1,500 = 1512', false], ['M1: about 1.5k = 1500 m', false],
-      ['entity: Kelo != Kela', true], ['entity: Kela != Kelo', true], ['entity: Kelo = Kela', false],
-      ['entity Kelo vs Kela: differ', true], ['Kelo and Kela: different entity', true], ['Kelo and Kela: same entity', false],
-      ['period: 2021 = 2021', true], ['period 2021 vs 2021: same', true], ['period: 2021 != 2021', false],
-      ['value: 1500 ~ 1512', true], ['value: 1500 = 1512', false], ['value 1512 vs 1500: same', true], ['value: 1500 != 1512', false],
-      ['value: 1400 ~ 1512', false], ['the values look close', false],
+      ['M1: about 1.5k = 1500', true],
+      ['M2 1,512 is 1512', true],
+      ['second: 1,512 means 1512', true],
+      ['M1: about 1.5k = 1512', false],
+      ['M2: 1,500 = 1512', false],
+      ['M1: about 1.5k = 1500 m', false],
+      ['entity: Kelo != Kela', true],
+      ['entity: Kela != Kelo', true],
+      ['entity: Kelo = Kela', false],
+      ['entity Kelo vs Kela: differ', true],
+      ['Kelo and Kela: different entity', true],
+      ['Kelo and Kela: same entity', false],
+      ['period: 2021 = 2021', true],
+      ['period 2021 vs 2021: same', true],
+      ['period: 2021 != 2021', false],
+      ['value: 1500 ~ 1512', true],
+      ['value: 1500 = 1512', false],
+      ['value 1512 vs 1500: same', true],
+      ['value: 1500 != 1512', false],
+      ['value: 1400 ~ 1512', false],
+      ['the values look close', false],
     ];
     for (const [line, want] of cases) expect(checkNumMatchSteps(m, [line])[0], line).toBe(want);
   });

@@ -10,7 +10,8 @@ const ALPHABET = "\n\n  A:=+*x-~>!.,'%/0123456789abcdekmsvzKMZ dozen about entit
 
 function randomString(rng: Rng, n: number): string {
   let s = '';
-  for (let i = 0; i < n; i++) s += rng.next() < 0.8 ? ALPHABET[rng.int(0, ALPHABET.length - 1)] : String.fromCharCode(rng.int(0, 0xffff));
+  for (let i = 0; i < n; i++)
+    s += rng.next() < 0.8 ? ALPHABET[rng.int(0, ALPHABET.length - 1)] : String.fromCharCode(rng.int(0, 0xffff));
   return s;
 }
 
@@ -19,10 +20,14 @@ function mutate(rng: Rng, s: string): string {
   const i = rng.int(0, s.length);
   const j = rng.int(i, Math.min(s.length, i + 8));
   switch (rng.int(0, 3)) {
-    case 0: return s.slice(0, i) + s.slice(j);
-    case 1: return s.slice(0, j) + s.slice(i, j) + s.slice(j);
-    case 2: return s.slice(0, i) + randomString(rng, rng.int(1, 6)) + s.slice(j);
-    default: return s.slice(j) + s.slice(0, i);
+    case 0:
+      return s.slice(0, i) + s.slice(j);
+    case 1:
+      return s.slice(0, j) + s.slice(i, j) + s.slice(j);
+    case 2:
+      return s.slice(0, i) + randomString(rng, rng.int(1, 6)) + s.slice(j);
+    default:
+      return s.slice(j) + s.slice(0, i);
   }
 }
 
@@ -49,7 +54,20 @@ describe.each(TASK_IDS)('parser fuzz: %s', (id) => {
   it('survives degenerate inputs', () => {
     const ex = example(task, 0);
     const huge = '9'.repeat(5000) + '+' + '9'.repeat(5000) + '=' + '1'.repeat(5000);
-    for (const text of ['', '\n\n\n', 'A:', 'A: ', 'a: x\nA: y', huge, `${huge}\nA: 1`, '\u0000\uffff', 'A:'.repeat(1000), null, undefined, 42]) {
+    for (const text of [
+      '',
+      '\n\n\n',
+      'A:',
+      'A: ',
+      'a: x\nA: y',
+      huge,
+      `${huge}\nA: 1`,
+      '\u0000\uffff',
+      'A:'.repeat(1000),
+      null,
+      undefined,
+      42,
+    ]) {
       const parsed = task.parse(text as string);
       expect(() => task.checkSteps(ex, parsed)).not.toThrow();
       expect(() => task.faithful(parsed)).not.toThrow();

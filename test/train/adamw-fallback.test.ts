@@ -11,7 +11,10 @@ describe('adamwUpdate in fused mode on the CPU', () => {
   });
 
   it('equals the naive update exactly', () => {
-    const make = () => ({ w: tf.variable(tf.tensor2d([1, -0.5, 0.25, 2], [2, 2])), b: tf.variable(tf.tensor1d([0.5, -1])) });
+    const make = () => ({
+      w: tf.variable(tf.tensor2d([1, -0.5, 0.25, 2], [2, 2])),
+      b: tf.variable(tf.tensor1d([0.5, -1])),
+    });
     const cfg = { beta1: 0.9, beta2: 0.99, weightDecay: 0.1, gradClip: 1 };
     const grads = [
       { w: tf.tensor2d([3, -4, 0, 1], [2, 2]), b: tf.tensor1d([1, 2]) },
@@ -24,7 +27,14 @@ describe('adamwUpdate in fused mode on the CPU', () => {
         expect(useFused()).toBe(false);
         return grads.map((g) => adamwUpdate(params, g, opt, cfg, 0.1).dataSync()[0]);
       });
-      const out = { norms, w: params.w.dataSync(), b: params.b.dataSync(), mw: opt.m.w!.dataSync(), vb: opt.v.b!.dataSync(), t: opt.t };
+      const out = {
+        norms,
+        w: params.w.dataSync(),
+        b: params.b.dataSync(),
+        mw: opt.m.w!.dataSync(),
+        vb: opt.v.b!.dataSync(),
+        t: opt.t,
+      };
       disposeAdamW(opt);
       return out;
     };

@@ -3,7 +3,12 @@ import { tf } from '../../src/model/tf';
 import { adamwUpdate, createAdamW, disposeAdamW } from '../../src/train/adamw';
 
 /** A plain-JS AdamW (Loshchilov & Hutter 2019, Algorithm 2, decoupled decay scaled by lr as in PyTorch). */
-function referenceAdamW(p: number[], grads: number[][], cfg: { lr: number; b1: number; b2: number; wd: number; clip: number }, decay: boolean) {
+function referenceAdamW(
+  p: number[],
+  grads: number[][],
+  cfg: { lr: number; b1: number; b2: number; wd: number; clip: number },
+  decay: boolean,
+) {
   const m = p.map(() => 0);
   const v = p.map(() => 0);
   let x = p.slice();
@@ -38,7 +43,13 @@ describe('adamwUpdate', () => {
     const params = { w: tf.variable(tf.tensor2d(start, [2, 2])) };
     const opt = createAdamW(params);
     for (const g of grads) {
-      const norm = adamwUpdate(params, { w: tf.tensor2d(g, [2, 2]) }, opt, { beta1: cfg.b1, beta2: cfg.b2, weightDecay: cfg.wd, gradClip: cfg.clip }, cfg.lr);
+      const norm = adamwUpdate(
+        params,
+        { w: tf.tensor2d(g, [2, 2]) },
+        opt,
+        { beta1: cfg.b1, beta2: cfg.b2, weightDecay: cfg.wd, gradClip: cfg.clip },
+        cfg.lr,
+      );
       expect(norm.dataSync()[0]).toBeCloseTo(Math.sqrt(g.reduce((a, b) => a + b * b, 0)), 5);
       norm.dispose();
     }
@@ -51,7 +62,14 @@ describe('adamwUpdate', () => {
     const start = [1, -0.5, 0.25, 2];
     const params = { b: tf.variable(tf.tensor1d(start)) };
     const opt = createAdamW(params);
-    for (const g of grads) adamwUpdate(params, { b: tf.tensor1d(g) }, opt, { beta1: cfg.b1, beta2: cfg.b2, weightDecay: cfg.wd, gradClip: cfg.clip }, cfg.lr).dispose();
+    for (const g of grads)
+      adamwUpdate(
+        params,
+        { b: tf.tensor1d(g) },
+        opt,
+        { beta1: cfg.b1, beta2: cfg.b2, weightDecay: cfg.wd, gradClip: cfg.clip },
+        cfg.lr,
+      ).dispose();
     const want = referenceAdamW(start, grads, cfg, false);
     Array.from(params.b.dataSync()).forEach((x, i) => expect(x).toBeCloseTo(want[i]!, 5));
   });

@@ -4,7 +4,13 @@ import { BOS_ID, EOS_ID, PAD_ID, SEP_ID, encode } from '../../src/model/tokenize
 
 describe('makeBatch', () => {
   it('lays out [BOS prompt SEP completion EOS], shifted by one, with only the completion trained on', () => {
-    const b = makeBatch([{ prompt: '1+2', completion: '=3' }, { prompt: '9', completion: 'x' }], 64);
+    const b = makeBatch(
+      [
+        { prompt: '1+2', completion: '=3' },
+        { prompt: '9', completion: 'x' },
+      ],
+      64,
+    );
     expect(b.B).toBe(2);
     expect(b.L).toBe(LENGTH_BUCKET); // longest input is 6 tokens, bucketed to 16
     const seq0 = [BOS_ID, ...encode('1+2'), SEP_ID, ...encode('=3'), EOS_ID]; // 8 tokens

@@ -10,7 +10,10 @@ import { evaluateSplit } from '../../src/train/evaluate';
 
 const sampler = vi.hoisted(() => ({ texts: [] as string[] }));
 vi.mock('../../src/model/sample', () => ({
-  sampleBatch: async (_p: unknown, _c: unknown, prompts: number[][]) => ({ completions: prompts.map((_, i) => encode(sampler.texts[i]!)), finished: prompts.map(() => true) }),
+  sampleBatch: async (_p: unknown, _c: unknown, prompts: number[][]) => ({
+    completions: prompts.map((_, i) => encode(sampler.texts[i]!)),
+    finished: prompts.map(() => true),
+  }),
 }));
 
 describe('evaluateSplit', () => {
@@ -18,7 +21,8 @@ describe('evaluateSplit', () => {
     const task = getTask('addition');
     const tc = task.validate({});
     const ex = Array.from({ length: 5 }, (_, i) => task.generate(tc, rngFor(1, i), i));
-    const render = (e: (typeof ex)[number], style: Parameters<typeof task.render>[1]) => task.render(e, style, rngFor(2, 0));
+    const render = (e: (typeof ex)[number], style: Parameters<typeof task.render>[1]) =>
+      task.render(e, style, rngFor(2, 0));
     sampler.texts = [
       render(ex[0]!, 'pattern'), // correct, faithful
       render(ex[1]!, 'unfaithful'), // correct answer, steps that do not entail it
@@ -26,7 +30,11 @@ describe('evaluateSplit', () => {
       render(ex[4]!, 'pattern'), // another problem's worked solution: wrong here, yet its steps entail its answer
     ];
     expect(ex[4]!.answer).not.toEqual(ex[3]!.answer);
-    const r = await evaluateSplit({} as Params, DEFAULT_MODEL_CONFIG, task, ex.slice(0, 4), 'heldout', { maxNewTokens: 64, keepSamples: 0, seed: 1 });
+    const r = await evaluateSplit({} as Params, DEFAULT_MODEL_CONFIG, task, ex.slice(0, 4), 'heldout', {
+      maxNewTokens: 64,
+      keepSamples: 0,
+      seed: 1,
+    });
     expect(r.accuracy).toBe(3 / 4);
     expect(r.faithful).toBe(2 / 4);
   });

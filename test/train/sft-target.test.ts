@@ -25,15 +25,41 @@ function staged(sft: { targetAccuracy?: number; targetFaithfulness?: number }): 
     model: { layers: 1, dModel: 32, heads: 2, context: 96, vocabSize: DEFAULT_RUN_CONFIG.model.vocabSize },
     data: { ...DEFAULT_RUN_CONFIG.data, heldoutSize: 4, oodSize: 4 },
     cpt: { ...DEFAULT_RUN_CONFIG.cpt, steps: 2, batchSize: 2, logEvery: 1 },
-    sft: { ...DEFAULT_RUN_CONFIG.sft, steps: 8, batchSize: 2, logEvery: 2, evalEvery: 2, evalSize: 2, maxNewTokens: 6, checkpointEvery: 4, warmupSteps: 0, ...sft },
-    rl: { ...DEFAULT_RUN_CONFIG.rl, steps: 2, promptsPerStep: 2, numGenerations: 2, maxCompletionLength: 8, logEvery: 1, evalEvery: 2, evalSize: 2, passK: 2, rolloutsKept: 1, checkpointEvery: 1, lr: 1e-3, warmupSteps: 0 },
+    sft: {
+      ...DEFAULT_RUN_CONFIG.sft,
+      steps: 8,
+      batchSize: 2,
+      logEvery: 2,
+      evalEvery: 2,
+      evalSize: 2,
+      maxNewTokens: 6,
+      checkpointEvery: 4,
+      warmupSteps: 0,
+      ...sft,
+    },
+    rl: {
+      ...DEFAULT_RUN_CONFIG.rl,
+      steps: 2,
+      promptsPerStep: 2,
+      numGenerations: 2,
+      maxCompletionLength: 8,
+      logEvery: 1,
+      evalEvery: 2,
+      evalSize: 2,
+      passK: 2,
+      rolloutsKept: 1,
+      checkpointEvery: 1,
+      lr: 1e-3,
+      warmupSteps: 0,
+    },
   });
 }
 
 function recorder() {
   const log = { metrics: [] as MetricRow[], checkpoints: [] as CheckpointRow[] };
   const hooks: RunHooks = {
-    metrics: async (row) => void (log.metrics = [...log.metrics.filter((m) => m.step !== row.step), row].sort((a, b) => a.step - b.step)),
+    metrics: async (row) =>
+      void (log.metrics = [...log.metrics.filter((m) => m.step !== row.step), row].sort((a, b) => a.step - b.step)),
     samples: async () => {},
     rollouts: async () => {},
     checkpoint: async (row) => void log.checkpoints.push(row),
@@ -43,7 +69,8 @@ function recorder() {
 }
 
 const stepsOf = (rows: MetricRow[], stage: string) => rows.filter((m) => m.stage === stage).map((m) => m.step);
-const reachedAt = (rows: MetricRow[]) => rows.filter((m) => 'sft/target_reached' in m.values).map((m) => [m.step, m.values['sft/target_reached']]);
+const reachedAt = (rows: MetricRow[]) =>
+  rows.filter((m) => 'sft/target_reached' in m.values).map((m) => [m.step, m.values['sft/target_reached']]);
 
 describe('SFT to a target, on the CPU backend', () => {
   beforeAll(async () => {
@@ -62,7 +89,12 @@ describe('SFT to a target, on the CPU backend', () => {
     expect(reachedAt(log.metrics)).toEqual([[6, 1]]); // the third evaluation (SFT step 4, global 6)
     expect(log.metrics.find((m) => m.step === 6)!.values['eval_heldout/accuracy']).toBe(0.5);
     // SFT's final checkpoint (its weights at step 6) is written at its planned end, in place of the periodic one at 6
-    expect(log.checkpoints.map((k) => [k.step, k.stage, k.state.step])).toEqual([[2, 'cpt', 2], [10, 'sft', 10], [11, 'rl', 11], [12, 'rl', 12]]);
+    expect(log.checkpoints.map((k) => [k.step, k.stage, k.state.step])).toEqual([
+      [2, 'cpt', 2],
+      [10, 'sft', 10],
+      [11, 'rl', 11],
+      [12, 'rl', 12],
+    ]);
     expect(script.calls).toBe(3);
     expect(c.step).toBe(12);
   });
@@ -90,16 +122,35 @@ describe('SFT to a target, on the CPU backend', () => {
     script.accuracy = [0.5];
     const { log, hooks } = recorder();
     await new RunController('t0', staged({ targetAccuracy: 0.5 }), hooks).run();
-    expect(log.metrics.map((m) => [m.step, m.stage])).toEqual([[1, 'cpt'], [2, 'cpt'], [10, 'rl'], [11, 'rl'], [12, 'rl']]);
+    expect(log.metrics.map((m) => [m.step, m.stage])).toEqual([
+      [1, 'cpt'],
+      [2, 'cpt'],
+      [10, 'rl'],
+      [11, 'rl'],
+      [12, 'rl'],
+    ]);
     expect(reachedAt(log.metrics)).toEqual([[2, 1]]);
-    expect(log.checkpoints.map((k) => [k.step, k.stage])).toEqual([[2, 'cpt'], [10, 'sft'], [11, 'rl'], [12, 'rl']]);
+    expect(log.checkpoints.map((k) => [k.step, k.stage])).toEqual([
+      [2, 'cpt'],
+      [10, 'sft'],
+      [11, 'rl'],
+      [12, 'rl'],
+    ]);
     expect(log.checkpoints[1]!.state.adamStep).toBe(0);
   });
 
   it('logs the greedy faithfulness with every SFT evaluation', async () => {
     const { log, hooks } = recorder();
     await new RunController('t4', staged({ targetAccuracy: 0.5 }), hooks).run();
-    expect(log.metrics.filter((m) => 'eval_faith/entailed_greedy' in m.values).map((m) => [m.step, m.values['eval_faith/entailed_greedy']])).toEqual([[2, 0], [4, 0], [6, 0.5]]);
+    expect(
+      log.metrics
+        .filter((m) => 'eval_faith/entailed_greedy' in m.values)
+        .map((m) => [m.step, m.values['eval_faith/entailed_greedy']]),
+    ).toEqual([
+      [2, 0],
+      [4, 0],
+      [6, 0.5],
+    ]);
   });
 
   it('resumed from the checkpoint written at the target, does not redo SFT and continues as the run that never stopped', async () => {
@@ -107,7 +158,13 @@ describe('SFT to a target, on the CPU backend', () => {
     await new RunController('full', staged({ targetAccuracy: 0.5 }), full.hooks).run();
     script.calls = 0;
     const first = recorder();
-    const c = new RunController('part', staged({ targetAccuracy: 0.5 }), { ...first.hooks, checkpoint: async (row) => { first.log.checkpoints.push(row); if (row.step === 10) c.stop(); } });
+    const c = new RunController('part', staged({ targetAccuracy: 0.5 }), {
+      ...first.hooks,
+      checkpoint: async (row) => {
+        first.log.checkpoints.push(row);
+        if (row.step === 10) c.stop();
+      },
+    });
     expect(await c.run()).toBe('stopped');
     expect(reachedAt(first.log.metrics)).toEqual([[6, 1]]);
     const at = first.log.checkpoints.at(-1)!;
@@ -116,8 +173,13 @@ describe('SFT to a target, on the CPU backend', () => {
     const second = recorder();
     await new RunController('part', staged({ targetAccuracy: 0.5 }), second.hooks).run(at);
     expect(script.calls).toBe(0); // no SFT evaluation, so no SFT
-    expect(second.log.metrics.map((m) => [m.step, m.stage])).toEqual([[10, 'rl'], [11, 'rl'], [12, 'rl']]);
-    const tail = (rows: MetricRow[]) => rows.filter((m) => m.step > 10).map((m) => ({ step: m.step, ...m.values, step_time: 0 }));
+    expect(second.log.metrics.map((m) => [m.step, m.stage])).toEqual([
+      [10, 'rl'],
+      [11, 'rl'],
+      [12, 'rl'],
+    ]);
+    const tail = (rows: MetricRow[]) =>
+      rows.filter((m) => m.step > 10).map((m) => ({ step: m.step, ...m.values, step_time: 0 }));
     expect(tail(second.log.metrics)).toEqual(tail(full.log.metrics));
   });
 });

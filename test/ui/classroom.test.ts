@@ -10,7 +10,10 @@ describe('classroom mode', () => {
 
   it('hides the named parts, in a fixed order, and reports unknown names', () => {
     expect(parseClassroom('?classroom=share,Model,%20rl')).toEqual({ hidden: ['model', 'rl', 'share'], unknown: [] });
-    expect(parseClassroom('?classroom=model,bogus,<b>x</b>')).toEqual({ hidden: ['model'], unknown: ['bogus', '<b>x</b>'] });
+    expect(parseClassroom('?classroom=model,bogus,<b>x</b>')).toEqual({
+      hidden: ['model'],
+      unknown: ['bogus', '<b>x</b>'],
+    });
   });
 
   it('hides the default knobs with a bare parameter', () => {

@@ -10,14 +10,32 @@ import { chooseMetrics, CompareState } from '../../src/ui/compare.svelte';
 import { pageDb } from '../../src/ui/page-db';
 
 const record = (id: string, status: RunRecord['status']): RunRecord => ({
-  id, name: `run ${id}`, config: { ...DEFAULT_RUN_CONFIG, seed: id.charCodeAt(0) }, status, createdAt: 1, updatedAt: 1, step: 20, totalSteps: 300, stage: 'sft',
+  id,
+  name: `run ${id}`,
+  config: { ...DEFAULT_RUN_CONFIG, seed: id.charCodeAt(0) },
+  status,
+  createdAt: 1,
+  updatedAt: 1,
+  step: 20,
+  totalSteps: 300,
+  stage: 'sft',
 });
-const row = (runId: string, step: number, values: Record<string, number>): MetricRow => ({ runId, step, stage: 'sft', time: step, values });
+const row = (runId: string, step: number, values: Record<string, number>): MetricRow => ({
+  runId,
+  step,
+  stage: 'sft',
+  time: step,
+  values,
+});
 const stepsOf = (c: CompareState, id: string) => c.runs.find((r) => r.id === id)?.rows.map((r) => r.step);
 
 beforeAll(async () => {
   const db = await pageDb();
-  for (const [id, status] of [['live', 'running'], ['done', 'completed'], ['other', 'running']] as const) {
+  for (const [id, status] of [
+    ['live', 'running'],
+    ['done', 'completed'],
+    ['other', 'running'],
+  ] as const) {
     await putRun(db, record(id, status));
     await putMetrics(db, [row(id, 10, { loss: 2 }), row(id, 20, { loss: 1 })]);
   }
@@ -71,8 +89,13 @@ describe('CompareState', () => {
 
 describe('chooseMetrics', () => {
   it('starts on the reward and held-out pass@1, with greedy held-out accuracy where runs have no pass@1', () => {
-    expect(chooseMetrics(['clip_ratio/high_mean', 'eval_heldout/accuracy', 'eval_heldout/pass@1', 'loss', 'reward'])).toEqual(['reward', 'eval_heldout/pass@1']);
-    expect(chooseMetrics(['clip_ratio/high_mean', 'eval_heldout/accuracy', 'loss', 'reward'])).toEqual(['reward', 'eval_heldout/accuracy']);
+    expect(
+      chooseMetrics(['clip_ratio/high_mean', 'eval_heldout/accuracy', 'eval_heldout/pass@1', 'loss', 'reward']),
+    ).toEqual(['reward', 'eval_heldout/pass@1']);
+    expect(chooseMetrics(['clip_ratio/high_mean', 'eval_heldout/accuracy', 'loss', 'reward'])).toEqual([
+      'reward',
+      'eval_heldout/accuracy',
+    ]);
     expect(chooseMetrics(['eval_heldout/accuracy', 'loss'])).toEqual(['eval_heldout/accuracy']); // SFT only
   });
 

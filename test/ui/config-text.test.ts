@@ -5,7 +5,15 @@ import { settingLabel, settingText, valueText } from '../../src/ui/config-text';
 describe('config settings in words', () => {
   it('writes reward lists as weighted sums, switches as yes/no, and leaves plain values alone', () => {
     expect(settingText('rl.rewards', JSON.stringify([{ name: 'verifiable', weight: 1 }]))).toBe('verifiable');
-    expect(settingText('rl.rewards', JSON.stringify([{ name: 'verifiable', weight: 1 }, { name: 'format', weight: 0.5 }]))).toBe('verifiable + 0.5 × format');
+    expect(
+      settingText(
+        'rl.rewards',
+        JSON.stringify([
+          { name: 'verifiable', weight: 1 },
+          { name: 'format', weight: 0.5 },
+        ]),
+      ),
+    ).toBe('verifiable + 0.5 × format');
     expect(settingText('rl.rewards', JSON.stringify([{ name: 'flip', weight: 1, p: 0.2 }]))).toBe('flip (p = 0.2)');
     expect(settingText('rl.maskTruncatedCompletions', 'true')).toBe('yes');
     expect(settingText('data.style', '"pattern"')).toBe('pattern');

@@ -15,8 +15,14 @@ const SFT = 100;
 function run(id: string, faith: number, span: number): ComparedRun {
   const rows: MetricRow[] = [{ runId: id, step: 0, stage: 'sft', time: 0, values: { 'eval_heldout/accuracy': 0.1 } }];
   for (let t = 0; t <= 200; t += 5) {
-    const values: Record<string, number> = t === 0 ? {} : { reward: Math.min(1, t / span), frac_reward_zero_std: Math.min(1, t / span) };
-    if (t % 25 === 0) Object.assign(values, { 'eval_heldout/accuracy': 0.2 + faith * (t / 200), 'eval_faith/entailed': faith, 'eval_div/distinct_completions': 2 });
+    const values: Record<string, number> =
+      t === 0 ? {} : { reward: Math.min(1, t / span), frac_reward_zero_std: Math.min(1, t / span) };
+    if (t % 25 === 0)
+      Object.assign(values, {
+        'eval_heldout/accuracy': 0.2 + faith * (t / 200),
+        'eval_faith/entailed': faith,
+        'eval_div/distinct_completions': 2,
+      });
     rows.push({ runId: id, step: SFT + t, stage: 'rl', time: t, values });
   }
   return { id, name: `run ${id}`, config: { ...DEFAULT_RUN_CONFIG, seed: faith * 10 }, rows };
@@ -32,7 +38,12 @@ function page(): { html: string; runs: ComparedRun[] } {
 /** The pre-saturation lengths in the faithfulness vs pre-saturation scatter's points table, by run name. */
 function lengthsShown(html: string): Record<string, string> {
   const table = html.split('data-testid="predictor-scatter"')[1]!; // the first scatter: faithfulness vs pre-saturation length
-  return Object.fromEntries([...table.matchAll(/<th scope="row"[^>]*>([^<]+)<\/th><td[^>]*>[^<]*<\/td><td[^>]*>([^<]*)<\/td>/g)].map((m) => [m[1]!, m[2]!]));
+  return Object.fromEntries(
+    [...table.matchAll(/<th scope="row"[^>]*>([^<]+)<\/th><td[^>]*>[^<]*<\/td><td[^>]*>([^<]*)<\/td>/g)].map((m) => [
+      m[1]!,
+      m[2]!,
+    ]),
+  );
 }
 
 /** The page's phase settings, as App hands them to the run view and the predictor. */

@@ -21,7 +21,13 @@ import type { RolloutRecord } from '../../src/store/types';
 import { groupsOf, pickStep, rowAt, zeroVariance } from '../../src/ui/rollouts';
 import type { MetricRow, RolloutRow } from '../../src/store/types';
 
-const row = (step: number, stage: string, values: Record<string, number>): MetricRow => ({ runId: 'r', step, stage, time: 0, values });
+const row = (step: number, stage: string, values: Record<string, number>): MetricRow => ({
+  runId: 'r',
+  step,
+  stage,
+  time: 0,
+  values,
+});
 
 describe('RL chart columns', () => {
   const rows = [
@@ -29,11 +35,25 @@ describe('RL chart columns', () => {
     row(2, 'sft', { loss: 2 }),
     row(4, 'sft', { loss: 1, 'eval_heldout/accuracy': 0.3, 'eval_train/accuracy': 0.4 }),
     row(5, 'rl', { reward: 0, 'train/acc_true': 0 }),
-    row(6, 'rl', { reward: 1, 'train/acc_true': 1, 'eval_heldout/pass@1': 0.375, 'eval_heldout/accuracy': 0.5, 'eval_train/accuracy': 0.75, 'eval_ood/accuracy': 0.25 }),
+    row(6, 'rl', {
+      reward: 1,
+      'train/acc_true': 1,
+      'eval_heldout/pass@1': 0.375,
+      'eval_heldout/accuracy': 0.5,
+      'eval_train/accuracy': 0.75,
+      'eval_ood/accuracy': 0.25,
+    }),
   ];
 
   it('draws optimized and true reward, then held-out pass@1 and greedy, training-prompt and OOD greedy accuracy', () => {
-    expect(RL_MAIN_KEYS).toEqual(['reward', 'train/acc_true', 'eval_heldout/pass@1', 'eval_heldout/accuracy', 'eval_train/accuracy', 'eval_ood/accuracy']);
+    expect(RL_MAIN_KEYS).toEqual([
+      'reward',
+      'train/acc_true',
+      'eval_heldout/pass@1',
+      'eval_heldout/accuracy',
+      'eval_train/accuracy',
+      'eval_ood/accuracy',
+    ]);
     expect(RL_BAND_KEYS).toEqual(RL_MAIN_KEYS.slice(2));
   });
 
@@ -70,10 +90,20 @@ describe('RL chart columns', () => {
   });
 
   it('finds accuracy by difficulty, one column per level in numeric order', () => {
-    const d = [row(6, 'rl', { 'eval_heldout/accuracy_d10': 0.1, 'eval_heldout/accuracy_d2': 0.9, 'eval_ood/accuracy_d3': 0.5 }), row(8, 'rl', { 'eval_heldout/accuracy_d2': 1 })];
+    const d = [
+      row(6, 'rl', { 'eval_heldout/accuracy_d10': 0.1, 'eval_heldout/accuracy_d2': 0.9, 'eval_ood/accuracy_d3': 0.5 }),
+      row(8, 'rl', { 'eval_heldout/accuracy_d2': 1 }),
+    ];
     expect(difficultyLevels(d)).toEqual([2, 10]);
     expect(difficultyLevels(d, 'eval_ood/accuracy')).toEqual([3]);
-    expect(difficultyColumns(d)).toEqual({ ks: [2, 10], data: [[6, 8], [0.9, 1], [0.1, null]] });
+    expect(difficultyColumns(d)).toEqual({
+      ks: [2, 10],
+      data: [
+        [6, 8],
+        [0.9, 1],
+        [0.1, null],
+      ],
+    });
   });
 
   it('knows an RL run from its config or its rows', () => {
@@ -83,12 +113,16 @@ describe('RL chart columns', () => {
   });
 
   it('puts stage boundaries at the cumulative stage lengths, skipping stages that are off', () => {
-    expect(stageBoundaries({ cpt: { steps: 0 }, sft: { steps: 300 }, rl: { steps: 100 } })).toEqual([{ step: 300, label: 'SFT → RL' }]);
+    expect(stageBoundaries({ cpt: { steps: 0 }, sft: { steps: 300 }, rl: { steps: 100 } })).toEqual([
+      { step: 300, label: 'SFT → RL' },
+    ]);
     expect(stageBoundaries({ cpt: { steps: 50 }, sft: { steps: 100 }, rl: { steps: 10 } })).toEqual([
       { step: 50, label: 'CPT → SFT' },
       { step: 150, label: 'SFT → RL' },
     ]);
-    expect(stageBoundaries({ cpt: { steps: 50 }, sft: { steps: 0 }, rl: { steps: 10 } })).toEqual([{ step: 50, label: 'CPT → RL' }]);
+    expect(stageBoundaries({ cpt: { steps: 50 }, sft: { steps: 0 }, rl: { steps: 10 } })).toEqual([
+      { step: 50, label: 'CPT → RL' },
+    ]);
     expect(stageBoundaries({ sft: { steps: 10 } })).toEqual([]);
   });
 });
@@ -109,7 +143,12 @@ describe('main chart confidence bands', () => {
     const rows = [
       row(10, 'sft', { 'eval_heldout/accuracy': 0.5 }), // SFT logs no count
       row(12, 'sft', { loss: 1 }),
-      row(100, 'rl', { 'eval_heldout/accuracy': 0.5, 'eval_heldout/num_prompts': 64, 'eval_heldout/pass@1': 0.25, 'eval_heldout/num_samples': 512 }),
+      row(100, 'rl', {
+        'eval_heldout/accuracy': 0.5,
+        'eval_heldout/num_prompts': 64,
+        'eval_heldout/pass@1': 0.25,
+        'eval_heldout/num_samples': 512,
+      }),
       row(110, 'rl', { 'eval_heldout/accuracy': 1, 'eval_heldout/num_prompts': 64 }),
     ];
     expect(bandColumns(rows, 'eval_heldout/accuracy')).toEqual([
@@ -144,44 +183,85 @@ describe('main chart confidence bands', () => {
   it("assumes the evaluating stage's evalSize, capped by the split's size (pass@1 counts its prompts too)", () => {
     const sft = row(50, 'sft', {});
     const rl = row(120, 'rl', {});
-    expect(['eval_heldout/num_prompts', 'eval_ood/num_prompts', 'eval_train/num_prompts'].map((k) => assumedCount(CONFIG, sft, k))).toEqual([32, 32, 16]);
-    expect(['eval_heldout/num_prompts', 'eval_ood/num_prompts', 'eval_train/num_prompts'].map((k) => assumedCount(CONFIG, rl, k))).toEqual([100, 40, 16]);
+    expect(
+      ['eval_heldout/num_prompts', 'eval_ood/num_prompts', 'eval_train/num_prompts'].map((k) =>
+        assumedCount(CONFIG, sft, k),
+      ),
+    ).toEqual([32, 32, 16]);
+    expect(
+      ['eval_heldout/num_prompts', 'eval_ood/num_prompts', 'eval_train/num_prompts'].map((k) =>
+        assumedCount(CONFIG, rl, k),
+      ),
+    ).toEqual([100, 40, 16]);
     expect(assumedCount(CONFIG, rl, 'eval_heldout/num_samples')).toBeUndefined();
     expect(assumedCount({ ...CONFIG, data: { ...CONFIG.data, trainSize: 0 } }, rl, 'eval_train/num_prompts')).toBe(100); // fresh prompts: evalSize of them
     expect(assumedCount(CONFIG, rl, 'eval_heldout/mean_length')).toBeUndefined();
     // A result link's rows carry no stage: the step says which stage evaluated.
     expect(assumedCount(CONFIG, row(99, '', {}), 'eval_heldout/num_prompts')).toBe(32);
     expect(assumedCount(CONFIG, row(100, '', {}), 'eval_heldout/num_prompts')).toBe(100);
-    expect(assumedCount({ ...CONFIG, rl: { ...CONFIG.rl, steps: 0 } }, row(150, '', {}), 'eval_heldout/num_prompts')).toBe(32);
+    expect(
+      assumedCount({ ...CONFIG, rl: { ...CONFIG.rl, steps: 0 } }, row(150, '', {}), 'eval_heldout/num_prompts'),
+    ).toBe(32);
   });
 
   it('lays out band edges first (their fills under the lines), then the lines, as MAIN_SERIES and MAIN_FILLS index them', () => {
     const rows = [
       row(5, 'rl', { reward: 0.5, 'train/acc_true': 0.25 }),
-      row(6, 'rl', { 'eval_heldout/pass@1': 0.5, 'eval_heldout/num_samples': 8, 'eval_heldout/accuracy': 0.5, 'eval_heldout/num_prompts': 4, 'eval_train/accuracy': 0.25, 'eval_train/num_prompts': 4, 'eval_ood/accuracy': 0, 'eval_ood/num_prompts': 4 }),
+      row(6, 'rl', {
+        'eval_heldout/pass@1': 0.5,
+        'eval_heldout/num_samples': 8,
+        'eval_heldout/accuracy': 0.5,
+        'eval_heldout/num_prompts': 4,
+        'eval_train/accuracy': 0.25,
+        'eval_train/num_prompts': 4,
+        'eval_ood/accuracy': 0,
+        'eval_ood/num_prompts': 4,
+      }),
     ];
     const cols = mainColumns(rows);
     expect(cols).toEqual([
       [5, 6],
-      [null, w(0.5, 4).lo], [null, w(0.5, 4).hi],
-      [null, w(0.5, 4).lo], [null, w(0.5, 4).hi],
-      [null, w(0.25, 4).lo], [null, w(0.25, 4).hi],
-      [null, w(0, 4).lo], [null, w(0, 4).hi],
-      [0.5, null], [0.25, null], [null, 0.5], [null, 0.5], [null, 0.25], [null, 0],
+      [null, w(0.5, 4).lo],
+      [null, w(0.5, 4).hi],
+      [null, w(0.5, 4).lo],
+      [null, w(0.5, 4).hi],
+      [null, w(0.25, 4).lo],
+      [null, w(0.25, 4).hi],
+      [null, w(0, 4).lo],
+      [null, w(0, 4).hi],
+      [0.5, null],
+      [0.25, null],
+      [null, 0.5],
+      [null, 0.5],
+      [null, 0.25],
+      [null, 0],
     ]);
     expect(MAIN_SERIES).toHaveLength(cols.length - 1);
     expect(MAIN_SERIES.slice(8)).toEqual(MAIN_LINES);
-    expect(MAIN_LINES.map((s) => s.label)).toEqual(['training reward', 'true reward (right answers)', 'held-out pass@1 (sampled)', 'held-out accuracy (greedy)', 'training-prompt accuracy (greedy)', 'out-of-distribution accuracy (greedy)']);
+    expect(MAIN_LINES.map((s) => s.label)).toEqual([
+      'training reward',
+      'true reward (right answers)',
+      'held-out pass@1 (sampled)',
+      'held-out accuracy (greedy)',
+      'training-prompt accuracy (greedy)',
+      'out-of-distribution accuracy (greedy)',
+    ]);
     expect(MAIN_LINES.map((s) => s.key)).toEqual([...RL_MAIN_KEYS]); // each legend row's tooltip is its stored key
-    expect(MAIN_SERIES.slice(0, 8).every((s) => s.legend === false && s.points === false && s.color === 'transparent')).toBe(true);
-    expect(MAIN_FILLS).toEqual(MAIN_LINES.slice(2).map((s, i) => ({ lower: 2 * i, upper: 2 * i + 1, color: `${s.color}2e` })));
+    expect(
+      MAIN_SERIES.slice(0, 8).every((s) => s.legend === false && s.points === false && s.color === 'transparent'),
+    ).toBe(true);
+    expect(MAIN_FILLS).toEqual(
+      MAIN_LINES.slice(2).map((s, i) => ({ lower: 2 * i, upper: 2 * i + 1, color: `${s.color}2e` })),
+    );
   });
 
   it('moves a reward off the 0–1 scale (self-certainty ~11) to its own right-hand axis, leaving the accuracies on 0–1', () => {
     expect(mainLayout(false)).toEqual({ series: MAIN_SERIES, axes: ACC_AXIS });
     const off = mainLayout(true);
     expect(off.axes).toEqual([...ACC_AXIS, { scale: 'reward', label: 'training reward', side: 'right' }]);
-    expect(off.series.filter((s) => s.scale === 'reward').map((s) => s.label)).toEqual(['training reward (right axis)']);
+    expect(off.series.filter((s) => s.scale === 'reward').map((s) => s.label)).toEqual([
+      'training reward (right axis)',
+    ]);
     expect(off.series.filter((s) => s.key !== 'reward')).toEqual(MAIN_SERIES.filter((s) => s.key !== 'reward'));
   });
 
@@ -194,12 +274,25 @@ describe('main chart confidence bands', () => {
 
 describe('true reward against optimized reward', () => {
   it('coincide when equal at every step either is logged (to float rounding)', () => {
-    expect(trueRewardCoincides([row(1, 'rl', { reward: 0.5, 'train/acc_true': 0.5 }), row(2, 'rl', { loss: 1 }), row(3, 'rl', { reward: 0.1 + 0.2, 'train/acc_true': 0.3 })])).toBe(true);
+    expect(
+      trueRewardCoincides([
+        row(1, 'rl', { reward: 0.5, 'train/acc_true': 0.5 }),
+        row(2, 'rl', { loss: 1 }),
+        row(3, 'rl', { reward: 0.1 + 0.2, 'train/acc_true': 0.3 }),
+      ]),
+    ).toBe(true);
   });
 
   it('do not when they differ anywhere, one is missing at a step, or neither is logged', () => {
-    expect(trueRewardCoincides([row(1, 'rl', { reward: 0.5, 'train/acc_true': 0.5 }), row(2, 'rl', { reward: 0.75, 'train/acc_true': 0.5 })])).toBe(false);
-    expect(trueRewardCoincides([row(1, 'rl', { reward: 0.5, 'train/acc_true': 0.5 }), row(2, 'rl', { reward: 0.5 })])).toBe(false);
+    expect(
+      trueRewardCoincides([
+        row(1, 'rl', { reward: 0.5, 'train/acc_true': 0.5 }),
+        row(2, 'rl', { reward: 0.75, 'train/acc_true': 0.5 }),
+      ]),
+    ).toBe(false);
+    expect(
+      trueRewardCoincides([row(1, 'rl', { reward: 0.5, 'train/acc_true': 0.5 }), row(2, 'rl', { reward: 0.5 })]),
+    ).toBe(false);
     expect(trueRewardCoincides([row(1, 'rl', { reward: 0.5, 'train/acc_true': 0.5 + 1e-6 })])).toBe(false);
     expect(trueRewardCoincides([row(1, 'sft', { loss: 1 })])).toBe(false);
     expect(trueRewardCoincides([])).toBe(false);
@@ -207,8 +300,26 @@ describe('true reward against optimized reward', () => {
 });
 
 describe('rollout steps', () => {
-  const c = (reward: number) => ({ text: 't', finished: true, answer: '1', reward, rewards: {}, trueReward: reward, advantage: 0, steps: [], faithful: true });
-  const g = (rewards: number[]): RolloutRecord => ({ step: 6, prompt: 'p', label: '1', cleanLabel: '1', noisy: false, pseudoLabel: null, completions: rewards.map(c) });
+  const c = (reward: number) => ({
+    text: 't',
+    finished: true,
+    answer: '1',
+    reward,
+    rewards: {},
+    trueReward: reward,
+    advantage: 0,
+    steps: [],
+    faithful: true,
+  });
+  const g = (rewards: number[]): RolloutRecord => ({
+    step: 6,
+    prompt: 'p',
+    label: '1',
+    cleanLabel: '1',
+    noisy: false,
+    pseudoLabel: null,
+    completions: rewards.map(c),
+  });
   const rr = (step: number, groups: unknown[] = []): RolloutRow => ({ runId: 'r', step, groups });
 
   it('picks the nearest step, ties to the earlier one', () => {

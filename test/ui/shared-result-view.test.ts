@@ -14,7 +14,11 @@ import { flagshipRuns } from './story-fixtures';
 
 describe('stageAt', () => {
   it('gives each stage its last step (its closing evaluation) and the next stage the step after', () => {
-    const c = validateRunConfig({ ...DEFAULT_RUN_CONFIG, sft: { ...DEFAULT_RUN_CONFIG.sft, steps: 240 }, rl: { ...DEFAULT_RUN_CONFIG.rl, steps: 150 } });
+    const c = validateRunConfig({
+      ...DEFAULT_RUN_CONFIG,
+      sft: { ...DEFAULT_RUN_CONFIG.sft, steps: 240 },
+      rl: { ...DEFAULT_RUN_CONFIG.rl, steps: 150 },
+    });
     expect([0, 1, 240, 241, 390, 999].map((s) => stageAt(c, s))).toEqual(['sft', 'sft', 'sft', 'rl', 'rl', 'rl']);
     const cpt = { ...c, cpt: { ...c.cpt, steps: 100 } };
     expect([0, 100, 101, 340, 341].map((s) => stageAt(cpt, s))).toEqual(['cpt', 'cpt', 'sft', 'sft', 'rl']);
@@ -28,7 +32,16 @@ describe('a result link in the run view', () => {
   const bundle = keptToBundles([few as never]);
   if (!bundle.ok) throw new Error(bundle.error);
   const { run, metrics } = bundle.bundles[0]!;
-  const hash = encodeResultLink({ config: run.config, name: run.name, status: 'completed', step: run.step, totalSteps: run.totalSteps, backend: 'wasm', rows: metrics, samples: [] });
+  const hash = encodeResultLink({
+    config: run.config,
+    name: run.name,
+    status: 'completed',
+    step: run.step,
+    totalSteps: run.totalSteps,
+    backend: 'wasm',
+    rows: metrics,
+    samples: [],
+  });
 
   it('carries the phase chart within its budget, and the view draws it', () => {
     expect(hash.length).toBeLessThanOrEqual(RESULT_LINK_BUDGET);
@@ -43,7 +56,9 @@ describe('a result link in the run view', () => {
     // Every line of the main RL chart has points: reward, true reward, held-out pass@1 and greedy, training prompts, OOD.
     const [, ...cols] = mainColumns(view.rows, 0, false, link.result.config);
     const lines = cols.slice(-RL_MAIN_KEYS.length);
-    expect(lines.map((c, i) => [RL_MAIN_KEYS[i], c.some((v) => v !== null)])).toEqual(RL_MAIN_KEYS.map((k) => [k, true]));
+    expect(lines.map((c, i) => [RL_MAIN_KEYS[i], c.some((v) => v !== null)])).toEqual(
+      RL_MAIN_KEYS.map((k) => [k, true]),
+    );
     // The same shading as the run itself.
     expect(analyzePhases(view.rows).bands).toEqual(analyzePhases(metrics).bands);
     expect(analyzePhases(view.rows).bands).toEqual([{ start: 275, end: 390, kind: 'pre_saturation' }]);

@@ -18,17 +18,35 @@ import {
 } from '../../src/ui/story/story-data';
 import { flagshipRuns } from './story-fixtures';
 
-const row = (step: number, values: Record<string, number>, stage = 'rl'): MetricRow => ({ runId: 'r', step, stage, time: step, values });
+const row = (step: number, values: Record<string, number>, stage = 'rl'): MetricRow => ({
+  runId: 'r',
+  step,
+  stage,
+  time: step,
+  values,
+});
 const config = (sft: number, rl: number, cpt = 0): RunConfig =>
-  validateRunConfig({ ...DEFAULT_RUN_CONFIG, cpt: { ...DEFAULT_RUN_CONFIG.cpt, steps: cpt }, sft: { ...DEFAULT_RUN_CONFIG.sft, steps: sft }, rl: { ...DEFAULT_RUN_CONFIG.rl, steps: rl } });
+  validateRunConfig({
+    ...DEFAULT_RUN_CONFIG,
+    cpt: { ...DEFAULT_RUN_CONFIG.cpt, steps: cpt },
+    sft: { ...DEFAULT_RUN_CONFIG.sft, steps: sft },
+    rl: { ...DEFAULT_RUN_CONFIG.rl, steps: rl },
+  });
 const run = (armId: string, cfg: RunConfig, steps: number[], wallSeconds: number | null = null): StoryRun => ({
-  armId, seed: 1, name: armId, config: cfg, rows: steps.map((s) => row(s, { reward: 0.5 })), wallSeconds,
+  armId,
+  seed: 1,
+  name: armId,
+  config: cfg,
+  rows: steps.map((s) => row(s, { reward: 0.5 })),
+  wallSeconds,
 });
 
 describe('the replay window and its prefix', () => {
   it('plays from the earliest SFT -> RL boundary (CPT counted) to the last logged step', () => {
     expect(replayWindow([])).toBeNull();
-    expect(replayWindow([run('a', config(240, 150), [0, 240, 300, 390]), run('b', config(200, 150, 20), [0, 220, 370])])).toEqual({ from: 220, to: 390 });
+    expect(
+      replayWindow([run('a', config(240, 150), [0, 240, 300, 390]), run('b', config(200, 150, 20), [0, 220, 370])]),
+    ).toEqual({ from: 220, to: 390 });
     // A run that logged nothing past its boundary: the window is that one step.
     expect(replayWindow([run('a', config(240, 150), [0, 100])])).toEqual({ from: 240, to: 240 });
   });
@@ -77,13 +95,27 @@ describe('storyColumns', () => {
 
 describe('plainReason', () => {
   it("keeps the analysis' first sentence when it is plain words", () => {
-    const reason = 'Reward up, held-out down: the model is memorizing its training prompts. The smoothed reward rose from 0.144 to 0.365 at step 345.';
-    expect(plainReason({ regime: 'memorizing', regimeReason: reason })).toBe('Reward up, held-out down: the model is memorizing its training prompts.');
+    const reason =
+      'Reward up, held-out down: the model is memorizing its training prompts. The smoothed reward rose from 0.144 to 0.365 at step 345.';
+    expect(plainReason({ regime: 'memorizing', regimeReason: reason })).toBe(
+      'Reward up, held-out down: the model is memorizing its training prompts.',
+    );
   });
 
   it('says the regime in words when the first sentence carries numbers', () => {
-    expect(plainReason({ regime: 'stalled', regimeReason: 'The reward is not moving: the smoothed reward went from 0.106 to 0.089 at step 345 over 100 steps.' })).toBe(REGIME_PLAIN.stalled);
-    expect(plainReason({ regime: 'insufficient_data', regimeReason: '0 points of reward logged; the analysis needs at least 2.' })).toBe(REGIME_PLAIN.insufficient_data);
+    expect(
+      plainReason({
+        regime: 'stalled',
+        regimeReason:
+          'The reward is not moving: the smoothed reward went from 0.106 to 0.089 at step 345 over 100 steps.',
+      }),
+    ).toBe(REGIME_PLAIN.stalled);
+    expect(
+      plainReason({
+        regime: 'insufficient_data',
+        regimeReason: '0 points of reward logged; the analysis needs at least 2.',
+      }),
+    ).toBe(REGIME_PLAIN.insufficient_data);
   });
 
   it('reads a kept run: the N = 8 run rises with held-out holding', () => {
@@ -93,15 +125,30 @@ describe('plainReason', () => {
 });
 
 describe('shortestArm', () => {
-  const preset = (arms: Preset['arms']): Preset => ({ id: 'x', title: 'X', question: '', paperFinding: '', watch: '', base: {}, arms, seeds: [1] });
+  const preset = (arms: Preset['arms']): Preset => ({
+    id: 'x',
+    title: 'X',
+    question: '',
+    paperFinding: '',
+    watch: '',
+    base: {},
+    arms,
+    seeds: [1],
+  });
 
   it('picks the arm with the fewest steps', () => {
-    const p = preset([{ id: 'long', label: 'long', changes: { rl: { steps: 200 } } }, { id: 'short', label: 'short', changes: { rl: { steps: 50 } } }]);
+    const p = preset([
+      { id: 'long', label: 'long', changes: { rl: { steps: 200 } } },
+      { id: 'short', label: 'short', changes: { rl: { steps: 50 } } },
+    ]);
     expect(shortestArm(p, []).id).toBe('short');
   });
 
-  it('breaks a tie on steps with the kept runs\' mean wall time, else takes the first arm', () => {
-    const p = preset([{ id: 'a', label: 'a', changes: {} }, { id: 'b', label: 'b', changes: {} }]);
+  it("breaks a tie on steps with the kept runs' mean wall time, else takes the first arm", () => {
+    const p = preset([
+      { id: 'a', label: 'a', changes: {} },
+      { id: 'b', label: 'b', changes: {} },
+    ]);
     expect(shortestArm(p, []).id).toBe('a');
     const cfg = config(10, 10);
     expect(shortestArm(p, [run('a', cfg, [1], 300), run('a', cfg, [1], 340), run('b', cfg, [1], 310)]).id).toBe('b');
@@ -124,7 +171,10 @@ describe('storyRuns', () => {
 
   it('refuses a run whose config is invalid, naming it', () => {
     const [bad, ...rest] = flagshipRuns([1]);
-    const broken = { ...bad!, info: { ...bad!.info, config: { ...bad!.info.config, sft: { ...bad!.info.config.sft, steps: -1 } } } };
+    const broken = {
+      ...bad!,
+      info: { ...bad!.info, config: { ...bad!.info.config, sft: { ...bad!.info.config.sft, steps: -1 } } },
+    };
     const r = storyRuns([broken, ...rest] as never);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.error).toMatch(/^run "phases · many · seed 1" has an invalid config: sft\.steps/);

@@ -18,7 +18,13 @@ export function flagshipRuns(seeds: readonly number[] = [1, 2]): KeptRun[] {
     .filter((r) => seeds.includes(r.info.seed) && ARM_OF[r.info.armId])
     .map((r) => {
       const armId = ARM_OF[r.info.armId]!;
-      const info = { ...r.info, id: `lab-${FLAGSHIP_ID}-${armId}-s${r.info.seed}-fixture`, presetId: FLAGSHIP_ID, armId, name: `phases · ${armId} · seed ${r.info.seed}` };
+      const info = {
+        ...r.info,
+        id: `lab-${FLAGSHIP_ID}-${armId}-s${r.info.seed}-fixture`,
+        presetId: FLAGSHIP_ID,
+        armId,
+        name: `phases · ${armId} · seed ${r.info.seed}`,
+      };
       return { info, state: r.state, metrics: r.metrics } as unknown as KeptRun;
     });
 }

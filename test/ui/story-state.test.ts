@@ -13,7 +13,10 @@ import { flagshipFile, flagshipRuns } from './story-fixtures';
 const calls = vi.hoisted(() => ({ n: 0 }));
 vi.mock('../../src/analysis/phases', async (original) => {
   const mod = await original<typeof import('../../src/analysis/phases')>();
-  return { ...mod, analyzePhases: (...args: Parameters<typeof mod.analyzePhases>) => (calls.n++, mod.analyzePhases(...args)) };
+  return {
+    ...mod,
+    analyzePhases: (...args: Parameters<typeof mod.analyzePhases>) => (calls.n++, mod.analyzePhases(...args)),
+  };
 });
 
 const BASE = 'https://example.org/lab/';
@@ -25,7 +28,11 @@ let reduced = false;
 beforeEach(() => {
   vi.stubGlobal('document', { baseURI: BASE });
   vi.stubGlobal('fetch', async (url: string) => (fetched.push(url), served()));
-  vi.stubGlobal('matchMedia', (q: string) => ({ matches: q.includes('reduced-motion') && reduced, addEventListener: () => {}, removeEventListener: () => {} }));
+  vi.stubGlobal('matchMedia', (q: string) => ({
+    matches: q.includes('reduced-motion') && reduced,
+    addEventListener: () => {},
+    removeEventListener: () => {},
+  }));
   // Node has no animation frames: stub them so the fake clock can take them over.
   vi.stubGlobal('requestAnimationFrame', () => 0);
   vi.stubGlobal('cancelAnimationFrame', () => undefined);
@@ -40,8 +47,17 @@ afterEach(() => {
 });
 
 function targets() {
-  const config = { draft: { backend: 'auto' as const }, load: vi.fn(), validateNow: vi.fn(() => null as never), showError: vi.fn(), notice: null as string | null };
-  const lab = { start: vi.fn(async () => null as { field: string; message: string } | null), forkRun: vi.fn(async () => null as { field: string; message: string } | null) };
+  const config = {
+    draft: { backend: 'auto' as const },
+    load: vi.fn(),
+    validateNow: vi.fn(() => null as never),
+    showError: vi.fn(),
+    notice: null as string | null,
+  };
+  const lab = {
+    start: vi.fn(async () => null as { field: string; message: string } | null),
+    forkRun: vi.fn(async () => null as { field: string; message: string } | null),
+  };
   return { config, lab } satisfies StoryTargets;
 }
 
@@ -84,11 +100,16 @@ describe('StoryState: loading', () => {
   });
 
   it('says plainly when the file is missing, and has nothing to replay', async () => {
-    for (const response of [() => new Response('gone', { status: 404 }), () => new Response('<!doctype html>', { headers: { 'content-type': 'text/html' } })]) {
+    for (const response of [
+      () => new Response('gone', { status: 404 }),
+      () => new Response('<!doctype html>', { headers: { 'content-type': 'text/html' } }),
+    ]) {
       served = response;
       const story = await loaded();
       expect(story.status).toBe('missing');
-      expect(story.message).toMatch(/^Our runs of this experiment are not on this site yet: findings\/runs\/phases\.json\.gz is missing from this site \(.+\)\. There is nothing to replay; press "Run it yourself"/);
+      expect(story.message).toMatch(
+        /^Our runs of this experiment are not on this site yet: findings\/runs\/phases\.json\.gz is missing from this site \(.+\)\. There is nothing to replay; press "Run it yourself"/,
+      );
       expect(story.window).toBeNull();
       expect(story.arms.every((a) => a.run === null && a.summary === null)).toBe(true);
       story.play();
@@ -100,12 +121,16 @@ describe('StoryState: loading', () => {
     served = () => new Response('not gzip');
     const story = await loaded();
     expect(story.status).toBe('error');
-    expect(story.message).toBe(`Our runs of this experiment could not be shown: findings/runs/phases.json.gz is not gzip'd JSON (it does not start with gzip's signature). Press "Run it yourself" to train it here.`);
+    expect(story.message).toBe(
+      `Our runs of this experiment could not be shown: findings/runs/phases.json.gz is not gzip'd JSON (it does not start with gzip's signature). Press "Run it yourself" to train it here.`,
+    );
     const broken = new ReadableStream({ pull: (c) => c.error(new TypeError('network error')) });
     served = () => new Response(broken);
     const cut = await loaded();
     expect(cut.status).toBe('error');
-    expect(cut.message).toBe(`Our runs of this experiment could not be shown: findings/runs/phases.json.gz could not be read (network error). Press "Run it yourself" to train it here.`);
+    expect(cut.message).toBe(
+      `Our runs of this experiment could not be shown: findings/runs/phases.json.gz could not be read (network error). Press "Run it yourself" to train it here.`,
+    );
   });
 });
 
@@ -142,7 +167,8 @@ describe('StoryState: the replay', () => {
       void story.arms; // what the charts read each frame
       frames++;
     }
-    const logged = new Set([...rowsOf('many', 1), ...rowsOf('few', 1)].filter((r) => r.step >= 240).map((r) => r.step)).size;
+    const logged = new Set([...rowsOf('many', 1), ...rowsOf('few', 1)].filter((r) => r.step >= 240).map((r) => r.step))
+      .size;
     expect(frames).toBeGreaterThan(REPLAY_MS / FRAME_MS - 2);
     expect(calls.n).toBeLessThanOrEqual(2 * (logged + 1)); // two arms, once per step reached (and once at the end)
   });
@@ -208,39 +234,56 @@ describe('StoryState: Run it yourself', () => {
     expect(story.runArm.id).toBe(arm.id);
     await story.runYourself();
     expect(t.config.load).toHaveBeenCalledWith(armConfig(preset, arm, 1));
-    expect(t.lab.start).toHaveBeenCalledWith(armConfig(preset, arm, 1), `${preset.title.split(':')[0]} · ${arm.label} · seed 1`);
+    expect(t.lab.start).toHaveBeenCalledWith(
+      armConfig(preset, arm, 1),
+      `${preset.title.split(':')[0]} · ${arm.label} · seed 1`,
+    );
     expect(t.config.notice).toBe(`Loaded from the story: "${preset.title}", arm "${arm.label}", seed 1.`);
     expect(story.started).toBe(`${preset.title.split(':')[0]} · ${arm.label} · seed 1`);
   });
 
-  it("forks our SFT model at its boundary when the site has it, so only RL trains; says why when it cannot", async () => {
+  it('forks our SFT model at its boundary when the site has it, so only RL trains; says why when it cannot', async () => {
     const arm = preset.arms.find((a) => a.id === 'quick')!;
     const cfg = armConfig(preset, arm, 1);
     const name = `${preset.title.split(':')[0]} · ${arm.label} · seed 1`;
-    const t = { ...targets(), base: vi.fn(async () => ({ ok: true as const, runId: 'lab-phases-base-s1', step: 360, imported: true })) };
+    const t = {
+      ...targets(),
+      base: vi.fn(async () => ({ ok: true as const, runId: 'lab-phases-base-s1', step: 360, imported: true })),
+    };
     t.config.validateNow.mockReturnValue(cfg as never);
     const story = await loaded(t);
     await story.runYourself();
     expect(t.base).toHaveBeenCalledWith('phases', 1);
     expect(t.lab.forkRun).toHaveBeenCalledWith('lab-phases-base-s1', 360, cfg, name);
     expect(t.lab.start).not.toHaveBeenCalled();
-    expect(t.config.notice).toBe(`Loaded from the story: "${preset.title}", arm "${arm.label}", seed 1; RL starts from our SFT model (step 360), in your runs library.`);
+    expect(t.config.notice).toBe(
+      `Loaded from the story: "${preset.title}", arm "${arm.label}", seed 1; RL starts from our SFT model (step 360), in your runs library.`,
+    );
     expect(story.started).toBe(name);
     expect(story.starting).toBe(false);
 
-    const u = { ...targets(), base: vi.fn(async () => ({ ok: false as const, why: 'findings/runs/phases-base.zip is missing (HTTP 404)' })) };
+    const u = {
+      ...targets(),
+      base: vi.fn(async () => ({ ok: false as const, why: 'findings/runs/phases-base.zip is missing (HTTP 404)' })),
+    };
     u.config.validateNow.mockReturnValue(cfg as never);
     const again = await loaded(u);
     await again.runYourself();
     expect(u.lab.forkRun).not.toHaveBeenCalled();
     expect(u.lab.start).toHaveBeenCalledWith(cfg, name);
-    expect(u.config.notice).toBe(`Loaded from the story: "${preset.title}", arm "${arm.label}", seed 1; our SFT model could not be used (findings/runs/phases-base.zip is missing (HTTP 404)), so SFT trains here first.`);
+    expect(u.config.notice).toBe(
+      `Loaded from the story: "${preset.title}", arm "${arm.label}", seed 1; our SFT model could not be used (findings/runs/phases-base.zip is missing (HTTP 404)), so SFT trains here first.`,
+    );
   });
 
   it('works without kept runs, and shows a refused config in the form', async () => {
     served = () => new Response('gone', { status: 404 });
     const t = targets();
-    const cfg = armConfig(preset, preset.arms.find((a) => a.id === 'quick')!, 1);
+    const cfg = armConfig(
+      preset,
+      preset.arms.find((a) => a.id === 'quick')!,
+      1,
+    );
     t.config.validateNow.mockReturnValue(cfg as never);
     t.lab.start.mockResolvedValue({ field: 'model.dModel', message: 'too big' });
     const story = await loaded(t);

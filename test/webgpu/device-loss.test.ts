@@ -24,7 +24,13 @@ describe('WebGPU device loss', () => {
     const again = await chooseBackend('webgpu');
     expect(again.name).toBe('webgpu');
     expect(device()).not.toBe(lost);
-    const y = tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5], [6]]));
+    const y = tf.matMul(
+      tf.tensor2d([
+        [1, 2],
+        [3, 4],
+      ]),
+      tf.tensor2d([[5], [6]]),
+    );
     expect(Array.from(await y.data())).toEqual([17, 39]);
   });
 });

@@ -33,7 +33,10 @@ const disposeStep = (s: StepTensors) => tf.dispose([s.loss, s.correct, s.count, 
 
 /** The same shape with rotary positions: the token-only embedding kernel and the rotated packed projections. */
 const ROPE_CFG: ModelConfig = { ...CFG, position: 'rope' };
-const POSITIONS = [{ positions: 'learned', cfg: CFG }, { positions: 'rotary', cfg: ROPE_CFG }];
+const POSITIONS = [
+  { positions: 'learned', cfg: CFG },
+  { positions: 'rotary', cfg: ROPE_CFG },
+];
 
 function model(seed: number, cfg: ModelConfig = CFG): Params {
   const params = initParams(cfg, seed);
@@ -42,21 +45,35 @@ function model(seed: number, cfg: ModelConfig = CFG): Params {
 }
 
 describe('the fused model against the naive one', () => {
-  it.each(POSITIONS)('gives the same logits, with and without key mask and positions ($positions positions)', async ({ cfg }) => {
-    const params = model(3, cfg);
-    const [B, T] = [3, 9];
-    const tokens = tf.tensor2d(Array.from({ length: B * T }, (_, i) => (i * 7) % 97), [B, T], 'int32');
-    const keyMask = tf.tensor2d(Array.from({ length: B * T }, (_, i) => (i % T < (i < T ? 3 : 0) ? 0 : 1)), [B, T]); // row 0 left-padded by 3
-    const positions = tf.tensor2d(Array.from({ length: B * T }, (_, i) => Math.max(0, (i % T) - (i < T ? 3 : 0))), [B, T], 'int32');
-    for (const opts of [{}, { keyMask, positions }]) {
-      const fused = withKernelMode('fused', () => forward(params, cfg, tokens, opts));
-      const naive = withKernelMode('naive', () => forward(params, cfg, tokens, opts));
-      await expectClose(fused, naive, 1e-4, `logits ${Object.keys(opts).join('+') || 'plain'}`);
-      tf.dispose([fused, naive]);
-    }
-    tf.dispose([tokens, keyMask, positions]);
-    disposeParams(params);
-  });
+  it.each(POSITIONS)(
+    'gives the same logits, with and without key mask and positions ($positions positions)',
+    async ({ cfg }) => {
+      const params = model(3, cfg);
+      const [B, T] = [3, 9];
+      const tokens = tf.tensor2d(
+        Array.from({ length: B * T }, (_, i) => (i * 7) % 97),
+        [B, T],
+        'int32',
+      );
+      const keyMask = tf.tensor2d(
+        Array.from({ length: B * T }, (_, i) => (i % T < (i < T ? 3 : 0) ? 0 : 1)),
+        [B, T],
+      ); // row 0 left-padded by 3
+      const positions = tf.tensor2d(
+        Array.from({ length: B * T }, (_, i) => Math.max(0, (i % T) - (i < T ? 3 : 0))),
+        [B, T],
+        'int32',
+      );
+      for (const opts of [{}, { keyMask, positions }]) {
+        const fused = withKernelMode('fused', () => forward(params, cfg, tokens, opts));
+        const naive = withKernelMode('naive', () => forward(params, cfg, tokens, opts));
+        await expectClose(fused, naive, 1e-4, `logits ${Object.keys(opts).join('+') || 'plain'}`);
+        tf.dispose([fused, naive]);
+      }
+      tf.dispose([tokens, keyMask, positions]);
+      disposeParams(params);
+    },
+  );
 
   it.each(POSITIONS)('gives the same gradient for every parameter ($positions positions)', async ({ cfg }) => {
     const params = model(4, cfg);
@@ -65,12 +82,26 @@ describe('the fused model against the naive one', () => {
     const targets = tf.tensor2d(batch.targets, [batch.B, batch.L], 'int32');
     const mask = tf.tensor2d(batch.mask, [batch.B, batch.L]);
     const grads = (mode: KernelMode) =>
-      withKernelMode(mode, () => tf.variableGrads(() => maskedCrossEntropy(forward(params, cfg, inputs), targets, mask).loss, Object.values(params)));
+      withKernelMode(mode, () =>
+        tf.variableGrads(
+          () => maskedCrossEntropy(forward(params, cfg, inputs), targets, mask).loss,
+          Object.values(params),
+        ),
+      );
     const fused = grads('fused');
     const naive = grads('naive');
     await expectClose(fused.value, naive.value, 1e-4, 'loss');
-    for (const [name, p] of Object.entries(params)) await expectClose(fused.grads[p.name]!, naive.grads[p.name]!, 1e-4, `d ${name}`);
-    tf.dispose([fused.value, naive.value, ...Object.values(fused.grads), ...Object.values(naive.grads), inputs, targets, mask]);
+    for (const [name, p] of Object.entries(params))
+      await expectClose(fused.grads[p.name]!, naive.grads[p.name]!, 1e-4, `d ${name}`);
+    tf.dispose([
+      fused.value,
+      naive.value,
+      ...Object.values(fused.grads),
+      ...Object.values(naive.grads),
+      inputs,
+      targets,
+      mask,
+    ]);
     disposeParams(params);
   });
 
@@ -95,14 +126,17 @@ describe('the fused model against the naive one', () => {
     const fused = await run('fused');
     const naive = await run('naive');
     expect(naive.norms[0]).toBeGreaterThan(OPT.gradClip); // clipping really happened
-    const close = (a: number[], b: number[]) => a.every((x, i) => Math.abs(x - b[i]!) <= 1e-4 * Math.max(1, Math.abs(b[i]!)));
+    const close = (a: number[], b: number[]) =>
+      a.every((x, i) => Math.abs(x - b[i]!) <= 1e-4 * Math.max(1, Math.abs(b[i]!)));
     expect(close(fused.losses, naive.losses), `${fused.losses} vs ${naive.losses}`).toBe(true);
     expect(close(fused.norms, naive.norms), `${fused.norms} vs ${naive.norms}`).toBe(true);
     for (const [name, w] of Object.entries(naive.weights)) {
       // The key bias adds q.bk to every score of a query: softmax ignores it, so its true gradient is 0 and
       // both paths give rounding noise (~1e-9), which Adam's m / sqrt(v) turns into full +-lr steps. Skip it.
       const keep = (_: number, i: number) => !name.endsWith('attn.bqkv') || i < CFG.dModel || i >= 2 * CFG.dModel;
-      expect(close(Array.from(fused.weights[name]!.data).filter(keep), Array.from(w.data).filter(keep)), name).toBe(true);
+      expect(close(Array.from(fused.weights[name]!.data).filter(keep), Array.from(w.data).filter(keep)), name).toBe(
+        true,
+      );
     }
   });
 

@@ -8,16 +8,27 @@ import { disposeParams, initParams } from '../../src/model/params';
 import { tf } from '../../src/model/tf';
 import { createAdamW, disposeAdamW } from '../../src/train/adamw';
 import type { LossSettings } from '../../src/train/grpo-loss';
-import { batchGradients, disposeMicros, grpoUpdate, logProbsOf, makeMicros, setAdvantages } from '../../src/train/grpo-update';
+import {
+  batchGradients,
+  disposeMicros,
+  grpoUpdate,
+  logProbsOf,
+  makeMicros,
+  setAdvantages,
+} from '../../src/train/grpo-update';
 import { buildRlTokens } from '../../src/train/rollout';
 import { useWebGPU } from '../../src/cli/shared/dawn';
 import { maxAbsDiff, roughen, TINY } from '../model/fixtures';
 import { additionItem, fakeRollouts } from '../train/grpo/fixtures';
 
-const ROLLOUTS = fakeRollouts([
-  { item: additionItem(3, 4), texts: ['A: 7', 'A: 8'] },
-  { item: additionItem(1, 2), texts: ['d1: 1+2', 'A: 3'] },
-], 2, [[1, 0]]);
+const ROLLOUTS = fakeRollouts(
+  [
+    { item: additionItem(3, 4), texts: ['A: 7', 'A: 8'] },
+    { item: additionItem(1, 2), texts: ['d1: 1+2', 'A: 3'] },
+  ],
+  2,
+  [[1, 0]],
+);
 const ADVANTAGES = Float32Array.from([0.9, -0.9, -1.2, 1.2]);
 const OPT = { beta1: 0.9, beta2: 0.99, weightDecay: 0.1, gradClip: 0.5 };
 
@@ -36,15 +47,29 @@ async function lossAndGrads(backend: string) {
   setAdvantages(micros, ADVANTAGES);
   for (const m of micros) {
     // An older policy whose log-probs differ by +-0.4 on alternating positions: some ratios leave [0.8, 1.28].
-    m.old = tf.tidy(() => logProbsOf(params, TINY, m, 1).add(tf.tensor1d(Array.from({ length: batch.L }, (_, t) => (t % 2 ? 0.4 : -0.4)))));
+    m.old = tf.tidy(() =>
+      logProbsOf(params, TINY, m, 1).add(tf.tensor1d(Array.from({ length: batch.L }, (_, t) => (t % 2 ? 0.4 : -0.4)))),
+    );
     m.ref = logProbsOf(ref, TINY, m, 1);
   }
-  const s: LossSettings = { lossType: 'dapo', epsilonLow: 0.2, epsilonHigh: 0.28, beta: 0.1, entropyCoef: 0.05, maxCompletionLength: 8, totalSequences: 4, totalTokens: batch.activeTokens, microBatches: 2 };
+  const s: LossSettings = {
+    lossType: 'dapo',
+    epsilonLow: 0.2,
+    epsilonHigh: 0.28,
+    beta: 0.1,
+    entropyCoef: 0.05,
+    maxCompletionLength: 8,
+    totalSequences: 4,
+    totalTokens: batch.activeTokens,
+    microBatches: 2,
+  };
   const { grads, losses, sums } = batchGradients(params, TINY, micros, s, 1);
   const out = {
     losses: await Promise.all(losses.map(async (l) => (await l.data())[0]!)),
     sums: (await Promise.all(sums.map(async (x) => Array.from(await x.data())))).flat(),
-    grads: Object.fromEntries(await Promise.all(Object.entries(grads).map(async ([k, g]) => [k, Array.from(await g.data())] as const))),
+    grads: Object.fromEntries(
+      await Promise.all(Object.entries(grads).map(async ([k, g]) => [k, Array.from(await g.data())] as const)),
+    ),
   };
   tf.dispose([...losses, ...sums, ...Object.values(grads)]);
   const opt = createAdamW(params);
@@ -59,7 +84,7 @@ async function lossAndGrads(backend: string) {
 }
 
 describe('GRPO loss on WebGPU', () => {
-  it('matches the CPU backend: loss, metric sums, every gradient, and the update\'s loss and gradient norm', async () => {
+  it("matches the CPU backend: loss, metric sums, every gradient, and the update's loss and gradient norm", async () => {
     const gpu = await lossAndGrads('webgpu');
     const cpu = await lossAndGrads('cpu');
     expect(maxAbsDiff(gpu.losses, cpu.losses)).toBeLessThan(1e-4);

@@ -50,7 +50,10 @@ describe.each(CASES)('fused causal attention: %s [B %i, T %i, H %i, D %i]', (_na
         const qkv = randn([B, T, 3 * C], 1).mul(scale) as tf.Tensor3D;
         const w = randn([B, T, C], 2);
         const keyMask = mask();
-        const f = (x: tf.Tensor) => attention(x as tf.Tensor3D, H, keyMask).mul(w).sum() as tf.Scalar;
+        const f = (x: tf.Tensor) =>
+          attention(x as tf.Tensor3D, H, keyMask)
+            .mul(w)
+            .sum() as tf.Scalar;
         const { value, grad } = tf.valueAndGrad(f)(qkv);
         return [attention(qkv, H, keyMask), value, grad];
       }),
@@ -72,7 +75,10 @@ describe.each(CASES)('fused causal attention: %s [B %i, T %i, H %i, D %i]', (_na
     const leaky = (qkv: tf.Tensor3D, heads: number, keyMask?: tf.Tensor2D) =>
       tf.tidy(() => {
         const flipped = tf.reverse(qkv, 1) as tf.Tensor3D; // time reversed: the future becomes the past
-        return tf.reverse(causalAttentionNaive(flipped, heads, keyMask ? (tf.reverse(keyMask, 1) as tf.Tensor2D) : undefined), 1) as tf.Tensor3D;
+        return tf.reverse(
+          causalAttentionNaive(flipped, heads, keyMask ? (tf.reverse(keyMask, 1) as tf.Tensor2D) : undefined),
+          1,
+        ) as tf.Tensor3D;
       });
     const fused = run('fused');
     const wrong = run('naive', leaky);
@@ -89,7 +95,9 @@ describe.each(CASES)('fused causal attention: %s [B %i, T %i, H %i, D %i]', (_na
     const y = withKernelMode('fused', () => causalAttention(qkv, H, keyMask));
     expect(rawDispatchCount() - before).toBe(1);
     const mid = rawDispatchCount();
-    const g = withKernelMode('fused', () => tf.grad((x: tf.Tensor) => causalAttention(x as tf.Tensor3D, H, keyMask).sum() as tf.Scalar)(qkv));
+    const g = withKernelMode('fused', () =>
+      tf.grad((x: tf.Tensor) => causalAttention(x as tf.Tensor3D, H, keyMask).sum() as tf.Scalar)(qkv),
+    );
     expect(rawDispatchCount() - mid).toBe(3);
     await g.data();
     tf.dispose([y, g]);

@@ -28,11 +28,22 @@ function firstArgmax(data: Float32Array, V: number): number[] {
  * Seeded batch: logits [B, T, V], int32 targets where every third is the row's argmax (so `correct` counts
  * something), and a 0/1 mask whose row 1 is all zeros.
  */
-async function batch(B: number, T: number, V: number, seed: number, logits = randn([B, T, V], seed).mul(2) as tf.Tensor3D) {
+async function batch(
+  B: number,
+  T: number,
+  V: number,
+  seed: number,
+  logits = randn([B, T, V], seed).mul(2) as tf.Tensor3D,
+) {
   const arg = firstArgmax((await logits.data()) as Float32Array, V);
   const tgt = Array.from({ length: B * T }, (_, i) => (i % 3 === 0 ? arg[i]! : (i * 37 + seed) % V));
   const m = Array.from({ length: B * T }, (_, i) => (Math.floor(i / T) === 1 ? 0 : (i * 7 + seed) % 4 === 0 ? 0 : 1));
-  return { logits, targets: tf.tensor2d(tgt, [B, T], 'int32'), mask: tf.tensor2d(m, [B, T]), hits: arg.filter((a, i) => a === tgt[i] && m[i] === 1).length };
+  return {
+    logits,
+    targets: tf.tensor2d(tgt, [B, T], 'int32'),
+    mask: tf.tensor2d(m, [B, T]),
+    hits: arg.filter((a, i) => a === tgt[i] && m[i] === 1).length,
+  };
 }
 
 type Batch = Awaited<ReturnType<typeof batch>>;
@@ -78,7 +89,12 @@ describe.each([
     const w = randn([B, T], 14);
     const run = (mode: 'fused' | 'naive') =>
       counted(mode, () => {
-        const { value, grads } = tf.valueAndGrads((l: tf.Tensor) => pickLogProbs(l as tf.Tensor3D, b.targets).mul(w).sum() as tf.Scalar)([b.logits]);
+        const { value, grads } = tf.valueAndGrads(
+          (l: tf.Tensor) =>
+            pickLogProbs(l as tf.Tensor3D, b.targets)
+              .mul(w)
+              .sum() as tf.Scalar,
+        )([b.logits]);
         return [pickLogProbs(b.logits, b.targets), value, ...grads];
       });
     const fused = run('fused');
@@ -98,7 +114,13 @@ describe('fused cross-entropy edge cases', () => {
     const data = (await ints.data()) as Float32Array;
     ints.dispose();
     // and rows with exactly two maxima: in one thread (i, i + 64), across threads either way
-    [[5, 69], [1, 64], [3, 40], [0, 99], [63, 64]].forEach(([i, j], r) => {
+    [
+      [5, 69],
+      [1, 64],
+      [3, 40],
+      [0, 99],
+      [63, 64],
+    ].forEach(([i, j], r) => {
       data.fill(0, r * V, (r + 1) * V);
       data[r * V + i!] = data[r * V + j!] = 1;
     });
@@ -146,7 +168,12 @@ describe('fused cross-entropy edge cases', () => {
       withKernelMode(mode, () => {
         const ce = maskedCrossEntropy(b.logits, b.targets, b.mask);
         const lp = pickLogProbs(b.logits, b.targets);
-        const f = (l: tf.Tensor) => maskedCrossEntropy(l as tf.Tensor3D, b.targets, b.mask).loss.add(pickLogProbs(l as tf.Tensor3D, b.targets).mul(w).sum()) as tf.Scalar;
+        const f = (l: tf.Tensor) =>
+          maskedCrossEntropy(l as tf.Tensor3D, b.targets, b.mask).loss.add(
+            pickLogProbs(l as tf.Tensor3D, b.targets)
+              .mul(w)
+              .sum(),
+          ) as tf.Scalar;
         const { value, grads } = tf.valueAndGrads(f)([b.logits]);
         return [ce.loss, ce.correct, ce.count, lp, value, ...grads];
       });

@@ -7,7 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useWebGPU } from '../../src/cli/shared/dawn';
 import type { ModelConfig } from '../../src/model/config';
 import { countBackend, type Counts } from '../../src/model/counters';
-import { disposeFusedCache, fusedDecodeStep, fusedPrefill, fusedSampleStep, idsBuffer } from '../../src/model/kernels/decode';
+import {
+  disposeFusedCache,
+  fusedDecodeStep,
+  fusedPrefill,
+  fusedSampleStep,
+  idsBuffer,
+} from '../../src/model/kernels/decode';
 import { setKernelMode, withKernelMode, type KernelMode } from '../../src/model/kernels/mode';
 import { decodeStep, disposeCache, leftPad, prefill, startDecoding } from '../../src/model/kv-cache';
 import { disposeParams, initParams, type Params } from '../../src/model/params';
@@ -20,7 +26,11 @@ import { expectClose, randn } from './kernel-helpers';
 
 const CFG: ModelConfig = { layers: 2, dModel: 16, heads: 2, context: 32, vocabSize: 100 };
 const ROPE_CFG: ModelConfig = { ...CFG, position: 'rope' };
-const PROMPTS = [[1, 40, 41, 3], [1, 50, 51, 52, 53, 54, 3], [1, 3]]; // left-padded to 7
+const PROMPTS = [
+  [1, 40, 41, 3],
+  [1, 50, 51, 52, 53, 54, 3],
+  [1, 3],
+]; // left-padded to 7
 const V = CFG.vocabSize;
 
 let params: Params;
@@ -53,51 +63,63 @@ describe('fused decode step', () => {
   it.each([
     { positions: 'learned', cfg: CFG, which: () => params },
     { positions: 'rotary', cfg: ROPE_CFG, which: () => ropeParams },
-  ])('gives a full forward\'s next-token logits at every step, and the naive cache\'s keys and values ($positions positions)', async ({ cfg, which }) => {
-    const model = which();
-    const fed = [[20, 21, 22], [30, 31, 32], [60, 61, 62]]; // per sequence, one token per step
-    const { cache: naive0, lastLogits: naiveLast } = prefill(model, cfg, PROMPTS);
-    const { cache: fused, lastLogits } = fusedPrefill(model, cfg, leftPad(PROMPTS, cfg), naive0.length + 3);
-    await expectClose(lastLogits, naiveLast, 1e-4, 'prefill: fused vs naive');
-    naiveLast.dispose();
-    let naive = naive0;
-    const steps: tf.Tensor2D[] = [lastLogits]; // next-token logits [B, V] after the prompt and after each fed token
-    for (let s = 0; s < 3; s++) {
-      const tokens = tf.tensor1d(fed.map((f) => f[s]!), 'int32');
-      const logits = withKernelMode('fused', () => fusedDecodeStep(model, cfg, fused, tokens));
-      const next = decodeStep(model, cfg, naive, tokens);
-      await expectClose(logits, next.logits, 1e-4, `step ${s}: fused vs naive decode`);
-      disposeCache(naive);
-      naive = next.cache;
-      steps.push(logits);
-      tf.dispose([tokens, next.logits]);
-    }
-    expect(fused.length).toBe(10);
-    expect(fused.nextPositions).toEqual([7, 10, 5]);
-    for (let i = 0; i < cfg.layers; i++) {
-      // kv [B, SMAX, 2C] -> [B, S, 2, H, D] -> [2, B, H, S, D] = naive k, v
-      const [B, , C2] = fused.kv[i]!.shape;
-      const D = cfg.dModel / cfg.heads;
-      const kv = fused.kv[i]!.slice([0, 0, 0], [B, 10, C2]).reshape([B, 10, 2, cfg.heads, D]).transpose([2, 0, 3, 1, 4]);
-      await expectClose(kv, tf.stack([naive.layers[i]!.k, naive.layers[i]!.v]), 1e-5, `layer ${i} cache`);
-      kv.dispose();
-    }
-    disposeCache(naive);
-    disposeFusedCache(fused);
-    for (const [b, prompt] of PROMPTS.entries()) {
-      const seq = [...prompt, ...fed[b]!];
-      const full = withKernelMode('naive', () => forward(model, cfg, tf.tensor2d([seq], [1, seq.length], 'int32'))); // [1, T, V]
-      for (let s = 0; s <= 3; s++) {
-        const t = prompt.length - 1 + s; // position whose next-token logits step s produced
-        const want = full.slice([0, t, 0], [1, 1, V]).reshape([1, V]);
-        const got = steps[s]!.slice([b, 0], [1, V]);
-        await expectClose(got, want, 1e-4, `sequence ${b}, step ${s}: fused decode vs full forward`);
-        tf.dispose([want, got]);
+  ])(
+    "gives a full forward's next-token logits at every step, and the naive cache's keys and values ($positions positions)",
+    async ({ cfg, which }) => {
+      const model = which();
+      const fed = [
+        [20, 21, 22],
+        [30, 31, 32],
+        [60, 61, 62],
+      ]; // per sequence, one token per step
+      const { cache: naive0, lastLogits: naiveLast } = prefill(model, cfg, PROMPTS);
+      const { cache: fused, lastLogits } = fusedPrefill(model, cfg, leftPad(PROMPTS, cfg), naive0.length + 3);
+      await expectClose(lastLogits, naiveLast, 1e-4, 'prefill: fused vs naive');
+      naiveLast.dispose();
+      let naive = naive0;
+      const steps: tf.Tensor2D[] = [lastLogits]; // next-token logits [B, V] after the prompt and after each fed token
+      for (let s = 0; s < 3; s++) {
+        const tokens = tf.tensor1d(
+          fed.map((f) => f[s]!),
+          'int32',
+        );
+        const logits = withKernelMode('fused', () => fusedDecodeStep(model, cfg, fused, tokens));
+        const next = decodeStep(model, cfg, naive, tokens);
+        await expectClose(logits, next.logits, 1e-4, `step ${s}: fused vs naive decode`);
+        disposeCache(naive);
+        naive = next.cache;
+        steps.push(logits);
+        tf.dispose([tokens, next.logits]);
       }
-      full.dispose();
-    }
-    tf.dispose(steps);
-  });
+      expect(fused.length).toBe(10);
+      expect(fused.nextPositions).toEqual([7, 10, 5]);
+      for (let i = 0; i < cfg.layers; i++) {
+        // kv [B, SMAX, 2C] -> [B, S, 2, H, D] -> [2, B, H, S, D] = naive k, v
+        const [B, , C2] = fused.kv[i]!.shape;
+        const D = cfg.dModel / cfg.heads;
+        const kv = fused.kv[i]!.slice([0, 0, 0], [B, 10, C2])
+          .reshape([B, 10, 2, cfg.heads, D])
+          .transpose([2, 0, 3, 1, 4]);
+        await expectClose(kv, tf.stack([naive.layers[i]!.k, naive.layers[i]!.v]), 1e-5, `layer ${i} cache`);
+        kv.dispose();
+      }
+      disposeCache(naive);
+      disposeFusedCache(fused);
+      for (const [b, prompt] of PROMPTS.entries()) {
+        const seq = [...prompt, ...fed[b]!];
+        const full = withKernelMode('naive', () => forward(model, cfg, tf.tensor2d([seq], [1, seq.length], 'int32'))); // [1, T, V]
+        for (let s = 0; s <= 3; s++) {
+          const t = prompt.length - 1 + s; // position whose next-token logits step s produced
+          const want = full.slice([0, t, 0], [1, 1, V]).reshape([1, V]);
+          const got = steps[s]!.slice([b, 0], [1, V]);
+          await expectClose(got, want, 1e-4, `sequence ${b}, step ${s}: fused decode vs full forward`);
+          tf.dispose([want, got]);
+        }
+        full.dispose();
+      }
+      tf.dispose(steps);
+    },
+  );
 
   it('refuses to write past its capacity or the context', () => {
     const one = [[1, 3]];
@@ -122,7 +144,11 @@ describe('fused sampling kernel', () => {
   async function fusedIds(logits: tf.Tensor2D, o: SampleOptions, noise: tf.Tensor2D | null): Promise<number[]> {
     const done = tf.zeros([B], 'int32') as tf.Tensor1D;
     const ids = idsBuffer(1, B);
-    const r = fusedSampleStep(logits, noise, done, ids, 0, { temperature: o.temperature, topK: o.topK, greedy: !!o.greedy });
+    const r = fusedSampleStep(logits, noise, done, ids, 0, {
+      temperature: o.temperature,
+      topK: o.topK,
+      greedy: !!o.greedy,
+    });
     const out = Array.from(await ids.data());
     tf.dispose([done, ids, r.feed, r.done]);
     return out;
@@ -133,7 +159,9 @@ describe('fused sampling kernel', () => {
     const rows = (await logits.array()) as number[][];
     const firstMax = rows.map((r) => r.indexOf(Math.max(...r)));
     expect(rows.some((r) => r.filter((x) => x === Math.max(...r)).length > 1)).toBe(true); // ties are exercised
-    expect(await fusedIds(logits, { maxNewTokens: 1, temperature: 1, topK: 0, seed: 0, greedy: true }, null)).toEqual(firstMax);
+    expect(await fusedIds(logits, { maxNewTokens: 1, temperature: 1, topK: 0, seed: 0, greedy: true }, null)).toEqual(
+      firstMax,
+    );
     logits.dispose();
   });
 
@@ -157,7 +185,10 @@ describe('fused sampling kernel', () => {
     const pick = async (k: number, boosted: number) => {
       // noise 0 except a large boost: the boosted token wins if and only if top-k kept it
       const logits = tf.tensor2d(row, [1, V]);
-      const noise = tf.tensor2d(row.map((_, i) => (i === boosted ? 50 : 0)), [1, V]);
+      const noise = tf.tensor2d(
+        row.map((_, i) => (i === boosted ? 50 : 0)),
+        [1, V],
+      );
       const done = tf.zeros([1], 'int32') as tf.Tensor1D;
       const ids = idsBuffer(1, 1);
       const r = fusedSampleStep(logits, noise, done, ids, 0, { temperature: 1, topK: k, greedy: false });
@@ -187,7 +218,8 @@ describe('fused sampling kernel', () => {
 });
 
 describe('fused sampleBatch', () => {
-  const run = (mode: KernelMode, o: SampleOptions, prompts = PROMPTS) => inMode(mode, () => sampleBatch(params, CFG, prompts, o));
+  const run = (mode: KernelMode, o: SampleOptions, prompts = PROMPTS) =>
+    inMode(mode, () => sampleBatch(params, CFG, prompts, o));
 
   it.each<[string, SampleOptions]>([
     ['greedy', { maxNewTokens: 12, temperature: 1, topK: 0, seed: 1, greedy: true }],
@@ -271,15 +303,18 @@ describe('fused decoding cost', () => {
   it.each([
     { positions: 'learned', cfg: CFG },
     { positions: 'rotary', cfg: ROPE_CFG },
-  ])('prefills in at most 10 dispatches per layer plus 5, fewer than the naive prefill, with no GPU read ($positions positions)', async ({ cfg }) => {
-    const two = await perPrefill(cfg, 'fused');
-    const one = await perPrefill({ ...cfg, layers: 1 }, 'fused');
-    const perLayer = two.dispatches - one.dispatches;
-    expect(perLayer).toBeLessThanOrEqual(10); // 9, and the rotation
-    expect(one.dispatches - perLayer).toBeLessThanOrEqual(5);
-    expect([two.reads, two.syncReads]).toEqual([0, 0]);
-    expect(two.dispatches).toBeLessThan((await perPrefill(cfg, 'naive')).dispatches);
-  });
+  ])(
+    'prefills in at most 10 dispatches per layer plus 5, fewer than the naive prefill, with no GPU read ($positions positions)',
+    async ({ cfg }) => {
+      const two = await perPrefill(cfg, 'fused');
+      const one = await perPrefill({ ...cfg, layers: 1 }, 'fused');
+      const perLayer = two.dispatches - one.dispatches;
+      expect(perLayer).toBeLessThanOrEqual(10); // 9, and the rotation
+      expect(one.dispatches - perLayer).toBeLessThanOrEqual(5);
+      expect([two.reads, two.syncReads]).toEqual([0, 0]);
+      expect(two.dispatches).toBeLessThan((await perPrefill(cfg, 'naive')).dispatches);
+    },
+  );
 
   it('is at most 8 dispatches per layer plus 4, with no GPU read, per generated token', async () => {
     const two = await perToken(CFG);

@@ -17,10 +17,20 @@ const V = 100;
 const P = 16; // context
 
 /** int32 [B, T]: ids from a small range (so they repeat), with every seventh one anywhere in [0, V). */
-const tokenIds = (B: number, T: number) => tf.tensor2d(Array.from({ length: B * T }, (_, i) => (i % 7 === 0 ? (i * 31) % V : (i * 5) % 11)), [B, T], 'int32');
+const tokenIds = (B: number, T: number) =>
+  tf.tensor2d(
+    Array.from({ length: B * T }, (_, i) => (i % 7 === 0 ? (i * 31) % V : (i * 5) % 11)),
+    [B, T],
+    'int32',
+  );
 
 /** int32 [B, T]: row b starts at position b (as a left-padded batch), clamped to 0, so positions repeat. */
-const positionIds = (B: number, T: number) => tf.tensor2d(Array.from({ length: B * T }, (_, i) => Math.max(0, (i % T) - Math.floor(i / T))), [B, T], 'int32');
+const positionIds = (B: number, T: number) =>
+  tf.tensor2d(
+    Array.from({ length: B * T }, (_, i) => Math.max(0, (i % T) - Math.floor(i / T))),
+    [B, T],
+    'int32',
+  );
 
 describe.each([
   [3, 7, 40, false],
@@ -37,7 +47,10 @@ describe.each([
       const before = rawDispatchCount();
       const out = withKernelMode(mode, () =>
         tf.tidy(() => {
-          const f = (a: tf.Tensor, b: tf.Tensor) => embed(a as tf.Tensor2D, b as tf.Tensor2D, tokens, positions).mul(w).sum() as tf.Scalar;
+          const f = (a: tf.Tensor, b: tf.Tensor) =>
+            embed(a as tf.Tensor2D, b as tf.Tensor2D, tokens, positions)
+              .mul(w)
+              .sum() as tf.Scalar;
           const { value, grads } = tf.valueAndGrads(f)([wte, wpe]);
           return [embed(wte, wpe, tokens, positions), value, ...grads];
         }),
@@ -59,8 +72,10 @@ describe('fused embedding edge cases', () => {
     const [wte, wpe] = [randn([V, 8], 4) as tf.Tensor2D, randn([P, 8], 5) as tf.Tensor2D];
     const tokens = tf.tensor2d([[3, V, -1, 3]], [1, 4], 'int32');
     const positions = tf.tensor2d([[0, 1, P, -2]], [1, 4], 'int32');
-    const f = (a: tf.Tensor, b: tf.Tensor) => embed(a as tf.Tensor2D, b as tf.Tensor2D, tokens, positions).sum() as tf.Scalar;
-    const run = (mode: 'fused' | 'naive') => withKernelMode(mode, () => tf.tidy(() => [embed(wte, wpe, tokens, positions), ...tf.grads(f)([wte, wpe])]));
+    const f = (a: tf.Tensor, b: tf.Tensor) =>
+      embed(a as tf.Tensor2D, b as tf.Tensor2D, tokens, positions).sum() as tf.Scalar;
+    const run = (mode: 'fused' | 'naive') =>
+      withKernelMode(mode, () => tf.tidy(() => [embed(wte, wpe, tokens, positions), ...tf.grads(f)([wte, wpe])]));
     const fused = run('fused');
     const naive = run('naive');
     for (let i = 0; i < fused.length; i++) await expectClose(fused[i]!, naive[i]!, 1e-4, `output ${i}`);

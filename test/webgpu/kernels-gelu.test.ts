@@ -17,7 +17,12 @@ describe.each([
   [2, 5, 130],
 ])('fused GELU [%i, %i, %i]', (B, T, C) => {
   // spread 3 so the tails (tanh near +-1) are exercised; the last channel column is pushed to +-24
-  const x = () => tf.tidy(() => randn([B, T, C], 1).mul(3).add(tf.oneHot(C - 1, C).mul(randn([B, T, 1], 7).sign().mul(21))));
+  const x = () =>
+    tf.tidy(() =>
+      randn([B, T, C], 1)
+        .mul(3)
+        .add(tf.oneHot(C - 1, C).mul(randn([B, T, 1], 7).sign().mul(21))),
+    );
   const w = () => randn([B, T, C], 5); // weighs every output element differently
   const bias = () => randn([C], 3);
 
@@ -40,7 +45,9 @@ describe.each([
     const run = (mode: 'fused' | 'naive') =>
       counted(mode, () => {
         const a = w();
-        const { value, grads } = tf.valueAndGrads((x_: tf.Tensor, b_: tf.Tensor) => biasGelu(x_, b_).mul(a).sum() as tf.Scalar)([x(), bias()]);
+        const { value, grads } = tf.valueAndGrads(
+          (x_: tf.Tensor, b_: tf.Tensor) => biasGelu(x_, b_).mul(a).sum() as tf.Scalar,
+        )([x(), bias()]);
         return [value, ...grads];
       });
     const fused = run('fused');
@@ -56,7 +63,9 @@ describe.each([
     withKernelMode('fused', () => {
       const y = gelu(x0);
       const z = biasGelu(x0, b0);
-      const { value, grads } = tf.valueAndGrads((x_: tf.Tensor, b_: tf.Tensor) => biasGelu(gelu(x_), b_).mul(a).sum() as tf.Scalar)([x0, b0]);
+      const { value, grads } = tf.valueAndGrads(
+        (x_: tf.Tensor, b_: tf.Tensor) => biasGelu(gelu(x_), b_).mul(a).sum() as tf.Scalar,
+      )([x0, b0]);
       tf.dispose([y, z, value, ...grads]);
     });
     expect(tf.memory().numTensors).toBe(start);

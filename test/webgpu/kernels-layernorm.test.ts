@@ -52,7 +52,9 @@ describe.each([
       withKernelMode(mode, () =>
         tf.tidy(() => {
           const a = w1();
-          const { value, grads } = tf.valueAndGrads((x_: tf.Tensor, g_: tf.Tensor, b_: tf.Tensor) => layerNorm(x_, g_, b_).mul(a).sum() as tf.Scalar)([x, g, b]);
+          const { value, grads } = tf.valueAndGrads(
+            (x_: tf.Tensor, g_: tf.Tensor, b_: tf.Tensor) => layerNorm(x_, g_, b_).mul(a).sum() as tf.Scalar,
+          )([x, g, b]);
           return [value, ...grads];
         }),
       );

@@ -15,8 +15,13 @@ describe('raw dispatches', () => {
     const unused = tf.tensor1d([9]);
     const y = outputTensor([4]);
     dispatch({
-      key: 'test-unused-binding', workgroups: [1],
-      bindings: [{ name: 'x', tensor: x }, { name: 'unused', tensor: unused }, { name: 'y', tensor: y, write: true }],
+      key: 'test-unused-binding',
+      workgroups: [1],
+      bindings: [
+        { name: 'x', tensor: x },
+        { name: 'unused', tensor: unused },
+        { name: 'y', tensor: y, write: true },
+      ],
       code: '@compute @workgroup_size(4) fn main(@builtin(local_invocation_id) l: vec3<u32>) { y[l.x] = 2.0 * x[l.x]; }',
     });
     const out = asTensor(y);
@@ -26,7 +31,13 @@ describe('raw dispatches', () => {
 
   it('name the kernel and the compile error on the next use of a broken one', async () => {
     const y = outputTensor([1]);
-    const broken = () => dispatch({ key: 'test-broken', workgroups: [1], bindings: [{ name: 'y', tensor: y, write: true }], code: '@compute @workgroup_size(1) fn main() { y[0] = undefined_name; }' });
+    const broken = () =>
+      dispatch({
+        key: 'test-broken',
+        workgroups: [1],
+        bindings: [{ name: 'y', tensor: y, write: true }],
+        code: '@compute @workgroup_size(1) fn main() { y[0] = undefined_name; }',
+      });
     broken(); // encoded; the error arrives asynchronously
     const settle = tf.scalar(0);
     await settle.data(); // the queue drains; the error scope has answered by then

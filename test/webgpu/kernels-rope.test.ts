@@ -22,7 +22,12 @@ describe.each([
   const cfg: ModelConfig = { layers: 1, dModel: C, heads: H, context: 32, vocabSize: 100, position: 'rope' };
   const qkv = () => randn([B, T, 3 * C], 1) as tf.Tensor3D;
   const w = () => randn([B, T, 3 * C], 5); // weighs every output element differently
-  const positions = () => tf.tensor2d(Array.from({ length: B * T }, (_, i) => (i * 5 + 3) % 32), [B, T], 'int32');
+  const positions = () =>
+    tf.tensor2d(
+      Array.from({ length: B * T }, (_, i) => (i * 5 + 3) % 32),
+      [B, T],
+      'int32',
+    );
 
   for (const explicit of [false, true]) {
     it(`matches the naive ops, values and gradient, in 1 + 1 dispatches (${explicit ? 'per-row' : 'shared'} tables)`, async () => {
@@ -31,7 +36,12 @@ describe.each([
       const run = (mode: 'fused' | 'naive') =>
         counted(mode, () => {
           const a = w();
-          const { value, grads } = tf.valueAndGrads((x: tf.Tensor) => rotatePacked(x as tf.Tensor3D, H, rope).mul(a).sum() as tf.Scalar)([qkv()]);
+          const { value, grads } = tf.valueAndGrads(
+            (x: tf.Tensor) =>
+              rotatePacked(x as tf.Tensor3D, H, rope)
+                .mul(a)
+                .sum() as tf.Scalar,
+          )([qkv()]);
           return [value, ...grads];
         });
       const fused = run('fused');
@@ -40,7 +50,12 @@ describe.each([
       for (let i = 0; i < fused.out.length; i++) await expectClose(fused.out[i]!, naive.out[i]!, 1e-5, `output ${i}`);
       const values = withKernelMode('fused', () => rotatePacked(qkv(), H, rope));
       const x = qkv();
-      await expectClose(values.slice([0, 0, 2 * C], [B, T, C]), x.slice([0, 0, 2 * C], [B, T, C]), 0, 'values are copied');
+      await expectClose(
+        values.slice([0, 0, 2 * C], [B, T, C]),
+        x.slice([0, 0, 2 * C], [B, T, C]),
+        0,
+        'values are copied',
+      );
       tf.dispose([...fused.out, ...naive.out, values, x, rope.cos, rope.sin, ...(pos ? [pos] : [])]);
     });
   }
@@ -50,7 +65,12 @@ describe.each([
     const [x0, a] = [qkv(), w()];
     const start = tf.memory().numTensors;
     withKernelMode('fused', () => {
-      const { value, grads } = tf.valueAndGrads((x: tf.Tensor) => rotatePacked(x as tf.Tensor3D, H, rope).mul(a).sum() as tf.Scalar)([x0]);
+      const { value, grads } = tf.valueAndGrads(
+        (x: tf.Tensor) =>
+          rotatePacked(x as tf.Tensor3D, H, rope)
+            .mul(a)
+            .sum() as tf.Scalar,
+      )([x0]);
       tf.dispose([value, ...grads]);
     });
     expect(tf.memory().numTensors).toBe(start);

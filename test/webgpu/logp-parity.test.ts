@@ -42,19 +42,24 @@ describe('sampler vs training-forward log-probs (fused, WebGPU)', () => {
     { positions: 'learned', T: 1, cfg: CFG, which: () => params },
     { positions: 'rotary', T: 0.7, cfg: ROPE_CFG, which: () => ropeParams },
     { positions: 'rotary', T: 1, cfg: ROPE_CFG, which: () => ropeParams },
-  ])('agree on every completion token of left-padded prompts ($positions positions, T = $T)', async ({ T, cfg, which }) => {
-    expect(useFused()).toBe(true); // not the naive fallback
-    const [tensors, ids] = [tf.memory().numTensors, numDataIds()];
-    const p = await logpParity(which(), cfg, T, 4);
-    expect([tf.memory().numTensors, numDataIds()]).toEqual([tensors, ids]);
-    console.log(`fused webgpu ${cfg.position ?? 'learned'} T=${T}: max diff ${p.maxDiff.toExponential(2)} over ${p.tokens} tokens (${p.finished} finished, ${p.truncated} truncated); unscaled ${p.unscaledDiff.toExponential(2)}`);
-    expect(p.mismatches).toBe(0);
-    expect(p.maxDiff).toBeLessThan(TOL);
-    expect(p.tokens).toBeGreaterThan(20);
-    expect(Math.min(p.finished, p.truncated)).toBeGreaterThan(0);
-    if (T !== 1) {
-      expect(p.unscaledDiff).toBeGreaterThan(100 * TOL);
-      expect(p.mismatchesAtT1).toBeGreaterThan(0);
-    }
-  });
+  ])(
+    'agree on every completion token of left-padded prompts ($positions positions, T = $T)',
+    async ({ T, cfg, which }) => {
+      expect(useFused()).toBe(true); // not the naive fallback
+      const [tensors, ids] = [tf.memory().numTensors, numDataIds()];
+      const p = await logpParity(which(), cfg, T, 4);
+      expect([tf.memory().numTensors, numDataIds()]).toEqual([tensors, ids]);
+      console.log(
+        `fused webgpu ${cfg.position ?? 'learned'} T=${T}: max diff ${p.maxDiff.toExponential(2)} over ${p.tokens} tokens (${p.finished} finished, ${p.truncated} truncated); unscaled ${p.unscaledDiff.toExponential(2)}`,
+      );
+      expect(p.mismatches).toBe(0);
+      expect(p.maxDiff).toBeLessThan(TOL);
+      expect(p.tokens).toBeGreaterThan(20);
+      expect(Math.min(p.finished, p.truncated)).toBeGreaterThan(0);
+      if (T !== 1) {
+        expect(p.unscaledDiff).toBeGreaterThan(100 * TOL);
+        expect(p.mismatchesAtT1).toBeGreaterThan(0);
+      }
+    },
+  );
 });

@@ -13,7 +13,10 @@ import type { ModelConfig } from '../../src/model/config';
 import { exampleBatch, maxAbsDiff, roughen, TINY, TINY_ROPE } from '../model/fixtures';
 
 const TOL = 1e-4;
-const PROMPTS = [[1, 40, 41, 3], [1, 50, 51, 52, 53, 3]];
+const PROMPTS = [
+  [1, 40, 41, 3],
+  [1, 50, 51, 52, 53, 3],
+];
 
 beforeAll(async () => {
   await useWebGPU();
@@ -24,11 +27,15 @@ async function forwardAndGrads(backend: string, cfg: ModelConfig) {
   await tf.setBackend(backend);
   const params = initParams(cfg, 51);
   roughen(params, 51, 0.15);
-  const { inputs, targets, mask } = exampleBatch([['7+8', '15'], ['ab', 'ba']]); // [2, 8]
+  const { inputs, targets, mask } = exampleBatch([
+    ['7+8', '15'],
+    ['ab', 'ba'],
+  ]); // [2, 8]
   const logits = await forward(params, cfg, inputs).array();
   const names = Object.keys(params);
   const { grads, value } = tf.variableGrads(
-    () => maskedCrossEntropy(forward(params, cfg, inputs), targets, mask).loss, names.map((n) => params[n]!),
+    () => maskedCrossEntropy(forward(params, cfg, inputs), targets, mask).loss,
+    names.map((n) => params[n]!),
   );
   const g: Record<string, Float32Array> = {};
   for (const n of names) g[n] = (await grads[params[n]!.name]!.data()) as Float32Array;
@@ -47,7 +54,10 @@ async function cachedLogits(backend: string, cfg: ModelConfig): Promise<number[]
   const out = [...(await lastLogits.data())];
   lastLogits.dispose();
   let cache = c0;
-  for (const ids of [[20, 21], [22, 23]]) {
+  for (const ids of [
+    [20, 21],
+    [22, 23],
+  ]) {
     const tokens = tf.tensor1d(ids, 'int32');
     const next = decodeStep(params, cfg, cache, tokens);
     disposeCache(cache);

@@ -15,7 +15,13 @@ describe('Heartbeat', () => {
       pings++;
       return answers.stuck ? new Promise<void>((resolve) => waiting.push(resolve)) : Promise.resolve();
     };
-    const h = new Heartbeat(ping, { everyMs: 1000, silentMs: 5000, now: () => Date.now(), onSilent: (ms) => events.push(`silent ${ms}`), onAnswer: () => events.push('answered') });
+    const h = new Heartbeat(ping, {
+      everyMs: 1000,
+      silentMs: 5000,
+      now: () => Date.now(),
+      onSilent: (ms) => events.push(`silent ${ms}`),
+      onAnswer: () => events.push('answered'),
+    });
     return { h, events, pings: () => pings, release: () => waiting.splice(0).forEach((r) => r()) };
   }
 

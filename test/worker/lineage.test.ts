@@ -43,8 +43,14 @@ describe('resume', () => {
   it('refuses a completed run (fork it instead) and a missing one', async () => {
     const db = await library();
     await putRun(db, { ...(await getRun(db, 'p'))!, status: 'completed' });
-    expect(await prepareResume(db, 'p')).toMatchObject({ ok: false, message: expect.stringMatching(/completed.*fork it/) });
-    expect(await prepareResume(db, 'nope')).toMatchObject({ ok: false, message: expect.stringMatching(/no longer in the library/) });
+    expect(await prepareResume(db, 'p')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/completed.*fork it/),
+    });
+    expect(await prepareResume(db, 'nope')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/no longer in the library/),
+    });
   });
 
   it('starts over from step 0 when no checkpoint was written yet', async () => {
@@ -76,10 +82,31 @@ describe('fork', () => {
   it('refuses another model, a missing checkpoint, an invalid setting and too few steps, naming the field', async () => {
     const db = await library();
     const wider = { ...changed, model: { ...TINY.model, dModel: 64 } };
-    expect(await prepareFork(db, 'p', 10, wider, 'x', undefined)).toMatchObject({ ok: false, field: 'model', message: expect.stringMatching(/keeps its parent's model \(1 layers, width 32/) });
-    expect(await prepareFork(db, 'p', 15, changed, 'x', undefined)).toMatchObject({ ok: false, message: expect.stringMatching(/no checkpoint at step 15/) });
-    expect(await prepareFork(db, 'p', 10, { ...changed, sft: { lr: -1 } }, 'x', undefined)).toMatchObject({ ok: false, field: 'sft.lr' });
-    const short = { ...changed, ...Object.fromEntries(Object.entries(changed).filter(([, s]) => typeof s === 'object' && s !== null && 'steps' in s).map(([k, s]) => [k, { ...(s as object), steps: k === 'sft' ? 5 : 0 }])) };
-    expect(await prepareFork(db, 'p', 10, short, 'x', undefined)).toMatchObject({ ok: false, field: 'sft.steps', message: expect.stringMatching(/more than 10 steps in all \(it has 5\)/) });
+    expect(await prepareFork(db, 'p', 10, wider, 'x', undefined)).toMatchObject({
+      ok: false,
+      field: 'model',
+      message: expect.stringMatching(/keeps its parent's model \(1 layers, width 32/),
+    });
+    expect(await prepareFork(db, 'p', 15, changed, 'x', undefined)).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/no checkpoint at step 15/),
+    });
+    expect(await prepareFork(db, 'p', 10, { ...changed, sft: { lr: -1 } }, 'x', undefined)).toMatchObject({
+      ok: false,
+      field: 'sft.lr',
+    });
+    const short = {
+      ...changed,
+      ...Object.fromEntries(
+        Object.entries(changed)
+          .filter(([, s]) => typeof s === 'object' && s !== null && 'steps' in s)
+          .map(([k, s]) => [k, { ...(s as object), steps: k === 'sft' ? 5 : 0 }]),
+      ),
+    };
+    expect(await prepareFork(db, 'p', 10, short, 'x', undefined)).toMatchObject({
+      ok: false,
+      field: 'sft.steps',
+      message: expect.stringMatching(/more than 10 steps in all \(it has 5\)/),
+    });
   });
 });

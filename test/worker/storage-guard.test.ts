@@ -34,7 +34,11 @@ describe('guardQuota', () => {
     const warnings: string[] = [];
     const shown: number[] = [];
     let frees = 0;
-    const g = guardQuota(hooks, { free: async () => (frees++, 0), warn: (m) => warnings.push(m), unsaved: (r) => shown.push(r.step) });
+    const g = guardQuota(hooks, {
+      free: async () => (frees++, 0),
+      warn: (m) => warnings.push(m),
+      unsaved: (r) => shown.push(r.step),
+    });
     await g.metrics(row(1));
     await g.metrics(row(2));
     await g.samples({ runId: 'r', step: 2, items: [] });
@@ -60,7 +64,12 @@ describe('guardQuota', () => {
   });
 
   it('lets other errors through (the run fails with its reason)', async () => {
-    const hooks: RunHooks = { metrics: async () => Promise.reject(new Error('disk on fire')), samples: async () => {}, checkpoint: async () => {}, status: async () => {} };
+    const hooks: RunHooks = {
+      metrics: async () => Promise.reject(new Error('disk on fire')),
+      samples: async () => {},
+      checkpoint: async () => {},
+      status: async () => {},
+    };
     const g = guardQuota(hooks, { free: async () => 0, warn: () => undefined, unsaved: () => undefined });
     await expect(g.metrics(row(1))).rejects.toThrow('disk on fire');
   });

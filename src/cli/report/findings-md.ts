@@ -16,19 +16,23 @@ export function mdEscape(s: string): string {
   return s.replace(/[\\`*_[\]<>|#&]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
 }
 
-export const num = (x: number | null | undefined, digits = 3): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : String(Number(x.toFixed(digits))));
+export const num = (x: number | null | undefined, digits = 3): string =>
+  x === null || x === undefined || !Number.isFinite(x) ? '–' : String(Number(x.toFixed(digits)));
 
 /** "0.12 [0.05, 0.2]" over the finite values; "–" when there are none. */
 export function spread(xs: readonly (number | null | undefined)[], digits = 3): string {
   const v = xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
   if (v.length === 0) return '–';
-  return v.length === 1 ? num(v[0], digits) : `${num(mean(v), digits)} [${num(Math.min(...v), digits)}, ${num(Math.max(...v), digits)}]`;
+  return v.length === 1
+    ? num(v[0], digits)
+    : `${num(mean(v), digits)} [${num(Math.min(...v), digits)}, ${num(Math.max(...v), digits)}]`;
 }
 
 /** An inline code span (backslash escapes do not work inside one, so backticks become quotes). */
 const code = (s: string) => `\`${s.replace(/`/g, "'").replace(/\r?\n/g, ' ')}\``;
 const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-const table = (head: readonly string[], rows: readonly (readonly string[])[]) => [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n');
+const table = (head: readonly string[], rows: readonly (readonly string[])[]) =>
+  [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n');
 
 /** A preset whose verdict comes from an earlier report whose runs were not kept (report-build.ts). */
 export interface CarriedFinding {
@@ -46,14 +50,21 @@ export interface CarriedFinding {
 export function summaryLine(r: PresetResult): string {
   const v = r.verdict;
   if (v.verdict === 'not run') return r.runs.length === 0 ? 'not run yet' : `not judged yet: ${partialRuns(r)}`;
-  const parts = v.conditions.map((c) => `${c.id} ${num(c.mean)} [${num(c.min)}, ${num(c.max)}] (needs > ${num(c.threshold)})`);
-  return `${v.verdict} over ${v.seeds.length} seed${v.seeds.length === 1 ? '' : 's'}: ${parts.join('; ')}`.slice(0, 2000);
+  const parts = v.conditions.map(
+    (c) => `${c.id} ${num(c.mean)} [${num(c.min)}, ${num(c.max)}] (needs > ${num(c.threshold)})`,
+  );
+  return `${v.verdict} over ${v.seeds.length} seed${v.seeds.length === 1 ? '' : 's'}: ${parts.join('; ')}`.slice(
+    0,
+    2000,
+  );
 }
 
 /** "4 of 9 runs completed (verifiable 3, majority vote 1, self-certainty 0); ..." for a preset not judged yet. */
 function partialRuns(r: PresetResult): string {
   const done = r.runs.filter((x) => x.summary.status === 'completed');
-  const perArm = r.preset.arms.map((a) => `${a.label} ${done.filter((x) => x.summary.armId === a.id).length}`).join(', ');
+  const perArm = r.preset.arms
+    .map((a) => `${a.label} ${done.filter((x) => x.summary.armId === a.id).length}`)
+    .join(', ');
   return `${done.length} of ${r.preset.arms.length * r.preset.seeds.length} runs completed (${perArm}); a seed counts once every arm has completed it`;
 }
 
@@ -70,7 +81,10 @@ function armPaths(r: PresetResult): Set<string> {
 
 /** " at most, ending at the first evaluation with greedy held-out >= 0.6": the SFT target in words, if any. */
 function sftTarget(c: RunConfig): string {
-  const t = [c.sft.targetAccuracy ? `greedy held-out accuracy >= ${c.sft.targetAccuracy}` : '', c.sft.targetFaithfulness ? `greedy faithfulness >= ${c.sft.targetFaithfulness}` : ''].filter(Boolean);
+  const t = [
+    c.sft.targetAccuracy ? `greedy held-out accuracy >= ${c.sft.targetAccuracy}` : '',
+    c.sft.targetFaithfulness ? `greedy faithfulness >= ${c.sft.targetFaithfulness}` : '',
+  ].filter(Boolean);
   return t.length > 0 ? ` at most, ending at the first evaluation with ${t.join(' and ')}` : '';
 }
 
@@ -78,11 +92,24 @@ function settings(c: RunConfig, vary: Set<string>): string[] {
   const rewards = c.rl.rewards.map((w) => `${w.name}×${w.weight}`).join(' + ');
   const d = c.data;
   const or = (path: string, what: string, text: string) => (vary.has(path) ? `${what} per arm` : text);
-  const prompts = or('data.trainSize', 'training prompts', d.trainSize > 0 ? `${d.trainSize} training prompts` : 'fresh training prompts every step');
+  const prompts = or(
+    'data.trainSize',
+    'training prompts',
+    d.trainSize > 0 ? `${d.trainSize} training prompts` : 'fresh training prompts every step',
+  );
   const perArm = vary.has('data.sftSize');
-  const sftData = d.sftSource === 'fresh'
-    ? (perArm ? 'k distinct fresh clean examples, k per arm' : d.sftSize ? `${d.sftSize} distinct fresh clean examples` : 'fresh clean examples')
-    : (perArm ? 'the first k of the training prompts, k per arm' : d.sftSize ? `the first ${d.sftSize} of the training prompts` : 'the training prompts');
+  const sftData =
+    d.sftSource === 'fresh'
+      ? perArm
+        ? 'k distinct fresh clean examples, k per arm'
+        : d.sftSize
+          ? `${d.sftSize} distinct fresh clean examples`
+          : 'fresh clean examples'
+      : perArm
+        ? 'the first k of the training prompts, k per arm'
+        : d.sftSize
+          ? `the first ${d.sftSize} of the training prompts`
+          : 'the training prompts';
   return [
     `- Model: ${describeModel(c.model)}.`,
     `- Data: task ${code(d.task)}, ${or('data.style', 'rationale style', `rationale style ${code(d.style)}`)}, ${prompts}, ${or('data.labelNoise', 'label noise', `label noise ${d.labelNoise}`)}, held-out ${d.heldoutSize}, OOD ${d.oodSize}${taskSettings(d.taskConfig)}.`,
@@ -92,40 +119,117 @@ function settings(c: RunConfig, vary: Set<string>): string[] {
 }
 
 function conditionRows(cs: readonly ConditionResult[]): string[][] {
-  return cs.map((c) => [mdEscape(c.text), num(c.threshold), spread(c.perSeed.map((p) => p.value)), `${c.perSeed.filter((p) => p.value !== null && p.value > c.threshold).length}/${c.perSeed.length}`, c.holdsInMean ? (c.holdsInEverySeed ? 'holds' : 'holds in the mean') : 'does not hold']);
+  return cs.map((c) => [
+    mdEscape(c.text),
+    num(c.threshold),
+    spread(c.perSeed.map((p) => p.value)),
+    `${c.perSeed.filter((p) => p.value !== null && p.value > c.threshold).length}/${c.perSeed.length}`,
+    c.holdsInMean ? (c.holdsInEverySeed ? 'holds' : 'holds in the mean') : 'does not hold',
+  ]);
 }
 
 function armRows(r: PresetResult): string[][] {
   return r.preset.arms.map((arm) => {
-    const runs: RunSummary[] = r.runs.map((x) => x.summary).filter((s) => s.armId === arm.id && s.status === 'completed');
+    const runs: RunSummary[] = r.runs
+      .map((x) => x.summary)
+      .filter((s) => s.armId === arm.id && s.status === 'completed');
     const regimes = [...new Set(runs.map((s) => s.phases.regime.replace(/_/g, ' ')))].join(', ') || '–';
-    return [mdEscape(arm.label), String(runs.length), spread(runs.map((s) => s.preRl.heldout)), spread(runs.map((s) => s.final.heldout)), spread(runs.map((s) => s.heldoutGain)), spread(runs.map((s) => s.phases.heldoutTrend?.delta ?? null)), spread(runs.map((s) => s.final.ood)), spread(runs.map((s) => s.preSaturation), 0), spread(runs.map((s) => s.phases.saturationStep), 0), regimes];
+    return [
+      mdEscape(arm.label),
+      String(runs.length),
+      spread(runs.map((s) => s.preRl.heldout)),
+      spread(runs.map((s) => s.final.heldout)),
+      spread(runs.map((s) => s.heldoutGain)),
+      spread(runs.map((s) => s.phases.heldoutTrend?.delta ?? null)),
+      spread(runs.map((s) => s.final.ood)),
+      spread(
+        runs.map((s) => s.preSaturation),
+        0,
+      ),
+      spread(
+        runs.map((s) => s.phases.saturationStep),
+        0,
+      ),
+      regimes,
+    ];
   });
 }
 
 function runRows(r: PresetResult): string[][] {
-  return r.runs.map((x) => [mdEscape(x.name), x.summary.status + (x.reason ? `: ${mdEscape(x.reason)}` : ''), `${x.steps}/${x.totalSteps}`, x.summary.wallSeconds === null ? '–' : duration(x.summary.wallSeconds), mdEscape(x.backend), num(x.summary.heldoutGain), mdEscape(x.summary.phases.regimeReason)]);
+  return r.runs.map((x) => [
+    mdEscape(x.name),
+    x.summary.status + (x.reason ? `: ${mdEscape(x.reason)}` : ''),
+    `${x.steps}/${x.totalSteps}`,
+    x.summary.wallSeconds === null ? '–' : duration(x.summary.wallSeconds),
+    mdEscape(x.backend),
+    num(x.summary.heldoutGain),
+    mdEscape(x.summary.phases.regimeReason),
+  ]);
 }
 
-const howToRun = (id: string) => ['## How to reproduce', '', '```sh', `npm run lab -- --preset ${id} --seeds 3   # add --backend webgpu on a GPU machine`, 'npm run report', '```'];
+const howToRun = (id: string) => [
+  '## How to reproduce',
+  '',
+  '```sh',
+  `npm run lab -- --preset ${id} --seeds 3   # add --backend webgpu on a GPU machine`,
+  'npm run report',
+  '```',
+];
 
 /** The preset's page. `notes` is the hand-written interpretation (public/findings/notes/<id>.md), if any. */
 export function presetMarkdown(r: PresetResult, notes: string | null): string {
   const p = r.preset;
   const v = r.verdict;
-  const head = [`# ${mdEscape(p.title)}`, '', `**Verdict: ${v.verdict === 'not run' ? 'not run yet' : v.verdict}**${v.verdict === 'not run' ? '' : ` (${v.reason}).`}`, '', '## The claim', '', mdEscape(p.paperFinding), '', `Question: ${mdEscape(p.question)}`, '', '## The metric that tests it', '', mdEscape(r.claim.metric), ''];
+  const head = [
+    `# ${mdEscape(p.title)}`,
+    '',
+    `**Verdict: ${v.verdict === 'not run' ? 'not run yet' : v.verdict}**${v.verdict === 'not run' ? '' : ` (${v.reason}).`}`,
+    '',
+    '## The claim',
+    '',
+    mdEscape(p.paperFinding),
+    '',
+    `Question: ${mdEscape(p.question)}`,
+    '',
+    '## The metric that tests it',
+    '',
+    mdEscape(r.claim.metric),
+    '',
+  ];
   if (v.verdict === 'not run') {
-    const smoke = r.smokeRuns > 0 ? ` (${r.smokeRuns} smoke run${r.smokeRuns === 1 ? '' : 's'} with changed settings exist; they are not findings)` : '';
-    const partial = r.runs.length > 0 ? [`So far: ${mdEscape(partialRuns(r))}.`, '', table(['run', 'status', 'steps', 'wall time', 'backend', 'held-out gain', 'phase analysis'], runRows(r)), ''] : [];
+    const smoke =
+      r.smokeRuns > 0
+        ? ` (${r.smokeRuns} smoke run${r.smokeRuns === 1 ? '' : 's'} with changed settings exist; they are not findings)`
+        : '';
+    const partial =
+      r.runs.length > 0
+        ? [
+            `So far: ${mdEscape(partialRuns(r))}.`,
+            '',
+            table(['run', 'status', 'steps', 'wall time', 'backend', 'held-out gain', 'phase analysis'], runRows(r)),
+            '',
+          ]
+        : [];
     const pilot = notes?.trim() ? ['## Notes', '', notes.trim(), ''] : [];
-    return [...head, `Not run yet: no seed has a completed run of every arm with the preset's settings${smoke}.`, '', ...partial, ...pilot, ...howToRun(p.id), ''].join('\n');
+    return [
+      ...head,
+      `Not run yet: no seed has a completed run of every arm with the preset's settings${smoke}.`,
+      '',
+      ...partial,
+      ...pilot,
+      ...howToRun(p.id),
+      '',
+    ].join('\n');
   }
   const config = r.runs[0]!.config;
   return [
     ...head,
     `Verdict rule: ${VERDICT_RULE}`,
     '',
-    table(['condition', 'threshold', 'mean [min, max] over seeds', 'seeds above', 'result'], conditionRows(v.conditions)),
+    table(
+      ['condition', 'threshold', 'mean [min, max] over seeds', 'seeds above', 'result'],
+      conditionRows(v.conditions),
+    ),
     '',
     '## Settings',
     '',
@@ -138,7 +242,21 @@ export function presetMarkdown(r: PresetResult, notes: string | null): string {
     '',
     'Mean [min, max] over seeds, completed runs only. Gain: last RL evaluation minus the pre-RL one. Pre-saturation length in steps (rise to saturation; rise to the end of RL when the reward never saturated; 0 without a rise).',
     '',
-    table(['arm', 'runs', 'greedy held-out before RL', 'after RL', 'greedy gain', 'held-out pass@1 change (rule)', 'OOD after RL', 'pre-saturation length', 'saturation step', 'regimes'], armRows(r)),
+    table(
+      [
+        'arm',
+        'runs',
+        'greedy held-out before RL',
+        'after RL',
+        'greedy gain',
+        'held-out pass@1 change (rule)',
+        'OOD after RL',
+        'pre-saturation length',
+        'saturation step',
+        'regimes',
+      ],
+      armRows(r),
+    ),
     '',
     `![training reward and held-out accuracy per arm and seed](${encodeURIComponent(p.id)}.svg)`,
     '',
@@ -149,11 +267,19 @@ export function presetMarkdown(r: PresetResult, notes: string | null): string {
     `Wall time per completed run: ${r.wallSeconds === null ? '–' : duration(r.wallSeconds)} on average. Measured on: ${r.machines.map(mdEscape).join('; ') || '–'}. Last run update: ${r.date ?? '–'}.`,
     '',
     `Run data (config, end state and every metric row of each run above, gzip'd JSON): [runs/${p.id}.json.gz](runs/${encodeURIComponent(p.id)}.json.gz). \`npm run report\` rebuilds this page from it.`,
-    ...(r.smokeRuns > 0 ? ['', `${r.smokeRuns} smoke run${r.smokeRuns === 1 ? '' : 's'} with changed settings (--steps-scale or a patch) are left out.`] : []),
+    ...(r.smokeRuns > 0
+      ? [
+          '',
+          `${r.smokeRuns} smoke run${r.smokeRuns === 1 ? '' : 's'} with changed settings (--steps-scale or a patch) are left out.`,
+        ]
+      : []),
     '',
     '## Interpretation',
     '',
-    notes?.trim() || '_No interpretation written yet (add it to public/findings/notes/' + p.id + '.md; the report includes it as is)._',
+    notes?.trim() ||
+      '_No interpretation written yet (add it to public/findings/notes/' +
+        p.id +
+        '.md; the report includes it as is)._',
     '',
     ...howToRun(p.id),
     '',
@@ -161,11 +287,40 @@ export function presetMarkdown(r: PresetResult, notes: string | null): string {
 }
 
 /** The index: verdict table over every preset, the pooled claim 4, the rules. */
-export function indexMarkdown(results: readonly PresetResult[], carried: ReadonlyMap<string, CarriedFinding>, pooled: PooledVerdict, generatedAt: string): string {
-  const carriedRow = (r: PresetResult, c: CarriedFinding) => [`[${mdEscape(r.preset.title)}](${encodeURIComponent(r.preset.id)}.md)`, `**${mdEscape(c.verdict)}**`, String(c.seeds), c.wallSeconds === null ? '–' : duration(c.wallSeconds), mdEscape(c.machine) || '–', `${mdEscape(c.summary)} (carried over: measured ${c.date ?? 'earlier'}, run data not kept)`];
+export function indexMarkdown(
+  results: readonly PresetResult[],
+  carried: ReadonlyMap<string, CarriedFinding>,
+  pooled: PooledVerdict,
+  generatedAt: string,
+): string {
+  const carriedRow = (r: PresetResult, c: CarriedFinding) => [
+    `[${mdEscape(r.preset.title)}](${encodeURIComponent(r.preset.id)}.md)`,
+    `**${mdEscape(c.verdict)}**`,
+    String(c.seeds),
+    c.wallSeconds === null ? '–' : duration(c.wallSeconds),
+    mdEscape(c.machine) || '–',
+    `${mdEscape(c.summary)} (carried over: measured ${c.date ?? 'earlier'}, run data not kept)`,
+  ];
   const carriedNames = results.filter((r) => carried.has(r.preset.id)).map((r) => r.preset.id);
-  const rows = results.map((r) => carried.has(r.preset.id) ? carriedRow(r, carried.get(r.preset.id)!) : [`[${mdEscape(r.preset.title)}](${encodeURIComponent(r.preset.id)}.md)`, r.verdict.verdict === 'not run' ? 'not run yet' : `**${r.verdict.verdict}**`, String(r.verdict.seeds.length), r.wallSeconds === null ? '–' : duration(r.wallSeconds), mdEscape(r.machines.join('; ')) || '–', mdEscape(summaryLine(r))]);
-  const fits = pooled.fits.map((f) => [f.predictor, f.outcome.replace(/_/g, ' '), String(f.n), num(f.slope, 4), num(f.r2)]);
+  const rows = results.map((r) =>
+    carried.has(r.preset.id)
+      ? carriedRow(r, carried.get(r.preset.id)!)
+      : [
+          `[${mdEscape(r.preset.title)}](${encodeURIComponent(r.preset.id)}.md)`,
+          r.verdict.verdict === 'not run' ? 'not run yet' : `**${r.verdict.verdict}**`,
+          String(r.verdict.seeds.length),
+          r.wallSeconds === null ? '–' : duration(r.wallSeconds),
+          mdEscape(r.machines.join('; ')) || '–',
+          mdEscape(summaryLine(r)),
+        ],
+  );
+  const fits = pooled.fits.map((f) => [
+    f.predictor,
+    f.outcome.replace(/_/g, ' '),
+    String(f.n),
+    num(f.slope, 4),
+    num(f.r2),
+  ]);
   return [
     '# Findings: what each preset showed when we ran it',
     '',
@@ -174,7 +329,10 @@ export function indexMarkdown(results: readonly PresetResult[], carried: Readonl
     table(['preset', 'verdict', 'seeds', 'wall time per run', 'machine', 'outcome'], rows),
     '',
     ...(carriedNames.length > 0
-      ? [`Carried over from an earlier report: ${carriedNames.map((id) => `[${id}](${encodeURIComponent(id)}.md)`).join(', ')}. Those sweeps ran before each run's data was kept in runs/, so their pages are as that report wrote them, their runs are not in the claim-4 fit below, and the next \`npm run lab\` of those presets replaces them.`, '']
+      ? [
+          `Carried over from an earlier report: ${carriedNames.map((id) => `[${id}](${encodeURIComponent(id)}.md)`).join(', ')}. Those sweeps ran before each run's data was kept in runs/, so their pages are as that report wrote them, their runs are not in the claim-4 fit below, and the next \`npm run lab\` of those presets replaces them.`,
+          '',
+        ]
       : []),
     '## Claim 4: faithfulness predicts the regime, diversity does not',
     '',

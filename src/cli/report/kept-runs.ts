@@ -32,7 +32,11 @@ export function readKept(dir: string, presetId: string): KeptRun[] {
   const r = parseKeptRuns(readFileSync(path), { presetId, file: path });
   if (!r.ok) throw new Error(`${r.error}; restore it from git`);
   // The schema checked what the report reads; the rest is as the runner wrote it (shared/run-dir.ts's types).
-  return r.runs.map((x) => ({ info: x.info as unknown as RunInfo, state: x.state as RunState | null, metrics: x.metrics }));
+  return r.runs.map((x) => ({
+    info: x.info as unknown as RunInfo,
+    state: x.state as RunState | null,
+    metrics: x.metrics,
+  }));
 }
 
 /** The finding runs of a sweep directory (smoke runs left out). */
@@ -52,12 +56,17 @@ export function mergeRuns(kept: readonly KeptRun[], fresh: readonly KeptRun[]): 
 
 /** The file's bytes: finding runs only, metric rows merged per step. */
 export function keptBytes(presetId: string, runs: readonly KeptRun[]): Uint8Array {
-  const toJson = (value: unknown) => JSON.stringify(value, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? null : x));
+  const toJson = (value: unknown) =>
+    JSON.stringify(value, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? null : x));
   const body = {
     format: KEPT_FORMAT,
     version: KEPT_VERSION,
     presetId,
-    runs: runs.filter(isFinding).map((r) => ({ info: r.info, state: r.state, metrics: mergeMetricRows(r.metrics).map(({ step, stage, time, values }) => ({ step, stage, time, values })) })),
+    runs: runs.filter(isFinding).map((r) => ({
+      info: r.info,
+      state: r.state,
+      metrics: mergeMetricRows(r.metrics).map(({ step, stage, time, values }) => ({ step, stage, time, values })),
+    })),
   };
   // mtime 0: the same runs give the same bytes, so an unchanged preset leaves git clean.
   return gzipSync(strToU8(toJson(body)), { level: 9, mtime: 0 });

@@ -23,7 +23,12 @@ function chart(r: PresetResult): string {
   return presetChart(r.preset.title, seeds, rows);
 }
 
-function findingsJson(results: readonly PresetResult[], carried: ReadonlyMap<string, CarriedFinding>, pooled: PooledVerdict, generatedAt: string) {
+function findingsJson(
+  results: readonly PresetResult[],
+  carried: ReadonlyMap<string, CarriedFinding>,
+  pooled: PooledVerdict,
+  generatedAt: string,
+) {
   const presets = Object.fromEntries(
     results.map((r) => [
       r.preset.id,
@@ -35,7 +40,15 @@ function findingsJson(results: readonly PresetResult[], carried: ReadonlyMap<str
         date: r.date,
         seeds: r.verdict.seeds,
         runs: r.runs.length, // kept in runs/<preset>.json.gz: the gallery offers "Open our runs" when > 0
-        conditions: r.verdict.conditions.map((c) => ({ id: c.id, mean: c.mean, min: c.min, max: c.max, threshold: c.threshold, holdsInMean: c.holdsInMean, holdsInEverySeed: c.holdsInEverySeed })),
+        conditions: r.verdict.conditions.map((c) => ({
+          id: c.id,
+          mean: c.mean,
+          min: c.min,
+          max: c.max,
+          threshold: c.threshold,
+          holdsInMean: c.holdsInMean,
+          holdsInEverySeed: c.holdsInEverySeed,
+        })),
       },
     ]),
   );
@@ -67,7 +80,8 @@ function previousEntries(outDir: string): Record<string, Record<string, unknown>
 }
 
 function carriedFinding(entry: Record<string, unknown> | undefined): CarriedFinding | null {
-  if (!entry || typeof entry.verdict !== 'string' || entry.verdict === 'not run' || typeof entry.summary !== 'string') return null;
+  if (!entry || typeof entry.verdict !== 'string' || entry.verdict === 'not run' || typeof entry.summary !== 'string')
+    return null;
   return {
     entry,
     verdict: entry.verdict,
@@ -84,13 +98,20 @@ function carriedFinding(entry: Record<string, unknown> | undefined): CarriedFind
  * `npm run lab`; `outDir`: the findings folder, whose notes/<preset>.md (hand-written interpretations),
  * runs/ and findings.json are read first.
  */
-export function buildReport(inDir: string, outDir: string, generatedAt = new Date().toISOString()): Map<string, string | Uint8Array> {
+export function buildReport(
+  inDir: string,
+  outDir: string,
+  generatedAt = new Date().toISOString(),
+): Map<string, string | Uint8Array> {
   const keptDir = join(outDir, 'runs');
   const previous = previousEntries(outDir);
   const runsOf = new Map(
     PRESETS.map((p) => {
       const fresh = readRunDirs(join(inDir, p.id));
-      return [p.id, { merged: mergeRuns(readKept(keptDir, p.id), fresh), smoke: fresh.filter((r) => r.info.adjusted !== null) }];
+      return [
+        p.id,
+        { merged: mergeRuns(readKept(keptDir, p.id), fresh), smoke: fresh.filter((r) => r.info.adjusted !== null) },
+      ];
     }),
   );
   const results = PRESETS.map((p) => {

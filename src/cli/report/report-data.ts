@@ -39,9 +39,31 @@ export interface PresetResult {
 
 function viewOf({ info, state, metrics }: KeptRun, rules: Partial<PhaseRules>): RunRecordView {
   const status = state?.status ?? 'queued';
-  const summary = summarizeRun({ presetId: info.presetId, armId: info.armId, seed: info.seed, status, smoke: info.adjusted !== null, wallSeconds: state?.wallSeconds ?? null, config: info.config, rows: metrics }, rules);
+  const summary = summarizeRun(
+    {
+      presetId: info.presetId,
+      armId: info.armId,
+      seed: info.seed,
+      status,
+      smoke: info.adjusted !== null,
+      wallSeconds: state?.wallSeconds ?? null,
+      config: info.config,
+      rows: metrics,
+    },
+    rules,
+  );
   const backend = `${info.backend.name} (${info.backend.adapter}${info.backend.features.length ? `, ${info.backend.features.join(', ')}` : ''})`;
-  return { summary, name: info.name, steps: state?.step ?? 0, totalSteps: state?.totalSteps ?? 0, ...(state?.reason ? { reason: state.reason } : {}), backend, machine: machineText(info.machine), config: info.config, updatedAt: state?.updatedAt ?? info.createdAt };
+  return {
+    summary,
+    name: info.name,
+    steps: state?.step ?? 0,
+    totalSteps: state?.totalSteps ?? 0,
+    ...(state?.reason ? { reason: state.reason } : {}),
+    backend,
+    machine: machineText(info.machine),
+    config: info.config,
+    updatedAt: state?.updatedAt ?? info.createdAt,
+  };
 }
 
 /** The preset judged over `runs` (a sweep directory's merged with the kept ones; smoke runs counted, not judged). */
@@ -59,7 +81,10 @@ export function presetResult(preset: Preset, runsIn: readonly KeptRun[]): Preset
     rules,
     runs,
     smokeRuns: all.length - runs.length,
-    verdict: judgePreset(claim, runs.map((r) => r.summary)),
+    verdict: judgePreset(
+      claim,
+      runs.map((r) => r.summary),
+    ),
     wallSeconds: done.length > 0 ? done.reduce((s, r) => s + r.summary.wallSeconds!, 0) / done.length : null,
     machines: [...new Set(done.map((r) => `${r.machine}; ${r.backend}`))],
     date: Number.isFinite(newest) ? new Date(newest).toISOString().slice(0, 10) : null,

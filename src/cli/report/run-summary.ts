@@ -24,6 +24,13 @@ export interface RunInput extends RunIdentity {
 }
 
 export function summarizeRun(x: RunInput, rules?: Partial<PhaseRules>): RunSummary {
-  const identity: RunIdentity = { presetId: x.presetId, armId: x.armId, seed: x.seed, status: x.status, smoke: x.smoke, wallSeconds: x.wallSeconds };
+  const identity: RunIdentity = {
+    presetId: x.presetId,
+    armId: x.armId,
+    seed: x.seed,
+    status: x.status,
+    smoke: x.smoke,
+    wallSeconds: x.wallSeconds,
+  };
   return { ...identity, ...runNumbers(x.config, x.rows, rules) };
 }

@@ -43,8 +43,14 @@ function judgeCondition(c: Condition, bySeed: [number, Arms][]): ConditionResult
   const values = perSeed.map((p) => p.value).filter((v): v is number => v !== null && Number.isFinite(v));
   const m = values.length > 0 ? mean(values) : null;
   return {
-    id: c.id, text: c.text, unit: c.unit, threshold: c.threshold, perSeed,
-    mean: m, min: values.length > 0 ? Math.min(...values) : null, max: values.length > 0 ? Math.max(...values) : null,
+    id: c.id,
+    text: c.text,
+    unit: c.unit,
+    threshold: c.threshold,
+    perSeed,
+    mean: m,
+    min: values.length > 0 ? Math.min(...values) : null,
+    max: values.length > 0 ? Math.max(...values) : null,
     holdsInMean: m !== null && m > c.threshold,
     holdsInEverySeed: values.length === perSeed.length && values.every((v) => v > c.threshold),
   };
@@ -55,10 +61,18 @@ export function judgePreset(claim: Claim, runs: readonly RunSummary[]): PresetVe
   const seeds = [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b);
   const bySeed: [number, Arms][] = [];
   for (const seed of seeds) {
-    const arms: Arms = Object.fromEntries(runs.filter((r) => r.seed === seed && r.status === 'completed').map((r) => [r.armId, r]));
+    const arms: Arms = Object.fromEntries(
+      runs.filter((r) => r.seed === seed && r.status === 'completed').map((r) => [r.armId, r]),
+    );
     if (claim.arms.every((id) => arms[id])) bySeed.push([seed, arms]);
   }
-  if (bySeed.length === 0) return { verdict: 'not run', reason: `no seed has a completed run of every arm (${claim.arms.join(', ')})`, seeds: [], conditions: [] };
+  if (bySeed.length === 0)
+    return {
+      verdict: 'not run',
+      reason: `no seed has a completed run of every arm (${claim.arms.join(', ')})`,
+      seeds: [],
+      conditions: [],
+    };
   const conditions = claim.conditions.map((c) => judgeCondition(c, bySeed));
   const inMean = conditions.filter((c) => c.holdsInMean).length;
   const everywhere = conditions.filter((c) => c.holdsInMean && c.holdsInEverySeed).length;
@@ -90,15 +104,34 @@ export const POOLED_RULE =
 
 /** Claim 4, pooled across presets, by POOLED_RULE. */
 export function judgeFaithfulness(runs: readonly RunSummary[]): PooledVerdict {
-  const usable = runs.filter((r) => r.status === 'completed' && !r.smoke && r.preRl.faithfulness !== undefined && r.preRl.diversity !== undefined && r.preSaturation !== null && r.heldoutGain !== null);
+  const usable = runs.filter(
+    (r) =>
+      r.status === 'completed' &&
+      !r.smoke &&
+      r.preRl.faithfulness !== undefined &&
+      r.preRl.diversity !== undefined &&
+      r.preSaturation !== null &&
+      r.heldoutGain !== null,
+  );
   const fit = (predictor: PredictorFit['predictor'], outcome: PredictorFit['outcome']): PredictorFit => {
     const xs = usable.map((r) => r.preRl[predictor]!);
     const ys = usable.map((r) => (outcome === 'pre_saturation' ? r.preSaturation! : r.heldoutGain!));
     const f = xs.length >= 2 ? linearFit(xs, ys) : null;
     return { predictor, outcome, n: xs.length, slope: f?.slope ?? null, r2: f?.r2 ?? null };
   };
-  const fits = [fit('faithfulness', 'pre_saturation'), fit('faithfulness', 'heldout_gain'), fit('diversity', 'pre_saturation'), fit('diversity', 'heldout_gain')];
-  if (usable.length < MIN_POOLED_RUNS) return { verdict: 'not run', reason: `${usable.length} usable runs; the pooled fit needs at least ${MIN_POOLED_RUNS}`, runs: usable.length, fits };
+  const fits = [
+    fit('faithfulness', 'pre_saturation'),
+    fit('faithfulness', 'heldout_gain'),
+    fit('diversity', 'pre_saturation'),
+    fit('diversity', 'heldout_gain'),
+  ];
+  if (usable.length < MIN_POOLED_RUNS)
+    return {
+      verdict: 'not run',
+      reason: `${usable.length} usable runs; the pooled fit needs at least ${MIN_POOLED_RUNS}`,
+      runs: usable.length,
+      fits,
+    };
   const [fp, fg, dp, dg] = fits as [PredictorFit, PredictorFit, PredictorFit, PredictorFit];
   const predicts = (f: PredictorFit) => f.r2 !== null && f.slope !== null && f.r2 >= R2_MIN && f.slope > 0;
   const below = (d: PredictorFit, f: PredictorFit) => f.r2 !== null && (d.r2 ?? 0) < f.r2;

@@ -33,7 +33,9 @@ export type TrlExportArgs = {
   out: string | undefined;
   /** Merged into the config last, as `npm run lab --patch` does. */
   patch: JsonObject | undefined;
-} & ({ source: 'preset'; preset: string; arm: string; seed: number | undefined } | { source: 'config'; config: string });
+} & (
+  { source: 'preset'; preset: string; arm: string; seed: number | undefined } | { source: 'config'; config: string }
+);
 
 export class ArgError extends Error {}
 
@@ -63,7 +65,8 @@ function flags(argv: readonly string[], known: readonly string[], usage: string)
 function positive(name: string, raw: string | undefined, integer: boolean): number | undefined {
   if (raw === undefined) return undefined;
   const x = Number(raw);
-  if (!Number.isFinite(x) || x <= 0 || (integer && !Number.isInteger(x))) throw new ArgError(`--${name} must be a positive ${integer ? 'integer' : 'number'}; got "${raw}"`);
+  if (!Number.isFinite(x) || x <= 0 || (integer && !Number.isInteger(x)))
+    throw new ArgError(`--${name} must be a positive ${integer ? 'integer' : 'number'}; got "${raw}"`);
   return x;
 }
 
@@ -73,20 +76,34 @@ function patchOf(raw: string | undefined): JsonObject | undefined {
   try {
     v = JSON.parse(raw);
   } catch (err) {
-    throw new ArgError(`--patch must be a JSON object such as '{"rl":{"lr":1e-4}}'; got ${JSON.stringify(raw.slice(0, 80))} (${errorMessage(err)})`);
+    throw new ArgError(
+      `--patch must be a JSON object such as '{"rl":{"lr":1e-4}}'; got ${JSON.stringify(raw.slice(0, 80))} (${errorMessage(err)})`,
+    );
   }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ArgError(`--patch must be a JSON object such as '{"rl":{"lr":1e-4}}'; got ${JSON.stringify(raw.slice(0, 80))}`);
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    throw new ArgError(
+      `--patch must be a JSON object such as '{"rl":{"lr":1e-4}}'; got ${JSON.stringify(raw.slice(0, 80))}`,
+    );
   return v as JsonObject;
 }
 
 export function parseLabArgs(argv: readonly string[]): LabArgs {
-  const f = flags(argv, ['preset', 'seeds', 'backend', 'out', 'arms', 'steps-scale', 'checkpoint-every', 'patch'], LAB_USAGE);
+  const f = flags(
+    argv,
+    ['preset', 'seeds', 'backend', 'out', 'arms', 'steps-scale', 'checkpoint-every', 'patch'],
+    LAB_USAGE,
+  );
   const preset = f.get('preset');
   if (!preset) throw new ArgError(`--preset is required\n${LAB_USAGE}`);
   if (!PRESET_IDS.includes(preset)) throw new ArgError(`unknown preset "${preset}"; presets: ${PRESET_IDS.join(', ')}`);
   const backend = f.get('backend') ?? 'wasm';
-  if (backend !== 'webgpu' && backend !== 'wasm' && backend !== 'cpu') throw new ArgError(`--backend must be webgpu, wasm or cpu; got "${backend}"`);
-  const arms = f.get('arms')?.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (backend !== 'webgpu' && backend !== 'wasm' && backend !== 'cpu')
+    throw new ArgError(`--backend must be webgpu, wasm or cpu; got "${backend}"`);
+  const arms = f
+    .get('arms')
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   return {
     preset,
     seeds: positive('seeds', f.get('seeds'), true),
@@ -109,12 +126,15 @@ export function parseTrlExportArgs(argv: readonly string[]): TrlExportArgs {
   const common = { out: f.get('out'), patch: patchOf(f.get('patch')) };
   const preset = f.get('preset');
   const config = f.get('config');
-  if ((preset === undefined) === (config === undefined)) throw new ArgError(`give either --preset (with --arm) or --config\n${TRL_EXPORT_USAGE}`);
+  if ((preset === undefined) === (config === undefined))
+    throw new ArgError(`give either --preset (with --arm) or --config\n${TRL_EXPORT_USAGE}`);
   if (config !== undefined) {
-    if (f.has('arm') || f.has('seed')) throw new ArgError(`--arm and --seed go with --preset, not --config\n${TRL_EXPORT_USAGE}`);
+    if (f.has('arm') || f.has('seed'))
+      throw new ArgError(`--arm and --seed go with --preset, not --config\n${TRL_EXPORT_USAGE}`);
     return { ...common, source: 'config', config };
   }
-  if (!PRESET_IDS.includes(preset!)) throw new ArgError(`unknown preset "${preset}"; presets: ${PRESET_IDS.join(', ')}`);
+  if (!PRESET_IDS.includes(preset!))
+    throw new ArgError(`unknown preset "${preset}"; presets: ${PRESET_IDS.join(', ')}`);
   const arm = f.get('arm');
   if (!arm) throw new ArgError(`--arm is required with --preset\n${TRL_EXPORT_USAGE}`);
   const seed = f.get('seed');

@@ -50,7 +50,11 @@ export function runDirsIn(presetDir: string): RunDir[] {
 export const archiveName = (presetId: string) => `rlvr-lab-${presetId}.zip`;
 
 /** Write the sweep's export file; returns its path and how many runs it holds. */
-export function writeSweepArchive(presetDir: string, presetId: string, exportedAt = Date.now()): { path: string; runs: number } {
+export function writeSweepArchive(
+  presetDir: string,
+  presetId: string,
+  exportedAt = Date.now(),
+): { path: string; runs: number } {
   const bundles = runDirsIn(presetDir).flatMap((d) => readBundle(d) ?? []);
   const path = join(presetDir, archiveName(presetId));
   writeAtomic(path, packArchive(bundles, exportedAt));

@@ -6,7 +6,11 @@ import { tf } from '../../model/tf';
 import { loadWebGpuBackend } from '../../model/backend';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
-const VENDOR_ICDS = ['/usr/share/vulkan/icd.d/nvidia_icd.json', '/etc/vulkan/icd.d/nvidia_icd.json', '/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json'];
+const VENDOR_ICDS = [
+  '/usr/share/vulkan/icd.d/nvidia_icd.json',
+  '/etc/vulkan/icd.d/nvidia_icd.json',
+  '/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json',
+];
 
 let installed = false;
 

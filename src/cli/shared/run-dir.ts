@@ -1,11 +1,28 @@
 // One headless run on disk: DIR/<preset>/<arm>-seed<s>/ with config.json, status.json, metrics.jsonl,
 // samples.jsonl, rollouts.jsonl and the latest checkpoint (checkpoint.json + checkpoint-<step>.bin).
 // Whole files are replaced by rename, so a killed process leaves the previous version, never half of one.
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from '../../experiment/config';
 import type { JsonObject } from '../../experiment/config-link';
-import type { BackendReport, CheckpointRow, MetricRow, RolloutRow, RunStatus, SampleRow, TensorData } from '../../store/types';
+import type {
+  BackendReport,
+  CheckpointRow,
+  MetricRow,
+  RolloutRow,
+  RunStatus,
+  SampleRow,
+  TensorData,
+} from '../../store/types';
 import type { Machine } from './machine';
 import { errorMessage } from '../../util/errors';
 
@@ -83,7 +100,9 @@ export function readJson<T>(path: string): T | null {
 /** The rows of a JSONL file; a last line cut short by a kill is skipped. */
 export function readJsonl<T>(path: string): T[] {
   if (!existsSync(path)) return [];
-  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim().length > 0);
+  const lines = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim().length > 0);
   const rows: T[] = [];
   for (const [i, line] of lines.entries()) {
     try {
@@ -96,7 +115,8 @@ export function readJsonl<T>(path: string): T[] {
 }
 
 /** NaN and infinities are not JSON: they are written as null (the archive format reads null back as NaN). */
-const toJson = (value: unknown) => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
+const toJson = (value: unknown) =>
+  JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
 
 /**
  * Metric rows by step, in step order. The trainer emits a step twice when a stage's last log and the
@@ -180,7 +200,15 @@ export class RunDir {
         }),
       );
     const file = `checkpoint-${row.step}.bin`;
-    const meta: CheckpointFile = { file, step: row.step, stage: row.stage, time: row.time, state: row.state, weights: refs(row.weights), optimizer: refs(row.optimizer) };
+    const meta: CheckpointFile = {
+      file,
+      step: row.step,
+      stage: row.stage,
+      time: row.time,
+      state: row.state,
+      weights: refs(row.weights),
+      optimizer: refs(row.optimizer),
+    };
     const bin = new Uint8Array(offset);
     parts.reduce((at, p) => (bin.set(p, at), at + p.length), 0);
     writeAtomic(this.file(file), bin);
@@ -195,18 +223,32 @@ export class RunDir {
     const cut = (rec: Record<string, TensorRef>): Record<string, TensorData> =>
       Object.fromEntries(
         Object.entries(rec).map(([k, r]) => {
-          if (r.offset + r.bytes > bin.length) throw new Error(`${this.file(meta.file)} is shorter than checkpoint.json says (tensor ${k})`);
+          if (r.offset + r.bytes > bin.length)
+            throw new Error(`${this.file(meta.file)} is shorter than checkpoint.json says (tensor ${k})`);
           const data = bin.buffer.slice(bin.byteOffset + r.offset, bin.byteOffset + r.offset + r.bytes) as ArrayBuffer;
           return [k, { shape: r.shape, data }];
         }),
       );
-    return { runId, step: meta.step, stage: meta.stage, time: meta.time, state: meta.state, weights: cut(meta.weights), optimizer: cut(meta.optimizer) };
+    return {
+      runId,
+      step: meta.step,
+      stage: meta.stage,
+      time: meta.time,
+      state: meta.state,
+      weights: cut(meta.weights),
+      optimizer: cut(meta.optimizer),
+    };
   }
 
   /** Copy another run's series, checkpoint and end state into this (new, empty) directory. */
   copyFrom(other: RunDir): void {
     this.create();
-    for (const f of readdirSync(other.path)) if (f !== 'config.json' && (f.endsWith('.jsonl') || f === 'status.json' || f === 'checkpoint.json' || /^checkpoint-\d+\.bin$/.test(f))) writeAtomic(this.file(f), readFileSync(join(other.path, f)));
+    for (const f of readdirSync(other.path))
+      if (
+        f !== 'config.json' &&
+        (f.endsWith('.jsonl') || f === 'status.json' || f === 'checkpoint.json' || /^checkpoint-\d+\.bin$/.test(f))
+      )
+        writeAtomic(this.file(f), readFileSync(join(other.path, f)));
   }
 
   /** Forget all progress (a run restarted without a checkpoint). */

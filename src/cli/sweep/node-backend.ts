@@ -23,5 +23,8 @@ export async function nodeBackend(choice: LabBackend): Promise<{ report: Backend
     reason = errorMessage(err);
   }
   const report = await chooseBackend('wasm');
-  return { report: { ...report, skipped: [{ name: 'webgpu', reason }, ...report.skipped] }, why: `WebGPU was asked for but is unavailable (${reason}); fell back to WASM` };
+  return {
+    report: { ...report, skipped: [{ name: 'webgpu', reason }, ...report.skipped] },
+    why: `WebGPU was asked for but is unavailable (${reason}); fell back to WASM`,
+  };
 }

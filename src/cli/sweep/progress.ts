@@ -2,7 +2,15 @@
 // total, its time left from its own measured step and evaluation times (src/analysis/eta.ts), and the
 // sweep's, which prices the later runs' work at the rates measured so far. On a terminal the line is
 // redrawn in place (\r); in a log file it is printed once a second while training.
-import { duration, etaText, progressWhere, secondsFor, type RunProgress, type StageRates, type StageWork } from '../../analysis/eta';
+import {
+  duration,
+  etaText,
+  progressWhere,
+  secondsFor,
+  type RunProgress,
+  type StageRates,
+  type StageWork,
+} from '../../analysis/eta';
 import { STAGES } from '../../experiment/config';
 
 export interface ProgressState {
@@ -50,7 +58,11 @@ export function progressLine(p: ProgressState, now = p.progress.at): string {
   const g = p.progress;
   const rates = mergeRates(p.known, g.rates);
   const later = secondsFor(p.later, rates);
-  const sweep = { secondsLeft: g.secondsLeft + later.seconds, untimed: [...new Set([...g.untimed, ...later.untimed])], at: g.at };
+  const sweep = {
+    secondsLeft: g.secondsLeft + later.seconds,
+    untimed: [...new Set([...g.untimed, ...later.untimed])],
+    at: g.at,
+  };
   const elapsed = p.runSeconds + Math.max(0, now - g.at) / 1000;
   return `run ${p.runIndex + 1}/${p.runCount} ${bar(g.step / Math.max(1, g.total))} ${progressWhere(g, now)}, ${duration(elapsed)}, ${etaText(g, now)}; sweep: ${etaText(sweep, now)} · ${p.runName}`;
 }

@@ -92,8 +92,14 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
   const preset = getPreset(o.presetId);
   if (!preset) throw new Error(`unknown preset "${o.presetId}"`);
   const unknown = o.arms?.filter((id) => !preset.arms.some((a) => a.id === id)) ?? [];
-  if (unknown.length > 0) throw new Error(`preset ${preset.id} has no arm ${unknown.join(', ')}; its arms: ${preset.arms.map((a) => a.id).join(', ')}`);
-  const runs = presetRuns(preset, seedList(preset, o.seeds), o.arms).map((r) => ({ ...r, config: adjustConfig(r.config, o.adjust) }));
+  if (unknown.length > 0)
+    throw new Error(
+      `preset ${preset.id} has no arm ${unknown.join(', ')}; its arms: ${preset.arms.map((a) => a.id).join(', ')}`,
+    );
+  const runs = presetRuns(preset, seedList(preset, o.seeds), o.arms).map((r) => ({
+    ...r,
+    config: adjustConfig(r.config, o.adjust),
+  }));
   const presetDir = join(o.out, preset.id);
   const outcomes: RunOutcome[] = [];
   let known: StageRates = {}; // seconds per step and per evaluation measured by the runs so far
@@ -119,9 +125,27 @@ function sweepSummary(preset: Preset, o: SweepOptions, presetDir: string) {
   const runs = presetRuns(preset, seedList(preset, o.seeds), o.arms).map((r) => {
     const dir = runDirName(r.armId, r.seed);
     const state = new RunDir(join(presetDir, dir)).readState();
-    return { name: r.name, armId: r.armId, seed: r.seed, dir, status: state?.status ?? 'queued', step: state?.step ?? 0, totalSteps: state?.totalSteps ?? null, wallSeconds: state?.wallSeconds ?? null, reason: state?.reason };
+    return {
+      name: r.name,
+      armId: r.armId,
+      seed: r.seed,
+      dir,
+      status: state?.status ?? 'queued',
+      step: state?.step ?? 0,
+      totalSteps: state?.totalSteps ?? null,
+      wallSeconds: state?.wallSeconds ?? null,
+      reason: state?.reason,
+    };
   });
-  return { presetId: preset.id, title: preset.title, updatedAt: new Date().toISOString(), backend: o.backend, machine: o.machine, adjust: isAdjusted(o.adjust) ? o.adjust : null, runs };
+  return {
+    presetId: preset.id,
+    title: preset.title,
+    updatedAt: new Date().toISOString(),
+    backend: o.backend,
+    machine: o.machine,
+    adjust: isAdjusted(o.adjust) ? o.adjust : null,
+    runs,
+  };
 }
 
 /** A whole run's work, from step 0 with its first stage's opening evaluation still to do. */
@@ -137,34 +161,73 @@ async function runOne(run: PresetRun, dir: RunDir, o: SweepOptions, report: Repo
   const state = dir.readState();
   const base = { name: run.name, dir: dir.path };
   if (info && JSON.stringify(info.config) !== JSON.stringify(run.config)) {
-    throw new Error(`${dir.path} holds a run with other settings than this command's (another --steps-scale, a changed preset?); use another --out or delete that directory`);
+    throw new Error(
+      `${dir.path} holds a run with other settings than this command's (another --steps-scale, a changed preset?); use another --out or delete that directory`,
+    );
   }
   if (state && (state.status === 'completed' || state.status === 'paused')) {
     const why = state.status === 'paused' ? ` (paused: ${state.reason ?? 'no reason recorded'})` : '';
     o.progress?.note(`skip ${run.name}: ${state.status} at step ${state.step}${why}`);
-    return { ...base, status: state.status, step: state.step, action: 'skipped', fromStep: state.step, ...(state.reason ? { reason: state.reason } : {}) };
+    return {
+      ...base,
+      status: state.status,
+      step: state.step,
+      action: 'skipped',
+      fromStep: state.step,
+      ...(state.reason ? { reason: state.reason } : {}),
+    };
   }
-  const adjusted = isAdjusted(o.adjust) ? { stepsScale: o.adjust.stepsScale, checkpointEvery: o.adjust.checkpointEvery ?? null, ...(o.adjust.patch ? { patch: o.adjust.patch } : {}) } : null;
+  const adjusted = isAdjusted(o.adjust)
+    ? {
+        stepsScale: o.adjust.stepsScale,
+        checkpointEvery: o.adjust.checkpointEvery ?? null,
+        ...(o.adjust.patch ? { patch: o.adjust.patch } : {}),
+      }
+    : null;
   const twin = info ? null : findTwin(o.out, run.config, adjusted, o.backend.name);
   if (twin) {
     // Same config (seed included) on the same backend reproduces the same run: copy it, train nothing.
     const twinInfo = twin.readInfo()!;
     const reusedFrom = relative(o.out, twin.path).split(/[\\/]/).join('/');
     dir.copyFrom(twin);
-    dir.writeInfo({ ...twinInfo, id: newRunId(run), name: run.name, presetId: run.presetId, armId: run.armId, seed: run.seed, createdAt: Date.now(), reusedFrom });
+    dir.writeInfo({
+      ...twinInfo,
+      id: newRunId(run),
+      name: run.name,
+      presetId: run.presetId,
+      armId: run.armId,
+      seed: run.seed,
+      createdAt: Date.now(),
+      reusedFrom,
+    });
     const done = dir.readState()!;
-    o.progress?.note(`reused ${run.name}: ${reusedFrom} is a completed run with the same config and seed on ${o.backend.name}; copied, not trained`);
+    o.progress?.note(
+      `reused ${run.name}: ${reusedFrom} is a completed run with the same config and seed on ${o.backend.name}; copied, not trained`,
+    );
     return { ...base, status: done.status, step: done.step, action: 'reused', fromStep: 0 };
   }
   dir.create();
-  const record: RunInfo = info ?? { id: newRunId(run), name: run.name, presetId: run.presetId, armId: run.armId, seed: run.seed, config: run.config, adjusted, backend: o.backend, machine: o.machine, createdAt: Date.now() };
+  const record: RunInfo = info ?? {
+    id: newRunId(run),
+    name: run.name,
+    presetId: run.presetId,
+    armId: run.armId,
+    seed: run.seed,
+    config: run.config,
+    adjusted,
+    backend: o.backend,
+    machine: o.machine,
+    createdAt: Date.now(),
+  };
   dir.writeInfo({ ...record, backend: o.backend, machine: o.machine });
   const from = dir.readCheckpoint(record.id);
   if (from) dir.truncateAfter(from.step);
   else dir.clearSeries();
   const prior = from ? (state?.sessions ?? []) : []; // restarting from step 0 discards the earlier sessions' work
   const result = await train(run, record.id, dir, o, from, prior, report);
-  o.progress?.note(`${result.status} ${run.name}: step ${result.step}/${totalSteps(run.config)}${result.reason ? ` (${result.reason})` : ''}`);
+  o.progress?.note(
+    `${result.status} ${run.name}: step ${result.step}/${totalSteps(run.config)}${result.reason ? ` (${result.reason})` : ''}`,
+  );
   return { ...base, ...result, action: from ? 'resumed' : 'started', fromStep: from?.step ?? 0 };
 }
 
@@ -176,22 +239,56 @@ function findTwin(out: string, config: RunConfig, adjusted: RunInfo['adjusted'],
     if (!e.isDirectory()) continue;
     for (const d of runDirsIn(join(out, e.name))) {
       const info = d.readInfo();
-      if (!info || info.backend.name !== backend || JSON.stringify(info.adjusted) !== JSON.stringify(adjusted) || JSON.stringify(info.config) !== want) continue;
+      if (
+        !info ||
+        info.backend.name !== backend ||
+        JSON.stringify(info.adjusted) !== JSON.stringify(adjusted) ||
+        JSON.stringify(info.config) !== want
+      )
+        continue;
       if (d.readState()?.status === 'completed') return d;
     }
   }
   return null;
 }
 
-async function train(run: PresetRun, runId: string, dir: RunDir, o: SweepOptions, from: CheckpointRow | null, prior: Session[], report: Report) {
+async function train(
+  run: PresetRun,
+  runId: string,
+  dir: RunDir,
+  o: SweepOptions,
+  from: CheckpointRow | null,
+  prior: Session[],
+  report: Report,
+) {
   const t0 = performance.now();
-  const session: Session = { backend: o.backend.name, startedAt: Date.now(), fromStep: from?.step ?? 0, wallSeconds: 0 };
+  const session: Session = {
+    backend: o.backend.name,
+    startedAt: Date.now(),
+    fromStep: from?.step ?? 0,
+    wallSeconds: 0,
+  };
   const total = totalSteps(run.config);
-  let last: RunState = { status: 'running', step: session.fromStep, totalSteps: total, wallSeconds: 0, sessions: [], updatedAt: Date.now() };
+  let last: RunState = {
+    status: 'running',
+    step: session.fromStep,
+    totalSteps: total,
+    wallSeconds: 0,
+    sessions: [],
+    updatedAt: Date.now(),
+  };
   const save = (status: RunStatus, step: number, reason?: string) => {
     session.wallSeconds = (performance.now() - t0) / 1000;
     const sessions = [...prior, session];
-    last = { status, step, totalSteps: total, wallSeconds: sessions.reduce((s, x) => s + x.wallSeconds, 0), ...(reason ? { reason } : {}), sessions, updatedAt: Date.now() };
+    last = {
+      status,
+      step,
+      totalSteps: total,
+      wallSeconds: sessions.reduce((s, x) => s + x.wallSeconds, 0),
+      ...(reason ? { reason } : {}),
+      sessions,
+      updatedAt: Date.now(),
+    };
     dir.writeState(last);
   };
   const hooks: RunHooks = {

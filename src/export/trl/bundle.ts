@@ -42,7 +42,12 @@ export function trlPlans(config: RunConfig): { sft: StagePlan | null; rl: StageP
 
 export function trlConfig(config: RunConfig, name: string): TrlConfig {
   const { sft, rl, run } = trlPlans(config);
-  const stage = (p: StagePlan, data: string, evalData: string) => ({ args: { ...p.args, ...run.args }, plan: p.plan, data, eval_data: evalData });
+  const stage = (p: StagePlan, data: string, evalData: string) => ({
+    args: { ...p.args, ...run.args },
+    plan: p.plan,
+    data,
+    eval_data: evalData,
+  });
   const hasRl = rl !== null;
   return {
     format: TRL_EXPORT_FORMAT,
@@ -73,7 +78,11 @@ export interface TrlExport {
 }
 
 /** Every file of the export (path -> text), from a validated run config. */
-export function trlFiles(config: RunConfig, name: string, ds: Dataset = buildDataset(config.data, config.seed)): { files: Record<string, string>; counts: RowCount[]; unmapped: Unmapped[] } {
+export function trlFiles(
+  config: RunConfig,
+  name: string,
+  ds: Dataset = buildDataset(config.data, config.seed),
+): { files: Record<string, string>; counts: RowCount[]; unmapped: Unmapped[] } {
   const data = trlData(config, ds);
   const cfg = trlConfig(config, name);
   const files: Record<string, string> = {
@@ -93,6 +102,11 @@ export function buildTrlExport(config: RunConfig, name: string, exportedAt = Dat
   const stem = trlStem(name);
   const { files, counts, unmapped } = trlFiles(config, name);
   const encoder = new TextEncoder();
-  const entries = Object.fromEntries(Object.entries(files).map(([path, text]) => [`${stem}/${path}`, [encoder.encode(text), { level: 6, mtime: exportedAt }] as const]));
+  const entries = Object.fromEntries(
+    Object.entries(files).map(([path, text]) => [
+      `${stem}/${path}`,
+      [encoder.encode(text), { level: 6, mtime: exportedAt }] as const,
+    ]),
+  );
   return { fileName: `${stem}.zip`, bytes: zipSync(entries as Parameters<typeof zipSync>[0]), counts, unmapped };
 }

@@ -10,6 +10,10 @@ export function experimentName(c: Pick<RunConfig, 'data' | 'seed'>): string {
 
 /** A file-name stem from a run name: "rlvr-trl-addition-pattern-n-512-0-seed-1". */
 export function trlStem(name: string): string {
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
   return `rlvr-trl-${slug || 'run'}`;
 }

@@ -25,38 +25,57 @@ function settingRows<C extends object>(rules: Rules<C>, config: C, prefix: strin
 }
 
 function dataLine(c: RowCount, what: string): string {
-  const source = c.distinct !== null
-    ? `the ${c.distinct} distinct ${what} the lab cycles through (its steps draw ${c.drawn}; TRL repeats the file as epochs over max_steps)`
-    : `the ${c.drawn} fresh ${what} the run's steps draw, in order`;
-  const cap = c.capped ? ` **Capped at ${TRL_ROW_CAP.toLocaleString('en')} rows**: TRL repeats them where the lab drew fresh ones.` : '';
+  const source =
+    c.distinct !== null
+      ? `the ${c.distinct} distinct ${what} the lab cycles through (its steps draw ${c.drawn}; TRL repeats the file as epochs over max_steps)`
+      : `the ${c.drawn} fresh ${what} the run's steps draw, in order`;
+  const cap = c.capped
+    ? ` **Capped at ${TRL_ROW_CAP.toLocaleString('en')} rows**: TRL repeats them where the lab drew fresh ones.`
+    : '';
   return `- \`${c.file}\`: ${c.rows} rows, ${c.distinct !== null && c.rows < c.distinct ? `the first ${c.rows} of ` : ''}${source}.${cap}`;
 }
 
 function runSection(config: RunConfig, cfg: TrlConfig): string {
   const { rl, sft } = config;
-  const lines = ['## Run it', '', '```sh', 'python3 verifiers.py                  # plain Python 3, nothing to install: a self-check', 'python3 train_trl.py --dry-run        # the TRL settings it will use, without TRL'];
+  const lines = [
+    '## Run it',
+    '',
+    '```sh',
+    'python3 verifiers.py                  # plain Python 3, nothing to install: a self-check',
+    'python3 train_trl.py --dry-run        # the TRL settings it will use, without TRL',
+  ];
   lines.push('pip install trl datasets accelerate   # TRL (and PyTorch) are needed for training only');
-  lines.push('python train_trl.py                   # one GPU; base model --model (default Qwen/Qwen2.5-0.5B-Instruct)');
+  lines.push(
+    'python train_trl.py                   # one GPU; base model --model (default Qwen/Qwen2.5-0.5B-Instruct)',
+  );
   lines.push('accelerate launch --num_processes 4 train_trl.py --grad-accum 1   # several GPUs, same step size');
-  lines.push('python evaluate.py --model out/grpo   # held-out and OOD metrics under the lab\'s names (transformers)');
+  lines.push("python evaluate.py --model out/grpo   # held-out and OOD metrics under the lab's names (transformers)");
   lines.push('python3 evaluate.py --completions completions.jsonl   # or score completions generated elsewhere');
   lines.push('```', '');
-  if (cfg.grpo) lines.push(`A GRPO step is ${rl.promptsPerStep} prompts x ${rl.numGenerations} completions = ${rl.promptsPerStep * rl.numGenerations} sequences, as in the lab; train_trl.py sets per_device_train_batch_size to that / (GPUs x --grad-accum), which must divide it.`);
+  if (cfg.grpo)
+    lines.push(
+      `A GRPO step is ${rl.promptsPerStep} prompts x ${rl.numGenerations} completions = ${rl.promptsPerStep * rl.numGenerations} sequences, as in the lab; train_trl.py sets per_device_train_batch_size to that / (GPUs x --grad-accum), which must divide it.`,
+    );
   if (cfg.sft) lines.push(`An SFT step is ${sft.batchSize} sequences, split the same way.`);
-  lines.push('Checkpoints go to `out/sft` and `out/grpo` (`--output-dir`). `--skip-sft --model DIR` starts GRPO from an SFT checkpoint.');
+  lines.push(
+    'Checkpoints go to `out/sft` and `out/grpo` (`--output-dir`). `--skip-sft --model DIR` starts GRPO from an SFT checkpoint.',
+  );
   return lines.join('\n');
 }
 
 function dataSection(cfg: TrlConfig, counts: RowCount[]): string {
   const lines = ['## Data', '', 'Exactly the items of the lab run (same data config and seed):', ''];
   for (const c of counts) lines.push(dataLine(c, c.file.includes('sft') ? 'SFT rationales' : 'RL prompts'));
-  if (cfg.sft) lines.push('- `data/sft_heldout.jsonl`: the held-out prompts with rationales in the run\'s style (SFT eval loss).');
-  lines.push('- `data/heldout.jsonl`, `data/ood.jsonl`: the whole held-out and out-of-distribution splits, in the order the lab evaluates them (it uses the first evalSize).');
+  if (cfg.sft)
+    lines.push("- `data/sft_heldout.jsonl`: the held-out prompts with rationales in the run's style (SFT eval loss).");
+  lines.push(
+    '- `data/heldout.jsonl`, `data/ood.jsonl`: the whole held-out and out-of-distribution splits, in the order the lab evaluates them (it uses the first evalSize).',
+  );
   lines.push(
     '',
-    'Every prompt ends with a newline, the lab\'s SEP. `completion` is the rationale in the run\'s style, one step per line, ending in the answer line `A: <answer>`.',
+    "Every prompt ends with a newline, the lab's SEP. `completion` is the rationale in the run's style, one step per line, ending in the answer line `A: <answer>`.",
     '`answer` is the label the reward uses (noisy on noisy items); `clean_answer` (with label noise) is the true one; `answer_set` lists the items of a multi-answer question (scored by set-F1);',
-    '`meta` is the example\'s data as JSON text (operands, chain, mentions or world facts): what the step checker reads; `difficulty` is the lab\'s stratum.',
+    "`meta` is the example's data as JSON text (operands, chain, mentions or world facts): what the step checker reads; `difficulty` is the lab's stratum.",
   );
   return lines.join('\n');
 }
@@ -66,14 +85,22 @@ function settingsSection(config: RunConfig, cfg: TrlConfig): string {
   lines.push(...settingRows(RUN_RULES, config, ''));
   if (cfg.sft) lines.push(...settingRows(SFT_RULES, config.sft, 'sft.'));
   if (cfg.grpo) lines.push(...settingRows(RL_RULES, config.rl, 'rl.'));
-  lines.push('', 'Rewards, by the lab\'s names (TRL logs `rewards/<name>/mean`):', '');
+  lines.push('', "Rewards, by the lab's names (TRL logs `rewards/<name>/mean`):", '');
   for (const r of config.rl.rewards) lines.push(`- \`${r.name}\`, weight ${r.weight}${'p' in r ? `, p = ${r.p}` : ''}`);
-  if (config.data.labelNoise > 0) lines.push('- `acc_true`, weight 0: the reward against the clean label, logged only (the lab\'s train/acc_true)');
+  if (config.data.labelNoise > 0)
+    lines.push("- `acc_true`, weight 0: the reward against the clean label, logged only (the lab's train/acc_true)");
   return lines.join('\n');
 }
 
 function unmappedSection(cfg: TrlConfig): string {
-  const lines = ['## Lab settings with no TRL counterpart', '', 'Stated here, not silently dropped:', '', '| Setting | This run | Why |', '|---|---|---|'];
+  const lines = [
+    '## Lab settings with no TRL counterpart',
+    '',
+    'Stated here, not silently dropped:',
+    '',
+    '| Setting | This run | Why |',
+    '|---|---|---|',
+  ];
   for (const u of cfg.unmapped) lines.push(`| \`${u.field}\` | ${cell(show(u.value))} | ${cell(u.why)} |`);
   return lines.join('\n');
 }
@@ -114,11 +141,21 @@ export function trlReadme(config: RunConfig, name: string, cfg: TrlConfig, count
   const head = [
     `# TRL export: ${name}`,
     '',
-    'One RLVR Lab run, ready for Hugging Face TRL: the same prompts, labels and verifier, and the run\'s SFT and GRPO settings.',
+    "One RLVR Lab run, ready for Hugging Face TRL: the same prompts, labels and verifier, and the run's SFT and GRPO settings.",
     '',
     `- Task \`${task.id}\` (${task.title}), rationale style \`${config.data.style}\`, seed ${config.seed}, label noise ${config.data.labelNoise}.`,
     `- Stages: ${[cfg.sft ? `SFT ${config.sft.steps} steps` : null, cfg.grpo ? `GRPO ${config.rl.steps} steps` : null].filter(Boolean).join(', then ') || 'none (evaluation data only)'}.`,
-    '- Files: `train_trl.py` (SFT then GRPO), `verifiers.py`, `evaluate.py`, `trl_config.json` (the settings below), `lab_config.json` (the run\'s lab config), `data/*.jsonl`.',
+    "- Files: `train_trl.py` (SFT then GRPO), `verifiers.py`, `evaluate.py`, `trl_config.json` (the settings below), `lab_config.json` (the run's lab config), `data/*.jsonl`.",
   ].join('\n');
-  return [head, runSection(config, cfg), dataSection(cfg, counts), settingsSection(config, cfg), unmappedSection(cfg), DIFFERENCES, VERIFIERS].join('\n\n') + '\n';
+  return (
+    [
+      head,
+      runSection(config, cfg),
+      dataSection(cfg, counts),
+      settingsSection(config, cfg),
+      unmappedSection(cfg),
+      DIFFERENCES,
+      VERIFIERS,
+    ].join('\n\n') + '\n'
+  );
 }

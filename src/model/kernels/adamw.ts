@@ -98,7 +98,8 @@ export function capStorageBuffers(n: number | null): void {
 const storageBuffers = () => Math.min(maxStorageBuffers(), bufferCap);
 
 /** Workgroups for a kernel over `elements` (grid-stride loops cover any count), at most `cap`. */
-const groupsFor = (elements: number, cap: number) => Math.max(1, Math.min(cap, Math.ceil(elements / (WG * PER_THREAD))));
+const groupsFor = (elements: number, cap: number) =>
+  Math.max(1, Math.min(cap, Math.ceil(elements / (WG * PER_THREAD))));
 const elementsOf = (slots: { size: number }[]) => slots.reduce((a, s) => a + s.size, 0);
 
 const u32 = (name: string, value: number): Uniform => ({ name, type: 'u32', value });
@@ -154,23 +155,56 @@ ${range(K, (k) => loop(k, pack ? `opt[u.o${k} + i] = t${k}[i];` : `t${k}[i] = op
 }`;
 
 /** One norm kernel: its gradients into g and partials[base, base + groups). Returns the groups used. */
-function normPass(opt: tf.Tensor, partials: tf.TensorInfo, layout: Layout, group: [Slot, tf.Tensor][], base: number): number {
+function normPass(
+  opt: tf.Tensor,
+  partials: tf.TensorInfo,
+  layout: Layout,
+  group: [Slot, tf.Tensor][],
+  base: number,
+): number {
   const groups = groupsFor(elementsOf(group.map(([slot]) => slot)), NORM_GROUPS);
-  const bindings: Binding[] = [{ name: 'partials', tensor: partials, write: true }, { name: 'opt', tensor: opt, write: true }];
+  const bindings: Binding[] = [
+    { name: 'partials', tensor: partials, write: true },
+    { name: 'opt', tensor: opt, write: true },
+  ];
   const uniforms = [u32('N', layout.total), u32('base', base)];
   group.forEach(([slot, g], k) => {
     bindings.push({ name: `g${k}`, tensor: g });
     uniforms.push(u32(`n${k}`, slot.size), u32(`o${k}`, slot.offset));
   });
-  dispatch({ key: `rlvr-adamw-norm-${group.length}`, code: normCode(group.length), bindings, uniforms, workgroups: [groups] });
+  dispatch({
+    key: `rlvr-adamw-norm-${group.length}`,
+    code: normCode(group.length),
+    bindings,
+    uniforms,
+    workgroups: [groups],
+  });
   return groups;
 }
 
 /** One update kernel over its parameters; the first also writes the norm into `normOut`. */
-function updatePass(opt: tf.Tensor, partials: tf.TensorInfo, P: number, layout: Layout, group: [Slot, tf.Variable][], s: AdamWScalars, normOut: tf.TensorInfo | null): void {
-  const bindings: Binding[] = [{ name: 'partials', tensor: partials }, { name: 'opt', tensor: opt, write: true }];
+function updatePass(
+  opt: tf.Tensor,
+  partials: tf.TensorInfo,
+  P: number,
+  layout: Layout,
+  group: [Slot, tf.Variable][],
+  s: AdamWScalars,
+  normOut: tf.TensorInfo | null,
+): void {
+  const bindings: Binding[] = [
+    { name: 'partials', tensor: partials },
+    { name: 'opt', tensor: opt, write: true },
+  ];
   if (normOut) bindings.push({ name: 'normOut', tensor: normOut, write: true });
-  const uniforms = [u32('N', layout.total), u32('P', P), f32('b1', s.b1), f32('omb1', 1 - s.b1), f32('b2', s.b2), f32('omb2', 1 - s.b2)];
+  const uniforms = [
+    u32('N', layout.total),
+    u32('P', P),
+    f32('b1', s.b1),
+    f32('omb1', 1 - s.b1),
+    f32('b2', s.b2),
+    f32('omb2', 1 - s.b2),
+  ];
   uniforms.push(f32('c1', s.c1), f32('c2', s.c2), f32('eps', s.eps), f32('lr', s.lr), f32('clip', s.clip));
   group.forEach(([slot, p], k) => {
     bindings.push({ name: `p${k}`, tensor: p, write: true });
@@ -178,7 +212,13 @@ function updatePass(opt: tf.Tensor, partials: tf.TensorInfo, P: number, layout: 
     uniforms.push(u32(`n${k}`, slot.size), u32(`o${k}`, slot.offset), f32(`w${k}`, wd));
   });
   const groups = groupsFor(elementsOf(group.map(([slot]) => slot)), MAX_GROUPS);
-  dispatch({ key: `rlvr-adamw-update-${group.length}-${!!normOut}`, code: updateCode(group.length, !!normOut), bindings, uniforms, workgroups: [groups] });
+  dispatch({
+    key: `rlvr-adamw-update-${group.length}-${!!normOut}`,
+    code: updateCode(group.length, !!normOut),
+    bindings,
+    uniforms,
+    workgroups: [groups],
+  });
 }
 
 /**
@@ -197,10 +237,20 @@ function ownData(v: tf.Variable): void {
  * One fused AdamW update of the parameters that have a gradient (every gradient must belong to a
  * parameter of the layout). `opt` [3N]: m | v | g. Returns the pre-clip global norm, a scalar the caller owns.
  */
-export function fusedAdamW(opt: tf.Variable, layout: Layout, params: Record<string, tf.Variable>, grads: Record<string, tf.Tensor>, s: AdamWScalars): tf.Scalar {
+export function fusedAdamW(
+  opt: tf.Variable,
+  layout: Layout,
+  params: Record<string, tf.Variable>,
+  grads: Record<string, tf.Tensor>,
+  s: AdamWScalars,
+): tf.Scalar {
   const live = layout.slots.filter((slot) => grads[slot.name]);
   const per = storageBuffers() - 2;
-  const normGroups = chunks(live.map((slot): [Slot, tf.Tensor] => [slot, grads[slot.name]!]), per, per);
+  const normGroups = chunks(
+    live.map((slot): [Slot, tf.Tensor] => [slot, grads[slot.name]!]),
+    per,
+    per,
+  );
   const P = normGroups.reduce((a, g) => a + groupsFor(elementsOf(g.map(([slot]) => slot)), NORM_GROUPS), 0);
   const partials = outputTensor([P]);
   let base = 0;
@@ -208,13 +258,21 @@ export function fusedAdamW(opt: tf.Variable, layout: Layout, params: Record<stri
   const norm = outputTensor([]);
   const targets = live.map((slot): [Slot, tf.Variable] => [slot, params[slot.name]!]);
   targets.forEach(([, p]) => ownData(p));
-  chunks(targets, per - 1, per).forEach((group, i) => updatePass(opt, partials, P, layout, group, s, i === 0 ? norm : null));
+  chunks(targets, per - 1, per).forEach((group, i) =>
+    updatePass(opt, partials, P, layout, group, s, i === 0 ? norm : null),
+  );
   asTensor(partials).dispose(); // freed once the queued kernels are done with it
   return asTensor<tf.Rank.R0>(norm);
 }
 
 /** Copy m and v of every slot between the per-parameter tensors and the flat state. */
-function copyState(opt: tf.Variable, layout: Layout, m: Record<string, tf.Variable>, v: Record<string, tf.Variable>, pack: boolean): void {
+function copyState(
+  opt: tf.Variable,
+  layout: Layout,
+  m: Record<string, tf.Variable>,
+  v: Record<string, tf.Variable>,
+  pack: boolean,
+): void {
   const items = layout.slots.flatMap((slot) => [
     { t: m[slot.name]!, offset: slot.offset, size: slot.size },
     { t: v[slot.name]!, offset: layout.total + slot.offset, size: slot.size },
@@ -229,14 +287,28 @@ function copyState(opt: tf.Variable, layout: Layout, m: Record<string, tf.Variab
       uniforms.push(u32(`n${k}`, size), u32(`o${k}`, offset));
     });
     const key = `rlvr-adamw-${pack ? 'pack' : 'unpack'}-${group.length}`;
-    dispatch({ key, code: copyCode(group.length, pack), bindings, uniforms, workgroups: [groupsFor(elementsOf(group), MAX_GROUPS)] });
+    dispatch({
+      key,
+      code: copyCode(group.length, pack),
+      bindings,
+      uniforms,
+      workgroups: [groupsFor(elementsOf(group), MAX_GROUPS)],
+    });
   }
 }
 
 /** Per-parameter m and v into the flat state (after a restore, or after the naive path ran). */
-export const packState = (opt: tf.Variable, layout: Layout, m: Record<string, tf.Variable>, v: Record<string, tf.Variable>): void =>
-  copyState(opt, layout, m, v, true);
+export const packState = (
+  opt: tf.Variable,
+  layout: Layout,
+  m: Record<string, tf.Variable>,
+  v: Record<string, tf.Variable>,
+): void => copyState(opt, layout, m, v, true);
 
 /** The flat state's m and v into the per-parameter tensors, in place (for a checkpoint, or the naive path). */
-export const unpackState = (opt: tf.Variable, layout: Layout, m: Record<string, tf.Variable>, v: Record<string, tf.Variable>): void =>
-  copyState(opt, layout, m, v, false);
+export const unpackState = (
+  opt: tf.Variable,
+  layout: Layout,
+  m: Record<string, tf.Variable>,
+  v: Record<string, tf.Variable>,
+): void => copyState(opt, layout, m, v, false);

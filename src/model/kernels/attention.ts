@@ -92,7 +92,10 @@ const loadTile = (a: string, b: string) => /* wgsl */ `
   workgroupBarrier();`;
 
 /** Keys and values of rows [r0, r0 + KT): ta = k, tb = v. */
-const KV_TILE = loadTile('qkv[(bb * u.T + n) * 3u * C + col(1u, h) + c]', 'qkv[(bb * u.T + n) * 3u * C + col(2u, h) + c]');
+const KV_TILE = loadTile(
+  'qkv[(bb * u.T + n) * 3u * C + col(1u, h) + c]',
+  'qkv[(bb * u.T + n) * 3u * C + col(2u, h) + c]',
+);
 /** Queries and output gradients of rows [r0, r0 + KT): ta = q, tb = dy. */
 const Q_DY_TILE = loadTile('qkv[(bb * u.T + n) * 3u * C + col(0u, h) + c]', 'dy[(bb * u.T + n) * C + h * D + c]');
 
@@ -260,8 +263,16 @@ const forwardKernel: tf.KernelFunc = ({ inputs, attrs }) => {
   const y = outputTensor([B, T, H * D]);
   const lse = outputTensor([B, H, T]);
   dispatch({
-    key: `rlvr-attn-fwd-${D}-${!!keyMask}`, code: forwardCode(D, !!keyMask), uniforms: uniforms(T, H, D), workgroups: grid(B, T, H),
-    bindings: [{ name: 'qkv', tensor: qkv! }, ...maskBinding(keyMask), { name: 'y', tensor: y, write: true }, { name: 'lse', tensor: lse, write: true }],
+    key: `rlvr-attn-fwd-${D}-${!!keyMask}`,
+    code: forwardCode(D, !!keyMask),
+    uniforms: uniforms(T, H, D),
+    workgroups: grid(B, T, H),
+    bindings: [
+      { name: 'qkv', tensor: qkv! },
+      ...maskBinding(keyMask),
+      { name: 'y', tensor: y, write: true },
+      { name: 'lse', tensor: lse, write: true },
+    ],
   });
   return [y, lse];
 };
@@ -273,13 +284,29 @@ const backwardKernel: tf.KernelFunc = ({ inputs, attrs }) => {
   const dqkv = outputTensor(qkv!.shape);
   const delta = outputTensor([B, H, T]); // rowsum(dy * y), from the first dispatch to the second
   const u = uniforms(T, H, D);
-  const read: Binding[] = [{ name: 'qkv', tensor: qkv! }, ...maskBinding(keyMask), { name: 'lse', tensor: lse! }, { name: 'dy', tensor: dy! }];
+  const read: Binding[] = [
+    { name: 'qkv', tensor: qkv! },
+    ...maskBinding(keyMask),
+    { name: 'lse', tensor: lse! },
+    { name: 'dy', tensor: dy! },
+  ];
   dispatch({
-    key: `rlvr-attn-dq-${D}-${!!keyMask}`, code: dqCode(D, !!keyMask), uniforms: u, workgroups: grid(B, T, H),
-    bindings: [...read, { name: 'y', tensor: y! }, { name: 'delta', tensor: delta, write: true }, { name: 'dqkv', tensor: dqkv, write: true }],
+    key: `rlvr-attn-dq-${D}-${!!keyMask}`,
+    code: dqCode(D, !!keyMask),
+    uniforms: u,
+    workgroups: grid(B, T, H),
+    bindings: [
+      ...read,
+      { name: 'y', tensor: y! },
+      { name: 'delta', tensor: delta, write: true },
+      { name: 'dqkv', tensor: dqkv, write: true },
+    ],
   });
   dispatch({
-    key: `rlvr-attn-dkv-${D}-${!!keyMask}`, code: dkvCode(D, !!keyMask), uniforms: u, workgroups: grid(B, T, H),
+    key: `rlvr-attn-dkv-${D}-${!!keyMask}`,
+    code: dkvCode(D, !!keyMask),
+    uniforms: u,
+    workgroups: grid(B, T, H),
     bindings: [...read, { name: 'delta', tensor: delta }, { name: 'dqkv', tensor: dqkv, write: true }],
   });
   tf.backend().disposeData(delta.dataId); // released once the queue that uses it is submitted
@@ -287,7 +314,14 @@ const backwardKernel: tf.KernelFunc = ({ inputs, attrs }) => {
 };
 
 /** dqkv [B, T, 3C] from the saved forward and dy [B, T, C]. */
-function backward(qkv: tf.Tensor, y: tf.Tensor, lse: tf.Tensor, dy: tf.Tensor, heads: number, keyMask?: tf.Tensor): tf.Tensor {
+function backward(
+  qkv: tf.Tensor,
+  y: tf.Tensor,
+  lse: tf.Tensor,
+  dy: tf.Tensor,
+  heads: number,
+  keyMask?: tf.Tensor,
+): tf.Tensor {
   const inputs: Record<string, tf.Tensor> = { qkv, y, lse, dy };
   if (keyMask) inputs.keyMask = keyMask;
   return runKernel('RlvrCausalAttentionGrad', inputs, { heads })[0]!;
@@ -322,12 +356,17 @@ function register(): void {
  * differentiable w.r.t. qkv.
  */
 export function causalAttention(qkv: tf.Tensor3D, heads: number, keyMask?: tf.Tensor2D): tf.Tensor3D {
-  if (qkv.shape[2] % (3 * heads) !== 0) throw new Error(`causalAttention: qkv width ${qkv.shape[2]} is not 3 * ${heads} heads * D`);
+  if (qkv.shape[2] % (3 * heads) !== 0)
+    throw new Error(`causalAttention: qkv width ${qkv.shape[2]} is not 3 * ${heads} heads * D`);
   const D = qkv.shape[2] / 3 / heads;
   if (!useFused() || D > MAX_D) return causalAttentionNaive(qkv, heads, keyMask);
   register();
   const mask = keyMask && keyMask.dtype !== 'float32' ? keyMask.toFloat() : keyMask;
-  const [y, lse] = runKernel(mask ? 'RlvrCausalAttentionMasked' : 'RlvrCausalAttention', mask ? { qkv, keyMask: mask } : { qkv }, { heads });
+  const [y, lse] = runKernel(
+    mask ? 'RlvrCausalAttentionMasked' : 'RlvrCausalAttention',
+    mask ? { qkv, keyMask: mask } : { qkv },
+    { heads },
+  );
   tf.dispose(lse!); // the tape keeps its own copy for the backward
   if (mask !== keyMask) mask!.dispose();
   return y as tf.Tensor3D;

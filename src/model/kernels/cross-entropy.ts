@@ -134,8 +134,16 @@ const pickKernel: tf.KernelFunc = ({ inputs }) => {
   const lse = outputTensor(targets!.shape);
   const uniforms = shapeUniforms(logits!);
   dispatch({
-    key: 'rlvr-pick-fwd', code: pickCode, uniforms, workgroups: rowGrid(uniforms[0]!.value),
-    bindings: [{ name: 'logits', tensor: logits! }, { name: 'targets', tensor: targets! }, { name: 'out', tensor: out, write: true }, { name: 'lseOut', tensor: lse, write: true }],
+    key: 'rlvr-pick-fwd',
+    code: pickCode,
+    uniforms,
+    workgroups: rowGrid(uniforms[0]!.value),
+    bindings: [
+      { name: 'logits', tensor: logits! },
+      { name: 'targets', tensor: targets! },
+      { name: 'out', tensor: out, write: true },
+      { name: 'lseOut', tensor: lse, write: true },
+    ],
   });
   return [out, lse];
 };
@@ -148,14 +156,28 @@ const ceKernel: tf.KernelFunc = ({ inputs }) => {
   const lse = outputTensor(targets!.shape);
   const [loss, correct, count] = [outputTensor([]), outputTensor([]), outputTensor([])];
   dispatch({
-    key: 'rlvr-ce-rows', code: ceRowCode, uniforms, workgroups: rowGrid(uniforms[0]!.value),
-    bindings: [{ name: 'logits', tensor: logits! }, { name: 'targets', tensor: targets! }, { name: 'lseOut', tensor: lse, write: true }, { name: 'rows', tensor: rows, write: true }],
+    key: 'rlvr-ce-rows',
+    code: ceRowCode,
+    uniforms,
+    workgroups: rowGrid(uniforms[0]!.value),
+    bindings: [
+      { name: 'logits', tensor: logits! },
+      { name: 'targets', tensor: targets! },
+      { name: 'lseOut', tensor: lse, write: true },
+      { name: 'rows', tensor: rows, write: true },
+    ],
   });
   dispatch({
-    key: 'rlvr-ce-final', code: ceFinalCode, uniforms: uniforms.slice(0, 1), workgroups: [1],
+    key: 'rlvr-ce-final',
+    code: ceFinalCode,
+    uniforms: uniforms.slice(0, 1),
+    workgroups: [1],
     bindings: [
-      { name: 'rows', tensor: rows }, { name: 'mask', tensor: mask! },
-      { name: 'loss', tensor: loss, write: true }, { name: 'correct', tensor: correct, write: true }, { name: 'count', tensor: count, write: true },
+      { name: 'rows', tensor: rows },
+      { name: 'mask', tensor: mask! },
+      { name: 'loss', tensor: loss, write: true },
+      { name: 'correct', tensor: correct, write: true },
+      { name: 'count', tensor: count, write: true },
     ],
   });
   disposeInfo(rows);
@@ -168,10 +190,25 @@ function gradKernel(ce: boolean): tf.KernelFunc {
     const { logits, targets, lse, dy, mask, count } = inputs as Record<string, tf.TensorInfo>;
     const dx = outputTensor(logits!.shape);
     const uniforms = shapeUniforms(logits!);
-    const extra = ce ? [{ name: 'mask', tensor: mask! }, { name: 'count', tensor: count! }] : [];
+    const extra = ce
+      ? [
+          { name: 'mask', tensor: mask! },
+          { name: 'count', tensor: count! },
+        ]
+      : [];
     dispatch({
-      key: `rlvr-logsoftmax-grad-${ce}`, code: gradCode(ce), uniforms, workgroups: elementGrid(uniforms[0]!.value * uniforms[1]!.value),
-      bindings: [{ name: 'logits', tensor: logits! }, { name: 'targets', tensor: targets! }, { name: 'lse', tensor: lse! }, { name: 'dy', tensor: dy! }, ...extra, { name: 'dx', tensor: dx, write: true }],
+      key: `rlvr-logsoftmax-grad-${ce}`,
+      code: gradCode(ce),
+      uniforms,
+      workgroups: elementGrid(uniforms[0]!.value * uniforms[1]!.value),
+      bindings: [
+        { name: 'logits', tensor: logits! },
+        { name: 'targets', tensor: targets! },
+        { name: 'lse', tensor: lse! },
+        { name: 'dy', tensor: dy! },
+        ...extra,
+        { name: 'dx', tensor: dx, write: true },
+      ],
     });
     return dx;
   };
@@ -189,7 +226,10 @@ function register(): void {
     gradFunc: (dys, saved) => {
       const [dy] = dys as tf.Tensor[];
       const [logits, targets, lse] = saved as tf.Tensor[];
-      return { logits: () => runKernel('RlvrPickLogProbsGrad', { logits: logits!, targets: targets!, lse: lse!, dy: dy! })[0]!, targets: zeros(targets!) };
+      return {
+        logits: () => runKernel('RlvrPickLogProbsGrad', { logits: logits!, targets: targets!, lse: lse!, dy: dy! })[0]!,
+        targets: zeros(targets!),
+      };
     },
   });
   registerOnce('RlvrMaskedCrossEntropy', ceKernel, {
@@ -198,7 +238,17 @@ function register(): void {
     gradFunc: (dys, saved) => {
       const [dloss] = dys as (tf.Tensor | null)[];
       const [logits, targets, mask, count, lse] = saved as tf.Tensor[];
-      const dlogits = () => (dloss ? runKernel('RlvrMaskedCrossEntropyGrad', { logits: logits!, targets: targets!, lse: lse!, dy: dloss, mask: mask!, count: count! })[0]! : tf.zerosLike(logits!));
+      const dlogits = () =>
+        dloss
+          ? runKernel('RlvrMaskedCrossEntropyGrad', {
+              logits: logits!,
+              targets: targets!,
+              lse: lse!,
+              dy: dloss,
+              mask: mask!,
+              count: count!,
+            })[0]!
+          : tf.zerosLike(logits!);
       return { logits: dlogits, targets: zeros(targets!), mask: zeros(mask!) };
     },
   });
@@ -222,7 +272,11 @@ export function maskedCrossEntropy(logits: tf.Tensor3D, targets: tf.Tensor2D, ma
   if (!useFused()) return maskedCrossEntropyNaive(logits, targets, mask);
   register();
   return tf.tidy(() => {
-    const [loss, correct, count] = runKernel('RlvrMaskedCrossEntropy', { logits, targets: asInt(targets), mask: asFloat(mask) });
+    const [loss, correct, count] = runKernel('RlvrMaskedCrossEntropy', {
+      logits,
+      targets: asInt(targets),
+      mask: asFloat(mask),
+    });
     return { loss: loss as tf.Scalar, correct: correct as tf.Scalar, count: count as tf.Scalar };
   });
 }

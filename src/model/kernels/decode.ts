@@ -73,11 +73,15 @@ export interface PaddedPrompts {
  * gone: about 9 dispatches per layer plus 5.
  */
 export function fusedPrefill(
-  params: Params, cfg: ModelConfig, padded: PaddedPrompts, capacity: number,
+  params: Params,
+  cfg: ModelConfig,
+  padded: PaddedPrompts,
+  capacity: number,
 ): { cache: FusedKVCache; lastLogits: tf.Tensor2D } {
   const { B, L, lengths } = padded;
   const C = cfg.dModel;
-  if (capacity < L || capacity > Math.min(cfg.context, MAX_SLOTS)) throw new Error(`fused KV cache: capacity ${capacity} must be in ${L}..${Math.min(cfg.context, MAX_SLOTS)}`);
+  if (capacity < L || capacity > Math.min(cfg.context, MAX_SLOTS))
+    throw new Error(`fused KV cache: capacity ${capacity} must be in ${L}..${Math.min(cfg.context, MAX_SLOTS)}`);
   const { kv, lastLogits } = tf.tidy(() => {
     const tokens = tf.tensor2d(padded.tokens, [B, L], 'int32');
     const positions = tf.tensor2d(padded.positions, [B, L], 'int32');
@@ -89,15 +93,24 @@ export function fusedPrefill(
     const kv = kept.map((qkv) => {
       const out = outputTensor([B, capacity, 2 * C]);
       dispatch({
-        key: 'rlvr-kv-fill', code: fillCode, uniforms, workgroups: elementGrid(B * L * 2 * C),
-        bindings: [{ name: 'qkv', tensor: qkv }, { name: 'kv', tensor: out, write: true }],
+        key: 'rlvr-kv-fill',
+        code: fillCode,
+        uniforms,
+        workgroups: elementGrid(B * L * 2 * C),
+        bindings: [
+          { name: 'qkv', tensor: qkv },
+          { name: 'kv', tensor: out, write: true },
+        ],
       });
       return asTensor<tf.Rank.R3>(out);
     });
     const last = h.slice([0, L - 1, 0], [B, 1, C]); // only the next-token logits are needed
     return { kv, lastLogits: fusedHead(params, last).reshape([B, cfg.vocabSize]) as tf.Tensor2D };
   });
-  const pads = tf.tensor1d(lengths.map((p) => L - p), 'int32');
+  const pads = tf.tensor1d(
+    lengths.map((p) => L - p),
+    'int32',
+  );
   return { cache: { kv, pads, nextPositions: lengths.slice(), length: L, capacity }, lastLogits };
 }
 
@@ -158,52 +171,69 @@ function appendAttend(qkv: tf.Tensor2D, kv: tf.Tensor3D, cache: FusedKVCache, he
   const C = C3 / 3;
   const y = outputTensor([B, C]);
   dispatch({
-    key: 'rlvr-decode-append-attend', code: appendAttendCode, workgroups: rowGrid(B * heads),
+    key: 'rlvr-decode-append-attend',
+    code: appendAttendCode,
+    workgroups: rowGrid(B * heads),
     uniforms: [
-      u32('B', B), u32('C', C), u32('H', heads), u32('S', cache.length), u32('SMAX', cache.capacity),
+      u32('B', B),
+      u32('C', C),
+      u32('H', heads),
+      u32('S', cache.length),
+      u32('SMAX', cache.capacity),
       { name: 'scale', type: 'f32', value: 1 / Math.sqrt(C / heads) },
     ],
     bindings: [
-      { name: 'qkv', tensor: qkv }, { name: 'pads', tensor: cache.pads },
-      { name: 'kv', tensor: kv, write: true }, { name: 'y', tensor: y, write: true },
+      { name: 'qkv', tensor: qkv },
+      { name: 'pads', tensor: cache.pads },
+      { name: 'kv', tensor: kv, write: true },
+      { name: 'y', tensor: y, write: true },
     ],
   });
   return asTensor(y);
 }
 
 /** x [B, Cin] @ w + b: one dispatch. */
-const linear = (x: tf.Tensor2D, w: tf.Tensor, b: tf.Tensor): tf.Tensor2D => tf.fused.matMul({ a: x, b: w as tf.Tensor2D, bias: b }) as tf.Tensor2D;
+const linear = (x: tf.Tensor2D, w: tf.Tensor, b: tf.Tensor): tf.Tensor2D =>
+  tf.fused.matMul({ a: x, b: w as tf.Tensor2D, bias: b }) as tf.Tensor2D;
 
 /**
  * Feeds one token per sequence (int32 [B], still the caller's) at slot cache.length: appends every layer's
  * keys and values in place, advances the cache, and returns the next-token logits [B, V] (the caller's).
  * Runs the fused kernels whatever the mode is now (it may have changed since the cache was made).
  */
-export function fusedDecodeStep(params: Params, cfg: ModelConfig, cache: FusedKVCache, tokens: tf.Tensor1D): tf.Tensor2D {
-  if (Math.max(...cache.nextPositions) >= cfg.context) throw new Error(`cannot decode past the model's context (${cfg.context} tokens)`);
+export function fusedDecodeStep(
+  params: Params,
+  cfg: ModelConfig,
+  cache: FusedKVCache,
+  tokens: tf.Tensor1D,
+): tf.Tensor2D {
+  if (Math.max(...cache.nextPositions) >= cfg.context)
+    throw new Error(`cannot decode past the model's context (${cfg.context} tokens)`);
   if (cache.length >= cache.capacity) throw new Error(`the fused KV cache is full (${cache.capacity} slots)`);
-  const logits = withKernelMode('fused', () => tf.tidy(() => {
-    const B = tokens.shape[0];
-    const pos = tf.tensor2d(cache.nextPositions, [B, 1], 'int32'); // an upload, no dispatch
-    const wte = param(params, 'wte') as tf.Tensor2D;
-    const rope = ropeFor(cfg, 1, cache.nextPositions); // rotary positions: [B, 1, D] rows of the angle table, uploaded (no dispatch)
-    const wpe = rope ? null : (param(params, 'wpe') as tf.Tensor2D);
-    let x = embed(wte, wpe, tokens.reshape([B, 1]), pos).reshape([B, cfg.dModel]) as tf.Tensor2D; // [B, C]: the residual stream
-    let delta: tf.Tensor2D | null = null; // the last MLP output, added by the next addLayerNorm
-    for (let i = 0; i < cfg.layers; i++) {
-      const p = (n: string) => param(params, `h${i}.${n}`);
-      let h: tf.Tensor2D;
-      if (delta) ({ sum: x, y: h } = addLayerNorm(x, delta, p('ln1.g'), p('ln1.b')));
-      else h = layerNorm(x, p('ln1.g'), p('ln1.b'));
-      let qkv = linear(h, p('attn.wqkv'), p('attn.bqkv')); // [B, 3C]
-      if (rope) qkv = rotatePacked(qkv.reshape([B, 1, 3 * cfg.dModel]), cfg.heads, rope).reshape([B, 3 * cfg.dModel]);
-      const att = appendAttend(qkv, cache.kv[i]!, cache, cfg.heads); // [B, C]
-      ({ sum: x, y: h } = addLayerNorm(x, linear(att, p('attn.wo'), p('attn.bo')), p('ln2.g'), p('ln2.b')));
-      delta = linear(gelu(linear(h, p('mlp.w1'), p('mlp.b1'))), p('mlp.w2'), p('mlp.b2')); // [B, C]
-    }
-    const { y } = addLayerNorm(x, delta!, param(params, 'lnf.g'), param(params, 'lnf.b'));
-    return tf.matMul(y, wte, false, true) as tf.Tensor2D; // [B, V], tied head
-  }));
+  const logits = withKernelMode('fused', () =>
+    tf.tidy(() => {
+      const B = tokens.shape[0];
+      const pos = tf.tensor2d(cache.nextPositions, [B, 1], 'int32'); // an upload, no dispatch
+      const wte = param(params, 'wte') as tf.Tensor2D;
+      const rope = ropeFor(cfg, 1, cache.nextPositions); // rotary positions: [B, 1, D] rows of the angle table, uploaded (no dispatch)
+      const wpe = rope ? null : (param(params, 'wpe') as tf.Tensor2D);
+      let x = embed(wte, wpe, tokens.reshape([B, 1]), pos).reshape([B, cfg.dModel]) as tf.Tensor2D; // [B, C]: the residual stream
+      let delta: tf.Tensor2D | null = null; // the last MLP output, added by the next addLayerNorm
+      for (let i = 0; i < cfg.layers; i++) {
+        const p = (n: string) => param(params, `h${i}.${n}`);
+        let h: tf.Tensor2D;
+        if (delta) ({ sum: x, y: h } = addLayerNorm(x, delta, p('ln1.g'), p('ln1.b')));
+        else h = layerNorm(x, p('ln1.g'), p('ln1.b'));
+        let qkv = linear(h, p('attn.wqkv'), p('attn.bqkv')); // [B, 3C]
+        if (rope) qkv = rotatePacked(qkv.reshape([B, 1, 3 * cfg.dModel]), cfg.heads, rope).reshape([B, 3 * cfg.dModel]);
+        const att = appendAttend(qkv, cache.kv[i]!, cache, cfg.heads); // [B, C]
+        ({ sum: x, y: h } = addLayerNorm(x, linear(att, p('attn.wo'), p('attn.bo')), p('ln2.g'), p('ln2.b')));
+        delta = linear(gelu(linear(h, p('mlp.w1'), p('mlp.b1'))), p('mlp.w2'), p('mlp.b2')); // [B, C]
+      }
+      const { y } = addLayerNorm(x, delta!, param(params, 'lnf.g'), param(params, 'lnf.b'));
+      return tf.matMul(y, wte, false, true) as tf.Tensor2D; // [B, V], tied head
+    }),
+  );
   cache.length += 1;
   cache.nextPositions = cache.nextPositions.map((p) => p + 1);
   return logits;
@@ -282,25 +312,43 @@ export interface FusedSampling {
  * included) and the new done flags, int32 [B] each, the caller's.
  */
 export function fusedSampleStep(
-  logits: tf.Tensor2D, noise: tf.Tensor2D | null, done: tf.Tensor1D, ids: tf.Tensor2D, step: number, o: FusedSampling,
+  logits: tf.Tensor2D,
+  noise: tf.Tensor2D | null,
+  done: tf.Tensor1D,
+  ids: tf.Tensor2D,
+  step: number,
+  o: FusedSampling,
 ): { feed: tf.Tensor1D; done: tf.Tensor1D } {
   const [B, V] = logits.shape;
   const mode = o.greedy ? 'greedy' : o.topK > 0 && o.topK < V ? 'topk' : 'sample';
   if (mode !== 'greedy' && !noise) throw new Error('fused sampling needs Gumbel noise unless greedy');
-  if (step >= ids.shape[0]) throw new Error(`fused sampling: step ${step} is past the ids buffer (${ids.shape[0]} rows)`);
+  if (step >= ids.shape[0])
+    throw new Error(`fused sampling: step ${step} is past the ids buffer (${ids.shape[0]} rows)`);
   const feed = outputTensor([B], 'int32');
   const doneOut = outputTensor([B], 'int32');
   dispatch({
-    key: `rlvr-sample-${mode}`, code: sampleCode(mode), workgroups: rowGrid(B),
-    uniforms: [u32('B', B), u32('V', V), u32('K', o.topK), u32('step', step), { name: 'temp', type: 'f32', value: o.temperature }],
+    key: `rlvr-sample-${mode}`,
+    code: sampleCode(mode),
+    workgroups: rowGrid(B),
+    uniforms: [
+      u32('B', B),
+      u32('V', V),
+      u32('K', o.topK),
+      u32('step', step),
+      { name: 'temp', type: 'f32', value: o.temperature },
+    ],
     bindings: [
-      { name: 'logits', tensor: logits }, ...(mode === 'greedy' ? [] : [{ name: 'noise', tensor: noise! }]),
-      { name: 'doneIn', tensor: done }, { name: 'ids', tensor: ids, write: true },
-      { name: 'feed', tensor: feed, write: true }, { name: 'doneOut', tensor: doneOut, write: true },
+      { name: 'logits', tensor: logits },
+      ...(mode === 'greedy' ? [] : [{ name: 'noise', tensor: noise! }]),
+      { name: 'doneIn', tensor: done },
+      { name: 'ids', tensor: ids, write: true },
+      { name: 'feed', tensor: feed, write: true },
+      { name: 'doneOut', tensor: doneOut, write: true },
     ],
   });
   return { feed: asTensor(feed), done: asTensor(doneOut) };
 }
 
 /** The device buffer of generated ids, int32 [steps, B], filled row by row by fusedSampleStep. */
-export const idsBuffer = (steps: number, B: number): tf.Tensor2D => asTensor(outputTensor([Math.max(1, steps), B], 'int32'));
+export const idsBuffer = (steps: number, B: number): tf.Tensor2D =>
+  asTensor(outputTensor([Math.max(1, steps), B], 'int32'));

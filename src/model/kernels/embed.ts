@@ -18,10 +18,14 @@ fn tokRow(id: i32, c: u32) -> f32 {
   if (id < 0 || u32(id) >= u.V) { return 0.0; }
   return wte[u32(id) * u.C + c];
 }
-${hasWpe ? `fn posRow(id: i32, c: u32) -> f32 {
+${
+  hasWpe
+    ? `fn posRow(id: i32, c: u32) -> f32 {
   if (id < 0 || u32(id) >= u.P) { return 0.0; }
   return wpe[u32(id) * u.C + c];
-}` : ''}
+}`
+    : ''
+}
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) l: vec3<u32>) {
   let i = ${ELEMENT};
@@ -43,11 +47,15 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) l: 
   if (r < u.V) {
     for (var n = 0u; n < u.N; n = n + 1u) { if (tokens[n] == i32(r)) { s = s + dy[n * u.C + c]; } }
     dwte[i] = s;
-  }${hasWpe ? ` else {
+  }${
+    hasWpe
+      ? ` else {
     let p = i32(r - u.V);
     for (var n = 0u; n < u.N; n = n + 1u) { if (${posOf(hasPos)} == p) { s = s + dy[n * u.C + c]; } }
     dwpe[i - u.V * u.C] = s;
-  }` : ''}
+  }`
+      : ''
+  }
 }`;
 
 function shapeUniforms(tokens: tf.TensorInfo, V: number, P: number, C: number) {
@@ -62,7 +70,12 @@ function shapeUniforms(tokens: tf.TensorInfo, V: number, P: number, C: number) {
 }
 
 const idBindings = (tokens: tf.TensorInfo, positions?: tf.TensorInfo): Binding[] =>
-  positions ? [{ name: 'tokens', tensor: tokens }, { name: 'positions', tensor: positions }] : [{ name: 'tokens', tensor: tokens }];
+  positions
+    ? [
+        { name: 'tokens', tensor: tokens },
+        { name: 'positions', tensor: positions },
+      ]
+    : [{ name: 'tokens', tensor: tokens }];
 
 /** Inputs wte [V, C], wpe [P, C] (absent: no position table), tokens (and positions) int32 [B, T]: output [B, T, C]. */
 const forwardKernel: tf.KernelFunc = ({ inputs }) => {
@@ -73,8 +86,16 @@ const forwardKernel: tf.KernelFunc = ({ inputs }) => {
   const out = outputTensor([B, T, C]);
   const pos = wpe ? positions : undefined; // without a table, positions are not read
   dispatch({
-    key: `rlvr-embed-fwd-${!!pos}-${!!wpe}`, code: forwardCode(!!pos, !!wpe), uniforms, workgroups: elementGrid(out.shape.reduce((a, s) => a * s, 1)),
-    bindings: [{ name: 'wte', tensor: wte! }, ...(wpe ? [{ name: 'wpe', tensor: wpe }] : []), ...idBindings(tokens!, pos), { name: 'out', tensor: out, write: true }],
+    key: `rlvr-embed-fwd-${!!pos}-${!!wpe}`,
+    code: forwardCode(!!pos, !!wpe),
+    uniforms,
+    workgroups: elementGrid(out.shape.reduce((a, s) => a * s, 1)),
+    bindings: [
+      { name: 'wte', tensor: wte! },
+      ...(wpe ? [{ name: 'wpe', tensor: wpe }] : []),
+      ...idBindings(tokens!, pos),
+      { name: 'out', tensor: out, write: true },
+    ],
   });
   return out;
 };
@@ -90,9 +111,14 @@ const backwardKernel: tf.KernelFunc = ({ inputs, attrs }) => {
   const dwte = outputTensor([V, C]);
   const dwpe = hasWpe ? outputTensor([P, C]) : null;
   dispatch({
-    key: `rlvr-embed-grad-${!!pos}-${hasWpe}`, code: backwardCode(!!pos, hasWpe), uniforms, workgroups: elementGrid((V + P) * C),
+    key: `rlvr-embed-grad-${!!pos}-${hasWpe}`,
+    code: backwardCode(!!pos, hasWpe),
+    uniforms,
+    workgroups: elementGrid((V + P) * C),
     bindings: [
-      { name: 'dy', tensor: dy! }, ...idBindings(tokens!, pos), { name: 'dwte', tensor: dwte, write: true },
+      { name: 'dy', tensor: dy! },
+      ...idBindings(tokens!, pos),
+      { name: 'dwte', tensor: dwte, write: true },
       ...(dwpe ? [{ name: 'dwpe', tensor: dwpe, write: true }] : []),
     ],
   });
@@ -125,7 +151,11 @@ function register(): void {
   registerOnce('RlvrEmbedPositions', forwardKernel, {
     inputsToSave: ['tokens', 'positions'],
     gradFunc: (dy, [tokens, positions], attrs) => {
-      const [dwte, dwpe] = runKernel('RlvrEmbedGrad', { dy: dy as tf.Tensor, tokens: tokens!, positions: positions! }, attrs);
+      const [dwte, dwpe] = runKernel(
+        'RlvrEmbedGrad',
+        { dy: dy as tf.Tensor, tokens: tokens!, positions: positions! },
+        attrs,
+      );
       return { wte: () => dwte!, wpe: () => dwpe!, tokens: zeros(tokens!), positions: zeros(positions!) };
     },
   });
@@ -137,16 +167,24 @@ const asInt = (t: tf.Tensor2D): tf.Tensor2D => (t.dtype === 'int32' ? t : t.toIn
  * Token plus position embeddings: tables wte [V, C], wpe [P, C], int32 tokens (positions) [B, T] -> [B, T, C].
  * Without wpe (rotary positions) the token rows alone; the caller checks the context then.
  */
-export function embed(wte: tf.Tensor2D, wpe: tf.Tensor2D | null, tokens: tf.Tensor2D, positions?: tf.Tensor2D): tf.Tensor3D {
+export function embed(
+  wte: tf.Tensor2D,
+  wpe: tf.Tensor2D | null,
+  tokens: tf.Tensor2D,
+  positions?: tf.Tensor2D,
+): tf.Tensor3D {
   const T = tokens.shape[1];
-  if (wpe && !positions && T > wpe.shape[0]) throw new Error(`sequence of ${T} tokens is longer than the model's context (${wpe.shape[0]} tokens)`);
+  if (wpe && !positions && T > wpe.shape[0])
+    throw new Error(`sequence of ${T} tokens is longer than the model's context (${wpe.shape[0]} tokens)`);
   if (!useFused()) return embedNaive(wte, wpe, tokens, positions);
   register();
   const sizes: TableSizes = { V: wte.shape[0], P: wpe ? wpe.shape[0] : 0 };
   return tf.tidy(() => {
     const ids = asInt(tokens);
     if (!wpe) return runKernel('RlvrEmbedTokens', { wte, tokens: ids }, sizes)[0] as tf.Tensor3D;
-    const out = positions ? runKernel('RlvrEmbedPositions', { wte, wpe, tokens: ids, positions: asInt(positions) }, sizes) : runKernel('RlvrEmbed', { wte, wpe, tokens: ids }, sizes);
+    const out = positions
+      ? runKernel('RlvrEmbedPositions', { wte, wpe, tokens: ids, positions: asInt(positions) }, sizes)
+      : runKernel('RlvrEmbed', { wte, wpe, tokens: ids }, sizes);
     return out[0] as tf.Tensor3D;
   });
 }

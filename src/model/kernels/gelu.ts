@@ -8,7 +8,6 @@ import { dispatch, outputTensor, type Binding } from './raw';
 import { useFused } from './mode';
 import { ELEMENT, REDUCE_SUM, WG, elementGrid, registerOnce, runKernel } from './wgsl';
 
-
 // tanh as exp(-2|z|): no overflow for large |z| (the plain formula's exp(2z) gives inf / inf)
 const GELU_FNS = /* wgsl */ `
 const K: f32 = ${GELU_K};
@@ -68,7 +67,13 @@ function forwardKernel(hasBias: boolean): tf.KernelFunc {
     if (hasBias) bindings.push({ name: 'bias', tensor: bias! });
     bindings.push({ name: 'y', tensor: y, write: true });
     const uniforms = sizeUniforms(x!);
-    dispatch({ key: `rlvr-gelu-fwd-${hasBias}`, code: forwardCode(hasBias), bindings, uniforms, workgroups: elementGrid(uniforms[0]!.value) });
+    dispatch({
+      key: `rlvr-gelu-fwd-${hasBias}`,
+      code: forwardCode(hasBias),
+      bindings,
+      uniforms,
+      workgroups: elementGrid(uniforms[0]!.value),
+    });
     return y;
   };
 }
@@ -82,12 +87,24 @@ const backwardKernel: tf.KernelFunc = ({ inputs }) => {
   const bindings: Binding[] = [{ name: 'x', tensor: x! }];
   if (bias) bindings.push({ name: 'bias', tensor: bias });
   bindings.push({ name: 'dy', tensor: dy! }, { name: 'dx', tensor: dx, write: true });
-  dispatch({ key: `rlvr-gelu-dx-${hasBias}`, code: dxCode(hasBias), bindings, uniforms, workgroups: elementGrid(uniforms[0]!.value) });
+  dispatch({
+    key: `rlvr-gelu-dx-${hasBias}`,
+    code: dxCode(hasBias),
+    bindings,
+    uniforms,
+    workgroups: elementGrid(uniforms[0]!.value),
+  });
   if (!bias) return [dx];
   const dbias = outputTensor(bias.shape);
   dispatch({
-    key: 'rlvr-gelu-dbias', code: dbiasCode, uniforms, workgroups: [uniforms[1]!.value],
-    bindings: [{ name: 'dx', tensor: dx }, { name: 'dbias', tensor: dbias, write: true }],
+    key: 'rlvr-gelu-dbias',
+    code: dbiasCode,
+    uniforms,
+    workgroups: [uniforms[1]!.value],
+    bindings: [
+      { name: 'dx', tensor: dx },
+      { name: 'dbias', tensor: dbias, write: true },
+    ],
   });
   return [dx, dbias];
 };
@@ -120,7 +137,8 @@ export function gelu<T extends tf.Tensor>(x: T): T {
 /** gelu(x + bias), bias [C] broadcast over the last axis of x [..., C]: the MLP's first linear and its GELU. */
 export function biasGelu<T extends tf.Tensor>(x: T, bias: tf.Tensor): T {
   const C = x.shape[x.shape.length - 1];
-  if (bias.rank !== 1 || bias.shape[0] !== C) throw new Error(`biasGelu: bias of shape [${bias.shape}] does not match the last axis of x [${x.shape}]`);
+  if (bias.rank !== 1 || bias.shape[0] !== C)
+    throw new Error(`biasGelu: bias of shape [${bias.shape}] does not match the last axis of x [${x.shape}]`);
   if (!useFused()) return geluNaive(x.add(bias) as T);
   register();
   return runKernel('RlvrBiasGelu', { x, bias })[0] as T;

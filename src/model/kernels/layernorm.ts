@@ -8,7 +8,6 @@ import { dispatch, outputTensor, type Binding } from './raw';
 import { useFused } from './mode';
 import { REDUCE_SUM, ROW, WG, registerOnce, rowGrid, runKernel } from './wgsl';
 
-
 const forwardCode = (hasDelta: boolean) => /* wgsl */ `
 ${REDUCE_SUM}
 fn load(i: u32) -> f32 { return ${hasDelta ? 'x[i] + d[i]' : 'x[i]'}; }
@@ -101,7 +100,13 @@ function forwardKernel(hasDelta: boolean): tf.KernelFunc {
     bindings.push({ name: 'g', tensor: g! }, { name: 'b', tensor: b! });
     if (sum) bindings.push({ name: 'sum', tensor: sum, write: true });
     bindings.push({ name: 'y', tensor: y, write: true }, { name: 'stats', tensor: stats, write: true });
-    dispatch({ key: `rlvr-ln-fwd-${hasDelta}`, code: forwardCode(hasDelta), bindings, uniforms: shapeUniforms(N, C), workgroups: rowGrid(N) });
+    dispatch({
+      key: `rlvr-ln-fwd-${hasDelta}`,
+      code: forwardCode(hasDelta),
+      bindings,
+      uniforms: shapeUniforms(N, C),
+      workgroups: rowGrid(N),
+    });
     return sum ? [sum, y, stats] : [y, stats];
   };
 }
@@ -113,14 +118,24 @@ const backwardKernel: tf.KernelFunc = ({ inputs }) => {
   const dx = outputTensor(xs!.shape);
   const dg = outputTensor([C]);
   const db = outputTensor([C]);
-  const common: Binding[] = [{ name: 'xs', tensor: xs! }, { name: 'stats', tensor: stats! }, { name: 'dy', tensor: dy! }];
+  const common: Binding[] = [
+    { name: 'xs', tensor: xs! },
+    { name: 'stats', tensor: stats! },
+    { name: 'dy', tensor: dy! },
+  ];
   const withDsum = dsum ? [{ name: 'dsum', tensor: dsum }] : [];
   dispatch({
-    key: `rlvr-ln-dx-${!!dsum}`, code: dxCode(!!dsum), uniforms: shapeUniforms(N, C), workgroups: rowGrid(N),
+    key: `rlvr-ln-dx-${!!dsum}`,
+    code: dxCode(!!dsum),
+    uniforms: shapeUniforms(N, C),
+    workgroups: rowGrid(N),
     bindings: [...common, { name: 'g', tensor: g! }, ...withDsum, { name: 'dx', tensor: dx, write: true }],
   });
   dispatch({
-    key: 'rlvr-ln-dgb', code: dgbCode, uniforms: shapeUniforms(N, C), workgroups: [C],
+    key: 'rlvr-ln-dgb',
+    code: dgbCode,
+    uniforms: shapeUniforms(N, C),
+    workgroups: [C],
     bindings: [...common, { name: 'dg', tensor: dg, write: true }, { name: 'db', tensor: db, write: true }],
   });
   return [dx, dg, db];

@@ -45,7 +45,8 @@ export const rawDispatchCount = (): number => rawDispatches;
 const pipelines = new WeakMap<GPUDevice, Map<string, { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }>>();
 
 export function webgpuBackend(): WebGpuBackendInternals {
-  if (tf.getBackend() !== 'webgpu') throw new Error(`fused kernels need the webgpu backend; the active one is ${tf.getBackend()}`);
+  if (tf.getBackend() !== 'webgpu')
+    throw new Error(`fused kernels need the webgpu backend; the active one is ${tf.getBackend()}`);
   return tf.backend() as unknown as WebGpuBackendInternals;
 }
 
@@ -60,7 +61,8 @@ export function maxStorageBuffers(): number {
 /** The WGSL declarations for a dispatch's bindings (binding i = bindings[i], then the uniforms). */
 function declarations(d: RawDispatch): string {
   const lines = d.bindings.map(
-    (b, i) => `@group(0) @binding(${i}) var<storage, ${b.write ? 'read_write' : 'read'}> ${b.name}: array<${b.type ?? (b.tensor.dtype === 'int32' ? 'i32' : 'f32')}>;`,
+    (b, i) =>
+      `@group(0) @binding(${i}) var<storage, ${b.write ? 'read_write' : 'read'}> ${b.name}: array<${b.type ?? (b.tensor.dtype === 'int32' ? 'i32' : 'f32')}>;`,
   );
   if (d.uniforms?.length) {
     lines.push(`struct Uniforms { ${d.uniforms.map((u) => `${u.name}: ${u.type},`).join(' ')} };`);
@@ -75,9 +77,12 @@ function declarations(d: RawDispatch): string {
  */
 function layoutFor(device: GPUDevice, d: RawDispatch): GPUBindGroupLayout {
   const entries: GPUBindGroupLayoutEntry[] = d.bindings.map((b, i) => ({
-    binding: i, visibility: GPUShaderStage.COMPUTE, buffer: { type: b.write ? 'storage' : 'read-only-storage' },
+    binding: i,
+    visibility: GPUShaderStage.COMPUTE,
+    buffer: { type: b.write ? 'storage' : 'read-only-storage' },
   }));
-  if (d.uniforms?.length) entries.push({ binding: d.bindings.length, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
+  if (d.uniforms?.length)
+    entries.push({ binding: d.bindings.length, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
   return device.createBindGroupLayout({ entries });
 }
 
@@ -94,7 +99,10 @@ function pipelineFor(backend: WebGpuBackendInternals, d: RawDispatch): Pipeline 
     device.pushErrorScope('validation');
     const module = device.createShaderModule({ code: `${declarations(d)}\n${d.code}` });
     const layout = layoutFor(device, d);
-    const pipeline = device.createComputePipeline({ layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }), compute: { module, entryPoint: 'main' } });
+    const pipeline = device.createComputePipeline({
+      layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
+      compute: { module, entryPoint: 'main' },
+    });
     const key = d.key;
     void device.popErrorScope().then((err) => {
       if (err) broken.set(key, err.message);
@@ -119,12 +127,16 @@ const broken = new Map<string, string>();
 /** Encode one dispatch after everything tfjs has encoded so far, in the same command stream. */
 export function dispatch(d: RawDispatch): void {
   const failure = broken.get(d.key);
-  if (failure !== undefined) throw new Error(`fused kernel ${d.key} failed to build on this device (${failure}); set kernels to 'naive' to run without it`);
+  if (failure !== undefined)
+    throw new Error(
+      `fused kernel ${d.key} failed to build on this device (${failure}); set kernels to 'naive' to run without it`,
+    );
   const backend = webgpuBackend();
   const entries: GPUBindGroupEntry[] = d.bindings.map((b, i) => {
     backend.uploadToGPU(b.tensor.dataId);
     const resource = backend.tensorMap.get(b.tensor.dataId)?.resource;
-    if (!(resource instanceof GPUBuffer)) throw new Error(`fused kernel ${d.key}: binding ${b.name} is not a GPU buffer`);
+    if (!(resource instanceof GPUBuffer))
+      throw new Error(`fused kernel ${d.key}: binding ${b.name} is not a GPU buffer`);
     backend.commandQueueOwnedIds.add(b.tensor.dataId);
     // a tensor read once keeps its values on the CPU and later reads return them: drop that copy when the
     // kernel overwrites the buffer (a read still in flight would cache the old values again; we await reads)
@@ -132,7 +144,12 @@ export function dispatch(d: RawDispatch): void {
     return { binding: i, resource: { buffer: resource } };
   });
   if (d.uniforms?.length) {
-    const u = backend.makeUniforms(d.uniforms.map((x) => ({ type: x.type === 'f32' ? 'float32' : x.type === 'i32' ? 'int32' : 'uint32', data: [x.value] })));
+    const u = backend.makeUniforms(
+      d.uniforms.map((x) => ({
+        type: x.type === 'f32' ? 'float32' : x.type === 'i32' ? 'int32' : 'uint32',
+        data: [x.value],
+      })),
+    );
     entries.push({ binding: d.bindings.length, resource: u });
   }
   const { pipeline, layout } = pipelineFor(backend, d);

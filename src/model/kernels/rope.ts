@@ -38,13 +38,23 @@ const kernel: tf.KernelFunc = ({ inputs, attrs }) => {
   const y = outputTensor([B, T, C3]);
   const n = B * T * C3;
   dispatch({
-    key: 'rlvr-rope', code, workgroups: elementGrid(n),
+    key: 'rlvr-rope',
+    code,
+    workgroups: elementGrid(n),
     uniforms: [
-      { name: 'n', type: 'u32', value: n }, { name: 'T', type: 'u32', value: T }, { name: 'C', type: 'u32', value: C3 / 3 },
-      { name: 'H', type: 'u32', value: heads }, { name: 'perRow', type: 'u32', value: cos!.shape[0] === 1 ? 0 : 1 },
+      { name: 'n', type: 'u32', value: n },
+      { name: 'T', type: 'u32', value: T },
+      { name: 'C', type: 'u32', value: C3 / 3 },
+      { name: 'H', type: 'u32', value: heads },
+      { name: 'perRow', type: 'u32', value: cos!.shape[0] === 1 ? 0 : 1 },
       { name: 'sign', type: 'f32', value: sign },
     ],
-    bindings: [{ name: 'x', tensor: x! }, { name: 'cosT', tensor: cos! }, { name: 'sinT', tensor: sin! }, { name: 'y', tensor: y, write: true }],
+    bindings: [
+      { name: 'x', tensor: x! },
+      { name: 'cosT', tensor: cos! },
+      { name: 'sinT', tensor: sin! },
+      { name: 'y', tensor: y, write: true },
+    ],
   });
   return y;
 };

@@ -63,8 +63,13 @@ export function registerOnce(name: string, kernelFunc: tf.KernelFunc, grad?: Omi
 }
 
 /** Run a registered kernel; returns its outputs as tensors. */
-export function runKernel(name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown> = {}): tf.Tensor[] {
-  const out = tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs as tf.NamedAttrMap) as tf.Tensor | tf.Tensor[];
+export function runKernel(
+  name: string,
+  inputs: Record<string, tf.Tensor>,
+  attrs: Record<string, unknown> = {},
+): tf.Tensor[] {
+  const out = tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs as tf.NamedAttrMap) as
+    tf.Tensor | tf.Tensor[];
   return Array.isArray(out) ? out : [out];
 }
 

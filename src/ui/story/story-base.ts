@@ -17,31 +17,47 @@ export const STORY_BASE_MAX_BYTES = 8 * 2 ** 20;
 export type StoryBase = { ok: true; runId: string; step: number; imported: boolean } | { ok: false; why: string };
 
 /** The SFT model of `presetId` for `seed` in the library (imported from the site when absent), with the step to fork at. */
-export async function loadStoryBase(db: LabDb, presetId: string, seed: number, fetchFile: (path: string) => Promise<Response> = (p) => fetch(p)): Promise<StoryBase> {
+export async function loadStoryBase(
+  db: LabDb,
+  presetId: string,
+  seed: number,
+  fetchFile: (path: string) => Promise<Response> = (p) => fetch(p),
+): Promise<StoryBase> {
   const id = storyBaseId(presetId, seed);
   const file = storyBaseFile(presetId);
   const have = await getRun(db, id);
   if (have) {
     const boundary = have.config.cpt.steps + have.config.sft.steps;
-    return (await getCheckpoint(db, id, boundary)) ? { ok: true, runId: id, step: boundary, imported: false } : { ok: false, why: `"${have.name}" in your library no longer has its checkpoint at step ${boundary}` };
+    return (await getCheckpoint(db, id, boundary))
+      ? { ok: true, runId: id, step: boundary, imported: false }
+      : { ok: false, why: `"${have.name}" in your library no longer has its checkpoint at step ${boundary}` };
   }
   let bytes: Uint8Array;
   try {
     const res = await fetchFile(file);
     if (!res.ok) return { ok: false, why: `${file} is missing (HTTP ${res.status})` };
     const size = Number(res.headers.get('content-length') ?? 0);
-    if (size > STORY_BASE_MAX_BYTES) return { ok: false, why: `${file} is ${size} bytes, more than the ${STORY_BASE_MAX_BYTES} an SFT model of this size takes` };
+    if (size > STORY_BASE_MAX_BYTES)
+      return {
+        ok: false,
+        why: `${file} is ${size} bytes, more than the ${STORY_BASE_MAX_BYTES} an SFT model of this size takes`,
+      };
     bytes = new Uint8Array(await res.arrayBuffer());
   } catch (err) {
     return { ok: false, why: `${file} could not be fetched (${errorMessage(err)})` };
   }
-  if (bytes.length > STORY_BASE_MAX_BYTES) return { ok: false, why: `${file} is ${bytes.length} bytes, more than the ${STORY_BASE_MAX_BYTES} an SFT model of this size takes` };
+  if (bytes.length > STORY_BASE_MAX_BYTES)
+    return {
+      ok: false,
+      why: `${file} is ${bytes.length} bytes, more than the ${STORY_BASE_MAX_BYTES} an SFT model of this size takes`,
+    };
   const decoded = unpackArchive(bytes);
   if (!decoded.ok) return { ok: false, why: `${file} could not be read: ${decoded.error}` };
   const bundle = decoded.value.find((b) => b.run.id === id);
   if (!bundle) return { ok: false, why: `${file} holds no SFT model for seed ${seed}` };
   const step = bundle.run.step;
-  if (!bundle.checkpoints.some((c) => c.step === step)) return { ok: false, why: `${file} has no checkpoint at step ${step}` };
+  if (!bundle.checkpoints.some((c) => c.step === step))
+    return { ok: false, why: `${file} has no checkpoint at step ${step}` };
   try {
     await writeRuns(db, [bundle]);
   } catch (err) {

@@ -67,7 +67,8 @@ function countUpTo(n: number, stepAt: (i: number) => number, step: number): numb
 }
 
 /** How many of `rows` (sorted by step) lie at or before `step`: O(log n), so a replay frame costs little. */
-export const prefixLength = (rows: readonly { step: number }[], step: number): number => countUpTo(rows.length, (i) => rows[i]!.step, step);
+export const prefixLength = (rows: readonly { step: number }[], step: number): number =>
+  countUpTo(rows.length, (i) => rows[i]!.step, step);
 
 /** The last of `steps` (sorted) at or before `cursor`; the first step when the cursor is before them all. */
 export function snapStep(steps: readonly number[], cursor: number): number | null {
@@ -80,7 +81,13 @@ export const STORY_KEYS = ['reward', 'eval_heldout/pass@1'] as const;
 
 /** Its lines, in the main RL chart's colours; pass@1's 95% band edges first (no legend rows), as mainColumns orders them. */
 export const STORY_SERIES: SeriesSpec[] = [
-  ...['low', 'high'].map((end) => ({ label: `held-out 95% ${end}`, color: 'transparent', width: 1, points: false, legend: false })),
+  ...['low', 'high'].map((end) => ({
+    label: `held-out 95% ${end}`,
+    color: 'transparent',
+    width: 1,
+    points: false,
+    legend: false,
+  })),
   { ...MAIN_LINES[0]!, label: 'reward (smoothed)' },
   { ...MAIN_LINES[2]!, label: 'held-out pass@1' },
 ];

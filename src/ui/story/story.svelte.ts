@@ -9,7 +9,17 @@ import type { Columns } from '../series';
 import { fetchKeptRuns, type KeptFetch } from '../findings.svelte';
 import { errorMessage } from '../../util/errors';
 import type { StoryBase } from './story-base';
-import { flagship, prefixLength, replayWindow, shortestArm, snapStep, storyColumns, storyRuns, uniqueSorted, type StoryRun } from './story-data';
+import {
+  flagship,
+  prefixLength,
+  replayWindow,
+  shortestArm,
+  snapStep,
+  storyColumns,
+  storyRuns,
+  uniqueSorted,
+  type StoryRun,
+} from './story-data';
 
 /** A whole run replays in 15 s: long enough to watch the shading move, short enough for a class. */
 export const REPLAY_MS = 15_000;
@@ -30,8 +40,17 @@ type Refusal = { field: string; message: string } | null;
 
 /** The parts of the page "Run it yourself" drives (ConfigState and LabState satisfy them). */
 export interface StoryTargets {
-  config: { readonly draft: Pick<RunConfig, 'backend'>; load(config: RunConfig): void; validateNow(): RunConfig | null; showError(e: { field: string; message: string }): void; notice: string | null };
-  lab: { start(config: RunConfig, name: string): Promise<Refusal>; forkRun(runId: string, step: number, config: RunConfig, name: string): Promise<Refusal> };
+  config: {
+    readonly draft: Pick<RunConfig, 'backend'>;
+    load(config: RunConfig): void;
+    validateNow(): RunConfig | null;
+    showError(e: { field: string; message: string }): void;
+    notice: string | null;
+  };
+  lab: {
+    start(config: RunConfig, name: string): Promise<Refusal>;
+    forkRun(runId: string, step: number, config: RunConfig, name: string): Promise<Refusal>;
+  };
   /** Our SFT model of the preset for a seed, in the library (loadStoryBase); absent: every run trains from step 0. */
   base?: (presetId: string, seed: number) => Promise<StoryBase>;
 }
@@ -56,7 +75,12 @@ export class StoryState {
   starting = $state(false);
 
   readonly seeds = $derived(uniqueSorted(this.runs.map((r) => r.seed)));
-  private readonly shown = $derived(this.preset.arms.map((arm) => ({ arm, run: this.runs.find((r) => r.armId === arm.id && r.seed === this.seed) ?? null })));
+  private readonly shown = $derived(
+    this.preset.arms.map((arm) => ({
+      arm,
+      run: this.runs.find((r) => r.armId === arm.id && r.seed === this.seed) ?? null,
+    })),
+  );
   readonly window = $derived(replayWindow(this.shown.flatMap((s) => (s.run ? [s.run] : []))));
   /** Every step a shown run logged inside the window, sorted: the replay shows one more row at each. */
   private readonly steps = $derived.by(() => {
@@ -66,7 +90,11 @@ export class StoryState {
     return uniqueSorted(all.filter((s) => s >= w.from && s <= w.to));
   });
   /** The logged step the charts show up to: a number, so a frame that reaches no new row recomputes nothing below. */
-  readonly at = $derived(this.cursor === null || !this.window ? (this.window?.to ?? 0) : (snapStep(this.steps, this.cursor) ?? this.window.from));
+  readonly at = $derived(
+    this.cursor === null || !this.window
+      ? (this.window?.to ?? 0)
+      : (snapStep(this.steps, this.cursor) ?? this.window.from),
+  );
 
   private memo: { runs: StoryRun[]; seed: number; at: number; arms: ArmView[] } | null = null;
   private frame = 0;
@@ -203,7 +231,9 @@ export class StoryState {
         config.notice = `${loaded}; RL starts from our SFT model (step ${from.step}), in your runs library.`;
         err = await lab.forkRun(from.runId, from.step, valid, run.name);
       } else {
-        config.notice = from ? `${loaded}; our SFT model could not be used (${from.why}), so SFT trains here first.` : `${loaded}.`;
+        config.notice = from
+          ? `${loaded}; our SFT model could not be used (${from.why}), so SFT trains here first.`
+          : `${loaded}.`;
         err = await lab.start(valid, run.name);
       }
       if (err) config.showError(err);
@@ -221,6 +251,12 @@ export class StoryState {
   private view(arm: PresetArm, run: StoryRun | null, at: number): ArmView {
     if (!run || !this.window) return { arm, run, shownRows: 0, columns: EMPTY, summary: null };
     const rows = run.rows.slice(0, prefixLength(run.rows, at));
-    return { arm, run, shownRows: rows.length, columns: storyColumns(rows, this.window.from, run.config, DEFAULT_PHASE_RULES.smoothingWeight), summary: analyzePhases(rows) };
+    return {
+      arm,
+      run,
+      shownRows: rows.length,
+      columns: storyColumns(rows, this.window.from, run.config, DEFAULT_PHASE_RULES.smoothingWeight),
+      summary: analyzePhases(rows),
+    };
   }
 }

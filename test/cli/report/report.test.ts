@@ -32,24 +32,50 @@ const faithOf = (c: Curve, steps: number) => 0.3 + c.heldout(steps) - c.heldout(
 /** Write one run directory as the runner would: config.json, status.json (completed), metrics.jsonl. */
 function writeRun(out: string, presetId: string, armId: string, seed: number, curve: Curve, name?: string): void {
   const preset = getPreset(presetId)!;
-  const config = armConfig(preset, preset.arms.find((a) => a.id === armId)!, seed);
+  const config = armConfig(
+    preset,
+    preset.arms.find((a) => a.id === armId)!,
+    seed,
+  );
   const dir = new RunDir(join(out, presetId, runDirName(armId, seed)));
   dir.create();
   const runId = `${presetId}-${armId}-${seed}`;
-  dir.writeInfo({ id: runId, name: name ?? `${presetId} ${armId} ${seed}`, presetId, armId, seed, config, adjusted: null, backend: { name: 'wasm', adapter: 'WebAssembly', features: ['SIMD'], skipped: [] }, machine: MACHINE, createdAt: 0 });
+  dir.writeInfo({
+    id: runId,
+    name: name ?? `${presetId} ${armId} ${seed}`,
+    presetId,
+    armId,
+    seed,
+    config,
+    adjusted: null,
+    backend: { name: 'wasm', adapter: 'WebAssembly', features: ['SIMD'], skipped: [] },
+    machine: MACHINE,
+    createdAt: 0,
+  });
   const start = config.cpt.steps + config.sft.steps;
   const { steps, logEvery, evalEvery } = config.rl;
   for (let t = 0; t <= steps; t += logEvery) {
     const values: Record<string, number> = {};
     if (t > 0) Object.assign(values, { loss: 0.1, reward: curve.reward(t), frac_reward_zero_std: curve.reward(t) });
     if (t % evalEvery === 0 || t === steps) {
-      Object.assign(values, { 'eval_heldout/accuracy': curve.heldout(t), 'eval_faith/entailed': faithOf(curve, steps), 'eval_div/distinct_answers': 1 + seed / 2 });
+      Object.assign(values, {
+        'eval_heldout/accuracy': curve.heldout(t),
+        'eval_faith/entailed': faithOf(curve, steps),
+        'eval_div/distinct_answers': 1 + seed / 2,
+      });
       if (curve.noisyFit) values['eval_train/noisy_label_fit'] = curve.noisyFit(t);
     }
     dir.append('metrics', { runId, step: start + t, stage: 'rl', time: t, values });
   }
   const total = start + steps;
-  dir.writeState({ status: 'completed', step: total, totalSteps: total, wallSeconds: 100 + seed, sessions: [], updatedAt: Date.UTC(2026, 10, 22) });
+  dir.writeState({
+    status: 'completed',
+    step: total,
+    totalSteps: total,
+    wallSeconds: 100 + seed,
+    sessions: [],
+    updatedAt: Date.UTC(2026, 10, 22),
+  });
 }
 
 const ramp = (from: number, to: number, over: number) => (t: number) => from + (to - from) * Math.min(1, t / over);
@@ -66,13 +92,32 @@ beforeAll(() => {
   for (const seed of [1, 2, 3]) {
     const jitter = seed * 0.01;
     // N = 8: the reward saturates within ~20 RL steps and held-out accuracy barely moves.
-    writeRun(out, 'scarce_data', 'n8', seed, { reward: ramp(0.3, 1, 20), heldout: ramp(0.3, 0.32 + jitter, 150) }, seed === 1 ? 'n8 <script>|*evil*' : undefined);
+    writeRun(
+      out,
+      'scarce_data',
+      'n8',
+      seed,
+      { reward: ramp(0.3, 1, 20), heldout: ramp(0.3, 0.32 + jitter, 150) },
+      seed === 1 ? 'n8 <script>|*evil*' : undefined,
+    );
     // N = 512: the reward climbs all through RL without saturating; held-out accuracy climbs with it.
     writeRun(out, 'scarce_data', 'n512', seed, { reward: ramp(0.3, 0.85, 150), heldout: ramp(0.3, 0.6 + jitter, 150) });
     // label noise, opposite of the claim: moderate noise hurts, heavy noise neither fits wrong labels nor hurts.
-    writeRun(out, 'label_noise', 'g0', seed, { reward: ramp(0.3, 0.8, 150), heldout: ramp(0.3, 0.5, 150), noisyFit: flat(0) });
-    writeRun(out, 'label_noise', 'g03', seed, { reward: ramp(0.3, 0.6, 150), heldout: ramp(0.3, 0.3, 150), noisyFit: flat(0.1) });
-    writeRun(out, 'label_noise', 'g07', seed, { reward: ramp(0.3, 0.8, 150), heldout: ramp(0.3, 0.6, 150), noisyFit: flat(0.2) });
+    writeRun(out, 'label_noise', 'g0', seed, {
+      reward: ramp(0.3, 0.8, 150),
+      heldout: ramp(0.3, 0.5, 150),
+      noisyFit: flat(0),
+    });
+    writeRun(out, 'label_noise', 'g03', seed, {
+      reward: ramp(0.3, 0.6, 150),
+      heldout: ramp(0.3, 0.3, 150),
+      noisyFit: flat(0.1),
+    });
+    writeRun(out, 'label_noise', 'g07', seed, {
+      reward: ramp(0.3, 0.8, 150),
+      heldout: ramp(0.3, 0.6, 150),
+      noisyFit: flat(0.2),
+    });
     // sft_traces: traces win clearly in seeds 1 and 2, lose in seed 3: the mean holds, a seed disagrees.
     const traces = seed === 3 ? 0.3 : 0.7;
     writeRun(out, 'sft_traces', 'traces', seed, { reward: ramp(0.3, 0.8, 60), heldout: ramp(0.3, traces, 60) });
@@ -97,13 +142,20 @@ describe('the findings report', () => {
     expect(files).toContain('findings.json');
     expect(files).toContain('scarce_data.md');
     expect(files).toContain('multi_hop_depth.md');
-    expect(files.filter((f) => f.endsWith('.svg')).sort()).toEqual(['cpt_sft.svg', 'label_noise.svg', 'scarce_data.svg', 'sft_traces.svg']);
+    expect(files.filter((f) => f.endsWith('.svg')).sort()).toEqual([
+      'cpt_sft.svg',
+      'label_noise.svg',
+      'scarce_data.svg',
+      'sft_traces.svg',
+    ]);
   });
 
   it('says how far a preset with only some of its runs has got, instead of "not run yet"', () => {
     const f = JSON.parse(read('findings.json')).presets.cpt_sft;
     expect(f.verdict).toBe('not run');
-    expect(f.summary).toBe('not judged yet: 1 of 6 runs completed (SFT 1, CPT + SFT 0); a seed counts once every arm has completed it');
+    expect(f.summary).toBe(
+      'not judged yet: 1 of 6 runs completed (SFT 1, CPT + SFT 0); a seed counts once every arm has completed it',
+    );
     const page = read('cpt_sft.md');
     expect(page).toContain('So far: 1 of 6 runs completed');
     expect(page).toContain('| cpt\\_sft sft 1 | completed | 1080/1080 |');
@@ -120,14 +172,21 @@ describe('the findings report', () => {
   });
 
   it("lists the task's own settings with the data settings, so a page says what the problems were", () => {
-    expect(read('scarce_data.md')).toContain('task settings: minDigits 1, maxDigits 2, oodMinDigits 3, oodMaxDigits 3.');
+    expect(read('scarce_data.md')).toContain(
+      'task settings: minDigits 1, maxDigits 2, oodMinDigits 3, oodMaxDigits 3.',
+    );
   });
 
   it('gives the gallery a findings.json it accepts, with the measured numbers', () => {
     const parsed = parseFindings(JSON.parse(read('findings.json')));
     if (!parsed.ok) throw new Error(parsed.error);
     const f = parsed.findings;
-    expect([f.scarce_data!.verdict, f.label_noise!.verdict, f.sft_traces!.verdict, f.paro!.verdict]).toEqual(['reproduced', 'not reproduced', 'mixed', 'not run']);
+    expect([f.scarce_data!.verdict, f.label_noise!.verdict, f.sft_traces!.verdict, f.paro!.verdict]).toEqual([
+      'reproduced',
+      'not reproduced',
+      'mixed',
+      'not run',
+    ]);
     expect(f.scarce_data!.wallSeconds).toBe(102);
     const raw = JSON.parse(read('findings.json'));
     const gain = raw.presets.scarce_data.conditions.find((c: { id: string }) => c.id === 'gain');
@@ -137,13 +196,19 @@ describe('the findings report', () => {
 
   it("writes the preset page with the claim, the conditions and each arm's measured outcome", () => {
     const page = read('scarce_data.md');
-    expect(page).toContain('**Verdict: reproduced** (2 of 2 conditions hold for the mean over 3 seeds, 2 of them in every seed).');
+    expect(page).toContain(
+      '**Verdict: reproduced** (2 of 2 conditions hold for the mean over 3 seeds, 2 of them in every seed).',
+    );
     expect(page).toContain(getPreset('scarce_data')!.paperFinding);
-    expect(page).toMatch(/\| pre-saturation length \(steps\): n512 minus n8 \\> 0 \| 0 \| [\d.]+ \[[\d.]+, [\d.]+\] \| 3\/3 \| holds \|/);
+    expect(page).toMatch(
+      /\| pre-saturation length \(steps\): n512 minus n8 \\> 0 \| 0 \| [\d.]+ \[[\d.]+, [\d.]+\] \| 3\/3 \| holds \|/,
+    );
     expect(page).toContain('| N = 8 | 3 | 0.3 [0.3, 0.3] | 0.34 [0.33, 0.35] | 0.04 [0.03, 0.05] |');
     expect(page).toContain('![training reward and held-out accuracy per arm and seed](scarce_data.svg)');
     // The settings list says "per arm" where the arms differ (N here), not one arm's value.
-    expect(page).toMatch(/^- Data: task `addition`, rationale style `pattern`, training prompts per arm, label noise 0,/m);
+    expect(page).toMatch(
+      /^- Data: task `addition`, rationale style `pattern`, training prompts per arm, label noise 0,/m,
+    );
     expect(page).toMatch(/^- CPT: 0 steps\. SFT: 240 steps, .* on fresh clean examples\.$/m);
     expect(read('paro.md')).toContain('Not run yet');
     expect(read('paro.md')).toContain('## Notes\n\nThe pilot left held-out accuracy at 0.\n');
@@ -162,7 +227,8 @@ describe('the findings report', () => {
 
   it('fits pre-RL faithfulness and diversity across all runs for claim 4', () => {
     const claim = JSON.parse(read('findings.json')).claims.faithfulness_predicts_regime;
-    const fit = (p: string, o: string) => claim.fits.find((f: { predictor: string; outcome: string }) => f.predictor === p && f.outcome === o);
+    const fit = (p: string, o: string) =>
+      claim.fits.find((f: { predictor: string; outcome: string }) => f.predictor === p && f.outcome === o);
     expect(claim.runs).toBe(22); // 25 runs, but label_noise g0 and sft_traces traces are the same config: counted once
     expect(fit('faithfulness', 'heldout_gain').r2).toBeCloseTo(1, 9);
     expect(fit('faithfulness', 'heldout_gain').slope).toBeCloseTo(1, 9);
@@ -179,7 +245,9 @@ describe('the findings report', () => {
       writeRun(shared, 'random_reward', 'verifiable', 1, curve);
       writeRun(shared, 'random_reward', 'verifiable', 2, curve);
       writeReport(shared, out2, '2026-11-23T00:00:00.000Z');
-      expect(JSON.parse(readFileSync(join(out2, 'findings.json'), 'utf8')).claims.faithfulness_predicts_regime.runs).toBe(2);
+      expect(
+        JSON.parse(readFileSync(join(out2, 'findings.json'), 'utf8')).claims.faithfulness_predicts_regime.runs,
+      ).toBe(2);
     } finally {
       rmSync(shared, { recursive: true, force: true });
       rmSync(out2, { recursive: true, force: true });
@@ -194,17 +262,30 @@ describe('the findings report', () => {
 });
 
 describe('the kept run data', () => {
-  it('writes each reported preset\'s runs to runs/<preset>.json.gz, and only those presets', () => {
-    expect(files.filter((f) => f.startsWith('runs/')).sort()).toEqual(['runs/cpt_sft.json.gz', 'runs/label_noise.json.gz', 'runs/scarce_data.json.gz', 'runs/sft_traces.json.gz']);
+  it("writes each reported preset's runs to runs/<preset>.json.gz, and only those presets", () => {
+    expect(files.filter((f) => f.startsWith('runs/')).sort()).toEqual([
+      'runs/cpt_sft.json.gz',
+      'runs/label_noise.json.gz',
+      'runs/scarce_data.json.gz',
+      'runs/sft_traces.json.gz',
+    ]);
     const kept = readKept(join(findings, 'runs'), 'scarce_data');
-    expect(kept.map((r) => `${r.info.armId}/${r.info.seed}`)).toEqual(['n512/1', 'n512/2', 'n512/3', 'n8/1', 'n8/2', 'n8/3']);
+    expect(kept.map((r) => `${r.info.armId}/${r.info.seed}`)).toEqual([
+      'n512/1',
+      'n512/2',
+      'n512/3',
+      'n8/1',
+      'n8/2',
+      'n8/3',
+    ]);
     expect(kept[0]!.state?.status).toBe('completed');
     expect(read('scarce_data.md')).toContain('[runs/scarce_data.json.gz](runs/scarce_data.json.gz)');
   });
 
   it("tells the gallery how many runs each preset keeps (findings.json's runs), 0 where none", () => {
     const presets = JSON.parse(read('findings.json')).presets as Record<string, { runs?: number }>;
-    for (const id of ['scarce_data', 'label_noise', 'sft_traces', 'cpt_sft']) expect(presets[id]!.runs, id).toBe(readKept(join(findings, 'runs'), id).length);
+    for (const id of ['scarce_data', 'label_noise', 'sft_traces', 'cpt_sft'])
+      expect(presets[id]!.runs, id).toBe(readKept(join(findings, 'runs'), id).length);
     expect([presets.scarce_data!.runs, presets.cpt_sft!.runs, presets.paro!.runs]).toEqual([6, 1, 0]);
     const parsed = parseFindings(JSON.parse(read('findings.json')));
     expect(parsed.ok && parsed.findings.label_noise!.runs).toBe(9);
@@ -239,9 +320,13 @@ describe('the kept run data', () => {
       writeReport(later, out2, '2026-11-24T00:00:00.000Z');
       const kept = readKept(join(out2, 'runs'), 'scarce_data');
       expect(kept).toHaveLength(7);
-      expect(kept.filter((r) => r.info.armId === 'n8' && r.info.seed === 1).map((r) => r.info.name)).toEqual(['n8 rerun']);
+      expect(kept.filter((r) => r.info.armId === 'n8' && r.info.seed === 1).map((r) => r.info.name)).toEqual([
+        'n8 rerun',
+      ]);
       // label_noise had no new runs: its kept runs still give its verdict.
-      expect(readFileSync(join(out2, 'README.md'), 'utf8')).toMatch(/\| \[Persistent label noise[^\n]*\| \*\*not reproduced\*\* \| 3 \|/);
+      expect(readFileSync(join(out2, 'README.md'), 'utf8')).toMatch(
+        /\| \[Persistent label noise[^\n]*\| \*\*not reproduced\*\* \| 3 \|/,
+      );
       expect(readKept(join(out2, 'runs'), 'label_noise')).toHaveLength(9);
       expect(JSON.parse(readFileSync(join(out2, 'findings.json'), 'utf8')).presets.scarce_data.runs).toBe(7);
     } finally {
@@ -254,8 +339,25 @@ describe('the kept run data', () => {
     const empty = mkdtempSync(join(tmpdir(), 'rlvr-lab-report-empty-'));
     const legacy = mkdtempSync(join(tmpdir(), 'rlvr-lab-report-legacy-'));
     try {
-      const entry = { verdict: 'mixed', summary: 'mixed over 3 seeds: gain 0.1', machine: 'Old CPU', wallSeconds: 443.5, date: '2026-12-02', seeds: [1, 2, 3], conditions: [] };
-      writeFileSync(join(legacy, 'findings.json'), JSON.stringify({ generatedAt: 'x', presets: { random_reward: entry, paro: { verdict: 'not run', summary: 'not run yet', seeds: [], conditions: [] } } }));
+      const entry = {
+        verdict: 'mixed',
+        summary: 'mixed over 3 seeds: gain 0.1',
+        machine: 'Old CPU',
+        wallSeconds: 443.5,
+        date: '2026-12-02',
+        seeds: [1, 2, 3],
+        conditions: [],
+      };
+      writeFileSync(
+        join(legacy, 'findings.json'),
+        JSON.stringify({
+          generatedAt: 'x',
+          presets: {
+            random_reward: entry,
+            paro: { verdict: 'not run', summary: 'not run yet', seeds: [], conditions: [] },
+          },
+        }),
+      );
       writeFileSync(join(legacy, 'random_reward.md'), '# the old page\n');
       const written = writeReport(empty, legacy, '2026-11-25T00:00:00.000Z');
       expect(written).not.toContain('random_reward.md');
@@ -265,7 +367,9 @@ describe('the kept run data', () => {
       expect(json.presets.random_reward).toEqual(entry);
       expect(json.presets.paro.verdict).toBe('not run');
       const index = readFileSync(join(legacy, 'README.md'), 'utf8');
-      expect(index).toMatch(/\| \[The random-reward control\]\(random_reward\.md\) \| \*\*mixed\*\* \| 3 \| 7m24s \| Old CPU \| mixed over 3 seeds: gain 0\.1 \(carried over: measured 2026-12-02, run data not kept\) \|/);
+      expect(index).toMatch(
+        /\| \[The random-reward control\]\(random_reward\.md\) \| \*\*mixed\*\* \| 3 \| 7m24s \| Old CPU \| mixed over 3 seeds: gain 0\.1 \(carried over: measured 2026-12-02, run data not kept\) \|/,
+      );
       expect(index).toContain('Carried over from an earlier report: [random_reward](random_reward.md).');
       expect(readFileSync(join(legacy, 'paro.md'), 'utf8')).toContain('Not run yet');
     } finally {
@@ -279,7 +383,19 @@ describe('the kept run data', () => {
     try {
       writeFileSync(join(dir, 'paro.json.gz'), 'not gzip');
       expect(() => readKept(dir, 'paro')).toThrow(/paro\.json\.gz is not gzip'd JSON .*restore it from git/);
-      writeFileSync(join(dir, 'paro.json.gz'), gzipSync(strToU8(JSON.stringify({ format: 'rlvr-lab-findings-runs', version: 1, presetId: 'paro', runs: [{ info: {}, state: null, metrics: [] }] }))));
+      writeFileSync(
+        join(dir, 'paro.json.gz'),
+        gzipSync(
+          strToU8(
+            JSON.stringify({
+              format: 'rlvr-lab-findings-runs',
+              version: 1,
+              presetId: 'paro',
+              runs: [{ info: {}, state: null, metrics: [] }],
+            }),
+          ),
+        ),
+      );
       expect(() => readKept(dir, 'paro')).toThrow(/paro\.json\.gz is not a findings run file: runs\.0\.info\.id/);
       writeFileSync(join(dir, 'paro.json.gz'), keptBytes('cpt_sft', []));
       expect(() => readKept(dir, 'paro')).toThrow(/holds runs of preset cpt_sft, not paro/);

@@ -21,16 +21,35 @@ const TINY = {
   model: { layers: 1, dModel: 32, heads: 2 },
   data: { heldoutSize: 4, oodSize: 4 },
   sft: { steps: 2, batchSize: 4, evalEvery: 2, evalSize: 4, maxNewTokens: 16, warmupSteps: 1, checkpointEvery: 1 },
-  rl: { steps: 4, promptsPerStep: 2, numGenerations: 2, maxCompletionLength: 16, evalEvery: 2, evalSize: 4, passK: 2, warmupSteps: 0, checkpointEvery: 1 },
+  rl: {
+    steps: 4,
+    promptsPerStep: 2,
+    numGenerations: 2,
+    maxCompletionLength: 16,
+    evalEvery: 2,
+    evalSize: 4,
+    passK: 2,
+    warmupSteps: 0,
+    checkpointEvery: 1,
+  },
 };
 
 let out: string;
 let backend: BackendReport;
 const quiet: ProgressSink = { update: () => undefined, note: () => undefined };
 const options = (over: Partial<SweepOptions> = {}): SweepOptions => ({
-  presetId: 'scarce_data', seeds: 1, arms: ['n8'], out, adjust: { stepsScale: 1, patch: TINY }, backend, machine: describeMachine(), progress: quiet, ...over,
+  presetId: 'scarce_data',
+  seeds: 1,
+  arms: ['n8'],
+  out,
+  adjust: { stepsScale: 1, patch: TINY },
+  backend,
+  machine: describeMachine(),
+  progress: quiet,
+  ...over,
 });
-const evals = (rows: MetricRow[]) => rows.map((r) => [r.step, r.values['eval_heldout/accuracy'] ?? null, r.values.loss ?? null]);
+const evals = (rows: MetricRow[]) =>
+  rows.map((r) => [r.step, r.values['eval_heldout/accuracy'] ?? null, r.values.loss ?? null]);
 
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'rlvr-lab-sweep-'));
@@ -44,7 +63,14 @@ describe('runSweep', () => {
     expect(r.runs.map((x) => [x.status, x.action, x.step])).toEqual([['completed', 'started', 6]]);
     const dir = new RunDir(join(out, 'scarce_data', 'n8-seed1'));
     const info = dir.readInfo()!;
-    expect([info.presetId, info.armId, info.seed, info.config.data.trainSize, info.config.rl.steps, info.backend.name]).toEqual(['scarce_data', 'n8', 1, 8, 4, 'cpu']);
+    expect([
+      info.presetId,
+      info.armId,
+      info.seed,
+      info.config.data.trainSize,
+      info.config.rl.steps,
+      info.backend.name,
+    ]).toEqual(['scarce_data', 'n8', 1, 8, 4, 'cpu']);
     expect(info.adjusted).toEqual({ stepsScale: 1, checkpointEvery: null, patch: TINY }); // a patch makes a smoke run and is recorded
     expect(dir.readState()).toMatchObject({ status: 'completed', step: 6, totalSteps: 6 });
     // SFT evaluates at 0 and 2; RL opens with an evaluation at 2 (merged into that row), then 4 and 6.
@@ -56,7 +82,9 @@ describe('runSweep', () => {
     expect(dir.rollouts().map((s) => s.step)).toEqual([4, 6]);
     expect(dir.readCheckpoint(info.id)!.step).toBe(6);
     const sweep = JSON.parse(readFileSync(join(out, 'scarce_data', 'sweep.json'), 'utf8'));
-    expect(sweep.runs.map((x: { dir: string; status: string }) => [x.dir, x.status])).toEqual([['n8-seed1', 'completed']]);
+    expect(sweep.runs.map((x: { dir: string; status: string }) => [x.dir, x.status])).toEqual([
+      ['n8-seed1', 'completed'],
+    ]);
   });
 
   it('skips a completed run when the same command runs again', async () => {
@@ -68,7 +96,9 @@ describe('runSweep', () => {
   });
 
   it('refuses to mix settings in one directory', async () => {
-    await expect(runSweep(options({ adjust: { stepsScale: 1, patch: { ...TINY, rl: { ...TINY.rl, steps: 3 } } } }))).rejects.toThrow(/other settings/);
+    await expect(
+      runSweep(options({ adjust: { stepsScale: 1, patch: { ...TINY, rl: { ...TINY.rl, steps: 3 } } } })),
+    ).rejects.toThrow(/other settings/);
   });
 
   it('resumes a stopped run from its checkpoint and ends with the metrics of an uninterrupted run', async () => {
@@ -96,17 +126,25 @@ describe('runSweep', () => {
   it('copies a completed run of another preset with the same config and seed instead of training it again', async () => {
     const shared = mkdtempSync(join(tmpdir(), 'rlvr-lab-twin-'));
     try {
-      const twin = (presetId: string, progress: ProgressSink = quiet) => runSweep(options({ presetId, arms: ['verifiable'], out: shared, progress }));
+      const twin = (presetId: string, progress: ProgressSink = quiet) =>
+        runSweep(options({ presetId, arms: ['verifiable'], out: shared, progress }));
       expect((await twin('proxy_rewards')).runs.map((x) => x.action)).toEqual(['started']);
       let trained = 0;
       const notes: string[] = [];
       const r = await twin('random_reward', { update: () => trained++, note: (t) => notes.push(t) });
       expect(r.runs.map((x) => [x.status, x.action, x.step])).toEqual([['completed', 'reused', 6]]);
       expect(trained).toBe(0);
-      expect(notes[0]).toMatch(/^reused The random-reward control · verifiable · seed 1: proxy_rewards\/verifiable-seed1 is a completed run with the same config/);
+      expect(notes[0]).toMatch(
+        /^reused The random-reward control · verifiable · seed 1: proxy_rewards\/verifiable-seed1 is a completed run with the same config/,
+      );
       const a = new RunDir(join(shared, 'proxy_rewards', 'verifiable-seed1'));
       const b = new RunDir(join(shared, 'random_reward', 'verifiable-seed1'));
-      expect(b.readInfo()).toMatchObject({ presetId: 'random_reward', armId: 'verifiable', reusedFrom: 'proxy_rewards/verifiable-seed1', config: a.readInfo()!.config });
+      expect(b.readInfo()).toMatchObject({
+        presetId: 'random_reward',
+        armId: 'verifiable',
+        reusedFrom: 'proxy_rewards/verifiable-seed1',
+        config: a.readInfo()!.config,
+      });
       expect(b.readInfo()!.id).not.toBe(a.readInfo()!.id);
       expect(evals(b.metrics())).toEqual(evals(a.metrics()));
       expect(b.readCheckpoint(b.readInfo()!.id)!.step).toBe(6);
@@ -124,9 +162,20 @@ describe('runSweep', () => {
     expect([...byArm.keys()].sort((a, b) => a - b)).toEqual([8, 512]);
     const n8 = byArm.get(8)!;
     const dir = new RunDir(join(out, 'scarce_data', 'n8-seed1'));
-    expect(n8.run).toMatchObject({ id: dir.readInfo()!.id, status: 'completed', step: 6, totalSteps: 6, stage: 'rl', backend: { name: 'cpu' } });
+    expect(n8.run).toMatchObject({
+      id: dir.readInfo()!.id,
+      status: 'completed',
+      step: 6,
+      totalSteps: 6,
+      stage: 'rl',
+      backend: { name: 'cpu' },
+    });
     expect(n8.metrics.map((m) => m.step)).toEqual(dir.metrics().map((m) => m.step));
     expect(n8.checkpoints.map((c) => c.step)).toEqual([6]);
-    expect(Object.keys(n8.checkpoints[0]!.weights).sort()).toEqual(paramShapes(n8.run.config.model).map(([name]) => name).sort());
+    expect(Object.keys(n8.checkpoints[0]!.weights).sort()).toEqual(
+      paramShapes(n8.run.config.model)
+        .map(([name]) => name)
+        .sort(),
+    );
   });
 });

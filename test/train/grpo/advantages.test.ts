@@ -45,7 +45,12 @@ describe('computeAdvantages', () => {
   it('handles non-binary rewards (set-F1, weighted sums) per group', () => {
     const out = computeAdvantages([0.5, 1, 2, 3], 2, 'group');
     // group 1: mean 0.75, std = sqrt(2 * 0.0625 / 1) = 0.353553; group 2: mean 2.5, std 0.707107
-    close(out.advantages, [-0.25 / (Math.SQRT1_2 / 2 + 1e-4), 0.25 / (Math.SQRT1_2 / 2 + 1e-4), -0.5 / (Math.SQRT1_2 + 1e-4), 0.5 / (Math.SQRT1_2 + 1e-4)]);
+    close(out.advantages, [
+      -0.25 / (Math.SQRT1_2 / 2 + 1e-4),
+      0.25 / (Math.SQRT1_2 / 2 + 1e-4),
+      -0.5 / (Math.SQRT1_2 + 1e-4),
+      0.5 / (Math.SQRT1_2 + 1e-4),
+    ]);
   });
 
   it('refuses G < 2 or a batch that is not whole groups', () => {

@@ -8,13 +8,33 @@ import type { Rollouts } from '../../../src/train/rollout';
 /** An addition training item a + b; `label` overrides the reward label (persistent noise). */
 export function additionItem(a: number, b: number, label?: string): TrainItem {
   const answer = String(a + b);
-  const example: Example = { key: `${a}+${b}`, prompt: `${a}+${b}=?`, steps: [], answer, difficulty: 1, meta: { a: String(a), b: String(b) } };
+  const example: Example = {
+    key: `${a}+${b}`,
+    prompt: `${a}+${b}=?`,
+    steps: [],
+    answer,
+    difficulty: 1,
+    meta: { a: String(a), b: String(b) },
+  };
   const noisy = label !== undefined && label !== answer;
-  return { index: 0, slot: 0, example, label: label ?? answer, cleanLabel: answer, noisy, corrupted: false, completion: '' };
+  return {
+    index: 0,
+    slot: 0,
+    example,
+    label: label ?? answer,
+    cleanLabel: answer,
+    noisy,
+    corrupted: false,
+    completion: '',
+  };
 }
 
 /** Rollouts from completion texts, parsed by the addition task; `unfinished` lists truncated samples as [group, sample]. */
-export function fakeRollouts(groups: { item: TrainItem; texts: string[] }[], G: number, unfinished: [number, number][] = []): Rollouts {
+export function fakeRollouts(
+  groups: { item: TrainItem; texts: string[] }[],
+  G: number,
+  unfinished: [number, number][] = [],
+): Rollouts {
   const cut = new Set(unfinished.map(([b, j]) => `${b}/${j}`));
   return {
     G,
@@ -22,7 +42,12 @@ export function fakeRollouts(groups: { item: TrainItem; texts: string[] }[], G: 
     groups: groups.map(({ item, texts }, b) => ({
       item,
       prompt: encodePrompt(item.example.prompt),
-      samples: texts.map((text, j) => ({ ids: encode(text), text, finished: !cut.has(`${b}/${j}`), parsed: addition.parse(text) })),
+      samples: texts.map((text, j) => ({
+        ids: encode(text),
+        text,
+        finished: !cut.has(`${b}/${j}`),
+        parsed: addition.parse(text),
+      })),
     })),
   };
 }

@@ -10,7 +10,14 @@ import { validateRlConfig } from '../../../src/experiment/rl-config';
 import { createAdamW, disposeAdamW } from '../../../src/train/adamw';
 import { makeBatch } from '../../../src/train/batch';
 import { sftStep } from '../../../src/train/sft';
-import { createGrpoState, disposeGrpoState, grpoStep, readGrpoMetrics, rlBatchItems, rlLearningRate } from '../../../src/train/grpo';
+import {
+  createGrpoState,
+  disposeGrpoState,
+  grpoStep,
+  readGrpoMetrics,
+  rlBatchItems,
+  rlLearningRate,
+} from '../../../src/train/grpo';
 
 const MODEL = { layers: 1, dModel: 32, heads: 2, context: 16, vocabSize: 100 };
 const N = 4;
@@ -21,12 +28,21 @@ beforeAll(async () => {
 
 /** Per-step true reward of 15 GRPO steps after the half-and-half SFT, for dataset seed `seed`. */
 async function trueRewardPerStep(seed: number): Promise<number[]> {
-  const data = validateDataConfig({ task: 'addition', taskConfig: { minDigits: 1, maxDigits: 1, oodMinDigits: 2, oodMaxDigits: 2 }, style: 'answer_only', trainSize: N, heldoutSize: 4, oodSize: 2 });
+  const data = validateDataConfig({
+    task: 'addition',
+    taskConfig: { minDigits: 1, maxDigits: 1, oodMinDigits: 2, oodMaxDigits: 2 },
+    style: 'answer_only',
+    trainSize: N,
+    heldoutSize: 4,
+    oodSize: 2,
+  });
   const ds = buildDataset(data, seed);
   const params = initParams(MODEL, 1);
   // 1. SFT: right and wrong answers in equal measure (40 steps at 3e-2 -> roughly half right).
   const items = Array.from({ length: N }, (_, i) => ds.train(i));
-  const pairs = items.flatMap((it) => [0, 1].map((d) => ({ prompt: it.example.prompt, completion: `A: ${Number(it.cleanLabel) + d}` })));
+  const pairs = items.flatMap((it) =>
+    [0, 1].map((d) => ({ prompt: it.example.prompt, completion: `A: ${Number(it.cleanLabel) + d}` })),
+  );
   const batch = makeBatch(pairs, MODEL.context);
   const sftOpt = createAdamW(params);
   for (let s = 0; s < 40; s++) {
@@ -35,7 +51,15 @@ async function trueRewardPerStep(seed: number): Promise<number[]> {
   }
   disposeAdamW(sftOpt);
   // 2. GRPO, TRL defaults but a tiny-model learning rate.
-  const rl = validateRlConfig({ steps: 15, promptsPerStep: N, numGenerations: 8, maxCompletionLength: 6, lr: 1e-2, warmupSteps: 3, microBatchTokens: 0 });
+  const rl = validateRlConfig({
+    steps: 15,
+    promptsPerStep: N,
+    numGenerations: 8,
+    maxCompletionLength: 6,
+    lr: 1e-2,
+    warmupSteps: 3,
+    microBatchTokens: 0,
+  });
   const state = createGrpoState(params, rl);
   const ctx = { model: MODEL, rl, task: ds.task, seed: 1 };
   const acc: number[] = [];

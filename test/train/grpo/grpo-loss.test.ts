@@ -11,22 +11,50 @@ beforeAll(async () => {
 });
 
 // n = 2 sequences, L = 3 positions; row 0 has 2 active tokens, row 1 has 3 (5 in all).
-const LOGPS = [[-1, -2, -0.5], [-0.3, -1.2, -3]];
-const OLD = [[-1.5, -2, -0.5], [-0.3, -1.0, -2]]; // log-ratios: row 0 [0.5, 0, -], row 1 [0, -0.2, -1]
-const MASK = [[1, 1, 0], [1, 1, 1]];
+const LOGPS = [
+  [-1, -2, -0.5],
+  [-0.3, -1.2, -3],
+];
+const OLD = [
+  [-1.5, -2, -0.5],
+  [-0.3, -1.0, -2],
+]; // log-ratios: row 0 [0.5, 0, -], row 1 [0, -0.2, -1]
+const MASK = [
+  [1, 1, 0],
+  [1, 1, 1],
+];
 const ADV = [2, -1];
 const MAX_LEN = 4;
 
 function settings(lossType: LossType, extra: Partial<LossSettings> = {}): LossSettings {
-  return { lossType, epsilonLow: 0.2, epsilonHigh: 0.2, beta: 0, entropyCoef: 0, maxCompletionLength: MAX_LEN, totalSequences: 2, totalTokens: 5, microBatches: 1, ...extra };
+  return {
+    lossType,
+    epsilonLow: 0.2,
+    epsilonHigh: 0.2,
+    beta: 0,
+    entropyCoef: 0,
+    maxCompletionLength: MAX_LEN,
+    totalSequences: 2,
+    totalTokens: 5,
+    microBatches: 1,
+    ...extra,
+  };
 }
 
-function inputs(logps: tf.Tensor2D, opts: { old?: number[][]; ref?: number[][]; entropy?: number[][] } = {}): LossInputs {
+function inputs(
+  logps: tf.Tensor2D,
+  opts: { old?: number[][]; ref?: number[][]; entropy?: number[][] } = {},
+): LossInputs {
   return {
     logps,
     oldLogps: opts.old ? tf.tensor2d(opts.old) : null,
     refLogps: opts.ref ? tf.tensor2d(opts.ref) : null,
-    entropy: tf.tensor2d(opts.entropy ?? [[0, 0, 0], [0, 0, 0]]),
+    entropy: tf.tensor2d(
+      opts.entropy ?? [
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
+    ),
     advantages: tf.tensor1d(ADV),
     mask: tf.tensor2d(MASK),
   };
@@ -40,7 +68,11 @@ async function lossOf(lossType: LossType, opts: Parameters<typeof inputs>[1] = {
 }
 
 async function gradOf(lossType: LossType, old?: number[][]): Promise<number[][]> {
-  const g = tf.tidy(() => tf.grad((lp: tf.Tensor) => grpoLoss(inputs(lp as tf.Tensor2D, { old }), settings(lossType)).loss)(tf.tensor2d(LOGPS)));
+  const g = tf.tidy(() =>
+    tf.grad((lp: tf.Tensor) => grpoLoss(inputs(lp as tf.Tensor2D, { old }), settings(lossType)).loss)(
+      tf.tensor2d(LOGPS),
+    ),
+  );
   const out = (await g.array()) as number[][];
   g.dispose();
   return out;
@@ -65,7 +97,10 @@ describe('GRPO loss aggregation, on-policy (ratio = 1, per-token loss = -A)', ()
 
   it('has the policy-gradient gradient -A * mask / tokens (old = stop_gradient(logp)), and clips nothing', async () => {
     const g = await gradOf('dapo');
-    const expected = [[-2 / 5, -2 / 5, 0], [1 / 5, 1 / 5, 1 / 5]];
+    const expected = [
+      [-2 / 5, -2 / 5, 0],
+      [1 / 5, 1 / 5, 1 / 5],
+    ];
     g.flat().forEach((v, i) => expect(v).toBeCloseTo(expected.flat()[i]!, 6));
     const { sums } = await lossOf('dapo');
     expect([sums.clip_low, sums.clip_high, sums.clip_region, sums.tokens]).toEqual([0, 0, 0, 5]);
@@ -102,7 +137,10 @@ describe('GRPO clipping, off-policy (num_iterations > 1)', () => {
 
   it('does not clip a ratio outside the band in the direction that makes the loss worse', async () => {
     // A = -1 and r = e^0.5 > 1.2: min(-r, -1.2) = -r, unclipped, gradient r / tokens.
-    const old = [[-1, -2, -0.5], [-0.8, -1.2, -3]];
+    const old = [
+      [-1, -2, -0.5],
+      [-0.8, -1.2, -3],
+    ];
     const g = await gradOf('dapo', old);
     expect(g[1]![0]).toBeCloseTo(Math.exp(0.5) / 5, 5);
     expect((await lossOf('dapo', { old })).sums.clip_region).toBe(0);
@@ -111,7 +149,10 @@ describe('GRPO clipping, off-policy (num_iterations > 1)', () => {
 
 describe('KL penalty and entropy bonus', () => {
   it('adds beta * k3 with k3 = exp(ref - logp) - (ref - logp) - 1, zero where ref == logp', async () => {
-    const ref = [[-0.5, -2, -9], [-0.3, -1.2, -3]]; // ref - logp: row 0 [0.5, 0, (masked)], 0 elsewhere
+    const ref = [
+      [-0.5, -2, -9],
+      [-0.3, -1.2, -3],
+    ]; // ref - logp: row 0 [0.5, 0, (masked)], 0 elsewhere
     const k3 = Math.exp(0.5) - 0.5 - 1; // 0.148721
     const { loss, sums } = await lossOf('dapo', { ref }, { beta: 0.1 });
     expect(sums.kl).toBeCloseTo(k3, 6);
@@ -120,7 +161,10 @@ describe('KL penalty and entropy bonus', () => {
   });
 
   it('subtracts entropyCoef * H per token and reports the masked entropy sum', async () => {
-    const entropy = [[1, 2, 50], [0.5, 0.5, 0.5]]; // 50 is masked
+    const entropy = [
+      [1, 2, 50],
+      [0.5, 0.5, 0.5],
+    ]; // 50 is masked
     const { loss, sums } = await lossOf('dapo', { entropy }, { entropyCoef: 0.1 });
     expect(sums.entropy).toBeCloseTo(4.5, 6);
     expect(loss).toBeCloseTo((-1 - 0.1 * 4.5) / 5, 6);
@@ -130,7 +174,12 @@ describe('KL penalty and entropy bonus', () => {
 describe('token statistics from logits', () => {
   it('log-prob and entropy of a known distribution, with the temperature applied to the logits', async () => {
     // logits [0, 0, ln 2] -> p = [1/4, 1/4, 1/2]; H = 0.5 ln 4 + 0.5 ln 2 = 1.039721
-    const logits = tf.tensor3d([[[0, 0, Math.log(2)], [0, 0, 0]]]);
+    const logits = tf.tensor3d([
+      [
+        [0, 0, Math.log(2)],
+        [0, 0, 0],
+      ],
+    ]);
     const targets = tf.tensor2d([[2, 0]], [1, 2], 'int32');
     const { logps, entropy } = tokenStats(logits, targets, 1);
     const [lp, h] = [await logps.data(), await entropy.data()];
@@ -143,9 +192,24 @@ describe('token statistics from logits', () => {
   });
 
   it('self-certainty equals logsumexp(logits) - mean(logits) per token, averaged over the mask', async () => {
-    const raw = [[[1, 2, 3, 4], [0, 0, 0, 8], [5, -1, 2, 0]], [[-2, 0, 1, 1], [3, 3, 3, 3], [0, 1, 0, 1]]];
-    const mask = [[0, 1, 1], [1, 0, 0]];
-    const direct = (row: number[]) => Math.log(row.reduce((s, x) => s + Math.exp(x), 0)) - row.reduce((s, x) => s + x, 0) / row.length;
+    const raw = [
+      [
+        [1, 2, 3, 4],
+        [0, 0, 0, 8],
+        [5, -1, 2, 0],
+      ],
+      [
+        [-2, 0, 1, 1],
+        [3, 3, 3, 3],
+        [0, 1, 0, 1],
+      ],
+    ];
+    const mask = [
+      [0, 1, 1],
+      [1, 0, 0],
+    ];
+    const direct = (row: number[]) =>
+      Math.log(row.reduce((s, x) => s + Math.exp(x), 0)) - row.reduce((s, x) => s + x, 0) / row.length;
     const expected = raw.map((seq, b) => {
       const on = seq.filter((_, t) => mask[b]![t] === 1);
       return on.reduce((s, row) => s + direct(row), 0) / on.length;

@@ -5,7 +5,14 @@ import { tf } from '../../../src/model/tf';
 import { disposeParams, initParams, paramsToArrays, type Params } from '../../../src/model/params';
 import { buildDataset, validateDataConfig, type Dataset } from '../../../src/tasks/dataset';
 import { validateRlConfig, type RlConfig } from '../../../src/experiment/rl-config';
-import { createGrpoState, disposeGrpoState, grpoStep, readGrpoMetrics, rlBatchItems, type GrpoStepOutput } from '../../../src/train/grpo';
+import {
+  createGrpoState,
+  disposeGrpoState,
+  grpoStep,
+  readGrpoMetrics,
+  rlBatchItems,
+  type GrpoStepOutput,
+} from '../../../src/train/grpo';
 import { rolloutRecords } from '../../../src/train/rollout-record';
 import { maxAbsDiff } from '../../model/fixtures';
 
@@ -14,13 +21,34 @@ let ds: Dataset;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  const data = validateDataConfig({ task: 'addition', taskConfig: { minDigits: 1, maxDigits: 1, oodMinDigits: 2, oodMaxDigits: 2 }, style: 'answer_only', trainSize: 4, heldoutSize: 4, oodSize: 2, labelNoise: 0.25 });
+  const data = validateDataConfig({
+    task: 'addition',
+    taskConfig: { minDigits: 1, maxDigits: 1, oodMinDigits: 2, oodMaxDigits: 2 },
+    style: 'answer_only',
+    trainSize: 4,
+    heldoutSize: 4,
+    oodSize: 2,
+    labelNoise: 0.25,
+  });
   ds = buildDataset(data, 1);
 });
 
 /** A small RL config: random rewards give every group mixed rewards, so gradients are never all zero. */
 function rlConfig(patch: Record<string, unknown> = {}): RlConfig {
-  return validateRlConfig({ steps: 10, promptsPerStep: 2, numGenerations: 4, maxCompletionLength: 6, lr: 1e-3, warmupSteps: 0, microBatchTokens: 0, rewards: [{ name: 'random', weight: 1 }, { name: 'verifiable', weight: 1 }], ...patch });
+  return validateRlConfig({
+    steps: 10,
+    promptsPerStep: 2,
+    numGenerations: 4,
+    maxCompletionLength: 6,
+    lr: 1e-3,
+    warmupSteps: 0,
+    microBatchTokens: 0,
+    rewards: [
+      { name: 'random', weight: 1 },
+      { name: 'verifiable', weight: 1 },
+    ],
+    ...patch,
+  });
 }
 
 /** `n` steps from a fresh model of seed 5; returns each step's metrics and completions, and the final weights. */
@@ -42,12 +70,31 @@ async function run(rl: RlConfig, n: number, seed = 5) {
 }
 
 describe('grpoStep', () => {
-  it('logs TRL\'s metric names and the lab\'s true-reward values', async () => {
+  it("logs TRL's metric names and the lab's true-reward values", async () => {
     const { metrics } = await run(rlConfig(), 1);
     const m = metrics[0]!;
-    for (const key of ['loss', 'grad_norm', 'learning_rate', 'reward', 'reward_std', 'frac_reward_zero_std', 'rewards/random/mean', 'rewards/random/std',
-      'rewards/verifiable/mean', 'completions/mean_length', 'completions/min_length', 'completions/max_length', 'completions/clipped_ratio', 'entropy',
-      'clip_ratio/low_mean', 'clip_ratio/high_mean', 'clip_ratio/region_mean', 'num_tokens', 'step_time', 'train/acc_true']) {
+    for (const key of [
+      'loss',
+      'grad_norm',
+      'learning_rate',
+      'reward',
+      'reward_std',
+      'frac_reward_zero_std',
+      'rewards/random/mean',
+      'rewards/random/std',
+      'rewards/verifiable/mean',
+      'completions/mean_length',
+      'completions/min_length',
+      'completions/max_length',
+      'completions/clipped_ratio',
+      'entropy',
+      'clip_ratio/low_mean',
+      'clip_ratio/high_mean',
+      'clip_ratio/region_mean',
+      'num_tokens',
+      'step_time',
+      'train/acc_true',
+    ]) {
       expect(Number.isFinite(m[key]), key).toBe(true);
     }
     expect(m.kl).toBeUndefined(); // beta = 0: TRL logs no kl
@@ -70,15 +117,25 @@ describe('grpoStep', () => {
       const whole = await run(rlConfig({ lossType }), 1);
       const split = await run(rlConfig({ lossType, microBatchTokens: 48 }), 1); // rows padded to 15 tokens (context 16): 3 per pass, 3 + 3 + 2
       expect(split.metrics[0]!.loss).toBeCloseTo(whole.metrics[0]!.loss!, 5);
-      for (const [name, w] of Object.entries(whole.weights)) expect(maxAbsDiff(split.weights[name]!.data, w.data), `${lossType} ${name}`).toBeLessThan(1e-5);
+      for (const [name, w] of Object.entries(whole.weights))
+        expect(maxAbsDiff(split.weights[name]!.data, w.data), `${lossType} ${name}`).toBeLessThan(1e-5);
     }
   });
 
   it('runs every option (iterations, KL, entropy, micro-batches, votes, self-certainty) without leaking tensors', async () => {
     // Not maskTruncatedCompletions: an untrained model never stops, so it would mask every token.
     const rl = rlConfig({
-      numIterations: 2, beta: 0.05, entropyCoef: 0.01, microBatchTokens: 48, epsilonHigh: 0.28,
-      rewards: [{ name: 'majority_vote', weight: 1 }, { name: 'self_certainty', weight: 0.1 }, { name: 'flip', weight: 1, p: 0.5 }, { name: 'format', weight: 1 }],
+      numIterations: 2,
+      beta: 0.05,
+      entropyCoef: 0.01,
+      microBatchTokens: 48,
+      epsilonHigh: 0.28,
+      rewards: [
+        { name: 'majority_vote', weight: 1 },
+        { name: 'self_certainty', weight: 0.1 },
+        { name: 'flip', weight: 1, p: 0.5 },
+        { name: 'format', weight: 1 },
+      ],
       majorityVotes: 6,
     });
     const params: Params = initParams(MODEL, 5);
@@ -94,7 +151,8 @@ describe('grpoStep', () => {
     expect(m.kl).toBeGreaterThan(0); // the second iteration sees a policy that moved away from the frozen reference
     expect(m.label_accuracy).toBe(0); // an untrained model states no answer: no pseudo-label
     expect(m.majority_ratio).toBe(0);
-    for (const name of ['majority_vote', 'self_certainty', 'flip', 'format']) expect(Number.isFinite(m[`rewards/${name}/mean`]), name).toBe(true);
+    for (const name of ['majority_vote', 'self_certainty', 'flip', 'format'])
+      expect(Number.isFinite(m[`rewards/${name}/mean`]), name).toBe(true);
     expect(m.num_tokens).toBeGreaterThan(0);
     disposeGrpoState(state);
     disposeParams(params);
@@ -102,7 +160,12 @@ describe('grpoStep', () => {
 
   it('repeats the N training prompts as epochs, B per step', () => {
     const slots = [0, 1, 2, 3].map((step) => rlBatchItems(ds, step, 3).map((it) => it.slot));
-    expect(slots).toEqual([[0, 1, 2], [3, 0, 1], [2, 3, 0], [1, 2, 3]]); // N = 4
+    expect(slots).toEqual([
+      [0, 1, 2],
+      [3, 0, 1],
+      [2, 3, 0],
+      [1, 2, 3],
+    ]); // N = 4
   });
 
   it('stores rollouts for the inspector: G completions per kept prompt with rewards, advantages and verdicts', async () => {

@@ -39,18 +39,23 @@ describe('sampler vs training-forward log-probs (naive, CPU)', () => {
     { positions: 'learned', T: 1, cfg: CFG, which: () => params },
     { positions: 'rotary', T: 0.7, cfg: ROPE_CFG, which: () => ropeParams },
     { positions: 'rotary', T: 1, cfg: ROPE_CFG, which: () => ropeParams },
-  ])('agree on every completion token of left-padded prompts ($positions positions, T = $T)', async ({ T, cfg, which }) => {
-    const before = tf.memory().numTensors;
-    const p = await logpParity(which(), cfg, T, 4);
-    expect(tf.memory().numTensors).toBe(before);
-    console.log(`naive cpu ${cfg.position ?? 'learned'} T=${T}: max diff ${p.maxDiff.toExponential(2)} over ${p.tokens} tokens (${p.finished} finished, ${p.truncated} truncated); unscaled ${p.unscaledDiff.toExponential(2)}`);
-    expect(p.mismatches).toBe(0); // the replay made the sampler's draws
-    expect(p.maxDiff).toBeLessThan(TOL);
-    expect(p.tokens).toBeGreaterThan(20);
-    expect(Math.min(p.finished, p.truncated)).toBeGreaterThan(0); // both kinds of row are compared
-    if (T !== 1) {
-      expect(p.unscaledDiff).toBeGreaterThan(100 * TOL); // a training forward without 1 / T fails
-      expect(p.mismatchesAtT1).toBeGreaterThan(0); // a sampler without 1 / T fails the draw check
-    }
-  });
+  ])(
+    'agree on every completion token of left-padded prompts ($positions positions, T = $T)',
+    async ({ T, cfg, which }) => {
+      const before = tf.memory().numTensors;
+      const p = await logpParity(which(), cfg, T, 4);
+      expect(tf.memory().numTensors).toBe(before);
+      console.log(
+        `naive cpu ${cfg.position ?? 'learned'} T=${T}: max diff ${p.maxDiff.toExponential(2)} over ${p.tokens} tokens (${p.finished} finished, ${p.truncated} truncated); unscaled ${p.unscaledDiff.toExponential(2)}`,
+      );
+      expect(p.mismatches).toBe(0); // the replay made the sampler's draws
+      expect(p.maxDiff).toBeLessThan(TOL);
+      expect(p.tokens).toBeGreaterThan(20);
+      expect(Math.min(p.finished, p.truncated)).toBeGreaterThan(0); // both kinds of row are compared
+      if (T !== 1) {
+        expect(p.unscaledDiff).toBeGreaterThan(100 * TOL); // a training forward without 1 / T fails
+        expect(p.mismatchesAtT1).toBeGreaterThan(0); // a sampler without 1 / T fails the draw check
+      }
+    },
+  );
 });

@@ -13,7 +13,13 @@ import { tf } from '../../../src/model/tf';
 import { EOS_ID, PAD_ID } from '../../../src/model/tokenizer';
 import { addition } from '../../../src/tasks/addition';
 import { disposeMicros, logProbsOf, makeMicros } from '../../../src/train/grpo-update';
-import { buildRlTokens, completionLength, sampleRollouts, type Rollouts, type SamplingSettings } from '../../../src/train/rollout';
+import {
+  buildRlTokens,
+  completionLength,
+  sampleRollouts,
+  type Rollouts,
+  type SamplingSettings,
+} from '../../../src/train/rollout';
 import { additionItem } from './fixtures';
 
 /** Prompts "3+4=?", "12+3=?", "12+345=?": 7, 8 and 10 tokens, so the sampler left-pads two of them. */
@@ -75,7 +81,10 @@ async function replayLogps(params: Params, cfg: ModelConfig, r: Rollouts, s: Sam
         if (ids[i] !== t[step]) mismatches++;
       });
       if (step === longest - 1) break;
-      const feed = tf.tensor1d(tokens.map((t) => (step < t.length && t[step] !== EOS_ID ? t[step]! : PAD_ID)), 'int32');
+      const feed = tf.tensor1d(
+        tokens.map((t) => (step < t.length && t[step] !== EOS_ID ? t[step]! : PAD_ID)),
+        'int32',
+      );
       logits = decoder.step(feed);
       feed.dispose();
     }
@@ -134,5 +143,13 @@ export async function logpParity(params: Params, cfg: ModelConfig, temperature: 
   });
   expect(train.mask.reduce((a, b) => a + b, 0)).toBe(tokens); // no other position is trained on
   const finished = all.filter(({ c }) => c.finished).length;
-  return { maxDiff, unscaledDiff, tokens, finished, truncated: all.length - finished, mismatches: sampler.mismatches, mismatchesAtT1: atT1 };
+  return {
+    maxDiff,
+    unscaledDiff,
+    tokens,
+    finished,
+    truncated: all.length - finished,
+    mismatches: sampler.mismatches,
+    mismatchesAtT1: atT1,
+  };
 }

@@ -18,7 +18,10 @@ import { additionItem, fakeRollouts } from './fixtures';
 /** The completions the scripted sampler returns, row by row (prompt b, sample j at b * V + j). */
 const sampler = { texts: [] as string[] };
 vi.mock('../../../src/model/sample', () => ({
-  sampleBatch: async (_p: unknown, _c: unknown, prompts: number[][]) => ({ completions: prompts.map((_, i) => encode(sampler.texts[i]!)), finished: prompts.map(() => true) }),
+  sampleBatch: async (_p: unknown, _c: unknown, prompts: number[][]) => ({
+    completions: prompts.map((_, i) => encode(sampler.texts[i]!)),
+    finished: prompts.map(() => true),
+  }),
 }));
 
 // 3+4 = 7: right with a true step (kept), right without steps (dropped), wrong with a false step
@@ -28,7 +31,13 @@ const GROUP_A = ['d1: 3+4+0=7\nA: 7', 'A: 7', 'd1: 3+4+0=8\nA: 8', 'A: 5'];
 // consistent row that is its group's only one (dropped: nothing to compare it with).
 const GROUP_B = ['d1: 2+5+0=7\nA: 9', 'd1: 2+5+0=6\nA: 7', 'A: 7', 'd1: 2+5+0=7\nA: 7'];
 const ITEMS: TrainItem[] = [additionItem(3, 4), additionItem(2, 5)];
-const ROLLOUTS = fakeRollouts([{ item: ITEMS[0]!, texts: GROUP_A }, { item: ITEMS[1]!, texts: GROUP_B }], 4);
+const ROLLOUTS = fakeRollouts(
+  [
+    { item: ITEMS[0]!, texts: GROUP_A },
+    { item: ITEMS[1]!, texts: GROUP_B },
+  ],
+  4,
+);
 const KEEP = [true, false, true, true, false, false, false, false];
 
 function close(actual: ArrayLike<number>, expected: number[], digits = 5): void {
@@ -38,13 +47,21 @@ function close(actual: ArrayLike<number>, expected: number[], digits = 5): void 
 
 describe('profKeep', () => {
   it('keeps rows whose outcome and steps agree, in groups with at least two of them', () => {
-    expect(ROLLOUTS.groups[1]!.samples.map((c) => stepsVerified(addition, ITEMS[1]!.example, c.parsed))).toEqual([true, false, false, true]);
+    expect(ROLLOUTS.groups[1]!.samples.map((c) => stepsVerified(addition, ITEMS[1]!.example, c.parsed))).toEqual([
+      true,
+      false,
+      false,
+      true,
+    ]);
     expect(profKeep(ROLLOUTS, addition)).toEqual(KEEP);
   });
 
   it('judges the outcome against the training label: a noisy label turns the verdicts around', () => {
     // Label 8 for 3+4: "A: 7" with its true step is now a wrong answer with true steps (dropped).
-    const r = fakeRollouts([{ item: additionItem(3, 4, '8'), texts: ['d1: 3+4+0=7\nA: 7', 'd1: 3+4+0=7\nA: 8', 'A: 5', 'A: 8'] }], 4);
+    const r = fakeRollouts(
+      [{ item: additionItem(3, 4, '8'), texts: ['d1: 3+4+0=7\nA: 7', 'd1: 3+4+0=7\nA: 8', 'A: 5', 'A: 8'] }],
+      4,
+    );
     expect(profKeep(r, addition)).toEqual([false, true, true, false]);
   });
 });
@@ -83,7 +100,16 @@ describe('computeAdvantages with a keep mask', () => {
   it('batch: the std of the kept rows of the batch; none: only centred', () => {
     // Kept rewards [1, 0, 0, 1, 0.5]: mean 0.5, unbiased var 1 / 4, std 0.5.
     const batch = computeAdvantages(REWARDS, 4, 'batch', K);
-    close(batch.advantages, [(2 / 3) / 0.5001, 0, -(1 / 3) / 0.5001, -(1 / 3) / 0.5001, 0.25 / 0.5001, -0.25 / 0.5001, 0, 0]);
+    close(batch.advantages, [
+      2 / 3 / 0.5001,
+      0,
+      -(1 / 3) / 0.5001,
+      -(1 / 3) / 0.5001,
+      0.25 / 0.5001,
+      -0.25 / 0.5001,
+      0,
+      0,
+    ]);
     expect(batch.rewardStd).toBeCloseTo(0.5, 10);
     close(computeAdvantages(REWARDS, 4, 'none', K).advantages, [2 / 3, 0, -1 / 3, -1 / 3, 0.25, -0.25, 0, 0], 6);
   });
@@ -92,7 +118,12 @@ describe('computeAdvantages with a keep mask', () => {
     const lone = computeAdvantages(REWARDS, 4, 'group', [true, false, false, false, true, true, false, false]);
     close(lone.advantages, [0, 0, 0, 0, 0.7069068, -0.7069068, 0, 0]);
     expect(lone.rewardStd).toBeCloseTo(Math.sqrt(0.125), 10);
-    const none = computeAdvantages(REWARDS, 4, 'group', REWARDS.map(() => false));
+    const none = computeAdvantages(
+      REWARDS,
+      4,
+      'group',
+      REWARDS.map(() => false),
+    );
     expect(Array.from(none.advantages)).toEqual(REWARDS.map(() => 0));
     expect(none.rewardStd).toBeNaN();
     expect(none.fracZeroStd).toBeNaN();
@@ -101,7 +132,14 @@ describe('computeAdvantages with a keep mask', () => {
 
   it('keeping every row is exactly no mask; a mask of the wrong length is refused', () => {
     for (const scale of ['group', 'batch', 'none'] as const) {
-      expect(computeAdvantages(REWARDS, 4, scale, REWARDS.map(() => true))).toEqual(computeAdvantages(REWARDS, 4, scale));
+      expect(
+        computeAdvantages(
+          REWARDS,
+          4,
+          scale,
+          REWARDS.map(() => true),
+        ),
+      ).toEqual(computeAdvantages(REWARDS, 4, scale));
     }
     expect(() => computeAdvantages(REWARDS, 4, 'group', [true])).toThrow(/one keep verdict per reward/);
   });
@@ -116,7 +154,16 @@ describe('grpoStep with processFilter prof', () => {
   /** One step from the same fresh model on scripted completions; its metrics, advantages and weights. */
   async function step(items: TrainItem[], texts: string[], patch: Record<string, unknown>) {
     sampler.texts = texts;
-    const rl = validateRlConfig({ steps: 1, promptsPerStep: items.length, maxCompletionLength: 24, lr: 1e-2, warmupSteps: 0, microBatchTokens: 0, entropyCoef: 0.01, ...patch });
+    const rl = validateRlConfig({
+      steps: 1,
+      promptsPerStep: items.length,
+      maxCompletionLength: 24,
+      lr: 1e-2,
+      warmupSteps: 0,
+      microBatchTokens: 0,
+      entropyCoef: 0.01,
+      ...patch,
+    });
     const params = initParams(MODEL, 5);
     const state = createGrpoState(params, rl);
     const out = await grpoStep(state, { model: MODEL, rl, task: addition, seed: 1 }, items, rl.lr);
@@ -128,23 +175,26 @@ describe('grpoStep with processFilter prof', () => {
     return { metrics, advantages, weights };
   }
 
-  it.each(['dapo', 'grpo', 'dr_grpo'])('%s: dropping rows equals training on a batch without them', async (lossType) => {
-    const prof = await step(ITEMS, [...GROUP_A, ...GROUP_B], { numGenerations: 4, processFilter: 'prof', lossType });
-    const without = await step([ITEMS[0]!], [GROUP_A[0]!, GROUP_A[2]!, GROUP_A[3]!], { numGenerations: 3, lossType });
-    const unfiltered = await step(ITEMS, [...GROUP_A, ...GROUP_B], { numGenerations: 4, lossType });
-    expect(prof.metrics['prof/kept_frac']).toBe(3 / 8);
-    expect(without.metrics['prof/kept_frac']).toBeUndefined();
-    close(prof.advantages, [1.1545006, 0, -0.5772503, -0.5772503, 0, 0, 0, 0]); // rewards [1, 1, 0, 0 | 0, 1, 1, 1]
-    close(without.advantages, [1.1545006, -0.5772503, -0.5772503]);
-    expect(prof.metrics.loss).toBeCloseTo(without.metrics.loss!, 6);
-    let moved = 0;
-    for (const [name, w] of Object.entries(without.weights)) {
-      expect(maxAbsDiff(prof.weights[name]!.data, w.data), name).toBeLessThan(1e-6);
-      moved = Math.max(moved, maxAbsDiff(unfiltered.weights[name]!.data, w.data));
-    }
-    expect(moved).toBeGreaterThan(1e-3); // without the filter the dropped rows do train
-    const before = tf.memory().numTensors; // after three steps: tfjs's first-use caches are made
-    await step(ITEMS, [...GROUP_A, ...GROUP_B], { numGenerations: 4, processFilter: 'prof', lossType });
-    expect(tf.memory().numTensors).toBe(before); // the replaced masks are freed
-  });
+  it.each(['dapo', 'grpo', 'dr_grpo'])(
+    '%s: dropping rows equals training on a batch without them',
+    async (lossType) => {
+      const prof = await step(ITEMS, [...GROUP_A, ...GROUP_B], { numGenerations: 4, processFilter: 'prof', lossType });
+      const without = await step([ITEMS[0]!], [GROUP_A[0]!, GROUP_A[2]!, GROUP_A[3]!], { numGenerations: 3, lossType });
+      const unfiltered = await step(ITEMS, [...GROUP_A, ...GROUP_B], { numGenerations: 4, lossType });
+      expect(prof.metrics['prof/kept_frac']).toBe(3 / 8);
+      expect(without.metrics['prof/kept_frac']).toBeUndefined();
+      close(prof.advantages, [1.1545006, 0, -0.5772503, -0.5772503, 0, 0, 0, 0]); // rewards [1, 1, 0, 0 | 0, 1, 1, 1]
+      close(without.advantages, [1.1545006, -0.5772503, -0.5772503]);
+      expect(prof.metrics.loss).toBeCloseTo(without.metrics.loss!, 6);
+      let moved = 0;
+      for (const [name, w] of Object.entries(without.weights)) {
+        expect(maxAbsDiff(prof.weights[name]!.data, w.data), name).toBeLessThan(1e-6);
+        moved = Math.max(moved, maxAbsDiff(unfiltered.weights[name]!.data, w.data));
+      }
+      expect(moved).toBeGreaterThan(1e-3); // without the filter the dropped rows do train
+      const before = tf.memory().numTensors; // after three steps: tfjs's first-use caches are made
+      await step(ITEMS, [...GROUP_A, ...GROUP_B], { numGenerations: 4, processFilter: 'prof', lossType });
+      expect(tf.memory().numTensors).toBe(before); // the replaced masks are freed
+    },
+  );
 });

@@ -4,7 +4,15 @@
 import { describe, expect, it } from 'vitest';
 import { addition } from '../../../src/tasks/addition';
 import { rngFor } from '../../../src/util/rng';
-import { computeRewards, flipRewards, formatReward, majorityVote, randomRewards, rewardMetrics, voteKey } from '../../../src/train/rewards';
+import {
+  computeRewards,
+  flipRewards,
+  formatReward,
+  majorityVote,
+  randomRewards,
+  rewardMetrics,
+  voteKey,
+} from '../../../src/train/rewards';
 import { additionItem, fakeRollouts } from './fixtures';
 
 const ctx = { task: addition, seed: 7, step: 3, selfCertainty: null };
@@ -59,14 +67,24 @@ describe('reward functions', () => {
 
   it('self_certainty passes the precomputed values through, and needs one per completion', () => {
     const r = fakeRollouts([{ item: additionItem(3, 4), texts: [RIGHT, 'A: 1'] }], 2);
-    const out = computeRewards(r, [{ name: 'self_certainty', weight: 1 }], { ...ctx, selfCertainty: Float32Array.from([2.5, 0.5]) });
+    const out = computeRewards(r, [{ name: 'self_certainty', weight: 1 }], {
+      ...ctx,
+      selfCertainty: Float32Array.from([2.5, 0.5]),
+    });
     expect(out.total).toEqual([2.5, 0.5]);
     expect(() => computeRewards(r, [{ name: 'self_certainty', weight: 1 }], ctx)).toThrow(/self-certainty value/);
   });
 
   it('combines rewards by weight; every reward keeps its unweighted values for its metrics', () => {
     const r = fakeRollouts([{ item: additionItem(3, 4), texts: [RIGHT, 'A: 7', 'd1: x\nA: 9', 'junk'] }], 4);
-    const out = computeRewards(r, [{ name: 'verifiable', weight: 1 }, { name: 'format', weight: 0.5 }], ctx);
+    const out = computeRewards(
+      r,
+      [
+        { name: 'verifiable', weight: 1 },
+        { name: 'format', weight: 0.5 },
+      ],
+      ctx,
+    );
     expect(out.perFunc.format).toEqual([1, 0, 1, 0]);
     expect(out.total).toEqual([1.5, 1, 0.5, 0]);
     expect(rewardMetrics(r, out, addition)['rewards/format/mean']).toBe(0.5);
@@ -95,10 +113,13 @@ describe('majority vote (TTRL)', () => {
 
   it('votes over all V samples, rewards only the first G, and logs label_accuracy and majority_ratio', () => {
     // Group 0 (3+4 = 7): votes 9, 9, 7, 9 -> pseudo-label 9 (wrong). Group 1 (1+1 = 2): votes 2, 5, 2, null -> 2.
-    const r = fakeRollouts([
-      { item: additionItem(3, 4), texts: ['A: 9', 'A: 7', 'A: 9', 'A: 9'] },
-      { item: additionItem(1, 1), texts: ['A: 5', 'A: 2', 'A: 2', 'oops'] },
-    ], 2);
+    const r = fakeRollouts(
+      [
+        { item: additionItem(3, 4), texts: ['A: 9', 'A: 7', 'A: 9', 'A: 9'] },
+        { item: additionItem(1, 1), texts: ['A: 5', 'A: 2', 'A: 2', 'oops'] },
+      ],
+      2,
+    );
     const out = computeRewards(r, [{ name: 'majority_vote', weight: 1 }], ctx);
     expect(out.votes!.map((v) => v.label)).toEqual(['9', '2']);
     expect(out.perFunc.majority_vote).toEqual([1, 0, 0, 1]); // trained: samples 0 and 1 of each group

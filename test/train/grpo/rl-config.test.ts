@@ -1,6 +1,12 @@
 // The RL config validator: defaults round-trip, bad settings are refused with the field named.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RL_CONFIG, epsilonHighOf, REWARD_NAMES, samplesPerPrompt, validateRlConfig } from '../../../src/experiment/rl-config';
+import {
+  DEFAULT_RL_CONFIG,
+  epsilonHighOf,
+  REWARD_NAMES,
+  samplesPerPrompt,
+  validateRlConfig,
+} from '../../../src/experiment/rl-config';
 import { DEFAULT_CPT_CONFIG, validateCptConfig } from '../../../src/experiment/cpt-config';
 import { ConfigError } from '../../../src/util/errors';
 
@@ -37,10 +43,23 @@ describe('validateRlConfig', () => {
     [{ majorityVotes: 4 }, 'rl.majorityVotes', 'at least rl.numGenerations (8)'],
     [{ warmupSteps: 400 }, 'rl.warmupSteps', 'at most rl.steps'],
     [{ rewards: [] }, 'rl.rewards', 'non-empty list'],
-    [{ rewards: [{ name: 'oracle', weight: 1 }] }, 'rl.rewards[0].name', 'one of verifiable, flip, random, format, majority_vote, self_certainty, verifiable_steps; got "oracle"'],
+    [
+      { rewards: [{ name: 'oracle', weight: 1 }] },
+      'rl.rewards[0].name',
+      'one of verifiable, flip, random, format, majority_vote, self_certainty, verifiable_steps; got "oracle"',
+    ],
     [{ rewards: [{ name: 'format', weight: 1, p: 0.3 }] }, 'rl.rewards[0].p', 'Unknown setting'],
     [{ rewards: [{ name: 'flip', weight: 1, p: 1.5 }] }, 'rl.rewards[0].p', 'from 0 to 1'],
-    [{ rewards: [{ name: 'format', weight: 1 }, { name: 'format', weight: 2 }] }, 'rl.rewards[1].name', 'twice'],
+    [
+      {
+        rewards: [
+          { name: 'format', weight: 1 },
+          { name: 'format', weight: 2 },
+        ],
+      },
+      'rl.rewards[1].name',
+      'twice',
+    ],
     [{ rewards: [{ name: 'random', weight: 0 }] }, 'rl.rewards', 'non-zero weight'],
     [7, 'rl', 'must be an object'],
   ])('refuses %j naming %s', (raw, field, message) => {
@@ -68,7 +87,9 @@ describe('validateRlConfig', () => {
   it('samples the vote count only when majority_vote is used', () => {
     expect(samplesPerPrompt(DEFAULT_RL_CONFIG)).toBe(8);
     expect(samplesPerPrompt({ ...DEFAULT_RL_CONFIG, rewards: [{ name: 'majority_vote', weight: 1 }] })).toBe(16);
-    expect(samplesPerPrompt({ ...DEFAULT_RL_CONFIG, rewards: [{ name: 'majority_vote', weight: 1 }], majorityVotes: 0 })).toBe(8);
+    expect(
+      samplesPerPrompt({ ...DEFAULT_RL_CONFIG, rewards: [{ name: 'majority_vote', weight: 1 }], majorityVotes: 0 }),
+    ).toBe(8);
   });
 });
 

@@ -39,8 +39,12 @@ describe('evaluation metrics on fixed completions', () => {
   it('pass@k, pass@1, faithfulness and diversity from k samples per prompt', () => {
     const examples = [ex(3, 4, 1), ex(5, 5, 1)];
     const texts = [
-      'd1: 3+4+0=7\nA: 7', 'd1: 3+4+0=7\nA: 7', 'd1: 3+4+0=8\nA: 8', // 3+4: 2 right; 1 true-step-free but entailed
-      'A: 11', 'd1: 5+5+0=10\nA: 9', 'junk', // 5+5: none right; one unfaithful (steps say 10)
+      'd1: 3+4+0=7\nA: 7',
+      'd1: 3+4+0=7\nA: 7',
+      'd1: 3+4+0=8\nA: 8', // 3+4: 2 right; 1 true-step-free but entailed
+      'A: 11',
+      'd1: 5+5+0=10\nA: 9',
+      'junk', // 5+5: none right; one unfaithful (steps say 10)
     ];
     const m = sampledMetrics(addition, examples, texts, 3);
     expect(m['eval_heldout/pass@1']).toBeCloseTo(2 / 6, 12);
@@ -63,16 +67,35 @@ describe('evaluateRl', () => {
     const cfg = { layers: 1, dModel: 32, heads: 2, context: 512, vocabSize: 100 };
     const params = initParams(cfg, 3);
     const before = tf.memory().numTensors;
-    const { values, samples } = await evaluateRl(params, cfg, ds, { evalSize: 3, passK: 2, maxNewTokens: 3, temperature: 1, topK: 0, seed: 1, step: 0 });
+    const { values, samples } = await evaluateRl(params, cfg, ds, {
+      evalSize: 3,
+      passK: 2,
+      maxNewTokens: 3,
+      temperature: 1,
+      topK: 0,
+      seed: 1,
+      step: 0,
+    });
     expect(tf.memory().numTensors).toBe(before);
     disposeParams(params);
     const keys = Object.keys(values);
-    for (const k of ['eval_heldout/accuracy', 'eval_ood/accuracy', 'eval_train/accuracy', 'eval_train/noisy_label_fit', 'eval_heldout/pass@k', 'eval_faith/entailed', 'eval_div/distinct_completions', 'eval_weight_norm']) {
+    for (const k of [
+      'eval_heldout/accuracy',
+      'eval_ood/accuracy',
+      'eval_train/accuracy',
+      'eval_train/noisy_label_fit',
+      'eval_heldout/pass@k',
+      'eval_faith/entailed',
+      'eval_div/distinct_completions',
+      'eval_weight_norm',
+    ]) {
       expect(keys).toContain(k);
     }
     expect(keys.some((k) => /^eval_ood\/accuracy_d\d+$/.test(k))).toBe(true);
     expect(keys).toContain('eval_ood/intermediate_recall'); // OOD questions have 3-4 hops: intermediate entities exist
-    for (const [k, v] of Object.entries(values)) if (k !== 'eval_weight_norm' && !k.includes('length') && !k.includes('distinct')) expect(v, k).toBeGreaterThanOrEqual(0);
+    for (const [k, v] of Object.entries(values))
+      if (k !== 'eval_weight_norm' && !k.includes('length') && !k.includes('distinct'))
+        expect(v, k).toBeGreaterThanOrEqual(0);
     expect(values.eval_weight_norm).toBeGreaterThan(0);
     expect(samples.map((s) => s.split)).toEqual(['heldout', 'heldout', 'heldout', 'ood', 'ood', 'train', 'train']);
   });

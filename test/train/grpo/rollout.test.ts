@@ -38,7 +38,7 @@ describe('buildRlTokens', () => {
 });
 
 describe('completionMetrics', () => {
-  it('gives TRL\'s completion lengths (EOS counted) and the share without EOS, over trained samples', () => {
+  it("gives TRL's completion lengths (EOS counted) and the share without EOS, over trained samples", () => {
     expect(completionMetrics(R)).toEqual({
       'completions/mean_length': 4,
       'completions/min_length': 3,

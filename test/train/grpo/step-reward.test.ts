@@ -13,11 +13,23 @@ import { computeRewards, rewardMetrics } from '../../../src/train/rewards';
 import type { Rollouts } from '../../../src/train/rollout';
 import { additionItem, fakeRollouts } from './fixtures';
 
-const STEPS = [{ name: 'verifiable_steps', weight: 1 }, { name: 'verifiable', weight: 1 }] as const;
+const STEPS = [
+  { name: 'verifiable_steps', weight: 1 },
+  { name: 'verifiable', weight: 1 },
+] as const;
 
 /** One group of finished completions of `ex`, parsed by `task`; `label` is the training label. */
 function taskRollouts(task: AnyTask, ex: Example, texts: string[], label: string | string[] = ex.answer): Rollouts {
-  const item: TrainItem = { index: 0, slot: 0, example: ex, label, cleanLabel: ex.answer, noisy: label !== ex.answer, corrupted: false, completion: '' };
+  const item: TrainItem = {
+    index: 0,
+    slot: 0,
+    example: ex,
+    label,
+    cleanLabel: ex.answer,
+    noisy: label !== ex.answer,
+    corrupted: false,
+    completion: '',
+  };
   const samples = texts.map((text) => ({ ids: encode(text), text, finished: true, parsed: task.parse(text) }));
   return { G: texts.length, V: texts.length, groups: [{ item, prompt: encodePrompt(ex.prompt), samples }] };
 }
@@ -29,12 +41,20 @@ function stepRewards(task: AnyTask, r: Rollouts): number[] {
 describe('verifiable_steps', () => {
   it('addition: 1 only for the right answer with every stated step true', () => {
     // 38+45 = 83: column 1 is 8+5+0=13 (carry 1), column 2 is 3+4+1=8.
-    const r = fakeRollouts([{ item: additionItem(38, 45), texts: [
-      'd1: 8+5+0=13\nd2: 3+4+1=8\nA: 83', // right answer, both steps true
-      'd1: 8+5+0=13\nd2: 3+4+0=8\nA: 83', // right answer, column 2 drops the carry: a false step
-      'A: 83', // right answer, no step
-      'd1: 8+5+0=13\nd2: 3+4+1=8\nA: 84', // true steps, wrong answer
-    ] }], 4);
+    const r = fakeRollouts(
+      [
+        {
+          item: additionItem(38, 45),
+          texts: [
+            'd1: 8+5+0=13\nd2: 3+4+1=8\nA: 83', // right answer, both steps true
+            'd1: 8+5+0=13\nd2: 3+4+0=8\nA: 83', // right answer, column 2 drops the carry: a false step
+            'A: 83', // right answer, no step
+            'd1: 8+5+0=13\nd2: 3+4+1=8\nA: 84', // true steps, wrong answer
+          ],
+        },
+      ],
+      4,
+    );
     const out = computeRewards(r, [...STEPS], { task: addition, seed: 1, step: 0, selfCertainty: null });
     expect(out.perFunc.verifiable_steps).toEqual([1, 0, 0, 0]);
     expect(out.perFunc.verifiable).toEqual([1, 1, 1, 0]);

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../../src/experiment/config';
 import { encodeConfigLink } from '../../src/experiment/config-link';
+import { starterConfig } from '../../src/ui/story/story-data';
 import { hookText, labSession, waitFor, watchConsole } from './harness';
 import { addHeartbeat, longestGap, resetHeartbeat } from './heartbeat';
 
@@ -64,11 +65,11 @@ describe('the form checks its data off the main thread', () => {
     await waitFor(async () => (await page.getByTestId('data-check').count()) === 0, 'the check to stop', errors);
     expect(await page.locator('.config .notice').innerText()).toMatch(/Data check cancelled/);
 
-    // A visit without the link starts from the defaults, not from the huge config, and its check finishes.
+    // A visit without the link starts from the page's starting run, not from the huge config, and its check finishes.
     await resetHeartbeat(page);
     await page.goto(session.url);
     await waitFor(async () => (await page.locator('.example').count()) === 3, 'the examples preview', errors, 60_000);
-    expect(await page.getByTestId('cfg-data.trainSize').inputValue()).toBe(String(DEFAULT_RUN_CONFIG.data.trainSize));
+    expect(await page.getByTestId('cfg-data.trainSize').inputValue()).toBe(String(starterConfig().data.trainSize));
     await waitFor(
       async () => (await page.evaluate((key) => localStorage.getItem(key), STORED)) !== null,
       'the checked config remembered',

@@ -29,7 +29,7 @@ describe('the one-click run', () => {
       async () => (await page.getByTestId('story').getAttribute('data-status')) === 'ready',
       'the story with its kept runs',
     );
-    expect(await hookText(page, 'story-run-what')).toContain(
+    expect(await page.getByTestId('story-run-what').innerText()).toContain(
       `its ${config.rl.steps} RL steps from our SFT model (${total} steps in all)`,
     );
     // A first visit's form already holds that run.
@@ -43,7 +43,7 @@ describe('the one-click run', () => {
       'the run to start',
       120_000,
     );
-    expect(await hookText(page, 'story-started')).toContain(arm.label);
+    expect(await page.getByTestId('story-started').innerText()).toContain(arm.label);
     await waitFor(async () => (await hookText(page, 'backend-name')) === 'wasm', 'the badge on wasm');
     // Our SFT model is in the library, stopped at the boundary, and the run is its fork.
     await waitFor(

@@ -10,9 +10,16 @@ import { writeRuns } from '../../store/library';
 import { getRun } from '../../store/runs';
 import { getCheckpoint } from '../../store/series';
 import { errorMessage } from '../../util/errors';
+import { rlStart } from './story-data';
 
 /** The file is one small run (about 1.5 MB); anything much larger is not ours, so it is not unpacked on the page. */
 export const STORY_BASE_MAX_BYTES = 8 * 2 ** 20;
+
+/** The refusal of a file larger than our SFT model can be (declared by the server, or as read). */
+const tooLarge = (file: string, bytes: number): StoryBase => ({
+  ok: false,
+  why: `${file} is ${bytes} bytes, more than the ${STORY_BASE_MAX_BYTES} an SFT model of this size takes`,
+});
 
 export type StoryBase = { ok: true; runId: string; step: number; imported: boolean } | { ok: false; why: string };
 
@@ -27,7 +34,7 @@ export async function loadStoryBase(
   const file = storyBaseFile(presetId);
   const have = await getRun(db, id);
   if (have) {
-    const boundary = have.config.cpt.steps + have.config.sft.steps;
+    const boundary = rlStart(have.config);
     return (await getCheckpoint(db, id, boundary))
       ? { ok: true, runId: id, step: boundary, imported: false }
       : { ok: false, why: `"${have.name}" in your library no longer has its checkpoint at step ${boundary}` };
@@ -36,21 +43,13 @@ export async function loadStoryBase(
   try {
     const res = await fetchFile(file);
     if (!res.ok) return { ok: false, why: `${file} is missing (HTTP ${res.status})` };
-    const size = Number(res.headers.get('content-length') ?? 0);
-    if (size > STORY_BASE_MAX_BYTES)
-      return {
-        ok: false,
-        why: `${file} is ${size} bytes, more than the ${STORY_BASE_MAX_BYTES} an SFT model of this size takes`,
-      };
+    const declared = Number(res.headers.get('content-length') ?? 0);
+    if (declared > STORY_BASE_MAX_BYTES) return tooLarge(file, declared);
     bytes = new Uint8Array(await res.arrayBuffer());
   } catch (err) {
     return { ok: false, why: `${file} could not be fetched (${errorMessage(err)})` };
   }
-  if (bytes.length > STORY_BASE_MAX_BYTES)
-    return {
-      ok: false,
-      why: `${file} is ${bytes.length} bytes, more than the ${STORY_BASE_MAX_BYTES} an SFT model of this size takes`,
-    };
+  if (bytes.length > STORY_BASE_MAX_BYTES) return tooLarge(file, bytes.length);
   const decoded = unpackArchive(bytes);
   if (!decoded.ok) return { ok: false, why: `${file} could not be read: ${decoded.error}` };
   const bundle = decoded.value.find((b) => b.run.id === id);

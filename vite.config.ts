@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import type { Plugin } from 'vite';
+import { fileURLToPath } from 'node:url';
+import { normalizePath, type Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
@@ -44,18 +45,49 @@ function precacheManifest(): Plugin {
   };
 }
 
-export default defineConfig({
+/**
+ * The end-to-end build (`vite build --mode e2e`, into dist-e2e/) is the product with these modules swapped
+ * for the test versions beside them in test/e2e/hooks/: a trainer worker with failure hooks the tests call
+ * through window.__labTest, an SFT step they can make diverge to a NaN loss, and preset sweeps capped at two
+ * steps a stage. The product build (dist/) has none of them; test/e2e/bundle.test.ts checks it.
+ */
+const E2E_SWAPS: Record<string, string> = {
+  'src/worker/trainer-worker.ts': 'test/e2e/hooks/page/trainer-worker.ts',
+  'src/experiment/sweep.ts': 'test/e2e/hooks/page/sweep.ts',
+  'src/train/sft.ts': 'test/e2e/hooks/worker/sft.ts',
+};
+
+/** Resolves imports of each module of `swaps` (paths from the project root) to its swap, except the swap's own import of it. */
+function swapModules(swaps: Record<string, string>): Plugin {
+  const root = fileURLToPath(new URL('.', import.meta.url));
+  const abs = (path: string) => normalizePath(resolve(root, path));
+  const swapOf = new Map(Object.entries(swaps).map(([from, to]) => [abs(from), abs(to)]));
+  const names = new Set(Object.keys(swaps).map((from) => from.replace(/^.*\//, '').replace(/\.ts$/, '')));
+  return {
+    name: 'rlvr-e2e-swap-modules',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      if (!importer || !names.has(source.replace(/^.*\//, '').replace(/\.ts$/, ''))) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      const swap = resolved && swapOf.get(normalizePath(resolved.id.split('?')[0]!));
+      return swap && swap !== normalizePath(importer) ? swap : null;
+    },
+  };
+}
+
+export default defineConfig(({ mode }) => ({
   base: './',
-  plugins: [svelte(), precacheManifest()],
+  plugins: [svelte(), precacheManifest(), ...(mode === 'e2e' ? [swapModules(E2E_SWAPS)] : [])],
   worker: {
     format: 'es',
+    plugins: () => (mode === 'e2e' ? [swapModules(E2E_SWAPS)] : []),
     // tfjs-backend-wasm starts its threads from `wasmFactoryThreadedSimd.toString()`: a minified
     // factory refers to renamed outer variables ("e is not defined") and the threads never start.
     rolldownOptions: { output: { minify: false } },
   },
   server: { headers: isolation },
   preview: { headers: isolation },
-  build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
+  build: { target: 'es2022', chunkSizeWarningLimit: 4096, outDir: mode === 'e2e' ? 'dist-e2e' : 'dist' },
   test: {
     projects: [
       {
@@ -91,4 +123,4 @@ export default defineConfig({
       },
     ],
   },
-});
+}));

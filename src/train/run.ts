@@ -79,7 +79,6 @@ export class RunController {
   private readonly dataset: Dataset;
   private lastRow: MetricRow | null = null;
   private lastCheckpoint: number | null = null;
-  private poisoned = false;
   /** Seconds per step and per evaluation of each stage in this session (pauses excluded). */
   private readonly clock = new StageClock();
   private readonly etaStages: EtaStage[];
@@ -116,10 +115,6 @@ export class RunController {
   stop(): void {
     this.control = 'stop';
     this.wake?.();
-  }
-  /** Test hook for the NaN path: the next logged loss reads as NaN, as a diverged step's would. */
-  poisonNextLoss(): void {
-    this.poisoned = true;
   }
 
   /** Run to the end (or until stopped), from a checkpoint if given. Throws on failure, after disposing. */
@@ -190,7 +185,6 @@ export class RunController {
         if (local % stage.logEvery === 0 || evalNow || end) {
           const values = await stage.read(pending, (performance.now() - t0) / 1000);
           pending = [];
-          if (this.poisoned) values.loss = NaN;
           this.checkFinite(values);
           let reached = false;
           const e0 = performance.now();

@@ -1,4 +1,4 @@
-// The page's test hooks on window (set by lab.svelte.ts): one declaration for the page and the e2e tests.
+// The page's readiness flags on window (set by lab.svelte.ts): one declaration for the page and the e2e tests.
 export {};
 
 declare global {
@@ -7,7 +7,5 @@ declare global {
     __labReady?: boolean;
     /** Set when the trainer could not report a backend, with the reason. */
     __labError?: string;
-    /** Failure-path hooks for end-to-end tests; present only with ?test-hooks in the URL. */
-    __labTest?: { simulateDeviceLoss: () => Promise<boolean>; simulateNanLoss: () => Promise<boolean> };
   }
 }

@@ -79,14 +79,6 @@ export class LabState {
     private readonly runs: RunsState,
   ) {
     this.bridge = this.connect();
-    // A one-off read of the page's query, not reactive state.
-    // eslint-disable-next-line svelte/prefer-svelte-reactivity
-    if (new URLSearchParams(location.search).has('test-hooks')) {
-      window.__labTest = {
-        simulateDeviceLoss: () => this.bridge.simulateDeviceLoss(),
-        simulateNanLoss: () => this.bridge.simulateNanLoss(),
-      };
-    }
   }
 
   /** A new trainer worker, watched: gone means replaced, silent means the user is told. */

@@ -1,7 +1,7 @@
 // The page's sweep queue: starts a preset's runs one after another through LabState, moves on when
 // the trainer reports a run's end, keeps the queue in localStorage so a reload can continue it, and
 // opens the compare view on the runs once all are done. The transitions are experiment/sweep.ts.
-import { totalSteps, validateRunConfig, type RunConfig } from '../experiment/config';
+import { totalSteps } from '../experiment/config';
 import type { Preset } from '../experiment/presets';
 import {
   continueSweep,
@@ -26,28 +26,12 @@ export interface CompareOpener {
   open(runIds: string[]): unknown;
 }
 
-/** Every stage's steps capped at `cap`, its cadences with them, evaluations on 4 prompts: the e2e tests' way to run a preset in seconds. */
-export function shrinkForTests(config: RunConfig, cap: number): RunConfig {
-  const stage = <T extends { steps: number }>(s: T): T => {
-    const steps = Math.min(s.steps, cap);
-    const out: Record<string, unknown> = { ...s, steps };
-    for (const k of ['evalEvery', 'logEvery', 'checkpointEvery'])
-      if (typeof out[k] === 'number') out[k] = Math.min(out[k], Math.max(1, steps));
-    if (typeof out.warmupSteps === 'number') out.warmupSteps = Math.min(out.warmupSteps, steps);
-    if (typeof out.evalSize === 'number') out.evalSize = Math.min(out.evalSize, 4);
-    return out as T;
-  };
-  return validateRunConfig({ ...config, cpt: stage(config.cpt), sft: stage(config.sft), rl: stage(config.rl) });
-}
-
 export class SweepState {
   sweep: Sweep | null = $state.raw(null);
   /** Why a saved queue could not be restored, or why the queue halted on a refusal. */
   notice: string | null = $state(null);
   /** A start or resume is on its way to the trainer. */
   busy = $state(false);
-  /** Test hook (?test-hooks): cap every stage's steps so a preset runs in seconds. Never set otherwise. */
-  stepCap: number | null = null;
 
   private unsubscribe: (() => void) | null = null;
   /** Statuses of runs the trainer reported before their start call returned (a fast run can end first). */
@@ -145,15 +129,14 @@ export class SweepState {
     const item = sweep.items[step.index]!;
     const run = itemRun(sweep, step.index);
     if (!run) return this.refuse(step.index, 'the preset no longer has this arm');
-    const config = this.stepCap === null ? run.config : shrinkForTests(run.config, this.stepCap);
     this.busy = true;
     this.early = {};
     try {
       let runId: string | null = null;
       const err =
         step.kind === 'resume'
-          ? await this.lab.resumeRun(step.runId, item.name, totalSteps(config))
-          : await this.lab.start(config, run.name);
+          ? await this.lab.resumeRun(step.runId, item.name, totalSteps(run.config))
+          : await this.lab.start(run.config, run.name);
       const live = this.lab.live;
       if (!err && !this.lab.alert && live) runId = live.runId;
       else this.refuse(step.index, err?.message ?? this.lab.alert ?? 'the trainer did not take the run');

@@ -3,7 +3,8 @@
 // watches the worker: a Web Lock the worker holds for its life tells at once that it is gone (closed,
 // crashed), a heartbeat tells that it has stopped answering, and a lost worker's calls reject.
 import * as Comlink from 'comlink';
-import type { LabApi } from './lab.worker';
+import type { LabApi } from './trainer';
+import { newTrainerWorker } from './trainer-worker';
 import type { LabEvent, StartResult } from './events';
 import type { BackendReport } from '../store/types';
 import { Heartbeat } from './heartbeat';
@@ -42,7 +43,7 @@ export class LabBridge {
     private readonly onEvent: (e: LabEvent) => void,
     private readonly handlers: BridgeHandlers,
   ) {
-    this.worker = new Worker(new URL('./lab.worker.ts', import.meta.url), { type: 'module', name: 'rlvr-lab-trainer' });
+    this.worker = newTrainerWorker();
     this.worker.addEventListener('error', (e) => handlers.error(e.message || 'the trainer worker failed to load'));
     this.worker.addEventListener('messageerror', () => handlers.error('a message from the trainer could not be read'));
     this.api = Comlink.wrap<LabApi>(this.worker);
@@ -106,9 +107,6 @@ export class LabBridge {
   stepN = (n: number) => this.call(this.api.stepN(n));
   current = () => this.call(this.api.current());
   sweepInterrupted = () => this.call(this.api.sweepInterrupted());
-  /** Test hook: destroy the WebGPU device, as a driver reset would. */
-  simulateDeviceLoss = () => this.api.simulateDeviceLoss();
-  simulateNanLoss = () => this.api.simulateNanLoss();
 
   /** End the worker (a stuck one too); what it held (its locks, its open transactions) is released. */
   dispose(): void {

@@ -1,7 +1,8 @@
 // The fallbacks and failure paths as a user meets them: a forced WASM backend trains with SIMD and
 // threads (the preview server sends COOP/COEP), and a lost GPU device fails the run with its reason,
 // keeps its curve, and leaves the lab usable for the next run; a NaN loss pauses the run and Resume
-// goes on from the last good checkpoint.
+// goes on from the last good checkpoint. The device loss and the NaN loss are made by the e2e build's
+// hooks (window.__labTest, test/e2e/hooks/): a destroyed WebGPU device, and an SFT step on NaN weights.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
@@ -53,7 +54,7 @@ describe('backend fallbacks and failures', () => {
   });
 
   it('fails a run whose GPU device is lost, with the reason, keeps its curve, and runs again', async () => {
-    const { page, errors } = await openLab({ ...TINY_CONFIG, backend: 'webgpu' }, '?test-hooks'); // forced: 'auto' skips a software GPU
+    const { page, errors } = await openLab({ ...TINY_CONFIG, backend: 'webgpu' }); // forced: 'auto' skips a software GPU
     expect(await hookText(page, 'backend-name')).toBe('webgpu');
     await page.getByTestId('start').click();
     await waitFor(async () => (await chartPoints(page, 'loss-chart')) >= 1, 'a loss point', errors);
@@ -72,7 +73,7 @@ describe('backend fallbacks and failures', () => {
   });
 
   it('pauses a run whose loss becomes NaN, naming the step and checkpoint, and resumes from that checkpoint', async () => {
-    const { page, errors } = await openLab(TINY_CONFIG, '?test-hooks');
+    const { page, errors } = await openLab(TINY_CONFIG);
     await page.getByTestId('start').click();
     await waitFor(async () => (await chartPoints(page, 'loss-chart')) >= 3, 'a few loss points', errors);
     expect(await page.evaluate(() => window.__labTest!.simulateNanLoss())).toBe(true);

@@ -12,14 +12,15 @@ import { getPreset } from '../../src/experiment/presets';
 import { keptFileOf, keptRun } from '../store/kept-fixtures';
 import { labSession, TINY_CONFIG, waitFor as waitUntil, watchConsole } from './harness';
 
-// The fixture's kept file lives in a folder of its own under dist/, never over a real findings file.
+// The fixture's kept file lives in a folder of its own under the served build (dist-e2e/), never over a
+// real findings file.
 const FIXTURE_DIR = `e2e-kept-${process.pid}`;
 const RUNS = [keptRun('scarce_data', 'n8', 1, 0.3), keptRun('scarce_data', 'n512', 1, 0.6)];
 beforeAll(() => {
-  mkdirSync(join('dist', FIXTURE_DIR), { recursive: true });
-  writeFileSync(join('dist', FIXTURE_DIR, 'scarce_data.json.gz'), keptFileOf('scarce_data', RUNS));
+  mkdirSync(join('dist-e2e', FIXTURE_DIR), { recursive: true });
+  writeFileSync(join('dist-e2e', FIXTURE_DIR, 'scarce_data.json.gz'), keptFileOf('scarce_data', RUNS));
 });
-afterAll(() => rmSync(join('dist', FIXTURE_DIR), { recursive: true, force: true }));
+afterAll(() => rmSync(join('dist-e2e', FIXTURE_DIR), { recursive: true, force: true }));
 
 const lab = labSession();
 let errors: string[] = [];

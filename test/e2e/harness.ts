@@ -1,4 +1,4 @@
-// End-to-end harness: serves the built app (dist/) with Vite's preview server on a free localhost
+// End-to-end harness: serves the e2e build of the app (dist-e2e/) with Vite's preview server on a free localhost
 // port, and launches the system Chromium headless with WebGPU (SwiftShader on GPU-less machines).
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, expect } from 'vitest';
@@ -18,10 +18,17 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
+/** Serves the e2e build (dist-e2e/, `vite build --mode e2e`): the product with test hooks (vite.config.ts). */
 export async function serveDist(): Promise<{ server: PreviewServer; url: string }> {
-  if (!existsSync('dist/index.html'))
-    throw new Error('dist/ is missing: run `npx vite build` before the end-to-end tests (npm test does)');
-  const server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
+  if (!existsSync('dist-e2e/index.html'))
+    throw new Error(
+      'dist-e2e/ is missing: run `npx vite build --mode e2e` before the end-to-end tests (npm test and npm run test:e2e do)',
+    );
+  const server = await preview({
+    mode: 'e2e',
+    preview: { port: 0, host: '127.0.0.1', strictPort: false },
+    logLevel: 'warn',
+  });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('the preview server did not report a URL');
   return { server, url: url.replace('127.0.0.1', 'localhost') }; // localhost is a secure context: WebGPU needs one

@@ -43,13 +43,13 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** dist/ from a plain static server that sends no COOP/COEP (as GitHub Pages), under a sub-path. */
+/** The served build (dist-e2e/) from a plain static server that sends no COOP/COEP (as GitHub Pages), under a sub-path. */
 function plainHost(base: string): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     if (!path.startsWith(base)) return void res.writeHead(404).end();
-    const file = normalize(join('dist', path.slice(base.length) || 'index.html')).replace(/\/$/, '/index.html');
-    readFile(file.endsWith('/') || file === 'dist' ? join(file, 'index.html') : file)
+    const file = normalize(join('dist-e2e', path.slice(base.length) || 'index.html')).replace(/\/$/, '/index.html');
+    readFile(file.endsWith('/') || file === 'dist-e2e' ? join(file, 'index.html') : file)
       .then((body) =>
         res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body),
       )

@@ -1,7 +1,8 @@
 // The preset gallery and classroom mode as a user meets them, in headless Chromium on the WASM backend:
-// a preset's sweep queues its runs, runs them one after another with the preset's settings (steps
-// shrunk by the ?test-hooks seam so it takes seconds), and opens the compare view on them; a stop
-// halts the queue and Continue goes on; a classroom link hides what it names and says so.
+// a preset's sweep queues its runs, runs them one after another with the preset's settings (the e2e
+// build caps every stage at two steps, test/e2e/hooks/page/sweep.ts, so it takes seconds), and opens the
+// compare view on them; a stop halts the queue and Continue goes on; a classroom link hides what it names
+// and says so.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -24,7 +25,7 @@ const statuses = (page: Page) =>
 
 describe('the preset gallery', () => {
   it('runs a preset sweep one run after another with the preset settings, then opens compare on its runs', async () => {
-    const page = await openLab('?test-hooks');
+    const page = await openLab('');
     const card = page.locator('[data-testid="preset-card"][data-preset="scarce_data"]');
     await card.locator('summary').click();
     await expect.poll(() => card.innerText()).toMatch(/The paper found:.*few distinct prompts/s);
@@ -61,7 +62,7 @@ describe('the preset gallery', () => {
   });
 
   it('halts the queue when its run is stopped, and Continue goes on with the next one', async () => {
-    const page = await openLab('?test-hooks');
+    const page = await openLab('');
     const card = page.locator('[data-testid="preset-card"][data-preset="random_reward"]');
     await card.locator('summary').click();
     await card.getByLabel('Seeds per arm').selectOption('1');

@@ -5,7 +5,7 @@ import { classroomSearch, DEFAULT_HIDDEN, PART_NAMES, parseClassroom } from '../
 describe('classroom mode', () => {
   it('is off without the parameter', () => {
     expect(parseClassroom('')).toEqual({ hidden: [], unknown: [] });
-    expect(parseClassroom('?test-hooks')).toEqual({ hidden: [], unknown: [] });
+    expect(parseClassroom('?embed')).toEqual({ hidden: [], unknown: [] });
   });
 
   it('hides the named parts, in a fixed order, and reports unknown names', () => {
@@ -22,8 +22,8 @@ describe('classroom mode', () => {
   });
 
   it('builds a query that reads back to the same parts and keeps other parameters', () => {
-    const q = classroomSearch('?test-hooks&classroom=rl', ['share', 'model']);
-    expect(q).toBe('?test-hooks=&classroom=model,share');
+    const q = classroomSearch('?embed&classroom=rl', ['share', 'model']);
+    expect(q).toBe('?embed=&classroom=model,share');
     expect(parseClassroom(q).hidden).toEqual(['model', 'share']);
     expect(classroomSearch('?classroom=rl', [])).toBe('');
     for (const p of PART_NAMES) expect(parseClassroom(classroomSearch('', [p])).hidden).toEqual([p]);

@@ -1,10 +1,10 @@
-// The compare and predictor pages as a user meets them, in headless Chromium: three finished runs are
-// imported from an export file built here with packArchive (no training needed), two that differ in
-// data.trainSize are ticked and compared (the diff table names exactly that field, the overlay chart
-// draws both, CSV downloads), a third that differs only in seed joins as a mean + band group, and the
-// predictor page fits its scatters, with the phase rules edited in the run view's phase lab. The tab
+// The compare and predictor pages as a user meets them, in headless Chromium: each test starts from three
+// finished runs imported from an export file built here with packArchive (no training needed). Two that
+// differ in data.trainSize are ticked and compared (the diff table names exactly that field, the overlay
+// chart draws both, CSV downloads), a third that differs only in seed joins as a mean + band group, and
+// the predictor page fits its scatters, with the phase rules edited in the run view's phase lab. The tab
 // bar works from the keyboard. Last, a run trained here is compared while it trains: its curve grows.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,15 +14,7 @@ import { runPredictors } from '../../src/analysis/predictor';
 import { packArchive } from '../../src/store/archive';
 import type { RunBundle } from '../../src/store/library';
 import type { MetricRow } from '../../src/store/types';
-import {
-  chartPoints,
-  contextWithConfig,
-  hookText,
-  labSession,
-  TINY_CONFIG,
-  waitFor as waitUntil,
-  watchConsole,
-} from './harness';
+import { chartPoints, hookText, it, TINY_CONFIG, type Lab, type LabPage } from './harness';
 
 const SFT = 100;
 const RL = 200;
@@ -88,52 +80,68 @@ function bundle(
   };
 }
 
-const lab = labSession();
-let page: Page;
-let errors: string[];
 const dir = mkdtempSync(join(tmpdir(), 'rlvr-compare-'));
-const waitFor = (fn: () => Promise<boolean>, what: string, timeout?: number) => waitUntil(fn, what, errors, timeout);
-const tick = (id: string) => page.locator(`[data-testid="run-item"][data-run-id="${id}"]`).getByTestId('compare-tick');
-const diffFields = () => page.getByTestId('diff-field').allInnerTexts();
+const THREE_RUNS = join(dir, 'three-runs.zip');
+writeFileSync(
+  THREE_RUNS,
+  packArchive([
+    bundle('run-a', 'N=8, "scarce"', 8, 1, 40, 0.3, 0.1),
+    bundle('run-b', 'N=512', 512, 1, 120, 0.8, 0.5),
+    bundle('run-c', 'N=8 again', 8, 2, 60, 0.5, 0.26),
+  ]),
+);
+
+const tick = (page: Page, id: string) =>
+  page.locator(`[data-testid="run-item"][data-run-id="${id}"]`).getByTestId('compare-tick');
+const diffFields = (page: Page) => page.getByTestId('diff-field').allInnerTexts();
 /** The entries a user sees in a chart's uPlot legend (rows left out of it are in the DOM, hidden). */
-const legendOf = (metric: string) =>
+const legendOf = (page: Page, metric: string) =>
   page.getByTestId(`compare-chart-${metric}`).locator('.u-legend .u-series:visible th').allInnerTexts();
 
-beforeAll(async () => {
-  page = await (await contextWithConfig(lab.browser, { ...TINY_CONFIG, backend: 'wasm' })).newPage();
-  errors = watchConsole(page);
-});
+const openLab = (lab: Lab) => lab.open({ config: { ...TINY_CONFIG, backend: 'wasm' } });
+
+/** A fresh lab with the three runs imported from the file. */
+async function withThreeRuns(lab: Lab): Promise<LabPage> {
+  const lp = await openLab(lab);
+  await lp.page.getByTestId('import-file').setInputFiles(THREE_RUNS);
+  await lp.waitFor(async () => (await lp.page.getByTestId('run-item').count()) === 3, 'the three runs imported');
+  return lp;
+}
+
+/** A fresh lab with the three runs imported, all ticked and compared. */
+async function comparingThree(lab: Lab): Promise<LabPage> {
+  const lp = await withThreeRuns(lab);
+  for (const id of ['run-a', 'run-b', 'run-c']) await tick(lp.page, id).check();
+  await lp.page.getByTestId('compare-open').click();
+  await lp.waitFor(
+    async () => (await lp.page.getByTestId('compare-table').locator('tbody tr').count()) === 3,
+    'three runs compared',
+  );
+  return lp;
+}
 
 describe('the compare page', () => {
-  it('starts from three finished runs imported from a file', async () => {
-    const file = join(dir, 'three-runs.zip');
-    writeFileSync(
-      file,
-      packArchive([
-        bundle('run-a', 'N=8, "scarce"', 8, 1, 40, 0.3, 0.1),
-        bundle('run-b', 'N=512', 512, 1, 120, 0.8, 0.5),
-        bundle('run-c', 'N=8 again', 8, 2, 60, 0.5, 0.26),
-      ]),
-    );
-    await page.goto(lab.url);
-    await waitFor(() => page.evaluate(() => window.__labReady === true), 'the lab to be ready', 120_000);
-    await page.getByTestId('import-file').setInputFiles(file);
-    await waitFor(async () => (await page.getByTestId('run-item').count()) === 3, 'the three runs imported');
+  it('starts from three finished runs imported from a file', async ({ lab }) => {
+    const { page, errors } = await withThreeRuns(lab);
     expect(await page.getByTestId('compare-open').isDisabled()).toBe(true); // nothing ticked yet
+    expect(errors).toEqual([]);
   });
 
-  it('compares two runs: the diff table shows exactly the differing field, the overlay draws both, CSV downloads', async () => {
-    await tick('run-a').check();
-    await tick('run-b').check();
+  it('compares two runs: the diff table shows exactly the differing field, the overlay draws both, CSV downloads', async ({
+    lab,
+  }) => {
+    const { page, errors, waitFor } = await withThreeRuns(lab);
+    await tick(page, 'run-a').check();
+    await tick(page, 'run-b').check();
     await page.getByTestId('compare-open').click();
     await waitFor(async () => (await page.getByTestId('compare-table').count()) === 1, 'the compare table');
-    expect(await diffFields()).toEqual(['Training prompts (N)']); // the form's label; the path in its tooltip
+    expect(await diffFields(page)).toEqual(['Training prompts (N)']); // the form's label; the path in its tooltip
     expect(await page.getByTestId('diff-field').getAttribute('title')).toBe('data.trainSize');
     expect(await page.getByTestId('compare-table').locator('tbody tr').allInnerTexts()).toEqual([
       expect.stringMatching(/^N=8, "scarce"\s+8\s/),
       expect.stringMatching(/^N=512\s+512\s/),
     ]);
-    expect(await legendOf('reward')).toEqual(['step', 'N=8, "scarce"', 'N=512']);
+    expect(await legendOf(page, 'reward')).toEqual(['step', 'N=8, "scarce"', 'N=512']);
     // One step axis with the SFT -> RL boundary on every chart, titled in plain words.
     for (const metric of ['reward', 'eval_heldout/accuracy'])
       expect(await page.getByTestId(`compare-chart-${metric}`).getAttribute('data-markers')).toBe('SFT → RL');
@@ -157,26 +165,26 @@ describe('the compare page', () => {
     expect(errors).toEqual([]);
   });
 
-  it('draws a run that differs only in seed as one group with the first, and lists seed among the differing fields', async () => {
-    await tick('run-c').check();
-    await page.getByTestId('compare-open').click();
-    await waitFor(
-      async () => (await page.getByTestId('compare-table').locator('tbody tr').count()) === 3,
-      'three runs compared',
-    );
-    expect(await diffFields()).toEqual(['Seed', 'Training prompts (N)']);
+  it('draws a run that differs only in seed as one group with the first, and lists seed among the differing fields', async ({
+    lab,
+  }) => {
+    const { page, errors, waitFor } = await comparingThree(lab);
+    expect(await diffFields(page)).toEqual(['Seed', 'Training prompts (N)']);
     const group = 'N=8, "scarce" (mean of 2 seeds)';
     // One legend entry per group (its mean line, under the group's name); the band's edges are drawn, not listed.
-    expect(await legendOf('reward')).toEqual(['step', group, 'N=512']);
+    expect(await legendOf(page, 'reward')).toEqual(['step', group, 'N=512']);
     expect(await page.getByTestId('compare-chart-reward').locator('.u-legend .u-series').count()).toBe(1 + 3 + 1);
     await page.getByTestId('group-seeds').uncheck();
-    await waitFor(async () => (await legendOf('reward')).length === 4, 'one line per run with grouping off');
+    await waitFor(async () => (await legendOf(page, 'reward')).length === 4, 'one line per run with grouping off');
     await page.getByTestId('group-seeds').check();
+    await waitFor(async () => (await legendOf(page, 'reward')).length === 3, 'one line per group with grouping on');
+    expect(errors).toEqual([]);
   });
 });
 
 describe('the predictor page', () => {
-  it('opens from the keyboard and fits each scatter over the compared runs', async () => {
+  it('opens from the keyboard and fits each scatter over the compared runs', async ({ lab }) => {
+    const { page, errors, waitFor } = await comparingThree(lab);
     await page.getByTestId('tab-compare').focus();
     await page.keyboard.press('ArrowRight');
     await waitFor(async () => (await page.getByTestId('predictor-view').count()) === 1, 'the predictor page');
@@ -211,9 +219,11 @@ describe('the predictor and the phase lab', () => {
   const lengths = (rules?: object) =>
     Object.values(rows).map((r) => runPredictors({ id: '', name: '', rows: r }, undefined, rules).preSaturationLength);
 
-  it('uses the phase rules edited in the run view, and says which', async () => {
+  it('uses the phase rules edited in the run view, and says which', async ({ lab }) => {
     expect(lengths(strict)).toEqual([70, null, 75]);
     expect(lengths()).not.toEqual(lengths(strict));
+    const { page, errors, waitFor } = await comparingThree(lab);
+    await page.getByTestId('tab-run').click();
     await page.locator('[data-testid="run-item"][data-run-id="run-b"] .run-open').click();
     await page.getByTestId('phase-rules-info').locator('summary').click();
     await page.getByTestId('cfg-phase.reachFraction').fill('0.99');
@@ -238,15 +248,18 @@ describe('the predictor and the phase lab', () => {
 });
 
 describe('comparing a run that trains', () => {
-  it('draws the rows the run logs after the comparison opened, without opening it again', async () => {
+  it('draws the rows the run logs after the comparison opened, without opening it again', async ({ lab }) => {
+    // The three runs compared first: the comparison keeps their charts (the reward, held-out accuracy).
+    const { page, errors, waitFor } = await comparingThree(lab);
     await page.getByTestId('tab-run').click();
     await page.getByTestId('cfg-sft.steps').fill('2000'); // still training when the comparison opens
     await page.getByTestId('start').click();
     await waitFor(async () => (await hookText(page, 'run-status')) === 'running', 'the run to train');
     await waitFor(async () => (await page.getByTestId('run-item').count()) === 4, 'the run in the list');
     const liveId = (await page.getByTestId('run-item').first().getAttribute('data-run-id')) ?? ''; // newest first
-    for (const id of ['run-a', 'run-b', 'run-c']) await tick(id).uncheck();
-    await tick(liveId).check();
+    expect(['run-a', 'run-b', 'run-c']).not.toContain(liveId);
+    for (const id of ['run-a', 'run-b', 'run-c']) await tick(page, id).uncheck();
+    await tick(page, liveId).check();
     await page.getByTestId('compare-open').click();
     await waitFor(
       async () => (await page.getByTestId('compare-metric-pick').count()) === 1,

@@ -3,16 +3,14 @@
 // and a rollout group whose completions are not completions. The run list keeps every sound run and
 // lists the damaged records apart, each with Delete; the sound run opens with its curves and rollouts
 // and says what it skipped.
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateRunConfig } from '../../src/experiment/config';
 import { packArchive } from '../../src/store/archive';
 import type { MetricRow, RolloutRecord } from '../../src/store/types';
-import { chartPoints, contextWithConfig, hookText, labSession, TINY_CONFIG, waitFor, watchConsole } from './harness';
-
-const lab = labSession();
+import { chartPoints, hookText, it, TINY_CONFIG } from './harness';
 
 function group(step: number, prompt: string): RolloutRecord {
   const completion = (text: string, reward: number) => ({
@@ -81,13 +79,13 @@ function soundFile(): string {
 }
 
 describe('a library with damaged records', () => {
-  it('lists the sound runs and the damaged records apart, opens the sound run, and deletes a damaged record', async () => {
-    const page = await (await contextWithConfig(lab.browser, { ...TINY_CONFIG, backend: 'wasm' })).newPage();
-    const errors = watchConsole(page);
-    await page.goto(lab.url);
-    await waitFor(() => page.evaluate(() => window.__labReady === true), 'the lab to be ready', errors, 120_000);
+  it('lists the sound runs and the damaged records apart, opens the sound run, and deletes a damaged record', async ({
+    lab,
+  }) => {
+    const lp = await lab.open({ config: { ...TINY_CONFIG, backend: 'wasm' } });
+    const { page, errors, waitFor } = lp;
     await page.getByTestId('import-file').setInputFiles(soundFile());
-    await waitFor(async () => (await page.getByTestId('run-item').count()) === 1, 'the sound run imported', errors);
+    await waitFor(async () => (await page.getByTestId('run-item').count()) === 1, 'the sound run imported');
 
     const bad = { ...group(30, 'a damaged prompt'), completions: [null, {}, 'x'] };
     await page.evaluate(async (badGroup) => {
@@ -114,22 +112,15 @@ describe('a library with damaged records', () => {
     }, bad);
 
     await page.reload();
-    await waitFor(
-      () => page.evaluate(() => window.__labReady === true),
-      'the lab to be ready after reload',
-      errors,
-      120_000,
-    );
+    await lp.ready('the lab to be ready after reload');
     await waitFor(
       async () => (await page.getByTestId('run-item').count()) === 1,
       'the sound run listed after the reload',
-      errors,
       60_000,
     );
     await waitFor(
       async () => (await page.getByTestId('damaged-run').count()) === 2,
       'two damaged records listed',
-      errors,
       60_000,
     );
     const damaged = await page.getByTestId('damaged-runs').innerText();
@@ -142,18 +133,12 @@ describe('a library with damaged records', () => {
     await waitFor(
       async () => (await page.getByTestId('run-damaged').count()) === 1,
       'the note on what was skipped',
-      errors,
       60_000,
     );
     expect(await hookText(page, 'run-damaged')).toBe(
       "Part of this run's stored data is damaged and was left out: 1 metric row, 1 rollout group. The rest is shown.",
     );
-    await waitFor(
-      async () => (await chartPoints(page, 'loss-chart')) >= 3,
-      'the sound rows on the loss chart',
-      errors,
-      60_000,
-    );
+    await waitFor(async () => (await chartPoints(page, 'loss-chart')) >= 3, 'the sound rows on the loss chart', 60_000);
     expect(await page.getByTestId('rollout-group').count()).toBe(1);
     expect(await page.getByTestId('rollout-inspector').innerText()).toMatch(/a sound prompt/);
     expect(await page.locator('[role="alert"]').allInnerTexts()).toEqual([]);
@@ -168,12 +153,7 @@ describe('a library with damaged records', () => {
       .filter({ hasText: 'config null' })
       .getByRole('button', { name: 'Yes, delete' })
       .click();
-    await waitFor(
-      async () => (await page.getByTestId('damaged-run').count()) === 1,
-      'one damaged record left',
-      errors,
-      60_000,
-    );
+    await waitFor(async () => (await page.getByTestId('damaged-run').count()) === 1, 'one damaged record left', 60_000);
     expect(await page.getByTestId('damaged-runs').innerText()).toMatch(/config text/);
     expect(await page.getByTestId('run-item').count()).toBe(1);
     expect(errors).toEqual([]);

@@ -6,25 +6,22 @@
 // Service workers are blocked so the routes see every request.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { getPreset } from '../../src/experiment/presets';
 import { keptFileOf, keptRun } from '../store/kept-fixtures';
-import { labSession, TINY_CONFIG, waitFor as waitUntil, watchConsole } from './harness';
+import { it as base, TINY_CONFIG, type Lab, type LabPage } from './harness';
 
-// The fixture's kept file lives in a folder of its own under the served build (dist-e2e/), never over a
-// real findings file.
-const FIXTURE_DIR = `e2e-kept-${process.pid}`;
 const RUNS = [keptRun('scarce_data', 'n8', 1, 0.3), keptRun('scarce_data', 'n512', 1, 0.6)];
-beforeAll(() => {
-  mkdirSync(join('dist-e2e', FIXTURE_DIR), { recursive: true });
-  writeFileSync(join('dist-e2e', FIXTURE_DIR, 'scarce_data.json.gz'), keptFileOf('scarce_data', RUNS));
-});
-afterAll(() => rmSync(join('dist-e2e', FIXTURE_DIR), { recursive: true, force: true }));
 
-const lab = labSession();
-let errors: string[] = [];
-const waitFor = (fn: () => Promise<boolean>, what: string, timeout?: number) => waitUntil(fn, what, errors, timeout);
+/** The fixture's kept file, in a folder of its own in the served build (never over a real findings file) while the file's tests run. */
+const it = base.extend('keptDir', { scope: 'file' }, async ({ site }, { onCleanup }) => {
+  const keptDir = `e2e-kept-${process.pid}`;
+  mkdirSync(join(site.dir, keptDir), { recursive: true });
+  onCleanup(() => rmSync(join(site.dir, keptDir), { recursive: true, force: true }));
+  writeFileSync(join(site.dir, keptDir, 'scarce_data.json.gz'), keptFileOf('scarce_data', RUNS));
+  return keptDir;
+});
 
 const entry = (runs?: number) => ({
   verdict: 'mixed',
@@ -38,31 +35,28 @@ const FINDINGS = {
   presets: { scarce_data: entry(2), label_noise: entry(3), random_reward: entry(1), proxy_rewards: entry() },
 };
 
-async function openLab(): Promise<Page> {
-  const context = await lab.browser.newContext({ serviceWorkers: 'block' });
-  await context.addInitScript(
-    (cfg) => localStorage.setItem('rlvr-lab/run-config/v1', cfg),
-    JSON.stringify({ ...TINY_CONFIG, backend: 'wasm' }),
-  );
-  const page = await context.newPage();
-  errors = watchConsole(page);
-  await page.route('**/findings/findings.json', (route) => route.fulfill({ json: FINDINGS }));
-  await page.route('**/findings/runs/scarce_data.json.gz', (route) =>
-    route.continue({ url: `${lab.url}${FIXTURE_DIR}/scarce_data.json.gz` }),
-  );
-  await page.route('**/findings/runs/label_noise.json.gz', (route) =>
-    route.fulfill({ body: 'not gzip', contentType: 'application/gzip' }),
-  );
-  await page.route('**/findings/runs/random_reward.json.gz', (route) =>
-    route.continue({ url: `${lab.url}${FIXTURE_DIR}/no-such-file.json.gz` }),
-  );
-  await page.goto(lab.url);
-  await waitFor(() => page.evaluate(() => window.__labReady === true), 'the lab to be ready', 120_000);
-  return page;
+async function openLab(lab: Lab, keptDir: string): Promise<LabPage> {
+  return lab.open({
+    serviceWorkers: 'block',
+    config: { ...TINY_CONFIG, backend: 'wasm' },
+    prepare: (page) =>
+      Promise.all([
+        page.route('**/findings/findings.json', (route) => route.fulfill({ json: FINDINGS })),
+        page.route('**/findings/runs/scarce_data.json.gz', (route) =>
+          route.continue({ url: `${lab.url}${keptDir}/scarce_data.json.gz` }),
+        ),
+        page.route('**/findings/runs/label_noise.json.gz', (route) =>
+          route.fulfill({ body: 'not gzip', contentType: 'application/gzip' }),
+        ),
+        page.route('**/findings/runs/random_reward.json.gz', (route) =>
+          route.continue({ url: `${lab.url}${keptDir}/no-such-file.json.gz` }),
+        ),
+      ]),
+  });
 }
 
 const card = (page: Page, presetId: string) => page.locator(`[data-testid="preset-card"][data-preset="${presetId}"]`);
-async function openRunsOf(page: Page, presetId: string): Promise<string> {
+async function openRunsOf({ page, waitFor }: LabPage, presetId: string): Promise<string> {
   if (!(await card(page, presetId).evaluate((el) => (el as HTMLDetailsElement).open)))
     await card(page, presetId).locator('summary').click();
   await card(page, presetId).getByTestId('preset-open-runs').click();
@@ -74,8 +68,12 @@ async function openRunsOf(page: Page, presetId: string): Promise<string> {
 }
 
 describe('opening the runs behind a finding', () => {
-  it('shows the button only where runs are kept, and opens them in the run list and on the Compare page', async () => {
-    const page = await openLab();
+  it('shows the button only where runs are kept, and opens them in the run list and on the Compare page', async ({
+    lab,
+    keptDir,
+  }) => {
+    const lp = await openLab(lab, keptDir);
+    const { page, errors, waitFor } = lp;
     await waitFor(
       async () => (await page.getByTestId('preset-open-runs').count()) === 3,
       'a button on the three presets that keep runs',
@@ -84,7 +82,7 @@ describe('opening the runs behind a finding', () => {
     expect(await card(page, 'paro').getByTestId('preset-open-runs').count()).toBe(0);
     expect(await page.getByTestId('run-item').count()).toBe(0);
 
-    expect(await openRunsOf(page, 'scarce_data')).toBe(
+    expect(await openRunsOf(lp, 'scarce_data')).toBe(
       `Opened 2 runs of ${getPreset('scarce_data')!.title} from the findings.`,
     );
     const names = RUNS.map((r) => r.info.name);
@@ -115,19 +113,20 @@ describe('opening the runs behind a finding', () => {
     expect(Number(await page.getByTestId('compare-chart-reward').getAttribute('data-points'))).toBe(2);
     expect(Number(await page.getByTestId('compare-chart-eval_heldout/accuracy').getAttribute('data-points'))).toBe(3);
 
-    expect(await openRunsOf(page, 'scarce_data')).toMatch(/All of them were already in the library/);
+    expect(await openRunsOf(lp, 'scarce_data')).toMatch(/All of them were already in the library/);
     expect(await page.getByTestId('run-item').count()).toBe(2);
     expect(errors).toEqual([]);
   });
 
-  it('says what is wrong with a broken or missing file and adds no run', async () => {
-    const page = await openLab();
-    const broken = await openRunsOf(page, 'label_noise');
+  it('says what is wrong with a broken or missing file and adds no run', async ({ lab, keptDir }) => {
+    const lp = await openLab(lab, keptDir);
+    const { page, errors } = lp;
+    const broken = await openRunsOf(lp, 'label_noise');
     expect(broken).toBe(
       `The runs of ${getPreset('label_noise')!.title} could not be opened: findings/runs/label_noise.json.gz is not gzip'd JSON (it does not start with gzip's signature). Nothing was added.`,
     );
     expect(await card(page, 'label_noise').getByRole('alert').count()).toBe(1);
-    const missing = await openRunsOf(page, 'random_reward');
+    const missing = await openRunsOf(lp, 'random_reward');
     expect(missing).toMatch(
       /could not be opened: findings\/runs\/random_reward\.json\.gz is missing from this site \((HTTP 404|the server sent a web page instead)\)\. Nothing was added\.$/,
     );

@@ -2,23 +2,16 @@
 // Start at once trains (the startup backend request and Start's no longer cancel each other), with its
 // stage, step and time left in words; a setting made invalid inside a collapsed group opens that group
 // and Start's message names the field.
-import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { contextWithConfig, hookText, labSession, TINY_CONFIG, waitFor, watchConsole } from './harness';
+import { describe, expect } from 'vitest';
+import { hookText, it, TINY_CONFIG, type Lab } from './harness';
 
-const lab = labSession();
-
-async function freshPage(config: object = TINY_CONFIG): Promise<{ page: Page; errors: string[] }> {
-  const page = await (await contextWithConfig(lab.browser, config)).newPage();
-  const errors = watchConsole(page);
-  await page.goto(lab.url);
-  return { page, errors };
-}
+/** A fresh context at the lab, not waiting for it to be ready (a first visit's user does not). */
+const freshPage = (lab: Lab) => lab.open({ config: TINY_CONFIG, ready: false });
 
 describe('a first visit', () => {
-  it('trains on WASM chosen right after the page opens, in every fresh context', async () => {
+  it('trains on WASM chosen right after the page opens, in every fresh context', async ({ lab }) => {
     for (let i = 0; i < 4; i++) {
-      const { page, errors } = await freshPage();
+      const { page, context, waitFor } = await freshPage(lab);
       await page.getByTestId('cfg-backend').selectOption('wasm');
       await page.getByTestId('start').click();
       await waitFor(
@@ -26,7 +19,6 @@ describe('a first visit', () => {
           ['running', 'failed'].includes(await hookText(page, 'run-status')) ||
           (await page.getByRole('alert').count()) > 0,
         `context ${i}: the run to start or fail`,
-        errors,
       );
       const alerts = await page.getByRole('alert').allInnerTexts();
       expect(
@@ -34,11 +26,7 @@ describe('a first visit', () => {
         `context ${i}`,
       ).toEqual([]);
       expect(await hookText(page, 'run-status'), `context ${i}`).toBe('running');
-      await waitFor(
-        async () => (await hookText(page, 'backend-name')) === 'wasm',
-        `context ${i}: the badge on wasm`,
-        errors,
-      );
+      await waitFor(async () => (await hookText(page, 'backend-name')) === 'wasm', `context ${i}: the badge on wasm`);
       if (i === 0) {
         // Progress in words, from the run's own measured times, moving at least once a second.
         const progress = () => hookText(page, 'run-progress');
@@ -48,29 +36,28 @@ describe('a first visit', () => {
               await progress(),
             ),
           'progress with a time left',
-          errors,
         );
         const before = await progress();
-        await waitFor(async () => (await progress()) !== before, 'the progress words to move', errors, 2500);
+        await waitFor(async () => (await progress()) !== before, 'the progress words to move', 2500);
       }
       await page.getByTestId('stop').click();
-      await waitFor(async () => (await hookText(page, 'run-status')) === 'stopped', `context ${i}: stopped`, errors);
-      await page.context().close();
+      await waitFor(async () => (await hookText(page, 'run-status')) === 'stopped', `context ${i}: stopped`);
+      await context.close();
     }
   });
 
-  it("opens the collapsed group of an invalid setting and names the field in Start's message", async () => {
-    const { page, errors } = await freshPage();
+  it("opens the collapsed group of an invalid setting and names the field in Start's message", async ({ lab }) => {
+    const { page, errors, waitFor } = await freshPage(lab);
     const warmup = page.getByTestId('cfg-rl.warmupSteps');
     expect(await warmup.isVisible()).toBe(false); // RL's Optimizer group starts collapsed
     await page.locator('summary', { hasText: 'RL (GRPO)' }).click();
     await page.getByTestId('cfg-rl.steps').fill('6');
-    await waitFor(async () => (await page.getByTestId('start-blocked').count()) === 1, "Start's message", errors);
+    await waitFor(async () => (await page.getByTestId('start-blocked').count()) === 1, "Start's message");
     expect(await hookText(page, 'start-blocked')).toMatch(
       /^Start is off until RL \(GRPO\) › Optimizer › warmup_steps is fixed: rl\.warmupSteps \(\d+\) must be at most rl\.steps \(6\)/,
     );
-    await waitFor(() => warmup.isVisible(), 'the Optimizer group to open', errors);
+    await waitFor(() => warmup.isVisible(), 'the Optimizer group to open');
     expect(await page.getByTestId('start').isEnabled()).toBe(false);
-    await page.context().close();
+    expect(errors).toEqual([]);
   });
 });

@@ -2,19 +2,18 @@
 // import runs in a worker, so no file freezes the page (the longest gap stays under 1 s); a zip bomb, a file
 // that lies about its size and a file of a million rows are refused by the limit they pass, saying by how
 // much; a big valid file shows its progress, cancels leaving nothing written, and imports whole.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strToU8 } from 'fflate';
-import { beforeAll } from 'vitest';
 import type { Page } from 'playwright-core';
 import { packArchive } from '../../src/store/archive';
 import { crc32Hex } from '../../src/util/crc32';
 import { rawZip } from '../helpers/zips';
 import { bundle } from '../store/fixtures';
-import { hookText, labSession, waitFor, watchConsole } from './harness';
-import { addHeartbeat, longestGap, resetHeartbeat } from './heartbeat';
+import { hookText, it } from './harness';
+import { longestGap, resetHeartbeat } from './heartbeat';
 
 const MIB = 2 ** 20;
 const FREEZE_MS = 1000;
@@ -96,20 +95,10 @@ const storedMetrics = (page: Page) =>
   );
 
 describe('imports run in a worker, within limits', () => {
-  const session = labSession();
-
-  it('refuses a 1,000:1 zip, a bomb that lies about its size and a million-row file by their limits, without freezing', async () => {
-    const context = await session.browser.newContext();
-    await addHeartbeat(context);
-    const page = await context.newPage();
-    const errors = watchConsole(page);
-    await page.goto(session.url);
-    await waitFor(
-      () => page.evaluate(() => (window as { __labReady?: boolean }).__labReady === true),
-      'the lab to be ready',
-      errors,
-      120_000,
-    );
+  it('refuses a 1,000:1 zip, a bomb that lies about its size and a million-row file by their limits, without freezing', async ({
+    lab,
+  }) => {
+    const { page, errors, waitFor } = await lab.open({ heartbeat: true });
     const cases: [string, RegExp][] = [
       [
         files.ratio,
@@ -127,7 +116,6 @@ describe('imports run in a worker, within limits', () => {
       await waitFor(
         async () => (await page.getByTestId('import-error').count()) === 1,
         `the refusal of ${file}`,
-        errors,
         120_000,
       );
       expect(await hookText(page, 'import-error')).toMatch(message);
@@ -137,31 +125,21 @@ describe('imports run in a worker, within limits', () => {
     }
     expect(await storedMetrics(page)).toBe(0);
     expect(errors).toEqual([]);
-    await context.close();
   });
 
-  it('shows the progress of a big import, cancels it with nothing written, then imports it whole without freezing', async () => {
-    const context = await session.browser.newContext();
-    await addHeartbeat(context);
-    const page = await context.newPage();
-    const errors = watchConsole(page);
-    await page.goto(session.url);
-    await waitFor(
-      () => page.evaluate(() => (window as { __labReady?: boolean }).__labReady === true),
-      'the lab to be ready',
-      errors,
-      120_000,
-    );
+  it('shows the progress of a big import, cancels it with nothing written, then imports it whole without freezing', async ({
+    lab,
+  }) => {
+    const { page, errors, waitFor } = await lab.open({ heartbeat: true });
     await resetHeartbeat(page);
     await importFile(page, files.big);
     await waitFor(
       async () => /writing, [\d,]+ of 250,005 rows/.test(await hookText(page, 'import-progress')),
       'the import writing',
-      errors,
       120_000,
     );
     await page.getByTestId('import-cancel').click();
-    await waitFor(async () => (await page.getByTestId('import-notice').count()) === 1, 'the cancel', errors, 120_000);
+    await waitFor(async () => (await page.getByTestId('import-notice').count()) === 1, 'the cancel', 120_000);
     expect(await hookText(page, 'import-notice')).toMatch(/The import of big.zip was cancelled; nothing was written/);
     expect(await page.getByTestId('run-item').count()).toBe(0);
     expect(await storedMetrics(page)).toBe(0);
@@ -169,13 +147,11 @@ describe('imports run in a worker, within limits', () => {
     await waitFor(
       async () => /Imported 1 run from big.zip/.test(await hookText(page, 'import-notice').catch(() => '')),
       'the import',
-      errors,
       300_000,
     );
-    await waitFor(async () => (await page.getByTestId('run-item').count()) === 1, 'the run listed', errors);
+    await waitFor(async () => (await page.getByTestId('run-item').count()) === 1, 'the run listed');
     expect(await storedMetrics(page)).toBe(250_000);
     expect(await longestGap(page)).toBeLessThan(FREEZE_MS);
     expect(errors).toEqual([]);
-    await context.close();
   });
 });

@@ -1,23 +1,14 @@
 // The run library as a user meets it, in headless Chromium on the WASM backend (fast on any machine):
-// a run interrupted by a reload resumes from its checkpoint and its curve continues; a run exports to
-// a file, is deleted, and imports back identical; a damaged file is refused; a fork records its lineage;
-// a result link opened in a fresh browser shows the curves without training; bad links say so.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// a run interrupted by a reload resumes from its checkpoint and its curve continues; a stopped run exports
+// to a file, is deleted, and imports back identical; a damaged file is refused; a fork records its
+// lineage; a result link opened in a fresh browser shows the curves without training; a second tab cannot
+// resume a run the first one trains; bad links say so. Each test trains the runs it needs.
+import { describe, expect } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import {
-  chartPoints,
-  contextWithConfig,
-  hookText,
-  launchChromium,
-  serveDist,
-  TINY_CONFIG,
-  waitFor as waitUntil,
-  watchConsole,
-} from './harness';
+import type { Page } from 'playwright-core';
+import { chartPoints, hookText, it, TINY_CONFIG, type Lab, type LabPage } from './harness';
 
 /** SFT only (no RL stage), WASM, a checkpoint every 4 steps and a log point every 2. */
 const LIB_CONFIG = {
@@ -27,86 +18,78 @@ const LIB_CONFIG = {
   rl: { ...TINY_CONFIG.rl, steps: 0 },
 };
 
-let server: PreviewServer;
-let url: string;
-let browser: Browser;
-let page: Page;
-let errors: string[];
 const dir = mkdtempSync(join(tmpdir(), 'rlvr-e2e-'));
-const waitFor = (fn: () => Promise<boolean>, what: string, timeout?: number) => waitUntil(fn, what, errors, timeout);
-const ready = (p: Page) =>
-  waitFor(
-    () => p.evaluate(() => (window as { __labReady?: boolean }).__labReady === true),
-    'the lab to be ready',
-    120_000,
+const item = (page: Page, id: string) => page.locator(`[data-testid="run-item"][data-run-id="${id}"]`);
+const stepOf = async (page: Page) => Number((await hookText(page, 'run-step')).split('/')[0]);
+
+const openLab = (lab: Lab) => lab.open({ config: LIB_CONFIG });
+
+/** A fresh lab with one run trained for ten steps (two checkpoints) and stopped; the run view shows it. */
+async function withStoppedRun(lab: Lab): Promise<{ lp: LabPage; runId: string }> {
+  const lp = await openLab(lab);
+  const { page, waitFor } = lp;
+  await page.getByTestId('start').click();
+  await waitFor(async () => (await stepOf(page)) >= 10, 'ten steps (two checkpoints)');
+  const runId = (await page.getByTestId('run-item').first().getAttribute('data-run-id')) ?? '';
+  expect(runId).not.toBe('');
+  await page.getByTestId('stop').click();
+  await waitFor(async () => (await hookText(page, 'run-status')) === 'stopped', 'stopped');
+  await waitFor(
+    async () => (await item(page, runId).getAttribute('data-status')) === 'stopped',
+    'the list to show the stopped run',
   );
-const item = (id: string) => page.locator(`[data-testid="run-item"][data-run-id="${id}"]`);
-const stepOf = async () => Number((await hookText(page, 'run-step')).split('/')[0]);
-
-beforeAll(async () => {
-  ({ server, url } = await serveDist());
-  browser = await launchChromium();
-  page = await (await contextWithConfig(browser, LIB_CONFIG)).newPage();
-  errors = watchConsole(page);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((resolve) => server?.httpServer.close(() => resolve()));
-});
+  return { lp, runId };
+}
 
 describe('the run library', () => {
-  let runId = '';
-
-  it('resumes a run interrupted by a reload from its checkpoint, and its curve continues', async () => {
-    await page.goto(url);
-    await ready(page);
+  it('resumes a run interrupted by a reload from its checkpoint, and its curve continues', async ({ lab }) => {
+    const lp = await openLab(lab);
+    const { page, waitFor } = lp;
     await page.getByTestId('start').click();
-    await waitFor(async () => (await stepOf()) >= 10, 'ten steps (two checkpoints)');
-    runId = (await page.getByTestId('run-item').first().getAttribute('data-run-id')) ?? '';
+    await waitFor(async () => (await stepOf(page)) >= 10, 'ten steps (two checkpoints)');
+    const runId = (await page.getByTestId('run-item').first().getAttribute('data-run-id')) ?? '';
     await page.reload(); // the worker dies with the page, mid-run
-    await ready(page);
+    await lp.ready();
     await waitFor(
-      async () => (await item(runId).getAttribute('data-status')) === 'interrupted',
+      async () => (await item(page, runId).getAttribute('data-status')) === 'interrupted',
       'the run marked interrupted',
     );
-    await item(runId).locator('.run-open').click();
+    await item(page, runId).locator('.run-open').click();
     await waitFor(async () => (await chartPoints(page, 'loss-chart')) >= 5, 'the stored curve');
     const before = await chartPoints(page, 'loss-chart');
     await page.getByTestId('resume').click();
     await waitFor(async () => (await hookText(page, 'run-status')) === 'running', 'the resumed run training');
-    const resumedAt = await stepOf();
+    const resumedAt = await stepOf(page);
     expect(resumedAt).toBeGreaterThanOrEqual(4); // from a checkpoint, not from step 0
     await waitFor(async () => (await chartPoints(page, 'loss-chart')) >= before + 3, 'the curve continuing');
     expect(await page.getByTestId('run-item').count()).toBe(1); // the same run, not a new one
     await page.getByTestId('stop').click();
     await waitFor(async () => (await hookText(page, 'run-status')) === 'stopped', 'stopped');
+    expect(lp.errors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });
 
-  it('exports a run, deletes it, and imports it back identical', async () => {
-    await waitFor(
-      async () => (await item(runId).getAttribute('data-status')) === 'stopped',
-      'the list to show the stopped run',
-    );
-    const text = await item(runId).locator('.run-meta').innerText();
+  it('exports a run, deletes it, and imports it back identical; a damaged copy is refused', async ({ lab }) => {
+    const { lp, runId } = await withStoppedRun(lab);
+    const { page, waitFor } = lp;
+    const text = await item(page, runId).locator('.run-meta').innerText();
     const points = await chartPoints(page, 'loss-chart');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      item(runId).getByTestId('export-run').click(),
+      item(page, runId).getByTestId('export-run').click(),
     ]);
     expect(download.suggestedFilename()).toMatch(/^rlvr-lab-.*\.zip$/);
     const file = join(dir, download.suggestedFilename());
     await download.saveAs(file);
-    await item(runId).getByRole('button', { name: 'Delete' }).click();
+    await item(page, runId).getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('button', { name: 'Yes, delete' }).click();
     await waitFor(async () => (await page.getByTestId('run-item').count()) === 0, 'the run deleted');
     await page.getByTestId('import-file').setInputFiles(file);
-    await waitFor(async () => (await item(runId).count()) === 1, 'the run imported');
+    await waitFor(async () => (await item(page, runId).count()) === 1, 'the run imported');
     expect(await hookText(page, 'import-notice')).toMatch(/Imported 1 run/);
-    expect(await item(runId).locator('.run-meta').innerText()).toBe(text);
-    await item(runId).locator('.run-open').click();
+    expect(await item(page, runId).locator('.run-meta').innerText()).toBe(text);
+    await item(page, runId).locator('.run-open').click();
     await waitFor(async () => (await chartPoints(page, 'loss-chart')) === points, 'the same curve');
-    // Importing the same file again changes nothing; a damaged copy is refused with a reason.
+    // A damaged copy is refused with a reason, and nothing changes.
     const damaged = readFileSync(file);
     const mid = damaged.length >> 1;
     damaged[mid] = damaged[mid]! ^ 0xff;
@@ -115,56 +98,63 @@ describe('the run library', () => {
     await waitFor(async () => (await page.getByTestId('import-error').count()) === 1, 'the refusal');
     expect(await hookText(page, 'import-error')).toMatch(/damaged\.zip was not imported\. The file is damaged/);
     expect(await page.getByTestId('run-item').count()).toBe(1);
+    expect(lp.errors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });
 
-  it('forks a checkpoint with changed settings into a new run that shows its lineage', async () => {
+  it('forks a checkpoint with changed settings into a new run that shows its lineage', async ({ lab }) => {
+    const { lp } = await withStoppedRun(lab);
+    const { page, waitFor } = lp;
     await page.getByTestId('cfg-seed').fill('5');
     await waitFor(async () => (await page.getByTestId('fork-step').count()) === 1, 'the checkpoint list');
     const step = Number(await page.getByTestId('fork-step').inputValue());
     await page.getByTestId('fork').click();
     await waitFor(async () => (await page.getByTestId('run-item').count()) === 2, 'the fork in the list');
     await waitFor(async () => (await hookText(page, 'run-status')) === 'running', 'the fork training');
-    expect(await stepOf()).toBeGreaterThanOrEqual(step);
+    expect(await stepOf(page)).toBeGreaterThanOrEqual(step);
     expect(await page.getByTestId('run-lineage').first().innerText()).toMatch(
       new RegExp(`forked from .* at step ${step}`),
     );
     await page.getByTestId('stop').click();
     await waitFor(async () => (await hookText(page, 'run-status')) === 'stopped', 'the fork stopped');
+    expect(lp.errors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });
 
-  it('opens a result link in a fresh browser with the curves and phase summary, without training', async () => {
-    await item(runId).locator('.run-open').click();
+  it('opens a result link in a fresh browser with the curves and phase summary, without training', async ({
+    lab,
+    pages,
+  }) => {
+    const { lp, runId } = await withStoppedRun(lab);
+    const { page, waitFor } = lp;
+    await item(page, runId).locator('.run-open').click();
     await waitFor(async () => (await chartPoints(page, 'loss-chart')) >= 5, 'the run shown');
     await page.getByTestId('share-result').click();
     const link = await page.getByTestId('share-url').inputValue();
-    expect(link.startsWith(url)).toBe(true);
+    expect(link.startsWith(lab.url)).toBe(true);
     expect(link.length).toBeLessThan(8192);
-    const fresh = await (await browser.newContext()).newPage();
-    const freshErrors = watchConsole(fresh);
-    await fresh.goto(link);
-    await waitUntil(
-      async () => (await fresh.getByTestId('link-banner').count()) === 1,
-      'the result banner',
-      freshErrors,
-    );
-    expect(await fresh.getByTestId('link-banner').getAttribute('data-kind')).toBe('result');
-    expect(await fresh.getByTestId('link-phases').innerText()).toMatch(/Phase \(mean_token_accuracy\)/);
-    await waitUntil(async () => (await chartPoints(fresh, 'loss-chart')) >= 5, 'the shared curve', freshErrors);
-    expect(await fresh.getByTestId('run-item').count()).toBe(0); // nothing trained, nothing stored
-    expect(await fresh.getByTestId('run-status').innerText()).toBe('idle');
-    expect(await fresh.getByTestId('run-shared').isEnabled()).toBe(true);
-    expect(freshErrors).toEqual([]);
-    await fresh.context().close();
+    const fresh = await pages.newPage();
+    await fresh.page.goto(link);
+    await fresh.waitFor(async () => (await fresh.page.getByTestId('link-banner').count()) === 1, 'the result banner');
+    expect(await fresh.page.getByTestId('link-banner').getAttribute('data-kind')).toBe('result');
+    expect(await fresh.page.getByTestId('link-phases').innerText()).toMatch(/Phase \(mean_token_accuracy\)/);
+    await fresh.waitFor(async () => (await chartPoints(fresh.page, 'loss-chart')) >= 5, 'the shared curve');
+    expect(await fresh.page.getByTestId('run-item').count()).toBe(0); // nothing trained, nothing stored
+    expect(await fresh.page.getByTestId('run-status').innerText()).toBe('idle');
+    expect(await fresh.page.getByTestId('run-shared').isEnabled()).toBe(true);
+    expect(fresh.errors).toEqual([]);
+    expect(lp.errors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });
 
-  it('refuses to resume, in a second tab, a run the first tab is training (one trainer per run)', async () => {
+  it('refuses to resume, in a second tab, a run the first tab is training (one trainer per run)', async ({ lab }) => {
+    const lp = await openLab(lab);
+    const { page, waitFor } = lp;
     await page.getByTestId('start').click();
     await waitFor(async () => (await hookText(page, 'run-status')) === 'running', 'a new run training in tab A');
     const liveId =
       (await page.locator('[data-testid="run-item"][data-status="running"]').first().getAttribute('data-run-id')) ?? '';
+    expect(liveId).not.toBe('');
     const tabB = await page.context().newPage();
-    await tabB.goto(url);
-    await ready(tabB);
+    await tabB.goto(lab.url);
+    await waitFor(() => tabB.evaluate(() => window.__labReady === true), 'the lab to be ready in tab B', 120_000);
     const inB = tabB.locator(`[data-testid="run-item"][data-run-id="${liveId}"]`);
     await waitFor(
       async () => (await inB.getAttribute('data-status')) === 'running',
@@ -186,11 +176,15 @@ describe('the run library', () => {
       liveId,
     );
     await tabB.reload();
-    await ready(tabB);
+    await waitFor(
+      () => tabB.evaluate(() => window.__labReady === true),
+      'the lab to be ready in tab B after reload',
+      120_000,
+    );
     await inB.locator('.run-open').click();
-    await waitUntil(() => tabB.getByTestId('resume').isEnabled(), 'Resume offered in tab B', errors);
+    await waitFor(() => tabB.getByTestId('resume').isEnabled(), 'Resume offered in tab B');
     await tabB.getByTestId('resume').click();
-    await waitUntil(
+    await waitFor(
       async () =>
         /training in another tab/.test(
           await tabB
@@ -199,31 +193,41 @@ describe('the run library', () => {
             .catch(() => ''),
         ),
       'the refusal in tab B',
-      errors,
     );
     expect(await tabB.getByTestId('run-status').innerText()).toBe('idle');
-    const at = await stepOf();
-    await waitFor(async () => (await stepOf()) > at, 'tab A still training');
+    const at = await stepOf(page);
+    await waitFor(async () => (await stepOf(page)) > at, 'tab A still training');
     await tabB.close();
     await page.getByTestId('stop').click();
     await waitFor(async () => (await hookText(page, 'run-status')) === 'stopped', 'stopped');
+    expect(lp.errors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });
 
-  it('opens a config link ready to run, and refuses a damaged link with a message and the default lab', async () => {
+  it('opens a config link ready to run, and refuses a damaged link with a message and the default lab', async ({
+    lab,
+    pages,
+  }) => {
+    const { page, waitFor, errors } = await openLab(lab);
+    await page.getByTestId('cfg-seed').fill('5');
+    // The form remembers a config once it is validated with its data checked: then the link carries it.
+    const storedSeed = () =>
+      page.evaluate(
+        () => (JSON.parse(localStorage.getItem('rlvr-lab/run-config/v1') ?? 'null') as { seed?: number } | null)?.seed,
+      );
+    await waitFor(async () => (await storedSeed()) === 5, 'the form to hold seed 5, validated');
     await page.getByTestId('share-config').click();
     const link = await page.getByTestId('share-url').inputValue();
-    const fresh = await (await browser.newContext()).newPage();
-    await fresh.goto(link);
-    await waitUntil(async () => (await fresh.getByTestId('link-banner').count()) === 1, 'the config banner', []);
-    expect(await fresh.getByTestId('cfg-seed').inputValue()).toBe('5');
-    expect(await fresh.getByTestId('cfg-model.layers').inputValue()).toBe('1');
-    await fresh.goto(`${url}#r1.${'x'.repeat(50)}`);
-    await fresh.reload();
-    await waitUntil(async () => (await fresh.getByTestId('link-error').count()) === 1, 'the link error', []);
-    expect(await fresh.getByTestId('link-error').innerText()).toMatch(/could not be opened/);
-    await ready(fresh);
-    expect(await fresh.getByTestId('start').isEnabled()).toBe(true);
-    await fresh.context().close();
+    const fresh = await pages.newPage();
+    await fresh.page.goto(link);
+    await fresh.waitFor(async () => (await fresh.page.getByTestId('link-banner').count()) === 1, 'the config banner');
+    expect(await fresh.page.getByTestId('cfg-seed').inputValue()).toBe('5');
+    expect(await fresh.page.getByTestId('cfg-model.layers').inputValue()).toBe('1');
+    await fresh.page.goto(`${lab.url}#r1.${'x'.repeat(50)}`);
+    await fresh.page.reload();
+    await fresh.waitFor(async () => (await fresh.page.getByTestId('link-error').count()) === 1, 'the link error');
+    expect(await fresh.page.getByTestId('link-error').innerText()).toMatch(/could not be opened/);
+    await fresh.ready();
+    expect(await fresh.page.getByTestId('start').isEnabled()).toBe(true);
     expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });
 });

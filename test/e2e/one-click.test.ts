@@ -5,12 +5,11 @@
 // made from it shows the phase chart in a fresh browser. A screenshot of the finished run goes to
 // test-artifacts/e2e (git-ignored). Waits on conditions only.
 import { mkdirSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { armConfig, getPreset } from '../../src/experiment/presets';
 import { shortestArm, FLAGSHIP_ID } from '../../src/ui/story/story-data';
-import { chartPoints, hookText, labSession, waitFor as waitUntil, watchConsole } from './harness';
+import { chartPoints, hookText, it } from './harness';
 
-const lab = labSession();
 const preset = getPreset(FLAGSHIP_ID)!;
 const arm = shortestArm(preset, []);
 const config = armConfig(preset, arm, preset.seeds[0] ?? 1);
@@ -18,13 +17,11 @@ const boundary = config.cpt.steps + config.sft.steps;
 const total = boundary + config.rl.steps;
 
 describe('the one-click run', () => {
-  it('trains the quick arm on forced WASM from our SFT model to completion, with progress, and its result link shows the phase chart', async () => {
-    const context = await lab.browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    const errors = watchConsole(page);
-    const waitFor = (fn: () => Promise<boolean>, what: string, timeout?: number) =>
-      waitUntil(fn, what, errors, timeout);
-    await page.goto(lab.url);
+  it('trains the quick arm on forced WASM from our SFT model to completion, with progress, and its result link shows the phase chart', async ({
+    lab,
+    pages,
+  }) => {
+    const { page, errors, waitFor } = await lab.open({ viewport: { width: 1280, height: 800 }, ready: false });
     await waitFor(
       async () => (await page.getByTestId('story').getAttribute('data-status')) === 'ready',
       'the story with its kept runs',
@@ -80,19 +77,15 @@ describe('the one-click run', () => {
     await page.getByTestId('share-result').click();
     const link = await page.getByTestId('share-url').inputValue();
     expect(link.length).toBeLessThan(8192);
-    const fresh = await (await lab.browser.newContext()).newPage();
-    const freshErrors = watchConsole(fresh);
-    await fresh.goto(link);
-    await waitUntil(
-      async () => (await fresh.getByTestId('link-banner').getAttribute('data-kind')) === 'result',
+    const fresh = await pages.newPage();
+    await fresh.page.goto(link);
+    await fresh.waitFor(
+      async () => (await fresh.page.getByTestId('link-banner').getAttribute('data-kind')) === 'result',
       'the result banner',
-      freshErrors,
     );
-    await waitUntil(async () => (await chartPoints(fresh, 'rl-chart')) > 0, 'the shared phase chart', freshErrors);
-    expect(await fresh.getByTestId('regime-label').getAttribute('data-regime')).toBe(regime);
-    expect(await fresh.getByTestId('run-item').count()).toBe(0); // nothing trained, nothing stored
-    expect(freshErrors).toEqual([]);
-    await fresh.context().close();
-    await context.close();
+    await fresh.waitFor(async () => (await chartPoints(fresh.page, 'rl-chart')) > 0, 'the shared phase chart');
+    expect(await fresh.page.getByTestId('regime-label').getAttribute('data-regime')).toBe(regime);
+    expect(await fresh.page.getByTestId('run-item').count()).toBe(0); // nothing trained, nothing stored
+    expect(fresh.errors).toEqual([]);
   });
 });

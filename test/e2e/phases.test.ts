@@ -2,18 +2,17 @@
 // curves (the reward rises and saturates, held-out accuracy lags) is imported as a file; the page must
 // find the saturation step the analysis finds here, shade the phase bands and mark saturation, and
 // scrubbing the chart (hover, arrow keys) must open the rollouts of the step under the cursor.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { analyzePhases } from '../../src/analysis/phases';
 import { validateRunConfig } from '../../src/experiment/config';
 import { packArchive } from '../../src/store/archive';
 import type { RunBundle } from '../../src/store/library';
 import type { RolloutRecord } from '../../src/store/types';
 import { buildRows, logistic, stepUp } from '../analysis/curves';
-import { contextWithConfig, hookText, labSession, TINY_CONFIG, waitFor as waitUntil, watchConsole } from './harness';
+import { hookText, it, TINY_CONFIG, type Lab, type LabPage } from './harness';
 
 const STEPS = 200;
 const EVAL_EVERY = 10;
@@ -81,30 +80,26 @@ const bundle: RunBundle = {
   checkpoints: [],
 };
 
-const lab = labSession();
-let page: Page;
-let errors: string[] = [];
-const waitFor = (fn: () => Promise<boolean>, what: string, timeout?: number) => waitUntil(fn, what, errors, timeout);
-const shownStep = async () => Number(await page.getByTestId('rollout-shown-step').getAttribute('data-step'));
+const file = join(mkdtempSync(join(tmpdir(), 'rlvr-phases-')), 'phases.zip');
+writeFileSync(file, packArchive([bundle]));
 
-beforeAll(async () => {
-  page = await (await contextWithConfig(lab.browser, { ...TINY_CONFIG, backend: 'wasm' })).newPage();
-  errors = watchConsole(page);
-});
+const shownStep = async (lp: LabPage) =>
+  Number(await lp.page.getByTestId('rollout-shown-step').getAttribute('data-step'));
+
+/** A fresh lab with the fixture run imported from its file and opened. */
+async function openPhaseRun(lab: Lab): Promise<LabPage> {
+  const lp = await lab.open({ config: { ...TINY_CONFIG, backend: 'wasm' } });
+  const run = lp.page.locator('[data-testid="run-item"][data-run-id="phases"]');
+  await lp.page.getByTestId('import-file').setInputFiles(file);
+  await lp.waitFor(async () => (await run.count()) === 1, 'the run imported');
+  await run.locator('.run-open').click();
+  return lp;
+}
 
 describe('phases on a run that crosses the rule', () => {
-  it('finds the saturation step the analysis finds, shades the bands and marks saturation', async () => {
-    await page.goto(lab.url);
-    await waitFor(() => page.evaluate(() => window.__labReady === true), 'the lab to be ready', 120_000);
-    const file = join(mkdtempSync(join(tmpdir(), 'rlvr-phases-')), 'phases.zip');
-    writeFileSync(file, packArchive([bundle]));
-    await page.getByTestId('import-file').setInputFiles(file);
-    await waitFor(
-      async () => (await page.locator('[data-testid="run-item"][data-run-id="phases"]').count()) === 1,
-      'the run imported',
-    );
-    await page.locator('[data-testid="run-item"][data-run-id="phases"] .run-open').click();
+  it('finds the saturation step the analysis finds, shades the bands and marks saturation', async ({ lab }) => {
     expect(expected.saturationStep).not.toBeNull();
+    const { page, errors, waitFor } = await openPhaseRun(lab);
     await waitFor(
       async () => (await hookText(page, 'saturation-step')) === String(expected.saturationStep),
       `saturation at step ${expected.saturationStep}`,
@@ -114,27 +109,36 @@ describe('phases on a run that crosses the rule', () => {
     expect(expected.bands.map((b) => b.kind)).toContain('pre_saturation');
     expect(await chart.getAttribute('data-markers')).toMatch(/saturation/);
     expect(await page.getByTestId('regime-label').getAttribute('data-regime')).toBe(expected.regime);
+    expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });
 
-  it('opens the rollouts of the step under the cursor when the chart is hovered or moved with the arrow keys', async () => {
+  it('opens the rollouts of the step under the cursor when the chart is hovered or moved with the arrow keys', async ({
+    lab,
+  }) => {
+    const lp = await openPhaseRun(lab);
+    const { page, waitFor } = lp;
+    await waitFor(
+      async () => (await hookText(page, 'saturation-step')) === String(expected.saturationStep),
+      'the run shown with its phases',
+    );
     const over = page.getByTestId('rl-chart').locator('.u-over');
     await over.scrollIntoViewIfNeeded();
     const box = (await over.boundingBox())!;
     await over.hover({ position: { x: box.width * 0.25, y: box.height / 2 } });
     await waitFor(
-      async () => Math.abs((await shownStep()) - STEPS * 0.25) <= EVAL_EVERY,
+      async () => Math.abs((await shownStep(lp)) - STEPS * 0.25) <= EVAL_EVERY,
       'the rollouts near a quarter of the run',
     );
     await over.hover({ position: { x: box.width * 0.75, y: box.height / 2 } });
     await waitFor(
-      async () => Math.abs((await shownStep()) - STEPS * 0.75) <= EVAL_EVERY,
+      async () => Math.abs((await shownStep(lp)) - STEPS * 0.75) <= EVAL_EVERY,
       'the rollouts near three quarters of the run',
     );
     await expect.poll(() => page.getByTestId('rollout-inspector').innerText()).toMatch(/prompt at step \d+/);
-    const before = await shownStep();
+    const before = await shownStep(lp);
     await over.focus();
     for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowLeft');
-    await waitFor(async () => (await shownStep()) < before, 'an earlier step after ArrowLeft');
-    expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
+    await waitFor(async () => (await shownStep(lp)) < before, 'an earlier step after ArrowLeft');
+    expect(lp.errors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });
 });

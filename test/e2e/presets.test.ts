@@ -3,29 +3,22 @@
 // build caps every stage at two steps, test/e2e/hooks/page/sweep.ts, so it takes seconds), and opens the
 // compare view on them; a stop halts the queue and Continue goes on; a classroom link hides what it names
 // and says so.
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { contextWithConfig, hookText, labSession, TINY_CONFIG, waitFor as waitUntil, watchConsole } from './harness';
+import { SWEEP_STEP_CAP } from './hooks/page/sweep';
+import { hookText, it, TINY_CONFIG, type Lab } from './harness';
 
-const lab = labSession();
-let errors: string[] = [];
-const waitFor = (fn: () => Promise<boolean>, what: string, timeout?: number) => waitUntil(fn, what, errors, timeout);
-
-async function openLab(query: string): Promise<Page> {
-  const page = await (await contextWithConfig(lab.browser, { ...TINY_CONFIG, backend: 'wasm' })).newPage();
-  errors = watchConsole(page);
-  await page.goto(lab.url + query);
-  await waitFor(() => page.evaluate(() => window.__labReady === true), 'the lab to be ready', 120_000);
-  return page;
-}
+const openLab = (lab: Lab, at = '') => lab.open({ config: { ...TINY_CONFIG, backend: 'wasm' }, at });
 
 const statuses = (page: Page) =>
   page.getByTestId('sweep-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
 
 describe('the preset gallery', () => {
-  it('runs a preset sweep one run after another with the preset settings, then opens compare on its runs', async () => {
-    const page = await openLab('');
+  it('runs a preset sweep one run after another with the preset settings, then opens compare on its runs', async ({
+    lab,
+  }) => {
+    const { page, errors, waitFor } = await openLab(lab);
     const card = page.locator('[data-testid="preset-card"][data-preset="scarce_data"]');
     await card.locator('summary').click();
     await expect.poll(() => card.innerText()).toMatch(/The paper found:.*few distinct prompts/s);
@@ -50,6 +43,11 @@ describe('the preset gallery', () => {
       'both runs completed',
       300_000,
     );
+    // The runs were the preset's, capped at SWEEP_STEP_CAP steps a stage by the e2e build.
+    const [done, total] = (await hookText(page, 'run-step')).split(' / ').map(Number);
+    expect(done).toBe(total);
+    expect(total).toBeGreaterThan(0);
+    expect(total).toBeLessThanOrEqual(3 * SWEEP_STEP_CAP);
     const names = await page.getByTestId('run-item').allInnerTexts();
     expect(names.some((n) => n.includes('Scarce data · N = 8 · seed 1'))).toBe(true);
     expect(names.some((n) => n.includes('Scarce data · N = 512 · seed 1'))).toBe(true);
@@ -61,8 +59,8 @@ describe('the preset gallery', () => {
     expect(errors).toEqual([]);
   });
 
-  it('halts the queue when its run is stopped, and Continue goes on with the next one', async () => {
-    const page = await openLab('');
+  it('halts the queue when its run is stopped, and Continue goes on with the next one', async ({ lab }) => {
+    const { page, errors, waitFor } = await openLab(lab);
     const card = page.locator('[data-testid="preset-card"][data-preset="random_reward"]');
     await card.locator('summary').click();
     await card.getByLabel('Seeds per arm').selectOption('1');
@@ -79,8 +77,8 @@ describe('the preset gallery', () => {
 });
 
 describe('classroom mode', () => {
-  it('hides the parts a link names, says what is hidden, and still runs', async () => {
-    const page = await openLab('?classroom=model,rl,share,bogus');
+  it('hides the parts a link names, says what is hidden, and still runs', async ({ lab }) => {
+    const { page, errors, waitFor } = await openLab(lab, '?classroom=model,rl,share,bogus');
     const banner = await hookText(page, 'classroom-banner');
     expect(banner).toMatch(/Classroom mode\. Hidden by this link: model size, RL \(GRPO\) settings, share links\./);
     expect(banner).toMatch(/Ignored \(not parts of the lab\): bogus/);
@@ -93,5 +91,6 @@ describe('classroom mode', () => {
     await page.getByRole('link', { name: 'Show the full lab' }).click();
     await waitFor(async () => (await page.getByTestId('share-config').count()) === 1, 'the full lab');
     expect(await page.getByTestId('classroom-banner').count()).toBe(0);
+    expect(errors).toEqual([]);
   });
 });

@@ -1,19 +1,9 @@
 // The phase lab as a user sees it, in headless Chromium on the WASM backend (fast on any machine):
-// a tiny SFT 4 + RL 4 run finishes, the RL chart has points, a regime label and the saturation step are
-// shown, and the rollout inspector lists groups with their completions; picking a step switches them.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import {
-  chartPoints,
-  contextWithConfig,
-  hookText,
-  launchChromium,
-  serveDist,
-  TINY_CONFIG,
-  waitFor as waitUntil,
-  watchConsole,
-} from './harness';
+// the RL settings come from the stored config and say what is wrong next to a field; a tiny SFT 4 + RL 4
+// run finishes, the RL chart has points, a regime label and the saturation step are shown, and the
+// rollout inspector lists groups with their completions; picking a step switches them.
+import { describe, expect } from 'vitest';
+import { chartPoints, hookText, it, TINY_CONFIG, type Lab } from './harness';
 
 const RL_CONFIG = {
   ...TINY_CONFIG,
@@ -44,38 +34,20 @@ const RL_CONFIG = {
   },
 };
 
-let server: PreviewServer;
-let url: string;
-let browser: Browser;
-let page: Page;
-let errors: string[];
-const waitFor = (fn: () => Promise<boolean>, what: string, timeout?: number) => waitUntil(fn, what, errors, timeout);
-
-beforeAll(async () => {
-  ({ server, url } = await serveDist());
-  browser = await launchChromium();
-  const context = await contextWithConfig(browser, RL_CONFIG);
-  page = await context.newPage();
-  await page.setViewportSize({ width: 1280, height: 800 });
-  errors = watchConsole(page);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((resolve) => server?.httpServer.close(() => resolve()));
-});
+const openLab = (lab: Lab) => lab.open({ config: RL_CONFIG, viewport: { width: 1280, height: 800 } });
 
 describe('the phase lab', () => {
-  it('shows the RL settings from the stored config', async () => {
-    await page.goto(url);
-    await waitFor(() => page.evaluate(() => window.__labReady === true), 'the lab to be ready', 120_000);
+  it('shows the RL settings from the stored config', async ({ lab }) => {
+    const { page, errors } = await openLab(lab);
     expect(await page.getByTestId('cfg-rl.steps').inputValue()).toBe('4');
     expect(await page.getByTestId('cfg-rl.numGenerations').inputValue()).toBe('2');
     expect(await page.getByTestId('cfg-cpt.steps').inputValue()).toBe('0');
     expect(await page.getByTestId('reward-row').count()).toBe(1);
+    expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });
 
-  it('flags an invalid RL field next to it, and adds a reward', async () => {
+  it('flags an invalid RL field next to it, and adds a reward', async ({ lab }) => {
+    const { page, errors, waitFor } = await openLab(lab);
     await page.locator('summary', { hasText: 'RL (GRPO)' }).click(); // the section starts collapsed
     await page.getByTestId('cfg-rl.numGenerations').fill('1');
     await waitFor(
@@ -91,9 +63,13 @@ describe('the phase lab', () => {
       .nth(1)
       .click();
     expect(await page.getByTestId('reward-row').count()).toBe(1);
+    expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });
 
-  it('takes a number of SFT rationales, and refuses more than the N training prompts next to the field', async () => {
+  it('takes a number of SFT rationales, and refuses more than the N training prompts next to the field', async ({
+    lab,
+  }) => {
+    const { page, errors, waitFor } = await openLab(lab);
     const sftSize = page.getByTestId('cfg-data.sftSize');
     expect(await sftSize.inputValue()).toBe('0'); // left out of the stored config: all
     const n = Number(await page.getByTestId('cfg-data.trainSize').inputValue());
@@ -107,9 +83,13 @@ describe('the phase lab', () => {
     );
     await sftSize.fill('0');
     await waitFor(async () => (await page.locator('#cfg-data\\.sftSize-error').count()) === 0, 'the error to clear');
+    expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });
 
-  it('runs SFT then RL to completion and draws the RL chart with a regime label', async () => {
+  it('runs SFT then RL to completion, draws the RL chart with a regime label, and inspects its rollouts: groups of G completions, and another step picked', async ({
+    lab,
+  }) => {
+    const { page, errors, waitFor } = await openLab(lab);
     await waitFor(() => page.getByTestId('start').isEnabled(), 'Start on, the restored config validated');
     await page.getByTestId('start').click();
     await waitFor(async () => (await hookText(page, 'run-status')) === 'completed', 'the run to complete', 400_000);
@@ -120,9 +100,8 @@ describe('the phase lab', () => {
     // 4 RL steps cannot fill a 50-step saturation window.
     expect(await hookText(page, 'saturation-step')).toBe('not yet');
     expect(await page.getByTestId('phase-rules-info').locator('li').count()).toBeGreaterThanOrEqual(5);
-  });
 
-  it('inspects rollouts: groups of G completions, and another step picked', async () => {
+    // The rollout inspector: groups of G completions, and another step picked.
     const inspector = page.getByTestId('rollout-inspector');
     await waitFor(
       async () => (await inspector.getByTestId('rollout-group').count()) === 2,

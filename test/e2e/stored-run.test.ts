@@ -1,16 +1,14 @@
 // A stored run opened from the list, as a kept (findings) run is: its settings show read-only while the
 // form keeps the user's draft until "Load into form"; its panels say what it holds instead of waiting for
 // completions and rollouts that will never come.
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateRunConfig } from '../../src/experiment/config';
 import { packArchive } from '../../src/store/archive';
 import type { MetricRow } from '../../src/store/types';
-import { contextWithConfig, hookText, labSession, TINY_CONFIG, waitFor, watchConsole } from './harness';
-
-const lab = labSession();
+import { hookText, it, TINY_CONFIG } from './harness';
 
 /** A run as the findings keep it: config and metric rows, no samples, rollouts or checkpoints. */
 function keptFile(): string {
@@ -56,15 +54,14 @@ function keptFile(): string {
 }
 
 describe('a stored run', () => {
-  it('shows its settings read-only, loads them into the form only on request, and says what it holds', async () => {
-    const page = await (await contextWithConfig(lab.browser, { ...TINY_CONFIG, backend: 'wasm' })).newPage();
-    const errors = watchConsole(page);
-    await page.goto(lab.url);
-    await waitFor(() => page.evaluate(() => window.__labReady === true), 'the lab to be ready', errors, 120_000);
+  it('shows its settings read-only, loads them into the form only on request, and says what it holds', async ({
+    lab,
+  }) => {
+    const { page, errors, waitFor } = await lab.open({ config: { ...TINY_CONFIG, backend: 'wasm' } });
     await page.getByTestId('import-file').setInputFiles(keptFile());
-    await waitFor(async () => (await page.getByTestId('run-item').count()) === 1, 'the run imported', errors);
+    await waitFor(async () => (await page.getByTestId('run-item').count()) === 1, 'the run imported');
     await page.locator('[data-testid="run-item"][data-run-id="kept"] .run-open').click();
-    await waitFor(async () => (await page.getByTestId('run-settings').count()) === 1, "the run's settings", errors);
+    await waitFor(async () => (await page.getByTestId('run-settings').count()) === 1, "the run's settings");
     expect(await page.getByTestId('run-settings').locator('div[title="data.trainSize"]').innerText()).toMatch(
       /Training prompts \(N\):\s*8/,
     );
@@ -78,7 +75,6 @@ describe('a stored run', () => {
     await waitFor(
       async () => (await page.getByTestId('cfg-data.trainSize').inputValue()) === '8',
       "the form to hold the run's N",
-      errors,
     );
     expect(await page.getByTestId('load-into-form').isDisabled()).toBe(true);
     expect(errors).toEqual([]);

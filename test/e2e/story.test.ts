@@ -6,15 +6,15 @@
 // to test-artifacts/e2e (git-ignored); every page checked has no sideways overflow and no cut label, and on a phone Start
 // and the story's heading are on the first screen. Service workers are blocked so the routes see every request.
 import { mkdirSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContextOptions, Page } from 'playwright-core';
+import { beforeAll, describe, expect } from 'vitest';
+import type { Page } from 'playwright-core';
 import { analyzePhases } from '../../src/analysis/phases';
 import { getPreset } from '../../src/experiment/presets';
 import { encodeResultLink } from '../../src/experiment/result-link';
 import { MAIN_LINES } from '../../src/ui/rl-charts';
 import { FLAGSHIP_ID, shortestArm, storyColumns, storyRuns } from '../../src/ui/story/story-data';
 import { flagshipFile, flagshipRuns } from '../ui/story-fixtures';
-import { chartPoints, labSession, waitFor as waitUntil, watchConsole } from './harness';
+import { chartPoints, it, type Lab, type LabPage, type PageOptions } from './harness';
 
 const SHOTS = 'test-artifacts/e2e';
 const DESKTOP = { width: 1280, height: 800 };
@@ -27,30 +27,33 @@ const runOf = (arm: string, seed = 1) => read.runs.find((r) => r.armId === arm &
 /** Points the story chart draws for a whole kept run (from the RL start on). */
 const wholePoints = (arm: string) => storyColumns(runOf(arm).rows, 240, runOf(arm).config, 0)[0].length;
 
-const lab = labSession();
-let errors: string[] = [];
-const waitFor = (fn: () => Promise<boolean>, what: string, timeout?: number) => waitUntil(fn, what, errors, timeout);
 beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
 
+/** A new context at the lab (service workers blocked, a desktop unless told), once its story has loaded. */
 async function openLab(
-  options: BrowserContextOptions & { kept?: 'fixture' | 'missing'; hash?: string } = {},
-): Promise<Page> {
+  lab: Lab,
+  options: PageOptions & { kept?: 'fixture' | 'missing'; hash?: string } = {},
+): Promise<LabPage> {
   const { kept = 'fixture', hash = '', ...contextOptions } = options;
-  const context = await lab.browser.newContext({ viewport: DESKTOP, serviceWorkers: 'block', ...contextOptions });
-  const page = await context.newPage();
-  errors = watchConsole(page);
-  await page.route(`**/findings/runs/${FLAGSHIP_ID}.json.gz`, (route) =>
-    kept === 'fixture'
-      ? route.fulfill({ body: FILE, contentType: 'application/gzip' })
-      : route.fulfill({ status: 404, body: 'not found' }),
-  );
-  await page.goto(`${lab.url}${hash}`);
-  await waitFor(
+  const lp = await lab.open({
+    viewport: DESKTOP,
+    serviceWorkers: 'block',
+    ...contextOptions,
+    at: hash,
+    ready: false,
+    prepare: (page) =>
+      page.route(`**/findings/runs/${FLAGSHIP_ID}.json.gz`, (route) =>
+        kept === 'fixture'
+          ? route.fulfill({ body: FILE, contentType: 'application/gzip' })
+          : route.fulfill({ status: 404, body: 'not found' }),
+      ),
+  });
+  await lp.waitFor(
     async () =>
-      ['ready', 'missing', 'error'].includes((await page.getByTestId('story').getAttribute('data-status')) ?? ''),
+      ['ready', 'missing', 'error'].includes((await lp.page.getByTestId('story').getAttribute('data-status')) ?? ''),
     'the story to load',
   );
-  return page;
+  return lp;
 }
 
 /** No sideways scrolling: the page is no wider than the viewport. */
@@ -102,8 +105,10 @@ async function onFirstScreen(page: Page, testid: string, height: number): Promis
 const arm = (page: Page, id: string) => page.locator(`[data-testid="story-arm"][data-arm="${id}"]`);
 
 describe('the story', () => {
-  it('opens on the flagship question with its kept runs drawn, and replays them step by step without training', async () => {
-    const page = await openLab();
+  it('opens on the flagship question with its kept runs drawn, and replays them step by step without training', async ({
+    lab,
+  }) => {
+    const { page, errors, waitFor } = await openLab(lab);
     expect(await page.getByTestId('story').getAttribute('data-status')).toBe('ready');
     expect(await page.getByTestId('story-title').innerText()).toContain(preset.title);
     expect(await page.getByTestId('story-question').innerText()).toBe(preset.question);
@@ -149,12 +154,18 @@ describe('the story', () => {
     await page.getByTestId('story-seed').selectOption('2');
     await waitFor(async () => (await arm(page, 'few').locator('h3').innerText()).includes('seed 2'), 'seed 2 shown');
     expect(errors).toEqual([]);
-    await page.context().close();
   });
 
-  it('on a phone: Start and the story on the first screen, no sideways overflow, light and dark; All experiments and the skip link jump', async () => {
+  it('on a phone: Start and the story on the first screen, no sideways overflow, light and dark; All experiments and the skip link jump', async ({
+    lab,
+  }) => {
     for (const colorScheme of ['light', 'dark'] as const) {
-      const page = await openLab({ viewport: PHONE, colorScheme, isMobile: true, hasTouch: true });
+      const { page, errors, waitFor } = await openLab(lab, {
+        viewport: PHONE,
+        colorScheme,
+        isMobile: true,
+        hasTouch: true,
+      });
       await waitFor(async () => (await chartPoints(page, 'story-chart-few')) > 0, 'the story drawn');
       expect(await onFirstScreen(page, 'start', PHONE.height)).toBe(true);
       expect(await onFirstScreen(page, 'story-title', PHONE.height)).toBe(true);
@@ -185,8 +196,11 @@ describe('the story', () => {
     }
   });
 
-  it('says plainly when the kept file is missing, keeps the question, and Run it yourself starts the shortest arm', async () => {
-    const page = await openLab({ kept: 'missing' });
+  it('says plainly when the kept file is missing, keeps the question, and Run it yourself starts the shortest arm', async ({
+    lab,
+  }) => {
+    const lp = await openLab(lab, { kept: 'missing' });
+    const { page, errors, waitFor } = lp;
     expect(await page.getByTestId('story').getAttribute('data-status')).toBe('missing');
     expect(await page.getByTestId('story-message').innerText()).toMatch(
       /^Our runs of this experiment are not on this site yet: findings\/runs\/phases\.json\.gz is missing/,
@@ -196,7 +210,7 @@ describe('the story', () => {
     await page.screenshot({ path: `${SHOTS}/story-missing-1280x800.png` });
 
     const expected = shortestArm(preset, []);
-    await waitFor(() => page.evaluate(() => window.__labReady === true), 'the lab to be ready', 120_000);
+    await lp.ready();
     await page.getByTestId('story-run').click();
     await waitFor(
       async () => ['queued', 'running'].includes(await page.getByTestId('run-status').innerText()),
@@ -216,10 +230,9 @@ describe('the story', () => {
     const cut = await cutLabels(page);
     expect(cut.some((t) => t.startsWith('select: '))).toBe(true);
     expect(cut).toContain('button: Run it yourself');
-    await page.context().close(); // ends the run with its page
   });
 
-  it('a result link opened in a fresh browser shows the phase chart, on a desktop and a phone', async () => {
+  it('a result link opened in a fresh browser shows the phase chart, on a desktop and a phone', async ({ lab }) => {
     const few = read.runs.find((r) => r.armId === 'few' && r.seed === 1)!;
     const total = few.rows.at(-1)!.step;
     const hash = encodeResultLink({
@@ -236,7 +249,7 @@ describe('the story', () => {
       [DESKTOP, '1280x800'],
       [PHONE, '390x844'],
     ] as const) {
-      const page = await openLab({ viewport, hash: `#${hash}` });
+      const { page, errors, waitFor } = await openLab(lab, { viewport, hash: `#${hash}` });
       await waitFor(
         async () => (await page.getByTestId('link-banner').getAttribute('data-kind')) === 'result',
         'the result banner',

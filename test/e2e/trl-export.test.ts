@@ -1,27 +1,17 @@
 // "Export for TRL" as a user meets it, in headless Chromium: the run view's button builds the zip in a
 // worker and downloads it (data, train_trl.py, verifiers.py, evaluate.py, README for the form's
 // experiment), and the guide it links is served. No training: the export needs none.
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
-import { contextWithConfig, labSession, TINY_CONFIG, waitFor, watchConsole } from './harness';
-
-const session = labSession();
+import { it, TINY_CONFIG } from './harness';
 
 describe('Export for TRL', () => {
-  it("downloads the form's experiment as a TRL project, and links the guide", async () => {
+  it("downloads the form's experiment as a TRL project, and links the guide", async ({ lab }) => {
     const config = { ...TINY_CONFIG, data: { ...TINY_CONFIG.data, labelNoise: 0.25 } };
-    const page = await (await contextWithConfig(session.browser, config)).newPage();
-    const errors = watchConsole(page);
-    await page.goto(session.url);
-    await waitFor(
-      () => page.evaluate(() => (window as { __labReady?: boolean }).__labReady === true),
-      'the lab to be ready',
-      errors,
-      120_000,
-    );
+    const { page, errors, waitFor } = await lab.open({ config });
     expect(await page.getByTestId('trl-export-run').isDisabled()).toBe(true); // no run shown yet
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -45,10 +35,9 @@ describe('Export for TRL', () => {
     await waitFor(
       async () => ((await page.getByTestId('trl-notice').textContent()) ?? '').includes('64 GRPO rows'),
       'the notice',
-      errors,
     );
     const guide = await page.getByTestId('trl-guide').getAttribute('href');
-    const res = await page.request.get(new URL(guide!, session.url).href);
+    const res = await page.request.get(new URL(guide!, lab.url).href);
     expect(res.status()).toBe(200);
     expect(await res.text()).toContain('Export for TRL');
     expect(errors).toEqual([]);

@@ -1,7 +1,8 @@
 // The thresholds of the phase analysis as one plain record (stored with the run, edited in the UI):
-// frozen defaults with a reason per field, a validator naming the field, and the rules written out
-// in words for the UI's info panel. No analysis here (that is phases.ts).
+// one table (src/util/settings.ts) gives each threshold's default, reason, bounds and label, the
+// validator and the form; the rules written out in words for the UI's info panel. No analysis here (that is phases.ts).
 import { ConfigError } from '../util/errors';
+import { defaultsOf, isRecord, validateSection, type Schema } from '../util/settings';
 
 export interface PhaseRules {
   /** The training reward to analyse: `reward` (what GRPO optimizes), `train/acc_true`, `mean_token_accuracy`... */
@@ -25,87 +26,157 @@ export interface PhaseRules {
   minStepsForStalled: number;
 }
 
-export const DEFAULT_PHASE_RULES: Readonly<PhaseRules> = Object.freeze({
-  rewardKey: 'reward', // TRL's name for the mean optimized reward: what saturates is what is trained on
-  allCorrectKey: 'frac_reward_zero_std', // TRL's metric; with mean reward >= 0.9 at most 10% of groups can be all-wrong
-  heldoutKey: 'eval_heldout/pass@1', // sampled at the RL temperature on prompts never trained on: measured as the reward is
-  trainAccKey: '', // the gap's train side is the smoothed reward itself, sampled the same way as pass@1
-  ceiling: 1, // the verifiable reward is 0/1 per completion, so its mean cannot exceed 1
-  reachFraction: 0.9, // saturated = 90% of the ceiling
-  tolerance: 0.02, // a plateau may wander 0.02 below its running maximum (a 128-rollout mean's noise is ~0.04)
-  windowSteps: 50, // 10 log points and 2 evaluations at the RL defaults (log 5, eval 25)
-  minAllCorrectFrac: 0.7, // 70% of groups give GRPO no gradient (all rollouts scored alike): learning has stopped
-  riseDelta: 0.05, // +0.05 over the start is a rise, not sampling noise of a smoothed 128-rollout mean
-  smoothingWeight: 0.6, // TensorBoard's default slider value
-  heldoutRiseDelta: 0.05, // the smallest held-out change that counts, even when its 95% band is narrower
-  gapThreshold: 0.1, // about 2 standard errors of a train-minus-held-out gap averaged over 3 evaluations of 64 samples
-  minEvalPoints: 3, // three evaluations after saturation before judging held-out on its fitted line
-  minStepsForStalled: 100, // two saturation windows; a third of the default 300-step RL stage
-}) as PhaseRules;
+const metricKey =
+  (optional: boolean) =>
+  (path: string, value: unknown): string => {
+    if (typeof value !== 'string' || value.length > 200 || (!optional && value.length === 0)) {
+      const what = optional ? 'a metric name (or empty to leave it out)' : 'a non-empty metric name';
+      throw new ConfigError(path, `${path} must be ${what} of at most 200 characters; got ${JSON.stringify(value)}`);
+    }
+    return value;
+  };
 
-type Range = { min: number; max: number; integer: boolean; above?: boolean };
-const RANGES: Record<Exclude<keyof PhaseRules, 'ceiling' | `${string}Key`>, Range> = {
-  reachFraction: { min: 0, max: 1, integer: false, above: true },
-  tolerance: { min: 0, max: 1e6, integer: false },
-  windowSteps: { min: 0, max: 1e6, integer: true },
-  minAllCorrectFrac: { min: 0, max: 1, integer: false },
-  riseDelta: { min: 0, max: 1e6, integer: false, above: true },
-  smoothingWeight: { min: 0, max: 0.999, integer: false },
-  heldoutRiseDelta: { min: 0, max: 1, integer: false },
-  gapThreshold: { min: 0, max: 1, integer: false },
-  minEvalPoints: { min: 1, max: 1000, integer: true },
-  minStepsForStalled: { min: 1, max: 1e7, integer: true },
+export const PHASE_RULE_SETTINGS: Schema<PhaseRules> = {
+  rewardKey: {
+    default: 'reward',
+    label: 'training reward',
+    reason: "TRL's name for the mean optimized reward: what saturates is what is trained on.",
+    check: metricKey(false),
+  },
+  allCorrectKey: {
+    default: 'frac_reward_zero_std',
+    label: 'all-alike metric',
+    reason: "TRL's metric; with mean reward >= 0.9 at most 10% of groups can be all-wrong. Empty: no such condition.",
+    check: metricKey(true),
+  },
+  heldoutKey: {
+    default: 'eval_heldout/pass@1',
+    label: 'held-out metric',
+    reason: 'Sampled at the RL temperature on prompts never trained on: measured as the reward is.',
+    check: metricKey(false),
+  },
+  trainAccKey: {
+    default: '',
+    label: 'training-prompt metric',
+    reason: "The gap's train side; empty: the smoothed reward itself, sampled the same way as pass@1.",
+    check: metricKey(true),
+  },
+  ceiling: {
+    default: 1,
+    label: 'ceiling',
+    reason:
+      "The verifiable reward is 0/1 per completion, so its mean cannot exceed 1; 'observed': the highest smoothed reward so far.",
+    check: (path, value) => {
+      if (value === 'observed') return value;
+      if (typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= 1e6) return value;
+      throw new ConfigError(
+        path,
+        `${path} must be a positive number (the highest achievable reward) or 'observed'; got ${JSON.stringify(value)}`,
+      );
+    },
+  },
+  reachFraction: {
+    default: 0.9,
+    label: 'reach fraction of ceiling',
+    min: 0,
+    above: true,
+    max: 1,
+    integer: false,
+    step: 0.05,
+    reason: 'Saturated = 90% of the ceiling.',
+  },
+  tolerance: {
+    default: 0.02,
+    label: 'plateau tolerance',
+    min: 0,
+    max: 1e6,
+    integer: false,
+    step: 0.01,
+    reason: "A plateau may wander 0.02 below its running maximum (a 128-rollout mean's noise is ~0.04).",
+  },
+  windowSteps: {
+    default: 50,
+    label: 'window (steps)',
+    unit: 'steps',
+    min: 0,
+    max: 1e6,
+    integer: true,
+    step: 5,
+    reason: '10 log points and 2 evaluations at the RL defaults (log 5, eval 25).',
+  },
+  minAllCorrectFrac: {
+    default: 0.7,
+    label: 'min frac_reward_zero_std',
+    min: 0,
+    max: 1,
+    integer: false,
+    step: 0.05,
+    reason: '70% of groups give GRPO no gradient (all rollouts scored alike): learning has stopped.',
+  },
+  riseDelta: {
+    default: 0.05,
+    label: 'rise delta',
+    min: 0,
+    above: true,
+    max: 1e6,
+    integer: false,
+    step: 0.01,
+    reason: '+0.05 over the start is a rise, not sampling noise of a smoothed 128-rollout mean.',
+  },
+  smoothingWeight: {
+    default: 0.6,
+    label: 'smoothing weight',
+    min: 0,
+    max: 0.999,
+    integer: false,
+    step: 0.05,
+    reason: "TensorBoard's default slider value.",
+  },
+  heldoutRiseDelta: {
+    default: 0.05,
+    label: 'held-out rise delta',
+    min: 0,
+    max: 1,
+    integer: false,
+    step: 0.01,
+    reason: 'The smallest held-out change that counts, even when its 95% band is narrower.',
+  },
+  gapThreshold: {
+    default: 0.1,
+    label: 'gap threshold',
+    min: 0,
+    max: 1,
+    integer: false,
+    step: 0.01,
+    reason: 'About 2 standard errors of a train-minus-held-out gap averaged over 3 evaluations of 64 samples.',
+  },
+  minEvalPoints: {
+    default: 3,
+    label: 'min evaluations',
+    min: 1,
+    max: 1000,
+    integer: true,
+    step: 1,
+    reason: 'Three evaluations after saturation before judging held-out on its fitted line.',
+  },
+  minStepsForStalled: {
+    default: 100,
+    label: 'steps before "stalled"',
+    unit: 'steps',
+    min: 1,
+    max: 1e7,
+    integer: true,
+    step: 10,
+    reason: 'Two saturation windows; a third of a 300-step RL stage.',
+  },
 };
-const KEYS = ['rewardKey', 'allCorrectKey', 'heldoutKey', 'trainAccKey'] as const;
-const OPTIONAL_KEYS: readonly string[] = ['allCorrectKey', 'trainAccKey'];
 
-function checkNumber(field: string, value: unknown, r: Range): number {
-  const kind = r.integer ? 'an integer' : 'a number';
-  const low = r.above ? (value as number) <= r.min : (value as number) < r.min;
-  if (
-    typeof value !== 'number' ||
-    !Number.isFinite(value) ||
-    (r.integer && !Number.isInteger(value)) ||
-    low ||
-    value > r.max
-  ) {
-    const from = r.above ? `above ${r.min}` : `from ${r.min}`;
-    throw new ConfigError(field, `${field} must be ${kind} ${from} up to ${r.max}; got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
+export const DEFAULT_PHASE_RULES: Readonly<PhaseRules> = defaultsOf(PHASE_RULE_SETTINGS);
 
-function checkKey(field: string, value: unknown): string {
-  const optional = OPTIONAL_KEYS.includes(field);
-  if (typeof value !== 'string' || value.length > 200 || (!optional && value.length === 0)) {
-    const what = optional ? 'a metric name (or empty to leave it out)' : 'a non-empty metric name';
-    throw new ConfigError(field, `${field} must be ${what} of at most 200 characters; got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-function checkCeiling(value: unknown): number | 'observed' {
-  if (value === 'observed') return value;
-  if (typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= 1e6) return value;
-  throw new ConfigError(
-    'ceiling',
-    `ceiling must be a positive number (the highest achievable reward) or 'observed'; got ${JSON.stringify(value)}`,
-  );
-}
-
-/** Validate phase rules; missing fields take their defaults. Throws ConfigError naming the field. */
+/** Validate phase rules; missing fields take their defaults, unknown ones are refused. Throws ConfigError naming the field. */
 export function validatePhaseRules(raw: unknown): PhaseRules {
-  if (raw === undefined) return { ...DEFAULT_PHASE_RULES };
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    throw new ConfigError('phaseRules', 'phase rules must be an object');
-  const r = raw as Record<string, unknown>;
-  const out = { ...DEFAULT_PHASE_RULES };
-  for (const key of KEYS) out[key] = checkKey(key, r[key] ?? DEFAULT_PHASE_RULES[key]);
-  out.ceiling = checkCeiling(r.ceiling ?? DEFAULT_PHASE_RULES.ceiling);
-  for (const key of Object.keys(RANGES) as (keyof typeof RANGES)[]) {
-    out[key] = checkNumber(key, r[key] ?? DEFAULT_PHASE_RULES[key], RANGES[key]);
-  }
-  return out;
+  if (raw !== undefined && !isRecord(raw)) throw new ConfigError('phaseRules', 'phase rules must be an object');
+  return validateSection('', PHASE_RULE_SETTINGS, raw);
 }
 
 const f = (x: number): string => String(Number(x.toPrecision(6)));

@@ -20,6 +20,7 @@ import { diffs, pearson } from './stats';
 
 export {
   DEFAULT_PHASE_RULES,
+  PHASE_RULE_SETTINGS,
   REGIME_RULES_TEXT,
   regimeRulesText,
   validatePhaseRules,

@@ -2,7 +2,8 @@
 // (a reason per field) and a validator whose errors name the field ("rl.numGenerations ...").
 // Pure TS: no training logic here (that is src/train/grpo.ts), no tfjs.
 import { ConfigError } from '../util/errors';
-import { checkChoice, checkRangeField, isRecord, refuseUnknown, type Range } from './fields';
+import { checkValue, defaultsOf, isRecord, refuseUnknown, validateSection, type Schema } from '../util/settings';
+import { optimizerSettings, type OptimizerConfig } from './optimizer-settings';
 
 /** Reward functions a run can combine (weighted sum, as TRL's reward_weights). */
 export const REWARD_NAMES = [
@@ -16,6 +17,18 @@ export const REWARD_NAMES = [
 ] as const;
 export type RewardName = (typeof REWARD_NAMES)[number];
 
+/** What each reward pays (the rewards editor's hint per reward). */
+export const REWARD_REASONS: Readonly<Record<RewardName, string>> = {
+  verifiable: "The task's own verifier against the (possibly noisy) label: 1 if correct, else 0.",
+  flip: 'The verifiable reward, flipped with probability p ("Spurious Rewards": up to ~40% is tolerated, ~50% collapses).',
+  random: 'A coin flip: the control every comparison needs.',
+  format: 'Rewards a completion that states at least one step and an answer, whatever they say.',
+  majority_vote: 'TTRL: sampled votes elect a pseudo-label; agreeing with it is rewarded. No labels used.',
+  self_certainty: "The model's own confidence (logsumexp − mean of logits per token). No labels used.",
+  verifiable_steps:
+    'Answer and every step correct: the verifiable reward, paid only when the completion states at least one step and every stated step is true.',
+};
+
 /** One weighted reward function. Only `flip` has a parameter: the probability a rollout's reward is flipped. */
 export type RewardSpec =
   { name: Exclude<RewardName, 'flip'>; weight: number } | { name: 'flip'; weight: number; p: number };
@@ -28,20 +41,13 @@ export type LossType = (typeof LOSS_TYPES)[number];
 export const PROCESS_FILTERS = ['none', 'prof'] as const;
 export type ProcessFilter = (typeof PROCESS_FILTERS)[number];
 
-export interface RlConfig {
+export interface RlConfig extends OptimizerConfig {
   steps: number;
   promptsPerStep: number;
   numGenerations: number;
   maxCompletionLength: number;
   temperature: number;
   topK: number;
-  lr: number;
-  warmupSteps: number;
-  minLrRatio: number;
-  weightDecay: number;
-  beta1: number;
-  beta2: number;
-  gradClip: number;
   epsilon: number;
   /** 0 = the same as epsilon (TRL: epsilon_high defaults to epsilon). */
   epsilonHigh: number;
@@ -58,7 +64,6 @@ export interface RlConfig {
   majorityVotes: number;
   /** Padded tokens per forward/backward pass (rows = floor(this / length); gradients accumulate); 0 = the whole batch. */
   microBatchTokens: number;
-  logEvery: number;
   evalEvery: number;
   evalSize: number;
   passK: number;
@@ -68,67 +73,247 @@ export interface RlConfig {
 
 export const DEFAULT_FLIP_P = 0.2; // "Spurious Rewards": up to ~40% flipped is tolerated, ~50% collapses
 
-export const DEFAULT_RL_CONFIG: Readonly<RlConfig> = Object.freeze({
-  steps: 100, // after SFT: long enough to see the reward climb or saturate in a few minutes (the paper runs ~500; presets go longer)
-  promptsPerStep: 16, // B: the paper uses 64; 16 x 8 = 128 sequences per step keeps a laptop GPU busy, not swamped
-  numGenerations: 8, // G: the paper's 8 rollouts per prompt (TRL's default is 8 too)
-  maxCompletionLength: 160, // the SFT evaluation budget: fits every default task's longest rationale
-  temperature: 1.0, // TRL and the paper: sample from the model's own distribution
-  topK: 0, // no truncation: GRPO's ratio assumes the sampling distribution is the policy
-  lr: 3e-4, // a tenth of the SFT peak (3e-3): a fresh Adam moves every weight by ~lr at first; 1e-2 wrecked a tiny SFT model in one step
-  warmupSteps: 10, // a short ramp keeps the first, high-variance updates small
-  minLrRatio: 1, // constant after warmup: a decaying rate would confound saturation dynamics
-  weightDecay: 0, // TRL's default; set > 0 to study weight-norm cleanup
-  beta1: 0.9, // Adam defaults
-  beta2: 0.99, // as in SFT: short runs
-  gradClip: 1.0, // TRL's max_grad_norm
-  epsilon: 0.2, // TRL and the paper: clip 0.2
-  epsilonHigh: 0, // same as epsilon; DAPO's clip-higher uses 0.28
-  numIterations: 1, // the paper: one on-policy update per batch (the ratio is then exactly 1)
-  beta: 0, // TRL's default (the paper uses 0.001): no reference model needed
-  scaleRewards: 'group', // TRL's default: advantages divided by the group std
-  lossType: 'dapo', // TRL's default: sum over all completion tokens of the batch / their count
-  maskTruncatedCompletions: false, // TRL's default: truncated completions are trained on
-  entropyCoef: 0, // the paper: no entropy bonus
-  rewards: Object.freeze([Object.freeze({ name: 'verifiable', weight: 1 })]) as unknown as RewardSpec[], // the task's own verifier
-  majorityVotes: 16, // TTRL's recipe as in the paper: 16 votes, 8 of them trained on
-  microBatchTokens: 8192, // SFT's 32 x 256: one pass for short tasks (128 x 64), four for 256-token multi_hop rows
-  logEvery: 5, // each metric read is a CPU-GPU sync point; RL steps are slow enough to log often
-  evalEvery: 25, // the paper: greedy validation every 25 steps
-  evalSize: 64, // held-out prompts per evaluation (and as many out-of-distribution)
-  passK: 8, // pass@8 from 8 samples per held-out prompt, as G
-  rolloutsKept: 4, // prompts (with all their completions) stored per evaluation for the inspector
-  checkpointEvery: 100, // weights + optimizer state this often, and at the end
-}) as RlConfig;
+const RL_OPTIMIZER = optimizerSettings({
+  lr: {
+    default: 3e-4,
+    reason:
+      'A tenth of the SFT peak: a fresh Adam moves every weight by ~lr at first (1e-2 wrecks a tiny SFT model in one step).',
+  },
+  warmupSteps: { default: 10, reason: 'A short ramp keeps the first, high-variance updates small.' },
+  minLrRatio: {
+    default: 1,
+    reason: 'Cosine floor as a share of the peak; 1 = constant (a decaying rate would confound saturation dynamics).',
+  },
+  weightDecay: { default: 0, reason: "TRL's default 0; set > 0 to study weight-norm cleanup." },
+  beta1: { default: 0.9, reason: 'Adam default.' },
+  beta2: { default: 0.99, reason: 'As in SFT: 0.99 for short runs.' },
+  gradClip: { default: 1.0, reason: "Global-norm clipping; TRL's 1.0." },
+  logEvery: {
+    default: 5,
+    reason: 'Each metric read is a CPU-GPU sync point; RL steps are slow enough to log often.',
+  },
+});
 
-const RANGES: Record<string, Range> = {
-  steps: { min: 0, max: 100_000, integer: true }, // 0 = no RL stage
-  promptsPerStep: { min: 1, max: 256, integer: true },
-  numGenerations: { min: 2, max: 64, integer: true },
-  maxCompletionLength: { min: 1, max: 1024, integer: true },
-  temperature: { min: 0, max: 10, integer: false, above: true },
-  topK: { min: 0, max: 100, integer: true },
-  lr: { min: 1e-8, max: 1, integer: false },
-  warmupSteps: { min: 0, max: 100_000, integer: true },
-  minLrRatio: { min: 0, max: 1, integer: false },
-  weightDecay: { min: 0, max: 10, integer: false },
-  beta1: { min: 0, max: 0.9999, integer: false },
-  beta2: { min: 0, max: 0.99999, integer: false },
-  gradClip: { min: 0, max: 1e6, integer: false },
-  epsilon: { min: 0, max: 1, integer: false, above: true },
-  epsilonHigh: { min: 0, max: 10, integer: false },
-  numIterations: { min: 1, max: 16, integer: true },
-  beta: { min: 0, max: 10, integer: false },
-  entropyCoef: { min: 0, max: 10, integer: false },
-  majorityVotes: { min: 0, max: 128, integer: true },
-  microBatchTokens: { min: 0, max: 1_048_576, integer: true },
-  logEvery: { min: 1, max: 100_000, integer: true },
-  evalEvery: { min: 1, max: 100_000, integer: true },
-  evalSize: { min: 1, max: 4096, integer: true },
-  passK: { min: 1, max: 64, integer: true },
-  rolloutsKept: { min: 0, max: 64, integer: true },
-  checkpointEvery: { min: 1, max: 100_000, integer: true },
+const DEFAULT_REWARDS = Object.freeze([Object.freeze({ name: 'verifiable', weight: 1 })]) as unknown as RewardSpec[];
+
+export const RL_SETTINGS: Schema<RlConfig> = {
+  steps: {
+    default: 100,
+    label: 'RL steps (max_steps)',
+    unit: 'steps',
+    min: 0,
+    max: 100_000,
+    step: 10,
+    reason: 'GRPO steps after SFT; 0 = no RL stage. 100 shows the reward climb or saturate in a few minutes.',
+  },
+  promptsPerStep: {
+    default: 16,
+    label: 'prompts per step (B)',
+    unit: 'prompts',
+    min: 1,
+    max: 256,
+    step: 1,
+    reason: 'The paper uses 64; 16 × 8 = 128 sequences per step keeps a laptop GPU busy, not swamped.',
+  },
+  numGenerations: {
+    default: 8,
+    label: 'num_generations (G)',
+    unit: 'completions',
+    min: 2,
+    max: 64,
+    step: 1,
+    reason: "Completions per prompt: the paper's 8 (TRL's default too).",
+  },
+  maxCompletionLength: {
+    default: 160,
+    label: 'max_completion_length',
+    unit: 'tokens',
+    min: 1,
+    max: 1024,
+    step: 8,
+    reason: "Tokens per completion; 160 fits every default task's longest rationale.",
+  },
+  temperature: {
+    default: 1.0,
+    label: 'temperature',
+    min: 0,
+    above: true,
+    max: 10,
+    integer: false,
+    step: 'any',
+    reason: "TRL and the paper: 1.0 samples from the model's own distribution.",
+  },
+  topK: {
+    default: 0,
+    label: 'top_k',
+    unit: 'tokens',
+    min: 0,
+    max: 100,
+    step: 1,
+    reason: "0 = no truncation: GRPO's ratio assumes the sampling distribution is the policy.",
+  },
+  lr: RL_OPTIMIZER.lr,
+  warmupSteps: RL_OPTIMIZER.warmupSteps,
+  minLrRatio: RL_OPTIMIZER.minLrRatio,
+  weightDecay: RL_OPTIMIZER.weightDecay,
+  beta1: RL_OPTIMIZER.beta1,
+  beta2: RL_OPTIMIZER.beta2,
+  gradClip: RL_OPTIMIZER.gradClip,
+  epsilon: {
+    default: 0.2,
+    label: 'epsilon',
+    min: 0,
+    above: true,
+    max: 1,
+    integer: false,
+    step: 0.01,
+    reason: 'Clip range of the ratio; TRL and the paper: 0.2.',
+  },
+  epsilonHigh: {
+    default: 0,
+    label: 'epsilon_high',
+    min: 0,
+    max: 10,
+    integer: false,
+    step: 0.01,
+    reason: "0 = the same as epsilon; DAPO's clip-higher uses 0.28.",
+  },
+  numIterations: {
+    default: 1,
+    label: 'num_iterations',
+    unit: 'updates',
+    min: 1,
+    max: 16,
+    step: 1,
+    reason: 'Updates per batch; the paper: 1, on policy (the ratio is then exactly 1).',
+  },
+  beta: {
+    default: 0,
+    label: 'beta (KL)',
+    min: 0,
+    max: 10,
+    integer: false,
+    step: 'any',
+    reason: "KL coefficient to a frozen reference; TRL's default 0 (the paper uses 0.001).",
+  },
+  scaleRewards: {
+    default: 'group',
+    label: 'scale_rewards',
+    options: SCALE_REWARDS,
+    reason: "TRL's default 'group': advantages divided by the group std; 'batch' by the batch std; 'none' not divided.",
+  },
+  lossType: {
+    default: 'dapo',
+    label: 'loss_type',
+    options: LOSS_TYPES,
+    reason: "TRL's default 'dapo': summed over all completion tokens of the batch / their count.",
+  },
+  maskTruncatedCompletions: {
+    default: false,
+    label: 'mask_truncated_completions',
+    reason: "TRL's default off: completions without EOS are trained on.",
+  },
+  entropyCoef: {
+    default: 0,
+    label: 'entropy_coef',
+    min: 0,
+    max: 10,
+    integer: false,
+    step: 'any',
+    reason: 'Entropy bonus; the paper: none (0).',
+  },
+  rewards: {
+    default: DEFAULT_REWARDS,
+    label: 'rewards',
+    reason:
+      "Reward functions and their weights (TRL's reward_funcs and reward_weights); the default is the task's own verifier.",
+    check: (_path, v) => validateRewards(v),
+  },
+  majorityVotes: {
+    default: 16,
+    label: 'majority votes',
+    unit: 'votes',
+    min: 0,
+    max: 128,
+    step: 1,
+    reason: "majority_vote only: votes per prompt, the first G trained on (TTRL's 16); 0 = G.",
+  },
+  microBatchTokens: {
+    default: 8192,
+    label: 'micro-batch tokens',
+    unit: 'tokens',
+    min: 0,
+    max: 1_048_576,
+    step: 1024,
+    reason: 'Padded tokens per forward/backward pass (gradients accumulate); 0 = the whole batch.',
+  },
+  logEvery: RL_OPTIMIZER.logEvery,
+  evalEvery: {
+    default: 25,
+    label: 'eval_steps',
+    unit: 'steps',
+    min: 1,
+    max: 100_000,
+    step: 5,
+    reason: 'The paper: greedy validation every 25 steps.',
+  },
+  evalSize: {
+    default: 64,
+    label: 'eval prompts',
+    unit: 'prompts',
+    min: 1,
+    max: 4096,
+    step: 8,
+    reason: 'Held-out prompts per evaluation (and as many out-of-distribution).',
+  },
+  passK: {
+    default: 8,
+    label: 'pass@k (k)',
+    unit: 'samples',
+    min: 1,
+    max: 64,
+    step: 1,
+    reason: 'pass@k from k samples per held-out prompt, as G.',
+  },
+  rolloutsKept: {
+    default: 4,
+    label: 'rollouts kept',
+    unit: 'prompts',
+    min: 0,
+    max: 64,
+    step: 1,
+    reason: 'Prompts (with all their completions) stored per evaluation for the inspector.',
+  },
+  checkpointEvery: {
+    default: 100,
+    label: 'save_steps',
+    unit: 'steps',
+    min: 1,
+    max: 100_000,
+    step: 10,
+    reason: 'Weights + optimizer state this often, and at the end.',
+  },
+  processFilter: {
+    default: 'none',
+    omitAtDefault: true,
+    label: 'process filter',
+    options: PROCESS_FILTERS,
+    reason:
+      "TRL has no such filter ('none'). 'prof' (PROF, arXiv 2509.03403) leaves out of the loss a completion whose answer and steps disagree: a right answer with a false or no step, or a wrong answer with every step true (and a group's lone survivor).",
+  },
 };
+
+export const DEFAULT_RL_CONFIG: Readonly<RlConfig> = defaultsOf(RL_SETTINGS);
+
+/** A reward's weight (TRL's reward_weights; negative penalizes) and flip's probability. */
+const REWARD_WEIGHT = {
+  label: 'weight',
+  reason: 'How much this reward counts in the sum.',
+  min: -10,
+  max: 10,
+  integer: false,
+};
+const FLIP_P = { label: 'p', reason: "The probability a rollout's reward is flipped.", min: 0, max: 1, integer: false };
 
 function validateReward(raw: unknown, i: number): RewardSpec {
   const at = `rl.rewards[${i}]`;
@@ -137,11 +322,16 @@ function validateReward(raw: unknown, i: number): RewardSpec {
       at,
       `${at} must be an object like { name: "verifiable", weight: 1 }; got ${JSON.stringify(raw)}`,
     );
-  const name = checkChoice(`${at}.name`, raw.name, REWARD_NAMES);
+  const name = checkValue(
+    `${at}.name`,
+    { label: 'name', reason: '', options: REWARD_NAMES },
+    '',
+    raw.name,
+  ) as RewardName;
   refuseUnknown(at, raw, name === 'flip' ? ['name', 'weight', 'p'] : ['name', 'weight']);
-  const weight = checkRangeField(`${at}.weight`, raw.weight ?? 1, { min: -10, max: 10, integer: false });
+  const weight = checkValue(`${at}.weight`, REWARD_WEIGHT, 1, raw.weight ?? 1) as number;
   if (name !== 'flip') return { name, weight };
-  return { name, weight, p: checkRangeField(`${at}.p`, raw.p ?? DEFAULT_FLIP_P, { min: 0, max: 1, integer: false }) };
+  return { name, weight, p: checkValue(`${at}.p`, FLIP_P, DEFAULT_FLIP_P, raw.p ?? DEFAULT_FLIP_P) as number };
 }
 
 function validateRewards(raw: unknown): RewardSpec[] {
@@ -177,28 +367,7 @@ function checkRelations(c: RlConfig): void {
 
 /** Validate a raw (possibly partial) RL config; missing fields take their defaults. Throws ConfigError naming the field. */
 export function validateRlConfig(raw: unknown): RlConfig {
-  const rec = raw === undefined || raw === null ? {} : raw;
-  if (!isRecord(rec)) throw new ConfigError('rl', `rl must be an object of settings; got ${JSON.stringify(raw)}`);
-  refuseUnknown('rl', rec, [...Object.keys(DEFAULT_RL_CONFIG), 'processFilter']);
-  const d = DEFAULT_RL_CONFIG;
-  const out = { ...d } as Record<string, unknown>;
-  for (const [key, range] of Object.entries(RANGES))
-    out[key] = checkRangeField(`rl.${key}`, rec[key] ?? d[key as keyof RlConfig], range);
-  out.scaleRewards = checkChoice('rl.scaleRewards', rec.scaleRewards ?? d.scaleRewards, SCALE_REWARDS);
-  out.lossType = checkChoice('rl.lossType', rec.lossType ?? d.lossType, LOSS_TYPES);
-  // TRL has no such filter ('none', left out); 'prof' drops completions whose outcome and steps disagree (PROF, arXiv 2509.03403)
-  const filter = checkChoice('rl.processFilter', rec.processFilter ?? 'none', PROCESS_FILTERS);
-  if (filter !== 'none') out.processFilter = filter;
-  const mask = rec.maskTruncatedCompletions ?? d.maskTruncatedCompletions;
-  if (typeof mask !== 'boolean')
-    throw new ConfigError(
-      'rl.maskTruncatedCompletions',
-      `rl.maskTruncatedCompletions must be true or false; got ${JSON.stringify(mask)}`,
-    );
-  out.maskTruncatedCompletions = mask;
-  if (rec.epsilonHigh === null) out.epsilonHigh = 0; // TRL's None: the same as epsilon
-  out.rewards = validateRewards(rec.rewards ?? d.rewards);
-  const config = out as unknown as RlConfig;
+  const config = validateSection('rl', RL_SETTINGS, raw);
   checkRelations(config);
   return config;
 }

@@ -2,6 +2,7 @@
 // Pure TS (no tfjs), so the UI can show sizes and refuse bad settings without loading the model realm.
 import { ConfigError } from '../util/errors';
 import { VOCAB_SIZE } from './tokenizer';
+import { defaultsOf, isRecord, validateSection, type Schema } from '../util/settings';
 
 /** How the model knows where a token is: a learned table added to the embeddings, or rotary embeddings. */
 export type PositionKind = 'learned' | 'rope';
@@ -18,68 +19,82 @@ export interface ModelConfig {
    * attention then sees relative offsets, which makes copying from the prompt easier to learn. Absent means
    * 'learned', so every config saved before the option existed still reads (and serializes) the same.
    */
-  position?: 'rope';
+  position?: PositionKind;
 }
 
 /** The config's position scheme (absent: learned). */
 export const positionOf = (cfg: Pick<ModelConfig, 'position'>): PositionKind => cfg.position ?? 'learned';
 
-export const DEFAULT_MODEL_CONFIG: Readonly<ModelConfig> = Object.freeze({
-  layers: 4, // enough depth for multi-step algorithms; each layer adds ~0.2M params
-  dModel: 128, // ~0.84M params in all: trains in minutes on a laptop GPU, yet can learn the tasks
-  heads: 4, // head width 32: wide enough per head, several heads to route digits and carries
-  context: 256, // fits prompt + rationale + answer of the longest tasks, keeps attention cheap
-  vocabSize: VOCAB_SIZE, // fixed by the character tokenizer (100)
-});
+export const MODEL_SETTINGS: Schema<ModelConfig> = {
+  layers: {
+    default: 4,
+    label: 'Layers',
+    unit: 'blocks',
+    min: 1,
+    max: 8,
+    step: 1,
+    reason: 'Transformer blocks; each adds about 12·width² weights (enough depth for multi-step algorithms).',
+  },
+  dModel: {
+    default: 128,
+    label: 'Width (d_model)',
+    min: 32,
+    max: 384,
+    step: 32,
+    reason: 'Embedding size; heads must divide it. 128 is ~0.84M weights in all: minutes on a laptop GPU.',
+  },
+  heads: {
+    default: 4,
+    label: 'Heads',
+    min: 1,
+    max: 16,
+    step: 1,
+    reason: 'Attention heads per layer; width 32 per head routes digits and carries.',
+  },
+  context: {
+    default: 256,
+    label: 'Context',
+    unit: 'tokens',
+    min: 16,
+    max: 1024,
+    step: 16,
+    reason: 'Longest sequence in tokens (characters), prompt + completion + 3.',
+  },
+  vocabSize: {
+    default: VOCAB_SIZE,
+    label: 'Vocabulary',
+    unit: 'tokens',
+    min: VOCAB_SIZE,
+    max: VOCAB_SIZE,
+    reason: "Fixed by the character tokenizer: the tokenizer's size.",
+  },
+  position: {
+    default: 'learned',
+    omitAtDefault: true,
+    label: 'Positions',
+    options: POSITION_KINDS,
+    reason:
+      'Learned: a table added to the embeddings. Rotary: queries and keys turned by position, so attention sees offsets (copying from the prompt is easier to learn).',
+  },
+};
 
-const RANGES = {
-  layers: [1, 8],
-  dModel: [32, 384],
-  heads: [1, 16],
-  context: [16, 1024],
-} as const;
-
-function intInRange(o: Record<string, unknown>, field: keyof typeof RANGES): number {
-  const [lo, hi] = RANGES[field];
-  const v = o[field];
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) {
-    throw new ConfigError(`model.${field}`, `model.${field} must be an integer in ${lo}..${hi}; got ${String(v)}`);
-  }
-  return v;
-}
+export const DEFAULT_MODEL_CONFIG: Readonly<ModelConfig> = defaultsOf(MODEL_SETTINGS);
 
 /** Checks an untrusted value (URL, file, UI) and returns a fresh ModelConfig; a missing vocabSize means VOCAB_SIZE. */
 export function validateModelConfig(c: unknown): ModelConfig {
-  if (typeof c !== 'object' || c === null) throw new ConfigError('model', `model must be an object; got ${String(c)}`);
-  const o = c as Record<string, unknown>;
-  const layers = intInRange(o, 'layers');
-  const dModel = intInRange(o, 'dModel');
-  const heads = intInRange(o, 'heads');
-  const context = intInRange(o, 'context');
+  if (!isRecord(c)) throw new ConfigError('model', `model must be an object of settings; got ${String(c)}`);
+  const cfg = validateSection('model', MODEL_SETTINGS, c);
+  const { dModel, heads } = cfg;
   if (dModel % heads !== 0) {
     throw new ConfigError('model.heads', `model.heads must divide model.dModel (${dModel}); got ${heads}`);
   }
-  const vocabSize = o.vocabSize ?? VOCAB_SIZE;
-  if (vocabSize !== VOCAB_SIZE) {
-    throw new ConfigError(
-      'model.vocabSize',
-      `model.vocabSize must be ${VOCAB_SIZE} (the tokenizer's size); got ${String(vocabSize)}`,
-    );
-  }
-  const position = o.position ?? 'learned';
-  if (typeof position !== 'string' || !(POSITION_KINDS as readonly string[]).includes(position)) {
-    throw new ConfigError(
-      'model.position',
-      `model.position must be one of ${POSITION_KINDS.join(', ')}; got ${String(position)}`,
-    );
-  }
-  if (position === 'rope' && (dModel / heads) % 2 !== 0) {
+  if (positionOf(cfg) === 'rope' && (dModel / heads) % 2 !== 0) {
     throw new ConfigError(
       'model.heads',
       `rotary positions rotate pairs of channels: the head width (dModel / heads = ${dModel / heads}) must be even`,
     );
   }
-  return { layers, dModel, heads, context, vocabSize, ...(position === 'rope' ? { position } : {}) };
+  return cfg;
 }
 
 /** The model in words, for notes and messages: "2 layers, width 64, 2 heads, context 256" (", rotary positions" with RoPE). */

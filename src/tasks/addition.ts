@@ -11,9 +11,9 @@
 //     A: 133
 import type { Rng } from '../util/rng';
 import { checkEquations, headsAndTails, placeParts, readEquation, sameMultiset } from './arith-steps';
-import { checkRange, validateFields } from './config';
+import { checkOrder, defaultsOf, validateSection, type Schema } from '../util/settings';
 import { joinCompletion, parseCompletion, sameAnswer, scoreAnswer } from './format';
-import type { Example, FieldSpec, Parsed, RationaleStyle, TaskDef } from './types';
+import type { Example, Parsed, RationaleStyle, TaskDef } from './types';
 
 export interface AdditionConfig {
   minDigits: number;
@@ -22,39 +22,38 @@ export interface AdditionConfig {
   oodMaxDigits: number;
 }
 
-const DEFAULTS: Readonly<AdditionConfig> = Object.freeze({
-  minDigits: 2, // 1-digit sums have only 100 prompts: too few for a held-out split
-  maxDigits: 3, // 3 columns fit a 256-char context in every style with room to spare
-  oodMinDigits: 4, // OOD starts one column past training: length generalization
-  oodMaxDigits: 5, // still fits 256 characters in the pattern style
-});
-
-const FIELDS: Record<keyof AdditionConfig, FieldSpec> = {
+const FIELDS: Schema<AdditionConfig> = {
   minDigits: {
+    default: 2, // 1-digit sums have only 100 prompts: too few for a held-out split
     label: 'Min digits',
     min: 1,
     max: 12,
     reason: 'Shortest operand length in training; difficulty = digits.',
   },
   maxDigits: {
+    default: 3, // 3 columns fit a 256-char context in every style with room to spare
     label: 'Max digits',
     min: 1,
     max: 12,
     reason: 'Longest operand length in training; 12 keeps sums exact in doubles.',
   },
   oodMinDigits: {
+    default: 4, // OOD starts one column past training: length generalization
     label: 'OOD min digits',
     min: 1,
     max: 12,
     reason: 'Shortest operand length of the out-of-distribution split.',
   },
   oodMaxDigits: {
+    default: 5, // still fits 256 characters in the pattern style
     label: 'OOD max digits',
     min: 1,
     max: 12,
     reason: 'Longest operand length of the out-of-distribution split.',
   },
 };
+
+const DEFAULTS: Readonly<AdditionConfig> = defaultsOf(FIELDS);
 
 /** A column step: "d1: 4+8+0=12" and its phrasings; the column number labels it, so order is free. */
 interface Column {
@@ -242,10 +241,10 @@ function assembleColumns(steps: readonly string[]): string | null {
   return String(Number((top > 0 ? String(top) : '') + out));
 }
 
-function validate(raw: unknown): AdditionConfig {
-  const cfg = validateFields<AdditionConfig>(FIELDS, DEFAULTS, raw);
-  checkRange(cfg as unknown as Record<string, unknown>, 'minDigits', 'maxDigits');
-  checkRange(cfg as unknown as Record<string, unknown>, 'oodMinDigits', 'oodMaxDigits');
+function validate(raw: unknown, at = ''): AdditionConfig {
+  const cfg = validateSection(at, FIELDS, raw);
+  checkOrder(at, cfg, 'minDigits', 'maxDigits');
+  checkOrder(at, cfg, 'oodMinDigits', 'oodMaxDigits');
   return cfg;
 }
 

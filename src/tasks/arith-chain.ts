@@ -13,9 +13,9 @@
 //     A: 1492
 import type { Rng } from '../util/rng';
 import { holds, readEquation, sameMultiset } from './arith-steps';
-import { checkRange, validateFields } from './config';
+import { checkOrder, defaultsOf, validateSection, type Schema } from '../util/settings';
 import { joinCompletion, parseCompletion, sameAnswer, scoreAnswer } from './format';
-import type { Example, FieldSpec, Parsed, RationaleStyle, TaskDef } from './types';
+import type { Example, Parsed, RationaleStyle, TaskDef } from './types';
 
 export interface ArithChainConfig {
   minTerms: number;
@@ -27,41 +27,60 @@ export interface ArithChainConfig {
   oodMaxTerms: number;
 }
 
-const DEFAULTS: Readonly<ArithChainConfig> = Object.freeze({
-  minTerms: 3, // two running-sum steps at least, so a truncated scratchpad is visible
-  maxTerms: 4, // up to 7 scratchpad lines: fits 256 characters in every style
-  minDigits: 1, // one-digit operands first
-  maxDigits: 2, // two-digit products reach 4 digits: still short lines
-  mulRate: 0.4, // a mix: most chains hold a product, few are all products
-  oodMinTerms: 5, // OOD: longer chains than any seen in training
-  oodMaxTerms: 6, // up to 11 lines: needs a context of about 320
-});
-
-const FIELDS: Record<keyof ArithChainConfig, FieldSpec> = {
+const FIELDS: Schema<ArithChainConfig> = {
   minTerms: {
+    default: 3, // two running-sum steps at least, so a truncated scratchpad is visible
     label: 'Min terms',
     min: 3,
     max: 10,
     reason: 'Fewest summands; each may be a product. Difficulty = terms + digits - 1.',
   },
-  maxTerms: { label: 'Max terms', min: 3, max: 10, reason: 'Most summands in training.' },
+  maxTerms: {
+    default: 4, // up to 7 scratchpad lines: fits 256 characters in every style
+    label: 'Max terms',
+    min: 3,
+    max: 10,
+    reason: 'Most summands in training.',
+  },
   minDigits: {
+    default: 1, // one-digit operands first
     label: 'Min digits',
     min: 1,
     max: 3,
     reason: 'Smallest operand size (per example, all operands up to this many digits).',
   },
-  maxDigits: { label: 'Max digits', min: 1, max: 3, reason: 'Largest operand size; 3 digits make 6-digit products.' },
+  maxDigits: {
+    default: 2, // two-digit products reach 4 digits: still short lines
+    label: 'Max digits',
+    min: 1,
+    max: 3,
+    reason: 'Largest operand size; 3 digits make 6-digit products.',
+  },
   mulRate: {
+    default: 0.4, // a mix: most chains hold a product, few are all products
     label: 'Product rate',
     min: 0,
     max: 1,
     integer: false,
     reason: 'Chance that a term is a product of two factors.',
   },
-  oodMinTerms: { label: 'OOD min terms', min: 3, max: 10, reason: 'Fewest summands of the out-of-distribution split.' },
-  oodMaxTerms: { label: 'OOD max terms', min: 3, max: 10, reason: 'Most summands of the out-of-distribution split.' },
+  oodMinTerms: {
+    default: 5, // OOD: longer chains than any seen in training
+    label: 'OOD min terms',
+    min: 3,
+    max: 10,
+    reason: 'Fewest summands of the out-of-distribution split.',
+  },
+  oodMaxTerms: {
+    default: 6, // up to 11 lines: needs a context of about 320
+    label: 'OOD max terms',
+    min: 3,
+    max: 10,
+    reason: 'Most summands of the out-of-distribution split.',
+  },
 };
+
+const DEFAULTS: Readonly<ArithChainConfig> = defaultsOf(FIELDS);
 
 /** A term: one operand, or a product of two. */
 type Term = number[];
@@ -197,12 +216,12 @@ function derive(steps: readonly string[]): string | null {
   return null;
 }
 
-function validate(raw: unknown): ArithChainConfig {
-  const cfg = validateFields<ArithChainConfig>(FIELDS, DEFAULTS, raw);
+function validate(raw: unknown, at = ''): ArithChainConfig {
+  const cfg = validateSection(at, FIELDS, raw);
   const rec = cfg as unknown as Record<string, unknown>;
-  checkRange(rec, 'minTerms', 'maxTerms');
-  checkRange(rec, 'minDigits', 'maxDigits');
-  checkRange(rec, 'oodMinTerms', 'oodMaxTerms');
+  checkOrder(at, rec, 'minTerms', 'maxTerms');
+  checkOrder(at, rec, 'minDigits', 'maxDigits');
+  checkOrder(at, rec, 'oodMinTerms', 'oodMaxTerms');
   return cfg;
 }
 

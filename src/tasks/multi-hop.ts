@@ -18,7 +18,7 @@
 //     A: clerk
 import type { Rng } from '../util/rng';
 import { ConfigError } from '../util/errors';
-import { checkRange, validateFields } from './config';
+import { checkOrder, defaultsOf, validateSection, type Schema } from '../util/settings';
 import { joinCompletion, parseCompletion, sameAnswer, scoreAnswer } from './format';
 import { entailedLeaves, pathLine, PHRASING_SLACK, PHRASINGS, readFacts } from './multi-hop-text';
 import {
@@ -35,7 +35,7 @@ import {
   World,
   type Fact,
 } from './multi-hop-world';
-import type { Example, FieldSpec, Parsed, RationaleStyle, TaskDef } from './types';
+import type { Example, Parsed, RationaleStyle, TaskDef } from './types';
 
 export interface MultiHopConfig {
   people: number;
@@ -49,56 +49,51 @@ export interface MultiHopConfig {
   oodMaxChars: number;
 }
 
-const DEFAULTS: Readonly<MultiHopConfig> = Object.freeze({
-  people: 8, // enough for a 4-hop path that branches once (9 would be needed only then; it retries)
-  minDifficulty: 1, // one-hop lookups teach the fact format first
-  maxDifficulty: 2, // training stays at 1-2 (issue); composition is then tested out of distribution
-  oodMinDifficulty: 3, // OOD starts one hop past training
-  oodMaxDifficulty: 4, // 4 hops still fit a 320-character context
-  maxFacts: 10, // about 190 characters of facts: distractors without crowding out the rationale
-  branchRate: 0.2, // a friend/sibling hop sometimes has two answers (set-F1 scoring)
-  maxChars: 253, // default context 256 minus BOS/SEP/EOS: distractor facts stop at this budget
-  oodMaxChars: 381, // a 384 context: 4-hop questions with as many distractors as in training
-});
-
-const FIELDS: Record<keyof MultiHopConfig, FieldSpec> = {
+const FIELDS: Schema<MultiHopConfig> = {
   people: {
+    default: 8, // enough for a 4-hop path that branches once (9 would be needed only then; it retries)
     label: 'People',
     min: 3,
     max: 12,
     reason: 'Invented people per world; at most 12 keeps names and facts short.',
   },
   minDifficulty: {
+    default: 1, // one-hop lookups teach the fact format first
     label: 'Min difficulty',
     min: 1,
     max: 10,
     reason: 'Sum of relation weights (direct 1, grandparent 2) in training.',
   },
   maxDifficulty: {
+    default: 2, // training stays at 1-2 (issue); composition is then tested out of distribution
     label: 'Max difficulty',
     min: 1,
     max: 10,
     reason: 'Hardest training question; the paper trains up to 9 with big models.',
   },
   oodMinDifficulty: {
+    default: 3, // OOD starts one hop past training
     label: 'OOD min difficulty',
     min: 1,
     max: 10,
     reason: 'Easiest question of the out-of-distribution split.',
   },
   oodMaxDifficulty: {
+    default: 4, // 4 hops still fit a 320-character context
     label: 'OOD max difficulty',
     min: 1,
     max: 10,
     reason: 'Hardest question of the out-of-distribution split.',
   },
   maxFacts: {
+    default: 10, // about 190 characters of facts: distractors without crowding out the rationale
     label: 'Max facts',
     min: 1,
     max: 24,
     reason: 'Facts per world, question path included; the rest are distractors.',
   },
   branchRate: {
+    default: 0.2, // a friend/sibling hop sometimes has two answers (set-F1 scoring)
     label: 'Branch rate',
     min: 0,
     max: 1,
@@ -106,18 +101,22 @@ const FIELDS: Record<keyof MultiHopConfig, FieldSpec> = {
     reason: 'Chance a friend/sibling hop has two people: several answers.',
   },
   maxChars: {
+    default: 253, // default context 256 minus BOS/SEP/EOS: distractor facts stop at this budget
     label: 'Character budget',
     min: 64,
     max: 4096,
     reason: 'Prompt + completion budget; distractors are added only within it.',
   },
   oodMaxChars: {
+    default: 381, // a 384 context: 4-hop questions with as many distractors as in training
     label: 'OOD character budget',
     min: 64,
     max: 4096,
     reason: 'The same budget for the OOD split (longer paths need more room).',
   },
 };
+
+const DEFAULTS: Readonly<MultiHopConfig> = defaultsOf(FIELDS);
 
 /** Gold facts in breadth-first order, tagged with their hop (0-based). */
 interface Solved {
@@ -316,11 +315,11 @@ export function intermediateRecall(ex: Example, completion: string): number | nu
   return wanted.filter((w) => words.has(w)).length / wanted.length;
 }
 
-function validate(raw: unknown): MultiHopConfig {
-  const cfg = validateFields<MultiHopConfig>(FIELDS, DEFAULTS, raw);
+function validate(raw: unknown, at = ''): MultiHopConfig {
+  const cfg = validateSection(at, FIELDS, raw);
   const rec = cfg as unknown as Record<string, unknown>;
-  checkRange(rec, 'minDifficulty', 'maxDifficulty');
-  checkRange(rec, 'oodMinDifficulty', 'oodMaxDifficulty');
+  checkOrder(at, rec, 'minDifficulty', 'maxDifficulty');
+  checkOrder(at, rec, 'oodMinDifficulty', 'oodMaxDifficulty');
   const hops = Math.max(cfg.maxDifficulty, cfg.oodMaxDifficulty);
   if (cfg.people < hops + 1)
     throw new ConfigError(

@@ -15,7 +15,7 @@
 //     value: 2671 = 2671
 //     A: DIFF
 import type { Rng } from '../util/rng';
-import { checkRange, validateFields } from './config';
+import { checkOrder, defaultsOf, validateSection, type Schema } from '../util/settings';
 import { joinCompletion, parseCompletion, sameAnswer, scoreAnswer } from './format';
 import {
   CONVERSIONS,
@@ -29,7 +29,7 @@ import {
   type Kind,
 } from './num-match-forms';
 import { checkNumMatchSteps, deriveLabel, type Mentions } from './num-match-steps';
-import type { Example, FieldSpec, RationaleStyle, TaskDef } from './types';
+import type { Example, RationaleStyle, TaskDef } from './types';
 
 export interface NumMatchConfig {
   minDifficulty: number;
@@ -39,35 +39,37 @@ export interface NumMatchConfig {
   sameRate: number;
 }
 
-const DEFAULTS: Readonly<NumMatchConfig> = Object.freeze({
-  minDifficulty: 1, // both values in base form: the procedure is learned before conversions
-  maxDifficulty: 3, // up to two conversions (km, k, dozen, fraction, commas) in training
-  oodMinDifficulty: 4, // OOD: a rounded value ("about 1.5k") against a converted one
-  oodMaxDifficulty: 4, // the hardest pair the forms allow
-  sameRate: 0.5, // balanced classes (PARO scores F1 on balanced pairs)
-});
-
-const FIELDS: Record<keyof NumMatchConfig, FieldSpec> = {
+const FIELDS: Schema<NumMatchConfig> = {
   minDifficulty: {
+    default: 1, // both values in base form: the procedure is learned before conversions
     label: 'Min difficulty',
     min: 1,
     max: 4,
     reason: '1 + conversion cost of both values (1 per conversion, 2 for rounded).',
   },
-  maxDifficulty: { label: 'Max difficulty', min: 1, max: 4, reason: 'Hardest training pair; 4 needs a rounded value.' },
+  maxDifficulty: {
+    default: 3, // up to two conversions (km, k, dozen, fraction, commas) in training
+    label: 'Max difficulty',
+    min: 1,
+    max: 4,
+    reason: 'Hardest training pair; 4 needs a rounded value.',
+  },
   oodMinDifficulty: {
+    default: 4, // OOD: a rounded value ("about 1.5k") against a converted one
     label: 'OOD min difficulty',
     min: 1,
     max: 4,
     reason: 'Easiest pair of the out-of-distribution split.',
   },
   oodMaxDifficulty: {
+    default: 4, // the hardest pair the forms allow
     label: 'OOD max difficulty',
     min: 1,
     max: 4,
     reason: 'Hardest pair of the out-of-distribution split.',
   },
   sameRate: {
+    default: 0.5, // balanced classes (PARO scores F1 on balanced pairs)
     label: 'SAME rate',
     min: 0,
     max: 1,
@@ -75,6 +77,8 @@ const FIELDS: Record<keyof NumMatchConfig, FieldSpec> = {
     reason: 'Share of SAME pairs; below 0.5 makes DIFF the majority class.',
   },
 };
+
+const DEFAULTS: Readonly<NumMatchConfig> = defaultsOf(FIELDS);
 
 export const SAME = 'SAME';
 export const DIFF = 'DIFF';
@@ -269,10 +273,10 @@ function render(ex: Example, style: RationaleStyle, rng: Rng): string {
   }
 }
 
-function validate(raw: unknown): NumMatchConfig {
-  const cfg = validateFields<NumMatchConfig>(FIELDS, DEFAULTS, raw);
-  checkRange(cfg as unknown as Record<string, unknown>, 'minDifficulty', 'maxDifficulty');
-  checkRange(cfg as unknown as Record<string, unknown>, 'oodMinDifficulty', 'oodMaxDifficulty');
+function validate(raw: unknown, at = ''): NumMatchConfig {
+  const cfg = validateSection(at, FIELDS, raw);
+  checkOrder(at, cfg, 'minDifficulty', 'maxDifficulty');
+  checkOrder(at, cfg, 'oodMinDifficulty', 'oodMaxDifficulty');
   return cfg;
 }
 

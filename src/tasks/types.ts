@@ -1,6 +1,7 @@
 // The shape every task shares: plain-data examples, a config described field by field, and the
 // generator, renderer, parser and verifiers that sit next to each other in one file per task.
 // Pure types: no tfjs, no DOM, no registry (that lives in registry.ts).
+import type { Schema, SettingSpec } from '../util/settings';
 import type { Rng } from '../util/rng';
 
 /**
@@ -50,17 +51,8 @@ export interface Parsed {
 }
 
 /** One config field, described well enough for a UI to render a form and for an error to name it. */
-export interface FieldSpec {
-  label: string;
-  /** Why the default is what it is (shown next to the field). */
-  reason: string;
-  min?: number;
-  max?: number;
-  /** Allowed values for a choice field. */
-  options?: readonly string[];
-  /** Whole numbers only (defaults to true for numeric fields with min/max). */
-  integer?: boolean;
-}
+/** A task setting's label, reason, range or choices (its default sits beside it in the task's Schema). */
+export type FieldSpec = SettingSpec;
 
 /** A task: config, generator and verifiers. `C` is the task's plain config record. */
 export interface TaskDef<C> {
@@ -71,9 +63,9 @@ export interface TaskDef<C> {
   /** Questions may have several answers (a list, scored by set-F1). */
   setAnswers: boolean;
   defaults: Readonly<C>;
-  fields: Record<keyof C & string, FieldSpec>;
-  /** Fill missing fields from defaults, refuse anything else wrong with a ConfigError naming the field. */
-  validate(raw: unknown): C;
+  fields: Schema<C>;
+  /** Fill missing fields from defaults, refuse anything else wrong with a ConfigError naming the field (prefixed by `at`, e.g. "data.taskConfig"). */
+  validate(raw: unknown, at?: string): C;
   /** Example `index` drawn with `rng` (the caller derives rng from (seed, index)). Pure given its inputs. */
   generate(config: C, rng: Rng, index: number): Example;
   /** The harder config of the out-of-distribution split. */

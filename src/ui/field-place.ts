@@ -1,8 +1,10 @@
 // Where a config field sits in the form: its section, the collapsed group inside it (RL's "Optimizer"...)
-// and its label, so an error can open what holds it and Start's message can name it. Labels only; the
-// validators decide what is allowed.
-import { FIELD_META, fieldMatches } from './config-fields';
-import { CPT_FIELDS, RL_FIELDS, RL_GROUPS } from './rl-fields';
+// and its label (from the settings' tables), so an error can open what holds it and Start's message can
+// name it. Labels only; the validators decide what is allowed.
+import { allSettings, taskSettings } from '../experiment/settings';
+import { TASK_IDS } from '../tasks/registry';
+import { fieldMatches } from './config-fields';
+import { RL_GROUPS } from './rl-fields';
 
 export interface FieldPlace {
   section: string;
@@ -18,26 +20,13 @@ const SECTIONS: Record<string, string> = {
   sft: 'Training (SFT)',
   rl: 'RL (GRPO)',
 };
-/** Fields of the form whose label is not in a FieldMeta table. */
-const OTHER_LABELS: Record<string, string> = {
-  'data.task': 'Task',
-  'data.style': 'Rationale style',
-  'data.sftSource': 'SFT data',
-  'rl.scaleRewards': 'scale_rewards',
-  'rl.lossType': 'loss_type',
-  'rl.processFilter': 'process filter',
-  'rl.rewards': 'rewards',
-  'rl.maskTruncatedCompletions': 'mask_truncated_completions',
-  backend: 'Backend',
-  kernels: 'Kernels',
-};
-
-const LABELS: Record<string, string> = {
-  ...Object.fromEntries(Object.entries(FIELD_META).map(([path, m]) => [path, m.label])),
-  ...Object.fromEntries(Object.entries(RL_FIELDS).map(([key, m]) => [`rl.${key}`, m.label])),
-  ...Object.fromEntries(Object.entries(CPT_FIELDS).map(([key, m]) => [`cpt.${key}`, m.label])),
-  ...OTHER_LABELS,
-};
+/** Every setting's label by dotted path, from the settings' tables; a task setting's from the first task that has it. */
+const LABELS: Record<string, string> = Object.fromEntries(
+  [...TASK_IDS.flatMap((id) => taskSettings(id)).reverse(), ...allSettings()].map(({ path, setting }) => [
+    path,
+    setting.label,
+  ]),
+);
 
 /** The RL group (RL_GROUPS title) holding `field`, if it is one of their settings. */
 export function rlGroupOf(field: string | undefined): string | undefined {

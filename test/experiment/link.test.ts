@@ -110,7 +110,7 @@ describe('config links', () => {
     expect(back).toEqual({ ok: true, value: cfg });
     const bad = decodeConfigLink(`#${packLink('c', 1, { model: { position: 'sinusoidal' } })}`);
     expect(bad.ok).toBe(false);
-    expect(!bad.ok && bad.error).toMatch(/model.position must be one of learned, rope; got sinusoidal/);
+    expect(!bad.ok && bad.error).toMatch(/model.position must be one of learned, rope; got "sinusoidal"/);
   });
 
   it('carries a number of SFT rationales as one change, and refuses more than the training prompts by name', () => {

@@ -6,7 +6,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RUN_CONFIG, DEFAULT_SFT_CONFIG, validateRunConfig, type RunConfig } from '../../src/experiment/config';
+import {
+  DEFAULT_RUN_CONFIG,
+  DEFAULT_SFT_CONFIG,
+  SFT_SETTINGS,
+  validateRunConfig,
+  type RunConfig,
+} from '../../src/experiment/config';
 import { DEFAULT_RL_CONFIG, validateRlConfig } from '../../src/experiment/rl-config';
 import { buildTrlExport, trlConfig, trlFiles, type TrlConfig } from '../../src/export/trl/bundle';
 import { TRL_ROW_CAP } from '../../src/export/trl/data';
@@ -74,9 +80,9 @@ describe('the mapping table', () => {
     ];
     expect(rlKeys).toContain('processFilter');
     expect(unruledFields(RL_RULES, rlKeys)).toEqual([]);
-    expect(unruledFields(SFT_RULES, Object.keys(DEFAULT_SFT_CONFIG))).toEqual([]);
+    expect(unruledFields(SFT_RULES, Object.keys(SFT_SETTINGS))).toEqual([]);
     expect(Object.keys(RL_RULES).filter((k) => !rlKeys.includes(k))).toEqual([]);
-    expect(Object.keys(SFT_RULES).filter((k) => !(k in DEFAULT_SFT_CONFIG))).toEqual([]);
+    expect(Object.keys(SFT_RULES).filter((k) => !(k in SFT_SETTINGS))).toEqual([]);
     expect(Object.keys(RUN_RULES).filter((k) => !(k in DEFAULT_RUN_CONFIG))).toEqual([]);
     // A field added to the schema without a rule is caught.
     expect(unruledFields(RL_RULES, [...rlKeys, 'newSetting'])).toEqual(['newSetting']);

@@ -37,11 +37,11 @@ describe('model config', () => {
     const heads = refusal({ heads: 5 });
     expect(heads.field).toBe('model.heads');
     expect(heads.message).toBe('model.heads must divide model.dModel (128); got 5');
-    expect(refusal({ layers: 0 }).message).toBe('model.layers must be an integer in 1..8; got 0');
+    expect(refusal({ layers: 0 }).message).toBe('model.layers must be an integer from 1 to 8; got 0');
     expect(refusal({ layers: 9 }).field).toBe('model.layers');
-    expect(refusal({ dModel: 512 }).message).toBe('model.dModel must be an integer in 32..384; got 512');
+    expect(refusal({ dModel: 512 }).message).toBe('model.dModel must be an integer from 32 to 384; got 512');
     expect(refusal({ dModel: 64.5 }).field).toBe('model.dModel');
-    expect(refusal({ context: 2048 }).message).toBe('model.context must be an integer in 16..1024; got 2048');
+    expect(refusal({ context: 2048 }).message).toBe('model.context must be an integer from 16 to 1024; got 2048');
     expect(refusal({ heads: '4' }).field).toBe('model.heads');
     expect(refusal({ vocabSize: 99 }).field).toBe('model.vocabSize');
     expect(() => validateModelConfig(null)).toThrow(ConfigError);

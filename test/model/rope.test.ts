@@ -133,7 +133,7 @@ describe('model.position', () => {
 
   it('refuses an unknown scheme and an odd head width, naming the field', () => {
     expect(() => validateModelConfig({ ...TINY, position: 'alibi' })).toThrow(
-      /model.position must be one of learned, rope; got alibi/,
+      /model.position must be one of learned, rope; got "alibi"/,
     );
     try {
       validateModelConfig({ ...TINY, dModel: 33, heads: 3, position: 'rope' });

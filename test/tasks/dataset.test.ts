@@ -239,16 +239,16 @@ describe('validateDataConfig', () => {
   });
 
   it('refuses bad settings, naming the field', () => {
-    expect(fieldOf(() => validateDataConfig({ task: 'chess' }))).toBe('task');
-    expect(fieldOf(() => validateDataConfig({ style: 'poetic' }))).toBe('style');
-    expect(fieldOf(() => validateDataConfig({ trainSize: -1 }))).toBe('trainSize');
-    expect(fieldOf(() => validateDataConfig({ trainSize: 2.5 }))).toBe('trainSize');
-    expect(fieldOf(() => validateDataConfig({ labelNoise: 1 }))).toBe('labelNoise');
-    expect(fieldOf(() => validateDataConfig({ corruptFraction: 1.5 }))).toBe('corruptFraction');
-    expect(fieldOf(() => validateDataConfig({ heldoutSize: 0 }))).toBe('heldoutSize');
-    expect(fieldOf(() => validateDataConfig({ taskConfig: { maxDigits: 99 } }))).toBe('taskConfig.maxDigits');
+    expect(fieldOf(() => validateDataConfig({ task: 'chess' }))).toBe('data.task');
+    expect(fieldOf(() => validateDataConfig({ style: 'poetic' }))).toBe('data.style');
+    expect(fieldOf(() => validateDataConfig({ trainSize: -1 }))).toBe('data.trainSize');
+    expect(fieldOf(() => validateDataConfig({ trainSize: 2.5 }))).toBe('data.trainSize');
+    expect(fieldOf(() => validateDataConfig({ labelNoise: 1 }))).toBe('data.labelNoise');
+    expect(fieldOf(() => validateDataConfig({ corruptFraction: 1.5 }))).toBe('data.corruptFraction');
+    expect(fieldOf(() => validateDataConfig({ heldoutSize: 0 }))).toBe('data.heldoutSize');
+    expect(fieldOf(() => validateDataConfig({ taskConfig: { maxDigits: 99 } }))).toBe('data.taskConfig.maxDigits');
     expect(fieldOf(() => validateDataConfig({ taskConfig: { minDigits: 3, maxDigits: 2 } }))).toBe(
-      'taskConfig.maxDigits',
+      'data.taskConfig.maxDigits',
     );
     expect(fieldOf(() => validateDataConfig([]))).toBe('data');
   });
@@ -260,9 +260,9 @@ describe('validateDataConfig', () => {
       JSON.stringify(validateDataConfig({ trainSize: 64, sftSize: 0 })),
     );
     expect(validateDataConfig({ trainSize: 64, sftSize: 8 }).sftSize).toBe(8);
-    expect(fieldOf(() => validateDataConfig({ trainSize: 64, sftSize: 65 }))).toBe('sftSize');
-    expect(fieldOf(() => validateDataConfig({ sftSize: -1 }))).toBe('sftSize');
-    expect(fieldOf(() => validateDataConfig({ sftSize: 1.5 }))).toBe('sftSize');
+    expect(fieldOf(() => validateDataConfig({ trainSize: 64, sftSize: 65 }))).toBe('data.sftSize');
+    expect(fieldOf(() => validateDataConfig({ sftSize: -1 }))).toBe('data.sftSize');
+    expect(fieldOf(() => validateDataConfig({ sftSize: 1.5 }))).toBe('data.sftSize');
     // Fresh rationales and an unlimited N are not bounded by N.
     expect(validateDataConfig({ trainSize: 8, sftSource: 'fresh', sftSize: 100 }).sftSize).toBe(100);
     expect(validateDataConfig({ trainSize: 0, sftSize: 100 }).sftSize).toBe(100);

@@ -19,6 +19,6 @@ describe('fieldPlace', () => {
     expect(placeText(fieldPlace('cpt.lr'))).toBe('Continual pre-training › learning_rate');
     expect(placeText(fieldPlace('sft.evalEvery'))).toBe('Training (SFT) › Evaluate every');
     expect(placeText(fieldPlace('backend'))).toBe('Run › Backend');
-    expect(placeText(fieldPlace('data.taskConfig.maxDigits'))).toBe('Task and data › maxDigits');
+    expect(placeText(fieldPlace('data.taskConfig.maxDigits'))).toBe('Task and data › Max digits');
   });
 });

@@ -65,7 +65,7 @@ const FIELDS: Schema<MultiHopConfig> = {
     reason: 'Sum of relation weights (direct 1, grandparent 2) in training.',
   },
   maxDifficulty: {
-    default: 2, // training stays at 1-2 (issue); composition is then tested out of distribution
+    default: 2, // training stays at 1-2 hops; composition is then tested out of distribution
     label: 'Max difficulty',
     min: 1,
     max: 10,

@@ -6,11 +6,11 @@
 //   l_{i,t} = -min(r A_i, clip(r, 1 - eps_low, 1 + eps_high) A_i)
 //             + beta (exp(ref - logp) - (ref - logp) - 1)  (k3 estimator; 0 where ref == logp)
 //             - entropyCoef H_{i,t}                      (not in TRL: an optional entropy bonus, 0 by default)
-//   grpo:    (1/N) sum_i [ sum_t m l / max(1, sum_t m) ]        per-sequence mean, then over sequences
+//   grpo:    (1/S) sum_i [ sum_t m l / max(1, sum_t m) ]        per-sequence mean, then over sequences
 //   bnpo:    sum m l / max(1, sum m) over this micro-batch, / microBatches  (TRL: / accumulation steps)
-//   dr_grpo: sum m l / (N * maxCompletionLength)
+//   dr_grpo: sum m l / (S * maxCompletionLength)
 //   dapo:    sum m l / max(1, active tokens of the whole batch)  (TRL: num_items_in_batch)
-// N is the whole batch's sequence count. With one micro-batch bnpo and dapo are the same number; they
+// S is the whole batch's sequence count. With one micro-batch bnpo and dapo are the same number; they
 // differ once the batch is split (bnpo normalises each micro-batch by its own tokens).
 import { tf } from '../model/tf';
 import type { LossType } from '../experiment/rl-config';
@@ -37,7 +37,7 @@ export interface LossSettings {
   beta: number;
   entropyCoef: number;
   maxCompletionLength: number;
-  /** N: sequences in the whole batch (all micro-batches). */
+  /** S: sequences in the whole batch (all micro-batches). */
   totalSequences: number;
   /** Active completion tokens in the whole batch (dapo's normaliser). */
   totalTokens: number;

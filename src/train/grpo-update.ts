@@ -24,10 +24,10 @@ export interface Micro {
 
 /** Rows of the batch in chunks of `size` (0 = all at once), uploaded once for every pass and iteration. */
 export function makeMicros(b: RlTokens, size: number): Micro[] {
-  const step = size > 0 ? size : b.N;
+  const step = size > 0 ? size : b.rows;
   const out: Micro[] = [];
-  for (let r0 = 0; r0 < b.N; r0 += step) {
-    const n = Math.min(step, b.N - r0);
+  for (let r0 = 0; r0 < b.rows; r0 += step) {
+    const n = Math.min(step, b.rows - r0);
     const span = [r0 * b.L, (r0 + n) * b.L] as const;
     out.push({
       n,
@@ -51,7 +51,7 @@ export function setAdvantages(micros: Micro[], advantages: Float32Array): void {
   }
 }
 
-/** Replaces each micro-batch's loss mask with its rows of `mask` [N, L] (a row dropped from the loss is all 0). */
+/** Replaces each micro-batch's loss mask with its rows of `mask` [rows, L] (a row dropped from the loss is all 0). */
 export function setMasks(micros: Micro[], mask: Float32Array): void {
   let r0 = 0;
   for (const m of micros) {
@@ -72,7 +72,7 @@ export function logProbsOf(params: Params, cfg: ModelConfig, m: Micro, temperatu
   return tf.tidy(() => tokenStats(forward(params, cfg, m.inputs), m.targets, temperature).logps);
 }
 
-/** Self-certainty [N] of every sequence, micro-batch by micro-batch, read back once (a sync point). */
+/** Self-certainty [rows] of every sequence, micro-batch by micro-batch, read back once (a sync point). */
 export async function selfCertaintyOf(params: Params, cfg: ModelConfig, micros: Micro[]): Promise<Float32Array> {
   const all = tf.tidy(() => tf.concat(micros.map((m) => selfCertainty(forward(params, cfg, m.inputs), m.mask))));
   const values = new Float32Array(await all.data());

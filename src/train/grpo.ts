@@ -83,7 +83,7 @@ export function rlLearningRate(rl: RlConfig, step: number): number {
   return learningRate({ lr: rl.lr, warmupSteps: rl.warmupSteps, steps: rl.steps, minLrRatio: rl.minLrRatio }, step);
 }
 
-/** `sequences`: rows the loss counts (N, less PROF's dropped rows); `b.activeTokens` is already net of them. */
+/** `sequences`: rows the loss counts (all, less PROF's dropped rows); `b.activeTokens` is already net of them. */
 function lossSettings(rl: RlConfig, b: RlTokens, sequences: number, micros: number): LossSettings {
   return {
     lossType: rl.lossType,
@@ -148,7 +148,7 @@ async function scoreBatch(
   const keep = rl.processFilter === 'prof' ? profKeep(rollouts, task) : null;
   const adv = computeAdvantages(rewards.total, rl.numGenerations, rl.scaleRewards, keep);
   setAdvantages(micros, adv.advantages);
-  if (!keep) return { rewards, adv, trained: tokens, sequences: tokens.N, filter: {} };
+  if (!keep) return { rewards, adv, trained: tokens, sequences: tokens.rows, filter: {} };
   const trained = keepRows(tokens, keep);
   setMasks(micros, trained.mask);
   const sequences = keep.filter(Boolean).length;
@@ -156,7 +156,7 @@ async function scoreBatch(
 }
 
 /**
- * One RL step on `items` (B prompts) at learning rate `lr`: 1. sample B x V rollouts (one batch, KV cache);
+ * One RL step on `items` (B prompts) at learning rate `lr`: 1. sample B x samplesPerPrompt rollouts (one batch, KV cache);
  * 2. rewards (self-certainty needs one extra forward and one read) and PROF's filter; 3. advantages;
  * 4. old/ref log-probs if needed; 5. num_iterations updates. Sync points: sampling's per-token reads,
  * self-certainty's read.
@@ -171,7 +171,7 @@ export async function grpoStep(
   const { rl, model, task, seed } = ctx;
   const sampling = {
     G: rl.numGenerations,
-    V: samplesPerPrompt(rl),
+    samplesPerPrompt: samplesPerPrompt(rl),
     maxCompletionLength: rl.maxCompletionLength,
     temperature: rl.temperature,
     topK: rl.topK,

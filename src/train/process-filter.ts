@@ -31,7 +31,7 @@ export function profKeep(r: Rollouts, task: AnyTask): boolean[] {
 
 /** The token batch with every dropped row's mask zeroed and the active tokens (dapo's normaliser) recounted. */
 export function keepRows(b: RlTokens, keep: readonly boolean[]): RlTokens {
-  if (keep.length !== b.N) throw new Error(`keepRows needs one verdict per row: ${keep.length} for ${b.N} rows`);
+  if (keep.length !== b.rows) throw new Error(`keepRows needs one verdict per row: ${keep.length} for ${b.rows} rows`);
   const mask = b.mask.slice();
   keep.forEach((k, i) => {
     if (!k) mask.fill(0, i * b.L, (i + 1) * b.L);

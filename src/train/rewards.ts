@@ -84,7 +84,7 @@ interface RewardContext {
   selfCertainty: ArrayLike<number> | null;
 }
 
-/** Majority vote per group over all V samples; each trained completion is scored against its group's label. */
+/** Majority vote per group over all its samples; each trained completion is scored against its group's label. */
 function voteRewards(r: Rollouts, task: AnyTask): { rewards: number[]; votes: Vote[] } {
   const votes = r.groups.map((g) => majorityVote(g.samples.map((c) => c.parsed.answer)));
   const rewards = r.groups.flatMap((g, b) => {

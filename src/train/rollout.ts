@@ -1,4 +1,4 @@
-// Rollouts: B prompts -> B x V sampled completions in one KV-cached sampleBatch call, decoded and
+// Rollouts: B prompts -> B x samplesPerPrompt sampled completions in one KV-cached sampleBatch call, decoded and
 // parsed; then the right-padded token batch of the trained ones (the first G of each group) with its
 // completion mask, in makeBatch's layout. Plain arrays: no rewards (rewards.ts), no loss (grpo-loss.ts).
 import { sampleBatch } from '../model/sample';
@@ -18,7 +18,7 @@ export interface Completion {
   parsed: Parsed;
 }
 
-/** One prompt and its V samples; the first G are trained on, the rest only vote (majority_vote). */
+/** One prompt and its samplesPerPrompt samples; the first G are trained on, the rest only vote (majority_vote). */
 export interface RolloutGroup {
   item: TrainItem;
   prompt: number[];
@@ -29,20 +29,20 @@ export interface Rollouts {
   /** Completions trained on per prompt. */
   G: number;
   /** Completions sampled per prompt (>= G). */
-  V: number;
+  samplesPerPrompt: number;
   groups: RolloutGroup[];
 }
 
 export interface SamplingSettings {
   G: number;
-  V: number;
+  samplesPerPrompt: number;
   maxCompletionLength: number;
   temperature: number;
   topK: number;
   seed: number;
 }
 
-/** Samples V completions for each item's prompt, all B * V in one batch (row b * V + j is sample j of prompt b). */
+/** Samples samplesPerPrompt completions for each item's prompt, all in one batch (row b * samplesPerPrompt + j is sample j of prompt b). */
 export async function sampleRollouts(
   params: Params,
   cfg: ModelConfig,
@@ -51,7 +51,7 @@ export async function sampleRollouts(
   s: SamplingSettings,
 ): Promise<Rollouts> {
   const prompts = items.map((item) => encodePrompt(item.example.prompt));
-  const rows = prompts.flatMap((p) => Array.from({ length: s.V }, () => p));
+  const rows = prompts.flatMap((p) => Array.from({ length: s.samplesPerPrompt }, () => p));
   const out = await sampleBatch(params, cfg, rows, {
     maxNewTokens: s.maxCompletionLength,
     temperature: s.temperature,
@@ -59,14 +59,14 @@ export async function sampleRollouts(
     seed: s.seed,
   });
   const groups = items.map((item, b) => {
-    const samples = Array.from({ length: s.V }, (_, j) => {
-      const ids = out.completions[b * s.V + j]!;
+    const samples = Array.from({ length: s.samplesPerPrompt }, (_, j) => {
+      const ids = out.completions[b * s.samplesPerPrompt + j]!;
       const text = decode(ids);
-      return { ids, text, finished: out.finished[b * s.V + j]!, parsed: task.parse(text) };
+      return { ids, text, finished: out.finished[b * s.samplesPerPrompt + j]!, parsed: task.parse(text) };
     });
     return { item, prompt: prompts[b]!, samples };
   });
-  return { G: s.G, V: s.V, groups };
+  return { G: s.G, samplesPerPrompt: s.samplesPerPrompt, groups };
 }
 
 /** The trained completions in batch order (group by group, G each): row i of every per-completion array. */
@@ -80,13 +80,13 @@ export function completionLength(c: Completion): number {
 }
 
 export interface RlTokens {
-  N: number;
+  rows: number;
   L: number;
-  /** [N, L] tokens 0..L-1 of [BOS prompt SEP completion (EOS)], right-padded. */
+  /** [rows, L] tokens 0..L-1 of [BOS prompt SEP completion (EOS)], right-padded. */
   inputs: Int32Array;
-  /** [N, L] the next token. */
+  /** [rows, L] the next token. */
   targets: Int32Array;
-  /** [N, L] 1 where the target is a completion token or its EOS (0 for a whole truncated row when masked). */
+  /** [rows, L] 1 where the target is a completion token or its EOS (0 for a whole truncated row when masked). */
   mask: Float32Array;
   /** Active (mask = 1) tokens: dapo's normaliser. */
   activeTokens: number;
@@ -109,10 +109,10 @@ export function buildRlTokens(r: Rollouts, context: number, maskTruncated: boole
   if (longest + 1 > context)
     throw new Error(`a rollout is ${longest + 1} tokens long, more than the context of ${context}`);
   const L = Math.max(1, Math.min(context - 1, Math.ceil(longest / LENGTH_BUCKET) * LENGTH_BUCKET));
-  const N = rows.length;
-  const inputs = new Int32Array(N * L).fill(PAD_ID);
-  const targets = new Int32Array(N * L).fill(PAD_ID);
-  const mask = new Float32Array(N * L);
+  const n = rows.length;
+  const inputs = new Int32Array(n * L).fill(PAD_ID);
+  const targets = new Int32Array(n * L).fill(PAD_ID);
+  const mask = new Float32Array(n * L);
   let activeTokens = 0;
   let numTokens = 0;
   rows.forEach(({ tokens, start, keep }, i) => {
@@ -125,7 +125,7 @@ export function buildRlTokens(r: Rollouts, context: number, maskTruncated: boole
       activeTokens += on;
     }
   });
-  return { N, L, inputs, targets, mask, activeTokens, numTokens };
+  return { rows: n, L, inputs, targets, mask, activeTokens, numTokens };
 }
 
 /** TRL's completion-length metrics over the trained completions (lengths count the EOS). */

@@ -1,5 +1,5 @@
-// The phase lab's view settings: the phase rules being edited (stored per run is issue 6's business;
-// for now they live here, starting from DEFAULT_PHASE_RULES), the chart smoothing weight and the step
+// The phase lab's view settings: the phase rules being edited (held per page, not per run, starting
+// from DEFAULT_PHASE_RULES), the chart smoothing weight and the step
 // axis kind. One per page (App creates it): the run view's phase lab edits it and the predictor reads the
 // same rules. The analysis itself is analyzePhases (src/analysis), recomputed by each view from rows.
 import { DEFAULT_PHASE_RULES, validatePhaseRules, type PhaseRules } from '../analysis/phases';

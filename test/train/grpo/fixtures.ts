@@ -38,7 +38,7 @@ export function fakeRollouts(
   const cut = new Set(unfinished.map(([b, j]) => `${b}/${j}`));
   return {
     G,
-    V: groups[0]!.texts.length,
+    samplesPerPrompt: groups[0]!.texts.length,
     groups: groups.map(({ item, texts }, b) => ({
       item,
       prompt: encodePrompt(item.example.prompt),

@@ -124,7 +124,7 @@ async function trainingLogps(params: Params, cfg: ModelConfig, r: Rollouts, T: n
 
 /** Samples G = V = 2 completions per ITEMS prompt at temperature T, then compares both sides' log-probs. */
 export async function logpParity(params: Params, cfg: ModelConfig, temperature: number, seed: number): Promise<Parity> {
-  const s: SamplingSettings = { G: 2, V: 2, maxCompletionLength: 10, temperature, topK: 0, seed };
+  const s: SamplingSettings = { G: 2, samplesPerPrompt: 2, maxCompletionLength: 10, temperature, topK: 0, seed };
   const r = await sampleRollouts(params, cfg, addition, ITEMS, s);
   const sampler = await replayLogps(params, cfg, r, s);
   const atT1 = temperature === 1 ? sampler.mismatches : (await replayLogps(params, cfg, r, s, 1)).mismatches;

@@ -72,7 +72,7 @@ describe('keepRows', () => {
     const kept = keepRows(b, KEEP);
     // Completion tokens + EOS per row: 16+1, 4+1, 16+1, 4+1 in group A; rows 0, 2 and 3 stay.
     expect(kept.activeTokens).toBe(17 + 17 + 5);
-    for (let i = 0; i < b.N; i++) {
+    for (let i = 0; i < b.rows; i++) {
       const row = (m: Float32Array) => Array.from(m.subarray(i * b.L, (i + 1) * b.L));
       expect(row(kept.mask), `row ${i}`).toEqual(KEEP[i] ? row(b.mask) : row(b.mask).map(() => 0));
     }

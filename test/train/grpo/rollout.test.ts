@@ -12,7 +12,7 @@ const R = fakeRollouts([{ item: additionItem(3, 4), texts: ['A: 7', 'A: ', 'A: 1
 describe('buildRlTokens', () => {
   it('lays out the first G samples right-padded, with targets shifted by one and the completion mask', () => {
     const b = buildRlTokens(R, 64, false);
-    expect([b.N, b.L]).toEqual([2, 16]); // 11 inputs rounded up to the length bucket
+    expect([b.rows, b.L]).toEqual([2, 16]); // 11 inputs rounded up to the length bucket
     const row0 = [BOS_ID, ...encode('3+4=?'), SEP_ID, ...encode('A: 7'), EOS_ID];
     expect(Array.from(b.inputs.subarray(0, 16))).toEqual([...row0.slice(0, -1), ...Array(5).fill(PAD_ID)]);
     expect(Array.from(b.targets.subarray(0, 16))).toEqual([...row0.slice(1), ...Array(5).fill(PAD_ID)]);

@@ -31,7 +31,11 @@ function taskRollouts(task: AnyTask, ex: Example, texts: string[], label: string
     completion: '',
   };
   const samples = texts.map((text) => ({ ids: encode(text), text, finished: true, parsed: task.parse(text) }));
-  return { G: texts.length, samplesPerPrompt: texts.length, groups: [{ item, prompt: encodePrompt(ex.prompt), samples }] };
+  return {
+    G: texts.length,
+    samplesPerPrompt: texts.length,
+    groups: [{ item, prompt: encodePrompt(ex.prompt), samples }],
+  };
 }
 
 function stepRewards(task: AnyTask, r: Rollouts): number[] {

@@ -182,7 +182,9 @@ export class RunController {
         this.stepBudget -= 1;
         const end = local === stage.steps;
         const evalNow = evaluates && (local % stage.evalEvery === 0 || (end && !nextEvaluates));
-        if (local % stage.logEvery === 0 || evalNow || end) {
+        const checkpointNow = local % stage.checkpointEvery === 0 || end;
+        // A checkpoint step is also a read: weights are saved only after their loss proved finite.
+        if (local % stage.logEvery === 0 || evalNow || checkpointNow) {
           const values = await stage.read(pending, (performance.now() - t0) / 1000);
           pending = [];
           this.checkFinite(values);
@@ -194,7 +196,7 @@ export class RunController {
           t0 = performance.now();
           if (reached && !end) return this.endEarly(stage, start);
         }
-        if (local % stage.checkpointEvery === 0 || end) await this.checkpoint(stage);
+        if (checkpointNow) await this.checkpoint(stage);
         this.clock.steps(stage.name, 1, (performance.now() - s0) / 1000 - evalSeconds);
         this.report(stage, 'training');
         await nextTask();

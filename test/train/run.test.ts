@@ -192,6 +192,17 @@ describe('RunController on the CPU backend', () => {
     expect(log.checkpoints.map((c) => c.step)).toEqual([6]);
     expect(log.metrics.every((m) => Object.values(m.values).every(Number.isFinite))).toBe(true);
   });
+  it('never saves a checkpoint whose loss it has not read: a NaN at a checkpoint step between logs stops the run first', async () => {
+    // Checkpoints every 2 steps, logs and evaluations at 4, 6, 8, 12: step 2 is a checkpoint step and nothing else.
+    const config = validateRunConfig({ ...TINY, sft: { ...TINY.sft, checkpointEvery: 2 } });
+    sftModule.nanFrom = sftModule.calls + 1; // every SFT step of this run gives NaN
+    const { log, hooks } = recorder();
+    const err = await new RunController('nan3', config, hooks).run().catch((e: unknown) => e);
+    sftModule.nanFrom = Infinity;
+    expect(err).toMatchObject({ step: 2, checkpoint: null });
+    expect(log.checkpoints).toEqual([]);
+    expect(log.metrics.every((m) => Object.values(m.values).every(Number.isFinite))).toBe(true);
+  });
 });
 
 describe('RunController stages on the CPU backend', () => {

@@ -2,8 +2,8 @@
 // trainer worker starts inside LabState.
 import { mount } from 'svelte';
 import App from './App.svelte';
-import './ui/app.css';
-import { registerOffline } from './ui/offline';
+import './ui/shared/app.css';
+import { registerOffline } from './ui/shell/offline';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');

@@ -1,7 +1,7 @@
 // Run comparison: several runs' series lined up on steps, runs that differ only in seed grouped into
 // a mean line with a min-max band, the config fields that differ between the runs with each run's best
 // and last key metrics, and CSV / JSON export of the compared series. Pure functions over plain rows
-// and configs; no colours or chart options (src/ui/CompareView.svelte), no storage.
+// and configs; no colours or chart options (src/ui/compare/CompareView.svelte), no storage.
 import { downsampleForChart, extractSeries, type MetricPoint, type Series } from './series';
 import { seedBand } from './stats';
 

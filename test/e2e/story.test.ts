@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { analyzePhases } from '../../src/analysis/phases';
 import { getPreset } from '../../src/experiment/presets';
 import { encodeResultLink } from '../../src/experiment/result-link';
-import { MAIN_LINES } from '../../src/ui/rl-charts';
+import { MAIN_LINES } from '../../src/ui/run/rl-charts';
 import { FLAGSHIP_ID, shortestArm, storyColumns, storyRuns } from '../../src/ui/story/story-data';
 import { flagshipFile, flagshipRuns } from '../ui/story-fixtures';
 import { chartPoints, it, type Lab, type LabPage, type PageOptions } from './harness';

@@ -8,9 +8,9 @@ import { configChanges, decodeConfigLink, encodeConfigLink } from '../../src/exp
 import { allSettings, settingAt, SETTING_SECTIONS, taskSettings } from '../../src/experiment/settings';
 import { settingsTableMarkdown, withSettingsTable } from '../../src/experiment/settings-table';
 import { TASK_IDS } from '../../src/tasks/registry';
-import { fieldMeta } from '../../src/ui/config-fields';
-import { fieldPlace } from '../../src/ui/field-place';
-import { CPT_FIELDS, RL_FIELDS, RL_GROUPS, RL_MAIN } from '../../src/ui/rl-fields';
+import { fieldMeta } from '../../src/ui/config/config-fields';
+import { fieldPlace } from '../../src/ui/config/field-place';
+import { CPT_FIELDS, RL_FIELDS, RL_GROUPS, RL_MAIN } from '../../src/ui/config/rl-fields';
 import { ConfigError } from '../../src/util/errors';
 import type { Setting } from '../../src/util/settings';
 

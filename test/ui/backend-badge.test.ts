@@ -2,7 +2,7 @@
 // forced (it runs, slowly) or skipped by 'auto' (WASM runs); a hardware GPU gets no note.
 import { describe, expect, it } from 'vitest';
 import { render } from 'svelte/server';
-import BackendBadge from '../../src/ui/BackendBadge.svelte';
+import BackendBadge from '../../src/ui/shell/BackendBadge.svelte';
 import type { BackendReport } from '../../src/store/types';
 
 const note = (backend: BackendReport) =>

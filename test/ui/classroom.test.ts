@@ -1,6 +1,6 @@
 // Classroom links: which parts they hide, what they ignore, and that building and reading agree.
 import { describe, expect, it } from 'vitest';
-import { classroomSearch, DEFAULT_HIDDEN, PART_NAMES, parseClassroom } from '../../src/ui/classroom';
+import { classroomSearch, DEFAULT_HIDDEN, PART_NAMES, parseClassroom } from '../../src/ui/share/classroom';
 
 describe('classroom mode', () => {
   it('is off without the parameter', () => {

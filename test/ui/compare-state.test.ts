@@ -6,8 +6,8 @@ import { DEFAULT_RUN_CONFIG } from '../../src/experiment/config';
 import { putRun } from '../../src/store/runs';
 import { putMetrics } from '../../src/store/series';
 import type { MetricRow, RunRecord } from '../../src/store/types';
-import { chooseMetrics, CompareState } from '../../src/ui/compare.svelte';
-import { pageDb } from '../../src/ui/page-db';
+import { chooseMetrics, CompareState } from '../../src/ui/compare/compare.svelte';
+import { pageDb } from '../../src/ui/shared/page-db';
 
 const record = (id: string, status: RunRecord['status']): RunRecord => ({
   id,

@@ -1,6 +1,6 @@
 // Config settings in words for the compare table and a stored run's settings.
 import { describe, expect, it } from 'vitest';
-import { settingLabel, settingText, valueText } from '../../src/ui/config-text';
+import { settingLabel, settingText, valueText } from '../../src/ui/config/config-text';
 
 describe('config settings in words', () => {
   it('writes reward lists as weighted sums, switches as yes/no, and leaves plain values alone', () => {

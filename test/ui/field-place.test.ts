@@ -1,7 +1,7 @@
 // Where an error's field sits in the form: the section and collapsed group that must open, and the label
 // Start's message names.
 import { describe, expect, it } from 'vitest';
-import { fieldPlace, placeText, rlGroupOf } from '../../src/ui/field-place';
+import { fieldPlace, placeText, rlGroupOf } from '../../src/ui/config/field-place';
 
 describe('fieldPlace', () => {
   it('puts an RL optimizer setting in its collapsed group, by full path or tail', () => {

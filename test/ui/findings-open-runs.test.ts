@@ -8,8 +8,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { strToU8 } from 'fflate';
 import { listRuns } from '../../src/store/runs';
 import { getMetrics } from '../../src/store/series';
-import { FindingsState } from '../../src/ui/findings.svelte';
-import { pageDb } from '../../src/ui/page-db';
+import { FindingsState } from '../../src/ui/gallery/findings.svelte';
+import { pageDb } from '../../src/ui/shared/page-db';
 import { gzipJson, keptFileOf, keptRun } from '../store/kept-fixtures';
 
 // The real writeRuns, unless a test asks for the browser's quota error.

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { overlayColumns, type CompareRun } from '../../src/analysis/compare';
 import { DEFAULT_RUN_CONFIG } from '../../src/experiment/config';
-import { boundaryMarks, overlaySpecs } from '../../src/ui/overlay-series';
-import { styleOf } from '../../src/ui/rl-charts';
+import { boundaryMarks, overlaySpecs } from '../../src/ui/compare/overlay-series';
+import { styleOf } from '../../src/ui/run/rl-charts';
 
 const cfg = (seed: number, trainSize = 64) => ({
   ...DEFAULT_RUN_CONFIG,

@@ -3,9 +3,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { render } from 'svelte/server';
 import { runPredictors } from '../../src/analysis/predictor';
-import { CompareState, type ComparedRun } from '../../src/ui/compare.svelte';
-import { PhaseState } from '../../src/ui/phase.svelte';
-import PredictorView from '../../src/ui/PredictorView.svelte';
+import { CompareState, type ComparedRun } from '../../src/ui/compare/compare.svelte';
+import { PhaseState } from '../../src/ui/phase/phase.svelte';
+import PredictorView from '../../src/ui/predictor/PredictorView.svelte';
 import { DEFAULT_RUN_CONFIG } from '../../src/experiment/config';
 import type { MetricRow } from '../../src/store/types';
 

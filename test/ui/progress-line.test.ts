@@ -2,7 +2,7 @@
 // measured time left counted down to the clock; "preparing" before the trainer's first report; paused says so.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { render } from 'svelte/server';
-import ProgressLine from '../../src/ui/ProgressLine.svelte';
+import ProgressLine from '../../src/ui/run/ProgressLine.svelte';
 import type { RunProgress } from '../../src/analysis/eta';
 
 const AT = 1_800_000_000_000;

@@ -1,7 +1,7 @@
 // Statuses this tab was told but storage did not record (a full disk) are shown over older stored
 // records, and never over a record written after the report (another tab resumed the run).
 import { describe, expect, it, vi } from 'vitest';
-import { noteStatus, withReported } from '../../src/ui/reported-status';
+import { noteStatus, withReported } from '../../src/ui/run/reported-status';
 import { runRecord } from '../store/fixtures';
 
 describe('reported statuses', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { wilsonInterval } from '../../src/analysis/stats';
 import { DEFAULT_RUN_CONFIG, type RunConfig } from '../../src/experiment/config';
-import { ACC_AXIS, MAIN_FILLS, MAIN_LINES, MAIN_SERIES, mainLayout } from '../../src/ui/rl-charts';
+import { ACC_AXIS, MAIN_FILLS, MAIN_LINES, MAIN_SERIES, mainLayout } from '../../src/ui/run/rl-charts';
 import {
   assumedCount,
   bandColumns,
@@ -16,9 +16,9 @@ import {
   smoothColumn,
   stageBoundaries,
   trueRewardCoincides,
-} from '../../src/ui/rl-series';
+} from '../../src/ui/run/rl-series';
 import type { RolloutRecord } from '../../src/store/types';
-import { groupsOf, pickStep, rowAt, zeroVariance } from '../../src/ui/rollouts';
+import { groupsOf, pickStep, rowAt, zeroVariance } from '../../src/ui/run/rollouts';
 import type { MetricRow, RolloutRow } from '../../src/store/types';
 
 const row = (step: number, stage: string, values: Record<string, number>): MetricRow => ({

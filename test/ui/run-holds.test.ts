@@ -1,7 +1,7 @@
 // A stored run in words: what storage holds of it, what its empty panels say, and its settings read-only.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RUN_CONFIG, validateRunConfig } from '../../src/experiment/config';
-import { emptyRolloutsText, emptySamplesText, holdsText, settingLines } from '../../src/ui/run-holds';
+import { emptyRolloutsText, emptySamplesText, holdsText, settingLines } from '../../src/ui/run/run-holds';
 
 describe('what a stored run holds', () => {
   it('says a kept run holds its curves only, and what a trained run holds', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { accuracyColumns, latestStats, lossColumns, mergeRows } from '../../src/ui/series';
-import { fmtCount, fmtNum } from '../../src/ui/format';
-import { statCells } from '../../src/ui/stat-cells';
+import { accuracyColumns, latestStats, lossColumns, mergeRows } from '../../src/ui/shared/series';
+import { fmtCount, fmtNum } from '../../src/ui/shared/format';
+import { statCells } from '../../src/ui/run/stat-cells';
 import type { MetricRow } from '../../src/store/types';
 
 const row = (step: number, values: Record<string, number>): MetricRow => ({

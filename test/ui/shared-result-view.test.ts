@@ -8,8 +8,8 @@ import { DEFAULT_RUN_CONFIG, validateRunConfig } from '../../src/experiment/conf
 import { readLink } from '../../src/experiment/links';
 import { encodeResultLink, RESULT_LINK_BUDGET } from '../../src/experiment/result-link';
 import { keptToBundles } from '../../src/store/findings-runs';
-import { hasRl, mainColumns, RL_MAIN_KEYS } from '../../src/ui/rl-series';
-import { stageAt, ViewState } from '../../src/ui/view.svelte';
+import { hasRl, mainColumns, RL_MAIN_KEYS } from '../../src/ui/run/rl-series';
+import { stageAt, ViewState } from '../../src/ui/run/view.svelte';
 import { flagshipRuns } from './story-fixtures';
 
 describe('stageAt', () => {

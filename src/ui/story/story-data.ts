@@ -6,9 +6,9 @@ import { totalSteps, type RunConfig } from '../../experiment/config';
 import { armConfig, getPreset, PRESETS, type Preset, type PresetArm } from '../../experiment/presets';
 import { keptToBundles, type KeptRunData } from '../../store/findings-runs';
 import type { MetricRow } from '../../store/types';
-import { MAIN_LINES } from '../rl-charts';
-import { bandColumns, metricColumns } from '../rl-series';
-import type { AxisSpec, Columns, SeriesFill, SeriesSpec } from '../series';
+import { MAIN_LINES } from '../run/rl-charts';
+import { bandColumns, metricColumns } from '../run/rl-series';
+import type { AxisSpec, Columns, SeriesFill, SeriesSpec } from '../shared/series';
 
 /** The preset the page opens on; the first preset stands in while the flagship is not in PRESETS. */
 export const FLAGSHIP_ID = 'phases';

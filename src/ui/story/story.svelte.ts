@@ -5,8 +5,8 @@
 import { analyzePhases, DEFAULT_PHASE_RULES, type PhaseSummary } from '../../analysis/phases';
 import type { RunConfig } from '../../experiment/config';
 import { presetRuns, type PresetArm } from '../../experiment/presets';
-import type { Columns } from '../series';
-import { fetchKeptRuns, type KeptFetch } from '../findings.svelte';
+import type { Columns } from '../shared/series';
+import { fetchKeptRuns, type KeptFetch } from '../gallery/findings.svelte';
 import { errorMessage } from '../../util/errors';
 import type { StoryBase } from './story-base';
 import {

@@ -6,6 +6,7 @@ import { runPredictors } from '../../src/analysis/predictor';
 import { CompareState, type ComparedRun } from '../../src/ui/compare/compare.svelte';
 import { PhaseState } from '../../src/ui/phase/phase.svelte';
 import PredictorView from '../../src/ui/predictor/PredictorView.svelte';
+import { contextMap } from '../../src/ui/context';
 import { DEFAULT_RUN_CONFIG } from '../../src/experiment/config';
 import type { MetricRow } from '../../src/store/types';
 
@@ -32,7 +33,10 @@ function run(id: string, faith: number, span: number): ComparedRun {
 function page(): { html: string; runs: ComparedRun[] } {
   const compare = new CompareState();
   compare.runs = [run('a', 0.3, 120), run('b', 0.7, 140)];
-  return { html: render(PredictorView, { props: { compare, phase: labPhase } }).body, runs: compare.runs };
+  return {
+    html: render(PredictorView, { context: contextMap({ compare, phase: labPhase }) }).body,
+    runs: compare.runs,
+  };
 }
 
 /** The pre-saturation lengths in the faithfulness vs pre-saturation scatter's points table, by run name. */

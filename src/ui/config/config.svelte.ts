@@ -74,6 +74,7 @@ export class ConfigState {
   private running: { key: string; abort: AbortController } | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private checkedJson = '';
+  private backendListeners: ((choice: RunConfig['backend']) => void)[] = [];
 
   /**
    * `starter`: what a first visit (nothing stored) and "Reset" load: the page's flagship run, not the
@@ -209,7 +210,7 @@ export class ConfigState {
       'Data check cancelled: the examples and the context check wait for your next change. Start still works (the trainer checks the data itself).';
   }
 
-  /** Call after any edit: validation runs once the typing pauses. */
+  /** Call after any edit of the draft (the form's input events, its buttons): validation runs once the typing pauses. */
   schedule(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = setTimeout(() => this.validateNow(), DEBOUNCE_MS);
@@ -222,17 +223,43 @@ export class ConfigState {
     this.schedule();
   }
 
+  /**
+   * Hear the draft's backend each time it changes: the user's pick (setBackend), a loaded config or Reset.
+   * Returns the unsubscribe.
+   */
+  onBackendChange(listener: (choice: RunConfig['backend']) => void): () => void {
+    this.backendListeners = [...this.backendListeners, listener];
+    return () => void (this.backendListeners = this.backendListeners.filter((l) => l !== listener));
+  }
+
+  /** The user's backend pick in the form. */
+  setBackend(choice: RunConfig['backend']): void {
+    const before = this.draft.backend;
+    this.draft.backend = choice;
+    this.schedule();
+    this.backendChanged(before);
+  }
+
   /** Take a whole config (from a link): the form shows it, validated as the user had typed it. */
   load(config: RunConfig): void {
+    const before = this.draft.backend;
     this.draft = plain(config);
     this.notice = null;
     this.validateNow();
+    this.backendChanged(before);
   }
 
   reset(): void {
+    const before = this.draft.backend;
     this.draft = this.check(plain(this.starter)) ?? plain(this.starter);
     this.notice = null;
     this.validateNow();
+    this.backendChanged(before);
+  }
+
+  private backendChanged(before: RunConfig['backend']): void {
+    const choice = this.draft.backend;
+    if (choice !== before) for (const listener of this.backendListeners) listener(choice);
   }
 
   /** The error message for an input's path, if the current error names it. */

@@ -9,7 +9,7 @@ const noTfjs = {
   patterns: [
     { group: ['@tensorflow/*'], message: 'The page never imports tfjs: the GPU belongs to the worker.' },
     {
-      group: ['**/model/*', '!**/model/config', '!**/model/tokenizer', '**/train/*'],
+      group: ['**/model/*', '!**/model/model-config', '!**/model/tokenizer', '**/train/*'],
       message: 'model/ and train/ import tfjs; the page talks to them through src/worker/client.ts.',
     },
   ],

@@ -2,7 +2,7 @@
 // a mean line with a min-max band, the config fields that differ between the runs with each run's best
 // and last key metrics, and CSV / JSON export of the compared series. Pure functions over plain rows
 // and configs; no colours or chart options (src/ui/compare/CompareView.svelte), no storage.
-import { downsampleForChart, extractSeries, type MetricPoint, type Series } from './series';
+import { downsampleForChart, extractSeries, type MetricPoint, type Series } from './metric-series';
 import { seedBand } from './stats';
 
 /** One run as the comparison reads it: its config is any JSON value (a stored RunConfig). */

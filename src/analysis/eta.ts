@@ -2,7 +2,7 @@
 // the seconds a step and an evaluation of that stage have taken so far (an RL step costs many SFT steps,
 // and an evaluation many steps, so each is timed on its own). Work of a kind not timed yet makes the
 // estimate a lower bound that names it. Pure arithmetic: the trainer measures, the page and the CLI print.
-import { STAGES, type RunConfig, type StageName } from '../experiment/config';
+import { STAGES, type RunConfig, type StageName } from '../experiment/run-config';
 
 export const STAGE_LABELS: Record<StageName, string> = { cpt: 'CPT', sft: 'SFT', rl: 'RL' };
 

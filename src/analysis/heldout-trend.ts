@@ -1,7 +1,7 @@
 // How held-out accuracy moved since a given step, judged against its own evaluation noise: the change
 // from the first evaluation to now (the mean of the last two), the fall from the peak, each with the
 // 95% band of a difference of two proportions. Pure; the labels that use it are regime.ts's.
-import { indexAtOrBefore, sliceSeries, valueAt, type Series } from './series';
+import { indexAtOrBefore, sliceSeries, valueAt, type Series } from './metric-series';
 import { differenceBand } from './stats';
 import { SLACK } from './saturation';
 

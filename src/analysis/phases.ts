@@ -14,7 +14,7 @@ import {
   sliceSeries,
   type MetricPoint,
   type Series,
-} from './series';
+} from './metric-series';
 import { smoothSeries } from './smoothing';
 import { diffs, pearson } from './stats';
 

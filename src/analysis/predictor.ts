@@ -4,7 +4,7 @@
 // come from analyzePhases and the fit from stats.ts; nothing is re-derived here. Runs that lack a
 // number are listed with the reason instead of being dropped silently.
 import { analyzePhases, DEFAULT_PHASE_RULES, type PhaseRules, type Regime } from './phases';
-import { extractSeries, type MetricPoint } from './series';
+import { extractSeries, type MetricPoint } from './metric-series';
 import { linearFit, type LineFit } from './stats';
 
 /** A metric row with the stage that logged it (store MetricRow fits). */

@@ -8,7 +8,7 @@ import { effectiveCeiling, SLACK } from './saturation';
 import { ASSUMED_EVAL_SAMPLES, type HeldoutTrend } from './heldout-trend';
 import { differenceBand } from './stats';
 import { linearFit, mean } from './stats';
-import { sliceSeries, type Series } from './series';
+import { sliceSeries, type Series } from './metric-series';
 
 export const REGIMES = [
   'insufficient_data',

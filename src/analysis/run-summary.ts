@@ -1,9 +1,9 @@
 // One run's metric rows reduced to the numbers the findings report judges: held-out accuracy before
 // and after RL, the phase analysis of the RL stage (phases.ts, not redone here), pre-RL faithfulness and
 // diversity, accuracy by difficulty. Pure: rows in, numbers out; which run it is stays with the caller.
-import type { RunConfig } from '../experiment/config';
+import type { RunConfig } from '../experiment/run-config';
 import { analyzePhases, type PhaseRules, type PhaseSummary } from './phases';
-import { extractSeries, type MetricPoint, type Series } from './series';
+import { extractSeries, type MetricPoint, type Series } from './metric-series';
 
 /** The metric names the report reads (rl-eval.ts and token-stage.ts write them). */
 export const KEYS = {

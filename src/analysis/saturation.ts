@@ -1,7 +1,7 @@
 // Rise and saturation detection on an already smoothed training reward: the two "first step at
 // which a condition holds and keeps holding for W steps" searches of the phase rules. Pure; the
 // regime labels are regime.ts's, the wiring from metric rows is phases.ts's.
-import { valueAt, type Series } from './series';
+import { valueAt, type Series } from './metric-series';
 import type { PhaseRules } from './phase-rules';
 
 /** Slack on every threshold comparison: 0.1 + 0.05 is 0.15000000000000002 in floating point. */

@@ -1,6 +1,6 @@
 // TensorBoard's scalar smoothing: an exponential moving average with bias correction, so the first
 // points are not pulled towards 0. Pure numbers; what is smoothed, and why, is phases.ts's business.
-import type { Series } from './series';
+import type { Series } from './metric-series';
 
 /** TensorBoard's default smoothing slider value. */
 export const TENSORBOARD_DEFAULT_WEIGHT = 0.6;

@@ -1,7 +1,7 @@
 // Small statistics over metric series: mean, Pearson correlation, least-squares line with R^2 (the
 // predictor view: faithfulness vs pre-saturation length) and a mean/min/max band across seeds (the
 // compare view). Plain numbers in, plain numbers out; null where a statistic is undefined.
-import type { Series } from './series';
+import type { Series } from './metric-series';
 
 /** Arithmetic mean; NaN for no values. */
 export function mean(xs: readonly number[]): number {

@@ -7,7 +7,7 @@
 // run the arm itself would have been at that step on the same backend.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { totalSteps, type RunConfig } from '../experiment/config';
+import { totalSteps, type RunConfig } from '../experiment/run-config';
 import { getPreset, presetRuns } from '../experiment/presets';
 import { storyBaseFile, storyBaseId } from '../experiment/story-base';
 import { packArchive } from '../store/archive';

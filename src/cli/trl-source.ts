@@ -1,7 +1,7 @@
 // Which run `npm run trl-export` exports, as a validated config and a name: a preset's arm at a seed (the
 // config `npm run lab` trains), or a JSON file holding a run config or a headless run's config.json.
 // Reads through the given function only, so tests need no files.
-import { validateRunConfig, type RunConfig } from '../experiment/config';
+import { validateRunConfig, type RunConfig } from '../experiment/run-config';
 import { applyDiff } from '../experiment/config-link';
 import { getPreset, presetRuns } from '../experiment/presets';
 import { withMissingStagesOff } from '../experiment/stored-config';

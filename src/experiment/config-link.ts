@@ -1,7 +1,7 @@
 // Config links: the experiment (config and seed) in the URL hash as only its non-default values,
 // compressed and versioned: `#c1.<payload>`. Opening one validates it like any untrusted config
 // (missing fields take their defaults). Works on RunConfig generically: new sections need no code here.
-import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from './config';
+import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from './run-config';
 import { packLink, parseEnvelope, unpackPayload, type LinkResult } from './link-codec';
 import { ConfigError, errorMessage } from '../util/errors';
 

@@ -1,6 +1,6 @@
 // Which link the page was opened with: none, a config link, a result link, or a broken one (with the
 // reason). The single entry point the UI calls with location.hash; never throws.
-import type { RunConfig } from './config';
+import type { RunConfig } from './run-config';
 import { CONFIG_LINK_KIND, decodeConfigPayload } from './config-link';
 import { parseEnvelope } from './link-codec';
 import { decodeResultPayload, RESULT_LINK_KIND, type SharedResult } from './result-link';

@@ -3,7 +3,7 @@
 // held-out pass@1 then falls from its peak or stays far below the reward (memorization); the page's
 // quick arm (40 RL steps) shows its reward rising while held-out pass@1 falls beyond the noise. Read from
 // the phase analysis each run summary already carries; thresholds fixed here before any sweep.
-import { alignCarry, sliceSeries } from '../analysis/series';
+import { alignCarry, sliceSeries } from '../analysis/metric-series';
 import { mean } from '../analysis/stats';
 import type { RunNumbers } from '../analysis/run-summary';
 

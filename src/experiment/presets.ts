@@ -1,7 +1,7 @@
 // The preset gallery's experiments: each asks one question of one paper's claim, as a small sweep of
 // arms (configs that differ only in what the claim is about) times seeds. Pure data + a builder;
 // the settings are those the findings report (public/findings/) was measured with. No UI, no tfjs.
-import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from './config';
+import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from './run-config';
 import { applyDiff, type JsonObject } from './config-link';
 
 /** One arm of a preset: a label and what it changes relative to the preset's base. */

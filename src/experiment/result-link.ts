@@ -3,9 +3,9 @@
 // if they fit, in about 8 KB: `#r1.<payload>`. Decoding checks every field against a schema.
 import * as v from 'valibot';
 import { analyzePhases, REGIMES, type Regime } from '../analysis/phases';
-import { downsampleLttb, extractSeries, type MetricPoint } from '../analysis/series';
+import { downsampleLttb, extractSeries, type MetricPoint } from '../analysis/metric-series';
 import { issueText } from '../util/issues';
-import type { RunConfig } from './config';
+import type { RunConfig } from './run-config';
 import { configChanges, configResult } from './config-link';
 import { packLink, unpackPayload, type LinkResult } from './link-codec';
 

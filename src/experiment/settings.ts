@@ -4,8 +4,8 @@
 import type { Setting } from '../util/settings';
 import { DATA_FIELDS } from '../tasks/data-config';
 import { getTask, TASK_IDS } from '../tasks/registry';
-import { MODEL_SETTINGS } from '../model/config';
-import { RUN_SETTINGS, SFT_SETTINGS } from './config';
+import { MODEL_SETTINGS } from '../model/model-config';
+import { RUN_SETTINGS, SFT_SETTINGS } from './run-config';
 import { CPT_SETTINGS } from './cpt-config';
 import { RL_SETTINGS } from './rl-config';
 

@@ -2,7 +2,7 @@
 // stage that run never had, so it comes back with 0 steps, not with today's defaults. Config links are
 // different (a missing section there means "the default") and do not use this. Generic over sections.
 // Likewise a config without `kernels` was trained before the fused kernels existed: it comes back 'naive'.
-import { DEFAULT_RUN_CONFIG } from './config';
+import { DEFAULT_RUN_CONFIG } from './run-config';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

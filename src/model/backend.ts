@@ -2,7 +2,7 @@
 // each skipped one was skipped; 'auto' skips a software GPU (slower than WASM). Requests run one at a
 // time. Knows nothing of the page; the worker passes the WASM file URLs in.
 import { tf } from './tf';
-import type { BackendChoice } from '../experiment/config';
+import type { BackendChoice } from '../experiment/run-config';
 import type { BackendReport } from '../store/types';
 import { errorMessage } from '../util/errors';
 

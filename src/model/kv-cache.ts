@@ -5,7 +5,7 @@
 // startDecoding wraps both behind one Decoder; under useFused() its prefill and cache are kernels/decode.ts's
 // instead: the fused forward's kernels, a cache preallocated once and appended in place (no copies of the
 // past per token).
-import type { ModelConfig } from './config';
+import type { ModelConfig } from './model-config';
 import { disposeFusedCache, fusedDecodeStep, fusedPrefill, type PaddedPrompts } from './kernels/decode';
 import { useFused } from './kernels/mode';
 import type { Params } from './params';

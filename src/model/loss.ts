@@ -1,7 +1,7 @@
 // Losses and log-probabilities over token sequences. One-hot * logSoftmax, never gather (no WASM gradient),
 // or the fused kernels on WebGPU.
 // No optimizer, no schedule: train/ decides what to minimise.
-import type { ModelConfig } from './config';
+import type { ModelConfig } from './model-config';
 import type { Params } from './params';
 import { tf } from './tf';
 import { pickLogProbs } from './kernels/cross-entropy';

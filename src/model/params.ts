@@ -1,7 +1,7 @@
 // The model's trainable tensors by stable name, their seeded GPT-2 init, and plain-array (de)serialization.
 // Init values are made in JS from the seeded RNG, so every backend starts from the very same numbers.
 import { hashSeed, rngFor } from '../util/rng';
-import { paramShapes, type ModelConfig } from './config';
+import { paramShapes, type ModelConfig } from './model-config';
 import { tf } from './tf';
 
 /** Names as in config.paramShapes: wte, wpe, h{i}.attn.wqkv, ..., lnf.g. The caller owns the variables. */

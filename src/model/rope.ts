@@ -5,7 +5,7 @@
 // The angle tables are computed once per shape in double precision in JS and uploaded, never with a
 // GPU's sin/cos (WGSL does not bound their error outside [-pi, pi]), so every backend rotates by the
 // very same float32 numbers. Explicit positions pick rows by a one-hot matmul, exact and gradient-free.
-import type { ModelConfig } from './config';
+import type { ModelConfig } from './model-config';
 import { lookup } from './layers';
 import { tf } from './tf';
 

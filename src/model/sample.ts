@@ -2,7 +2,7 @@
 // (a finished-flags read every FINISH_CHECK_EVERY tokens is the only sync inside the loop).
 // Not a decoding-strategy zoo: temperature, top-k and greedy only. Prompts are token ids (see tokenizer.ts).
 import { rngFor } from '../util/rng';
-import type { ModelConfig } from './config';
+import type { ModelConfig } from './model-config';
 import { fusedSampleStep, idsBuffer } from './kernels/decode';
 import { useFused } from './kernels/mode';
 import { startDecoding, type Decoder } from './kv-cache';

@@ -2,7 +2,7 @@
 // The per-layer pieces are exported so the KV cache reuses the very same math; the plain-op layer math is
 // layers.ts, shared with the fused kernels' fallbacks. No training code here.
 // Shapes: B batch, T query tokens, S key tokens (T, or past + T with a cache), C dModel, H heads, D = C / H.
-import { positionOf, type ModelConfig } from './config';
+import { positionOf, type ModelConfig } from './model-config';
 import type { Params } from './params';
 import { attend, attentionBias, embedTables, gelu, layerNorm, splitHeads } from './layers';
 import { rotateHeads, ropeTables, ropeTablesAt, type RopeTables } from './rope';

@@ -5,9 +5,9 @@
 // validated, and every tensor (weights and optimizer state) must fit the run's model. No IndexedDB here.
 import { zipSync } from 'fflate';
 import * as v from 'valibot';
-import { validateRunConfig, type RunConfig } from '../experiment/config';
+import { validateRunConfig, type RunConfig } from '../experiment/run-config';
 import { withMissingStagesOff } from '../experiment/stored-config';
-import { paramShapes } from '../model/config';
+import { paramShapes } from '../model/model-config';
 import { crc32Hex } from '../util/crc32';
 import { ConfigError, errorMessage } from '../util/errors';
 import { issueText } from '../util/issues';

@@ -4,7 +4,7 @@
 // Never throws on a bad file: every way it can be wrong comes back as a message naming the field.
 import { gunzipSync, strFromU8 } from 'fflate';
 import * as v from 'valibot';
-import { STAGES, totalSteps, validateRunConfig, type RunConfig } from '../experiment/config';
+import { STAGES, totalSteps, validateRunConfig, type RunConfig } from '../experiment/run-config';
 import { withMissingStagesOff } from '../experiment/stored-config';
 import { ConfigError, errorMessage } from '../util/errors';
 import { issueText } from '../util/issues';

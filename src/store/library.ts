@@ -2,7 +2,7 @@
 // (import: the rows in bounded transactions, the run records last), and start a fork with its parent's
 // history. No file format here (archive.ts), no validation of untrusted data (archive-schema.ts).
 import { SERIES_STORES, type LabDb } from './db';
-import { getCheckpoint, getCheckpoints, getMetrics, getRollouts, getSamples } from './series';
+import { getCheckpoint, getCheckpoints, getMetrics, getRollouts, getSamples } from './step-rows';
 import { getRun, listRuns } from './runs';
 import type { CheckpointRow, MetricRow, RolloutRow, RunRecord, SampleRow } from './types';
 

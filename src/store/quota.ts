@@ -2,7 +2,7 @@
 // retried once. Metrics are never what gets deleted: only checkpoints that are neither a run's newest
 // nor a stage end. Not here: telling the user (the worker emits a warning with what happened).
 import { isQuotaError, type LabDb } from './db';
-import { pruneCheckpoints } from './series';
+import { pruneCheckpoints } from './step-rows';
 
 export interface WriteOutcome<T> {
   value: T;

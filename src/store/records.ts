@@ -2,7 +2,7 @@
 // damaged record (a bad disk, an old bug, a hand edit) is skipped and counted, never a crash that hides
 // the rest of the library. Pure checks over plain values; the store modules do the reading.
 import * as v from 'valibot';
-import { validateRunConfig } from '../experiment/config';
+import { validateRunConfig } from '../experiment/run-config';
 import { withMissingStagesOff } from '../experiment/stored-config';
 import { ConfigError, errorMessage } from '../util/errors';
 import { issueText } from '../util/issues';

@@ -1,5 +1,5 @@
 // Plain-data records as stored in IndexedDB (and sent over postMessage unchanged). No behaviour here.
-import type { RunConfig } from '../experiment/config';
+import type { RunConfig } from '../experiment/run-config';
 import type { RewardName } from '../experiment/rl-config';
 
 export type RunStatus = 'queued' | 'running' | 'paused' | 'completed' | 'stopped' | 'failed' | 'interrupted';

@@ -2,7 +2,7 @@
 // verifier. Returns plain numbers and a few samples; writes nothing.
 import { sampleBatch } from '../model/sample';
 import { decode, encodePrompt } from '../model/tokenizer';
-import type { ModelConfig } from '../model/config';
+import type { ModelConfig } from '../model/model-config';
 import type { Params } from '../model/params';
 import type { Example, TaskDef } from '../tasks/types';
 import type { SampleItem } from '../store/types';

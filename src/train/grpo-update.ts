@@ -4,7 +4,7 @@
 import { tf } from '../model/tf';
 import { forward } from '../model/transformer';
 import { sumMany } from '../model/ops';
-import type { ModelConfig } from '../model/config';
+import type { ModelConfig } from '../model/model-config';
 import type { Params } from '../model/params';
 import { adamwUpdate, type AdamWConfig, type AdamWState } from './adamw';
 import { grpoLoss, type LossSettings } from './grpo-loss';

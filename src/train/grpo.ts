@@ -2,7 +2,7 @@
 // advantages, then num_iterations AdamW updates on the batch. Metrics stay on the device until a log
 // interval reads them (readGrpoMetrics: one read for the whole interval). No loop, no storage.
 import { tf } from '../model/tf';
-import type { ModelConfig } from '../model/config';
+import type { ModelConfig } from '../model/model-config';
 import type { Params } from '../model/params';
 import { epsilonHighOf, samplesPerPrompt, type RlConfig } from '../experiment/rl-config';
 import type { Dataset, TrainItem } from '../tasks/dataset';

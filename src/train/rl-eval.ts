@@ -3,7 +3,7 @@
 // Returns plain numbers (keys carry TRL's eval_ prefix) and a few samples; writes nothing.
 import { sampleBatch } from '../model/sample';
 import { decode, encodePrompt } from '../model/tokenizer';
-import type { ModelConfig } from '../model/config';
+import type { ModelConfig } from '../model/model-config';
 import type { Params } from '../model/params';
 import type { Dataset, TrainItem } from '../tasks/dataset';
 import { ANSWER_PREFIX, formatAnswer } from '../tasks/format';

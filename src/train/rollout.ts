@@ -3,7 +3,7 @@
 // completion mask, in makeBatch's layout. Plain arrays: no rewards (rewards.ts), no loss (grpo-loss.ts).
 import { sampleBatch } from '../model/sample';
 import { decode, encodePrompt, EOS_ID, PAD_ID } from '../model/tokenizer';
-import type { ModelConfig } from '../model/config';
+import type { ModelConfig } from '../model/model-config';
 import type { Params } from '../model/params';
 import type { TrainItem } from '../tasks/dataset';
 import type { AnyTask, Parsed } from '../tasks/types';

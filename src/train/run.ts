@@ -4,7 +4,7 @@
 import { initParams, disposeParams, paramsToArrays, type Params } from '../model/params';
 import { setKernelMode } from '../model/kernels/mode';
 import { buildDataset, type Dataset } from '../tasks/dataset';
-import { STAGES, type RunConfig, type StageName } from '../experiment/config';
+import { STAGES, type RunConfig, type StageName } from '../experiment/run-config';
 import type { CheckpointRow, MetricRow, RolloutRow, RunStatus, SampleRow } from '../store/types';
 import { arraysToRecord, assignArrays, recordToArrays } from './checkpoint';
 import type { Stage, StageContext } from './stage';

@@ -1,9 +1,9 @@
 // What the run loop needs from one training stage (CPT, SFT or RL): a step, a read of a log
 // interval's device values, an evaluation, and its checkpointable state. No loop, no storage here.
 import type { Params } from '../model/params';
-import type { ModelConfig } from '../model/config';
+import type { ModelConfig } from '../model/model-config';
 import type { Dataset } from '../tasks/dataset';
-import type { RunConfig, StageName } from '../experiment/config';
+import type { RunConfig, StageName } from '../experiment/run-config';
 import type { SampleItem } from '../store/types';
 import type { ArrayRecord } from './checkpoint';
 

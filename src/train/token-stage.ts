@@ -10,7 +10,7 @@ import { reduceSteps, sftStep, type StepTensors } from './sft';
 import { evaluateSplit } from './evaluate';
 import { assignArrays, prefixed, unprefixed } from './checkpoint';
 import type { Stage, StageContext, StageEval, StageState } from './stage';
-import type { SftConfig } from '../experiment/config';
+import type { SftConfig } from '../experiment/run-config';
 
 const disposeStep = (s: StepTensors) => tf.dispose([s.loss, s.correct, s.count, s.gradNorm]);
 

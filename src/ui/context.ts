@@ -3,7 +3,7 @@
 // test) throws unless the component was mounted with contextMap's map.
 import { getContext, setContext } from 'svelte';
 import type { CompareState } from './compare/compare.svelte';
-import type { ConfigState } from './config/config.svelte';
+import type { ConfigState } from './config/config-state.svelte';
 import type { FindingsState } from './gallery/findings.svelte';
 import type { SweepState } from './gallery/sweep.svelte';
 import type { LibraryState } from './library/library.svelte';

@@ -1,14 +1,14 @@
 // Resume and fork, as records: what a resumed run continues from (its newest checkpoint) and what a fork
 // starts as (a new run with its parent's history up to the checkpoint, and a model that fits it).
 // Storage and validation only: the worker trains what these return. No tfjs here.
-import { validateRunConfig, type RunConfig } from '../experiment/config';
+import { validateRunConfig, type RunConfig } from '../experiment/run-config';
 import { withMissingStagesOff } from '../experiment/stored-config';
-import { describeModel } from '../model/config';
+import { describeModel } from '../model/model-config';
 import type { DataConfig } from '../tasks/dataset';
 import type { LabDb } from '../store/db';
 import { createFork } from '../store/library';
 import { getRun, RESUMABLE } from '../store/runs';
-import { getCheckpoint, latestCheckpoint } from '../store/series';
+import { getCheckpoint, latestCheckpoint } from '../store/step-rows';
 import type { BackendReport, CheckpointRow, RunRecord } from '../store/types';
 import { ConfigError } from '../util/errors';
 

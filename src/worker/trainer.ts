@@ -6,13 +6,13 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { tf } from '../model/tf';
 import { chooseBackend, resetBackend } from '../model/backend';
-import { totalSteps, validateRunConfig, type RunConfig } from '../experiment/config';
+import { totalSteps, validateRunConfig, type RunConfig } from '../experiment/run-config';
 import { ConfigError, errorMessage } from '../util/errors';
 import { buildDataset } from '../tasks/dataset';
 import { NonFiniteLoss, RunController, stagePlan, type RunHooks } from '../train/run';
 import { openLabDb, isQuotaError, type LabDb } from '../store/db';
 import { getRun, patchRun, putRun, markInterrupted } from '../store/runs';
-import { putCheckpoint, putMetrics, putRollouts, putSamples, pruneCheckpoints } from '../store/series';
+import { putCheckpoint, putMetrics, putRollouts, putSamples, pruneCheckpoints } from '../store/step-rows';
 import type { BackendReport, RunRecord, RunStatus } from '../store/types';
 import type { LabEvent, StartResult } from './events';
 import type { CheckpointRow } from '../store/types';

@@ -2,7 +2,7 @@
 // run's item count (up to TRL_ROW_CAP rows per file). No tfjs and no storage: tasks, the mapping table and
 // fflate. The page starts one per export and terminates it after the answer (trl-client.ts).
 import * as Comlink from 'comlink';
-import { validateRunConfig } from '../experiment/config';
+import { validateRunConfig } from '../experiment/run-config';
 import { withMissingStagesOff } from '../experiment/stored-config';
 import { buildTrlExport, type TrlExport } from '../export/trl/bundle';
 

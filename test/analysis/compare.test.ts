@@ -17,7 +17,7 @@ import {
   seedGroups,
   type CompareRun,
 } from '../../src/analysis/compare';
-import { DEFAULT_RUN_CONFIG } from '../../src/experiment/config';
+import { DEFAULT_RUN_CONFIG } from '../../src/experiment/run-config';
 
 const cfg = (seed: number, trainSize = 64) => ({
   ...DEFAULT_RUN_CONFIG,

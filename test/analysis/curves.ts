@@ -1,7 +1,7 @@
 // Synthetic runs for the analysis tests: metric rows built from closed-form curves, logged the way
 // the trainer logs them (training keys every `logEvery` steps from logEvery on, eval keys at step 0
 // and every `evalEvery`). Test helper only; no assertions here.
-import type { MetricPoint } from '../../src/analysis/series';
+import type { MetricPoint } from '../../src/analysis/metric-series';
 
 export type Curve = (step: number) => number;
 

@@ -3,7 +3,7 @@
 // random (seeded, so a failure reproduces) and the outputs are checked for their invariants.
 import { describe, expect, it } from 'vitest';
 import { analyzePhases, REGIMES, type PhaseRules } from '../../src/analysis/phases';
-import type { MetricPoint } from '../../src/analysis/series';
+import type { MetricPoint } from '../../src/analysis/metric-series';
 import { rngFor, type Rng } from '../../src/util/rng';
 
 const KEYS = ['reward', 'frac_reward_zero_std', 'eval_heldout/accuracy', 'eval_train/accuracy', 'loss'];

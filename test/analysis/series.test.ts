@@ -10,7 +10,7 @@ import {
   valueAt,
   type MetricPoint,
   type Series,
-} from '../../src/analysis/series';
+} from '../../src/analysis/metric-series';
 
 describe('extractSeries', () => {
   it('sorts by step and skips rows without the key or with non-finite values or steps', () => {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseTrlExportArgs } from '../../src/cli/shared/args';
 import { resolveTrlSource } from '../../src/cli/trl-source';
-import { DEFAULT_RUN_CONFIG } from '../../src/experiment/config';
+import { DEFAULT_RUN_CONFIG } from '../../src/experiment/run-config';
 import { getPreset, presetRuns } from '../../src/experiment/presets';
 
 describe('parseTrlExportArgs', () => {

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { validateRunConfig } from '../../src/experiment/config';
+import { validateRunConfig } from '../../src/experiment/run-config';
 import { runPredictors } from '../../src/analysis/predictor';
 import { packArchive } from '../../src/store/archive';
 import type { RunBundle } from '../../src/store/library';

@@ -7,7 +7,7 @@ import { describe, expect } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { validateRunConfig } from '../../src/experiment/config';
+import { validateRunConfig } from '../../src/experiment/run-config';
 import { packArchive } from '../../src/store/archive';
 import type { MetricRow, RolloutRecord } from '../../src/store/types';
 import { chartPoints, hookText, it, TINY_CONFIG } from './harness';

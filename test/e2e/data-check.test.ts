@@ -3,7 +3,7 @@
 // progress and can be cancelled; a config is remembered only once its check has finished; the examples
 // preview still fills for an ordinary config.
 import { describe, expect } from 'vitest';
-import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../../src/experiment/config';
+import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../../src/experiment/run-config';
 import { encodeConfigLink } from '../../src/experiment/config-link';
 import { starterConfig } from '../../src/ui/story/story-data';
 import { hookText, it } from './harness';

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { expect, test as base } from 'vitest';
 import { preview, type PreviewServer } from 'vite';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { DEFAULT_RUN_CONFIG } from '../../src/experiment/config';
+import { DEFAULT_RUN_CONFIG } from '../../src/experiment/run-config';
 import { addHeartbeat } from './heartbeat';
 // @ts-expect-error: plain .mjs helper shared with the preflight script
 import { chromiumPath } from '../helpers/paths.mjs';

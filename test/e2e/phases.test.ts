@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzePhases } from '../../src/analysis/phases';
-import { validateRunConfig } from '../../src/experiment/config';
+import { validateRunConfig } from '../../src/experiment/run-config';
 import { packArchive } from '../../src/store/archive';
 import type { RunBundle } from '../../src/store/library';
 import type { RolloutRecord } from '../../src/store/types';

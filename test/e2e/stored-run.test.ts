@@ -5,7 +5,7 @@ import { describe, expect } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { validateRunConfig } from '../../src/experiment/config';
+import { validateRunConfig } from '../../src/experiment/run-config';
 import { packArchive } from '../../src/store/archive';
 import type { MetricRow } from '../../src/store/types';
 import { hookText, it, TINY_CONFIG } from './harness';

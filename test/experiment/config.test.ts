@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RUN_CONFIG, validateRunConfig } from '../../src/experiment/config';
+import { DEFAULT_RUN_CONFIG, validateRunConfig } from '../../src/experiment/run-config';
 import { buildDataset } from '../../src/tasks/dataset';
 import { ConfigError } from '../../src/util/errors';
 

@@ -1,7 +1,7 @@
 // A synthetic run for result-link tests: metric rows shaped like the lab's (SFT loss and accuracies,
 // optional RL-style metrics: reward, true reward, sampled pass@1 with its counts, and extra reward curves), evaluations every 50 steps, and a few samples.
-import { DEFAULT_RUN_CONFIG, validateRunConfig } from '../../src/experiment/config';
-import type { MetricPoint } from '../../src/analysis/series';
+import { DEFAULT_RUN_CONFIG, validateRunConfig } from '../../src/experiment/run-config';
+import type { MetricPoint } from '../../src/analysis/metric-series';
 import type { SharedSample } from '../../src/experiment/result-link';
 
 export function syntheticRun(steps: number, logEvery: number, extraKeys = 0) {

@@ -2,7 +2,7 @@
 // every reward name (the step-checked one included) and the process filter, both refused by field
 // name when a link holds a value this lab does not know.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../../src/experiment/config';
+import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../../src/experiment/run-config';
 import { configChanges, decodeConfigLink, encodeConfigLink } from '../../src/experiment/config-link';
 import { packLink } from '../../src/experiment/link-codec';
 import { readLink } from '../../src/experiment/links';

@@ -3,7 +3,7 @@
 // mutated and hostile link strings never throw out of the decoder; and the sizes the issue asks for.
 import { describe, expect, it } from 'vitest';
 import { deflateSync, strToU8 } from 'fflate';
-import { BACKENDS, DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../../src/experiment/config';
+import { BACKENDS, DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../../src/experiment/run-config';
 import { configChanges, decodeConfigLink, encodeConfigLink } from '../../src/experiment/config-link';
 import { fromBase64Url, packLink, toBase64Url } from '../../src/experiment/link-codec';
 import { readLink } from '../../src/experiment/links';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS, PRESET_IDS, getPreset, presetRuns } from '../../src/experiment/presets';
 import { configChanges } from '../../src/experiment/config-link';
-import { validateRunConfig } from '../../src/experiment/config';
+import { validateRunConfig } from '../../src/experiment/run-config';
 import { buildDataset } from '../../src/tasks/dataset';
 
 describe('presets', () => {

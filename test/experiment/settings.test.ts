@@ -3,7 +3,7 @@
 // with its table entry.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../../src/experiment/config';
+import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../../src/experiment/run-config';
 import { configChanges, decodeConfigLink, encodeConfigLink } from '../../src/experiment/config-link';
 import { allSettings, settingAt, SETTING_SECTIONS, taskSettings } from '../../src/experiment/settings';
 import { settingsTableMarkdown, withSettingsTable } from '../../src/experiment/settings-table';

@@ -1,7 +1,7 @@
 // A config stored before a stage existed reads back with that stage off (0 steps), not with today's
 // default; present sections are left alone. Generic: every default section that has `steps` is a stage.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RUN_CONFIG, validateRunConfig } from '../../src/experiment/config';
+import { DEFAULT_RUN_CONFIG, validateRunConfig } from '../../src/experiment/run-config';
 import { withMissingStagesOff } from '../../src/experiment/stored-config';
 
 const stageKeys = Object.entries(DEFAULT_RUN_CONFIG)

@@ -12,7 +12,7 @@ import {
   SFT_SETTINGS,
   validateRunConfig,
   type RunConfig,
-} from '../../src/experiment/config';
+} from '../../src/experiment/run-config';
 import { DEFAULT_RL_CONFIG, validateRlConfig } from '../../src/experiment/rl-config';
 import { buildTrlExport, trlConfig, trlFiles, type TrlConfig } from '../../src/export/trl/bundle';
 import { TRL_ROW_CAP } from '../../src/export/trl/data';

@@ -1,6 +1,6 @@
 // Model config: defaults, validation messages and the parameter count.
 import { describe, expect, it } from 'vitest';
-import { countParams, DEFAULT_MODEL_CONFIG, validateModelConfig, type ModelConfig } from '../../src/model/config';
+import { countParams, DEFAULT_MODEL_CONFIG, validateModelConfig, type ModelConfig } from '../../src/model/model-config';
 import { ConfigError } from '../../src/util/errors';
 
 function refusal(patch: Record<string, unknown>): ConfigError {

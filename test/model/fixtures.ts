@@ -1,5 +1,5 @@
 // Shared tiny configs and helpers for the model tests (CPU backend unless a test says otherwise).
-import type { ModelConfig } from '../../src/model/config';
+import type { ModelConfig } from '../../src/model/model-config';
 import { maskedCrossEntropy } from '../../src/model/loss';
 import type { Params } from '../../src/model/params';
 import { tf } from '../../src/model/tf';

@@ -3,7 +3,7 @@
 // (~4) carries rounding ~5e-7, i.e. ~2.5e-5 of noise in g_fd at eps = 1e-2, so each parameter is checked
 // at its largest-gradient entries (well conditioned) and one fixed entry, with |g - g_fd| <= 2e-2 |g| + 1e-4.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ModelConfig } from '../../src/model/config';
+import type { ModelConfig } from '../../src/model/model-config';
 import { maskedCrossEntropy } from '../../src/model/loss';
 import { disposeParams, initParams, type Params } from '../../src/model/params';
 import { tf } from '../../src/model/tf';

@@ -4,7 +4,7 @@
 // (kv-cache.test.ts), finite differences (grad.test.ts), the fused kernels and WebGPU against the CPU
 // (test/webgpu) run with rotary positions too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countParams, paramShapes, validateModelConfig } from '../../src/model/config';
+import { countParams, paramShapes, validateModelConfig } from '../../src/model/model-config';
 import { disposeParams, initParams, paramsFromArrays, paramsToArrays, type Params } from '../../src/model/params';
 import { angleTable, ROPE_BASE, ropeTables, ropeTablesAt, rotate } from '../../src/model/rope';
 import { tf } from '../../src/model/tf';

@@ -1,6 +1,6 @@
 // Sampling: greedy vs step-by-step full forward, seeding, EOS, context, Gumbel-max frequencies, no leaks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ModelConfig } from '../../src/model/config';
+import type { ModelConfig } from '../../src/model/model-config';
 import { disposeParams, initParams, type Params } from '../../src/model/params';
 import { FINISH_CHECK_EVERY, sampleBatch, sampleTokens } from '../../src/model/sample';
 import { tf } from '../../src/model/tf';

@@ -1,6 +1,6 @@
 // Transformer forward pass: shapes, causality, seeded init.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ModelConfig } from '../../src/model/config';
+import type { ModelConfig } from '../../src/model/model-config';
 import { disposeParams, initParams, paramsToArrays } from '../../src/model/params';
 import { tf } from '../../src/model/tf';
 import { forward } from '../../src/model/transformer';

@@ -5,7 +5,7 @@
 // import accepts unchanged, with no samples, rollouts or checkpoints.
 import { describe, expect, it } from 'vitest';
 import { gzipSync, strToU8 } from 'fflate';
-import { totalSteps, validateRunConfig } from '../../src/experiment/config';
+import { totalSteps, validateRunConfig } from '../../src/experiment/run-config';
 import { packArchive, unpackArchive } from '../../src/store/archive';
 import {
   KEPT_LIMITS,

@@ -1,7 +1,7 @@
 // Store test fixtures: a tiny model's config, runs with metrics, samples and checkpoints whose tensors
 // fit that model, and a database wrapper that fails writes with QuotaExceededError on demand.
-import { DEFAULT_RUN_CONFIG, type RunConfig } from '../../src/experiment/config';
-import { paramShapes } from '../../src/model/config';
+import { DEFAULT_RUN_CONFIG, type RunConfig } from '../../src/experiment/run-config';
+import { paramShapes } from '../../src/model/model-config';
 import type { LabDb } from '../../src/store/db';
 import type { RunBundle } from '../../src/store/library';
 import type { CheckpointRow, RolloutRecord, RunRecord, TensorData } from '../../src/store/types';

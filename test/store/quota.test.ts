@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { isQuotaError, openLabDb } from '../../src/store/db';
 import { freeCheckpointSpace, writeOrFree } from '../../src/store/quota';
 import { putRun } from '../../src/store/runs';
-import { checkpointSteps, getMetrics, putCheckpoint, putMetrics } from '../../src/store/series';
+import { checkpointSteps, getMetrics, putCheckpoint, putMetrics } from '../../src/store/step-rows';
 import { checkpoint, freshName, quotaDb, quotaError, runRecord } from './fixtures';
 
 const row = (runId: string, step: number) => ({ runId, step, stage: 'sft', time: step, values: { loss: 1 / step } });

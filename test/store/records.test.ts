@@ -9,7 +9,7 @@ import { openLabDb, type LabDb } from '../../src/store/db';
 import { packArchive, unpackArchive } from '../../src/store/archive';
 import { collectRuns, writeRuns } from '../../src/store/library';
 import { deleteRun, getRun, listRuns, readRuns } from '../../src/store/runs';
-import { getMetrics, latestCheckpoint, readMetrics, readRollouts } from '../../src/store/series';
+import { getMetrics, latestCheckpoint, readMetrics, readRollouts } from '../../src/store/step-rows';
 import { crc32Hex } from '../../src/util/crc32';
 import { bundle, checkpoint, freshName, rolloutGroup } from './fixtures';
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { openDB } from 'idb';
 import { DB_VERSION, NEWER_DB_MESSAGE, STORE_NAMES, openLabDb } from '../../src/store/db';
 import { getRun, putRun } from '../../src/store/runs';
-import { getMetrics, getRollouts, putMetrics, putRollouts } from '../../src/store/series';
+import { getMetrics, getRollouts, putMetrics, putRollouts } from '../../src/store/step-rows';
 import { freshName, rolloutGroup, runRecord } from './fixtures';
 
 describe('schema and migrations', () => {

@@ -10,9 +10,9 @@ import {
   pruneCheckpoints,
   getSamples,
   putSamples,
-} from '../../src/store/series';
+} from '../../src/store/step-rows';
 import type { CheckpointRow, RunRecord } from '../../src/store/types';
-import { DEFAULT_RUN_CONFIG } from '../../src/experiment/config';
+import { DEFAULT_RUN_CONFIG } from '../../src/experiment/run-config';
 
 let dbCount = 0;
 const freshDb = () => openLabDb(`test-${++dbCount}`);

@@ -2,7 +2,7 @@
 // (the completion's own steps entail its stated answer). The sampler is mocked to give fixed completions.
 import { describe, expect, it, vi } from 'vitest';
 import { encode } from '../../src/model/tokenizer';
-import { DEFAULT_MODEL_CONFIG } from '../../src/model/config';
+import { DEFAULT_MODEL_CONFIG } from '../../src/model/model-config';
 import type { Params } from '../../src/model/params';
 import { getTask } from '../../src/tasks/registry';
 import { rngFor } from '../../src/util/rng';

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { tf } from '../../src/model/tf';
 import { NonFiniteLoss, RunController, type RunHooks } from '../../src/train/run';
 import type { RunProgress } from '../../src/analysis/eta';
-import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../../src/experiment/config';
+import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../../src/experiment/run-config';
 import type { CheckpointRow, MetricRow, RolloutRow, RunStatus, SampleRow } from '../../src/store/types';
 
 const sftModule = vi.hoisted(() => ({ nanFrom: Infinity, calls: 0 }));

@@ -5,7 +5,7 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { tf } from '../../src/model/tf';
 import { RunController, type RunHooks } from '../../src/train/run';
-import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../../src/experiment/config';
+import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../../src/experiment/run-config';
 import type { CheckpointRow, MetricRow } from '../../src/store/types';
 
 /** Held-out accuracy and faithfulness of the k-th SFT evaluation (0-based); other splits score 0. */

@@ -2,9 +2,9 @@
 // the comparison follows a run that is still training (rows streamed by the trainer, fed to append).
 import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RUN_CONFIG } from '../../src/experiment/config';
+import { DEFAULT_RUN_CONFIG } from '../../src/experiment/run-config';
 import { putRun } from '../../src/store/runs';
-import { putMetrics } from '../../src/store/series';
+import { putMetrics } from '../../src/store/step-rows';
 import type { MetricRow, RunRecord } from '../../src/store/types';
 import { chooseMetrics, CompareState } from '../../src/ui/compare/compare.svelte';
 import { pageDb } from '../../src/ui/shared/page-db';

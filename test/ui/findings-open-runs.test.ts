@@ -7,7 +7,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { strToU8 } from 'fflate';
 import { listRuns } from '../../src/store/runs';
-import { getMetrics } from '../../src/store/series';
+import { getMetrics } from '../../src/store/step-rows';
 import { FindingsState } from '../../src/ui/gallery/findings.svelte';
 import { pageDb } from '../../src/ui/shared/page-db';
 import { gzipJson, keptFileOf, keptRun } from '../store/kept-fixtures';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { overlayColumns, type CompareRun } from '../../src/analysis/compare';
-import { DEFAULT_RUN_CONFIG } from '../../src/experiment/config';
+import { DEFAULT_RUN_CONFIG } from '../../src/experiment/run-config';
 import { boundaryMarks, overlaySpecs } from '../../src/ui/compare/overlay-series';
 import { styleOf } from '../../src/ui/run/rl-charts';
 

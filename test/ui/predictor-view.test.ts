@@ -7,7 +7,7 @@ import { CompareState, type ComparedRun } from '../../src/ui/compare/compare.sve
 import { PhaseState } from '../../src/ui/phase/phase.svelte';
 import PredictorView from '../../src/ui/predictor/PredictorView.svelte';
 import { contextMap } from '../../src/ui/context';
-import { DEFAULT_RUN_CONFIG } from '../../src/experiment/config';
+import { DEFAULT_RUN_CONFIG } from '../../src/experiment/run-config';
 import type { MetricRow } from '../../src/store/types';
 
 const SFT = 100;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { wilsonInterval } from '../../src/analysis/stats';
-import { DEFAULT_RUN_CONFIG, type RunConfig } from '../../src/experiment/config';
+import { DEFAULT_RUN_CONFIG, type RunConfig } from '../../src/experiment/run-config';
 import { ACC_AXIS, MAIN_FILLS, MAIN_LINES, MAIN_SERIES, mainLayout } from '../../src/ui/run/rl-charts';
 import {
   assumedCount,

@@ -1,6 +1,6 @@
 // A stored run in words: what storage holds of it, what its empty panels say, and its settings read-only.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RUN_CONFIG, validateRunConfig } from '../../src/experiment/config';
+import { DEFAULT_RUN_CONFIG, validateRunConfig } from '../../src/experiment/run-config';
 import { emptyRolloutsText, emptySamplesText, holdsText, settingLines } from '../../src/ui/run/run-holds';
 
 describe('what a stored run holds', () => {

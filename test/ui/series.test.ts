@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accuracyColumns, latestStats, lossColumns, mergeRows } from '../../src/ui/shared/series';
+import { accuracyColumns, latestStats, lossColumns, mergeRows } from '../../src/ui/shared/chart-columns';
 import { fmtCount, fmtNum } from '../../src/ui/shared/format';
 import { statCells } from '../../src/ui/run/stat-cells';
 import type { MetricRow } from '../../src/store/types';

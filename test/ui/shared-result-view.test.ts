@@ -4,7 +4,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { analyzePhases } from '../../src/analysis/phases';
-import { DEFAULT_RUN_CONFIG, validateRunConfig } from '../../src/experiment/config';
+import { DEFAULT_RUN_CONFIG, validateRunConfig } from '../../src/experiment/run-config';
 import { readLink } from '../../src/experiment/links';
 import { encodeResultLink, RESULT_LINK_BUDGET } from '../../src/experiment/result-link';
 import { keptToBundles } from '../../src/store/findings-runs';

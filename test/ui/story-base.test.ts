@@ -5,13 +5,13 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { storyBaseBundle } from '../../src/cli/story-base';
-import { totalSteps, type RunConfig } from '../../src/experiment/config';
+import { totalSteps, type RunConfig } from '../../src/experiment/run-config';
 import { storyBaseId } from '../../src/experiment/story-base';
 import { packArchive } from '../../src/store/archive';
 import { openLabDb } from '../../src/store/db';
 import { writeRuns } from '../../src/store/library';
 import { getRun } from '../../src/store/runs';
-import { getCheckpoints, getMetrics } from '../../src/store/series';
+import { getCheckpoints, getMetrics } from '../../src/store/step-rows';
 import { loadStoryBase, STORY_BASE_MAX_BYTES } from '../../src/ui/story/story-base';
 import { bundle, checkpoint, freshName, TINY } from '../store/fixtures';
 

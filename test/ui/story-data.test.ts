@@ -2,7 +2,7 @@
 // band), the plain reason sentence, and which arm "Run it yourself" trains.
 import { describe, expect, it } from 'vitest';
 import { analyzePhases } from '../../src/analysis/phases';
-import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../../src/experiment/config';
+import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../../src/experiment/run-config';
 import type { Preset } from '../../src/experiment/presets';
 import type { MetricRow } from '../../src/store/types';
 import {

@@ -14,7 +14,7 @@ import { withKernelMode, type KernelMode } from '../../src/model/kernels/mode';
 import { createAdamW, disposeAdamW } from '../../src/train/adamw';
 import { makeBatch } from '../../src/train/batch';
 import { sftStep, type StepTensors } from '../../src/train/sft';
-import type { ModelConfig } from '../../src/model/config';
+import type { ModelConfig } from '../../src/model/model-config';
 import { roughen } from '../model/fixtures';
 import { expectClose } from './kernel-helpers';
 

@@ -5,7 +5,7 @@
 // Tiny model, left-padded prompts of different lengths; weights roughened so mistakes show (fixtures.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useWebGPU } from '../../src/cli/shared/dawn';
-import type { ModelConfig } from '../../src/model/config';
+import type { ModelConfig } from '../../src/model/model-config';
 import { countBackend, type Counts } from '../../src/model/counters';
 import {
   disposeFusedCache,

@@ -3,7 +3,7 @@
 // per row (explicit positions), head widths from 2 to 64, a partial last workgroup; one dispatch each way.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useWebGPU } from '../../src/cli/shared/dawn';
-import type { ModelConfig } from '../../src/model/config';
+import type { ModelConfig } from '../../src/model/model-config';
 import { rotatePacked } from '../../src/model/kernels/rope';
 import { withKernelMode } from '../../src/model/kernels/mode';
 import { ropeTables } from '../../src/model/rope';

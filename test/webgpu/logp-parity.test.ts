@@ -3,7 +3,7 @@
 // The naive CPU path and the reasons for this check are in test/train/grpo/logp-parity.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useWebGPU } from '../../src/cli/shared/dawn';
-import type { ModelConfig } from '../../src/model/config';
+import type { ModelConfig } from '../../src/model/model-config';
 import { setKernelMode, useFused } from '../../src/model/kernels/mode';
 import { disposeParams, initParams, type Params } from '../../src/model/params';
 import { tf } from '../../src/model/tf';

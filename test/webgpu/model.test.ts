@@ -9,7 +9,7 @@ import { sampleBatch } from '../../src/model/sample';
 import { tf } from '../../src/model/tf';
 import { forward } from '../../src/model/transformer';
 import { useWebGPU } from '../../src/cli/shared/dawn';
-import type { ModelConfig } from '../../src/model/config';
+import type { ModelConfig } from '../../src/model/model-config';
 import { exampleBatch, maxAbsDiff, roughen, TINY, TINY_ROPE } from '../model/fixtures';
 
 const TOL = 1e-4;

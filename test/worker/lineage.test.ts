@@ -5,7 +5,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { openLabDb } from '../../src/store/db';
 import { putRun, getRun } from '../../src/store/runs';
-import { getMetrics, latestCheckpoint } from '../../src/store/series';
+import { getMetrics, latestCheckpoint } from '../../src/store/step-rows';
 import { writeRuns } from '../../src/store/library';
 import { prepareFork, prepareResume, stepsOf } from '../../src/worker/lineage';
 import { bundle, freshName, runRecord, TINY } from '../store/fixtures';

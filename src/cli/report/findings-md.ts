@@ -5,8 +5,8 @@
 import { flattenConfig } from '../../analysis/compare';
 import { duration } from '../../analysis/eta';
 import { mean } from '../../analysis/stats';
-import type { RunConfig } from '../../experiment/config';
-import { describeModel } from '../../model/config';
+import type { RunConfig } from '../../experiment/run-config';
+import { describeModel } from '../../model/model-config';
 import type { PresetResult } from './report-data';
 import type { RunSummary } from './run-summary';
 import { POOLED_RULE, VERDICT_RULE, type ConditionResult, type PooledVerdict } from './verdicts';

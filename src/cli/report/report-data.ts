@@ -2,7 +2,7 @@
 // summarised (run-summary.ts) and the preset judged by its written rule (experiment/preset-claims.ts,
 // applied by verdicts.ts). Reads files; writes nothing, formats nothing (findings-md.ts and svg.ts do).
 import type { PhaseRules } from '../../analysis/phases';
-import type { RunConfig } from '../../experiment/config';
+import type { RunConfig } from '../../experiment/run-config';
 import { CLAIMS, rulesFor, type Claim } from '../../experiment/preset-claims';
 import type { Preset } from '../../experiment/presets';
 import type { KeptRun } from './kept-runs';

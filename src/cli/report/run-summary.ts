@@ -2,7 +2,7 @@
 // its metric rows reduce to (src/analysis/run-summary.ts does the reducing). Pure: rows in, numbers out.
 import type { PhaseRules } from '../../analysis/phases';
 import { runNumbers, type RunNumbers } from '../../analysis/run-summary';
-import type { RunConfig } from '../../experiment/config';
+import type { RunConfig } from '../../experiment/run-config';
 import type { MetricRow, RunStatus } from '../../store/types';
 
 /** Which run it is and how it ended: shared by a run's input and its summary. */

@@ -1,7 +1,7 @@
 // The findings charts as SVG text, built by hand (no DOM): per preset a grid of small panels, one per
 // arm (row) and seed (column), each with the smoothed training reward, held-out accuracy, the detected
 // phases shaded and the saturation step marked. All text is XML-escaped.
-import type { Series } from '../../analysis/series';
+import type { Series } from '../../analysis/metric-series';
 import type { RunSummary } from './run-summary';
 
 const W = 240;

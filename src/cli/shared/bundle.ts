@@ -2,7 +2,7 @@
 // in the browser's own format (store/archive.ts), so "Import" in the lab's library opens them.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { STAGES, totalSteps } from '../../experiment/config';
+import { STAGES, totalSteps } from '../../experiment/run-config';
 import { packArchive } from '../../store/archive';
 import type { RunBundle } from '../../store/library';
 import type { RunRecord } from '../../store/types';

@@ -12,7 +12,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import type { RunConfig } from '../../experiment/config';
+import type { RunConfig } from '../../experiment/run-config';
 import type { JsonObject } from '../../experiment/config-link';
 import type {
   BackendReport,

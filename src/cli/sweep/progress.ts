@@ -11,7 +11,7 @@ import {
   type StageRates,
   type StageWork,
 } from '../../analysis/eta';
-import { STAGES } from '../../experiment/config';
+import { STAGES } from '../../experiment/run-config';
 
 export interface ProgressState {
   runIndex: number;

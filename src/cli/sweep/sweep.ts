@@ -5,7 +5,7 @@
 // arm two presets share) is copied, not trained again: the same (config, seed, backend) is the same run.
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { totalSteps, validateRunConfig, STAGES, type RunConfig } from '../../experiment/config';
+import { totalSteps, validateRunConfig, STAGES, type RunConfig } from '../../experiment/run-config';
 import { applyDiff, type JsonObject } from '../../experiment/config-link';
 import { getPreset, presetRuns, type Preset, type PresetRun } from '../../experiment/presets';
 import { buildDataset } from '../../tasks/dataset';

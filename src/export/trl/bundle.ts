@@ -2,7 +2,7 @@
 // (data.ts), the Python scripts and a README, zipped with fflate under one folder. The same function
 // serves the browser (in a worker) and the headless CLI (src/cli/trl-export.ts). Pure: returns bytes.
 import { zipSync } from 'fflate';
-import type { RunConfig } from '../../experiment/config';
+import type { RunConfig } from '../../experiment/run-config';
 import { buildDataset, type Dataset } from '../../tasks/dataset';
 import { trlData, SEPARATOR, type RowCount } from './data';
 import { EVALUATE_PY } from './evaluate-py';

@@ -2,7 +2,7 @@
 // TRL's shapes (src/tasks/export.ts). Fixed sets (N prompts, sftSize rationales) export once each, and
 // TRL repeats them as epochs, as the lab cycles them; unlimited sets export the draws the run's steps
 // make (steps x batch), up to TRL_ROW_CAP. Pure: returns strings and counts.
-import type { RunConfig } from '../../experiment/config';
+import type { RunConfig } from '../../experiment/run-config';
 import type { Dataset } from '../../tasks/dataset';
 import { distinctRows, grpoRows, sftRows, toJsonl } from '../../tasks/export';
 

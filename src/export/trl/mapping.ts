@@ -2,7 +2,7 @@
 // field is set on TRL's config, read by train_trl.py (which splits batches over the GPUs it finds), or
 // has no TRL counterpart, stated with its value and why. A field in neither is a test failure.
 // Pure data and one mapper; the files of the export are assembled in bundle.ts.
-import type { RunConfig, SftConfig } from '../../experiment/config';
+import type { RunConfig, SftConfig } from '../../experiment/run-config';
 import type { RlConfig } from '../../experiment/rl-config';
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };

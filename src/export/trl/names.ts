@@ -1,6 +1,6 @@
 // Names of a TRL export: the run name a bare experiment gets (as the run list names runs) and the zip's
 // file stem. Tiny and import-free, so the page can name an export without loading the export code.
-import type { RunConfig } from '../../experiment/config';
+import type { RunConfig } from '../../experiment/run-config';
 
 /** "addition · pattern · N=512 · γ=0 · seed 1", the name the run controls give a new run. */
 export function experimentName(c: Pick<RunConfig, 'data' | 'seed'>): string {

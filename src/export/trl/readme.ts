@@ -1,7 +1,7 @@
 // The README.md inside a TRL export: what the files are, how to run them on one GPU or several, every
 // lab setting with its TRL name and value, the settings TRL has no counterpart for (with this run's
 // values), and the differences to keep in mind. Text only, built from the run and mapping.ts.
-import type { RunConfig } from '../../experiment/config';
+import type { RunConfig } from '../../experiment/run-config';
 import { getTask } from '../../tasks/registry';
 import type { TrlConfig } from './bundle';
 import { TRL_ROW_CAP, type RowCount } from './data';

@@ -9,7 +9,7 @@
 // Layout: kv [B, SMAX, 2C], slot s of sequence b holds its key at [b, s, 0:C] and value at [b, s, C:2C]
 // (head h at h*D within each). Left padding: sequence b's first pads[b] slots are padding (never attended);
 // each fed token's position is its sequence's own next position (nextPositions, uploaded: no dispatch).
-import type { ModelConfig } from '../config';
+import type { ModelConfig } from '../model-config';
 import type { Params } from '../params';
 import { tf } from '../tf';
 import { EOS_ID, PAD_ID } from '../tokenizer';

@@ -1,7 +1,7 @@
 // Which implementation the model's hot paths use: 'fused' (our WGSL kernels, on WebGPU only) or 'naive'
 // (plain tfjs ops, the baseline). A run sets it from its config; the bench flips it to compare both in one
 // process. On WebGL, WASM and CPU the fused path falls back to the naive one: there are no kernels there.
-import type { KernelChoice } from '../../experiment/config';
+import type { KernelChoice } from '../../experiment/run-config';
 import { onWebGpu } from './raw';
 
 /** The run config's `kernels` choice. */

@@ -7,10 +7,10 @@
 import { metricKeys } from '../../analysis/compare';
 import { metricOrder } from '../../analysis/metric-names';
 import { getRun } from '../../store/runs';
-import { getMetrics } from '../../store/series';
+import { getMetrics } from '../../store/step-rows';
 import type { MetricRow, RunRecord } from '../../store/types';
 import { pageDb } from '../shared/page-db';
-import { mergeRows } from '../shared/series';
+import { mergeRows } from '../shared/chart-columns';
 import { errorMessage } from '../../util/errors';
 
 export type LabPage = 'run' | 'compare' | 'predictor';

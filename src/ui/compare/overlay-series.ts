@@ -5,10 +5,10 @@
 // runs as markers on the shared step axis. Specs only; no uPlot.
 import type { OverlayColumns } from '../../analysis/compare';
 import { metricName } from '../../analysis/metric-names';
-import type { StageName } from '../../experiment/config';
+import type { StageName } from '../../experiment/run-config';
 import { styleOf } from '../run/rl-charts';
 import { stageBoundaries } from '../run/rl-series';
-import type { AxisSpec, SeriesFill, SeriesSpec } from '../shared/series';
+import type { AxisSpec, SeriesFill, SeriesSpec } from '../shared/chart-columns';
 
 const RIGHT = 'y2';
 

@@ -1,7 +1,7 @@
 // The page's sweep queue: starts a preset's runs one after another through LabState, moves on when
 // the trainer reports a run's end, keeps the queue in localStorage so a reload can continue it, and
 // opens the compare view on the runs once all are done. The transitions are experiment/sweep.ts.
-import { totalSteps } from '../../experiment/config';
+import { totalSteps } from '../../experiment/run-config';
 import type { Preset } from '../../experiment/presets';
 import {
   continueSweep,

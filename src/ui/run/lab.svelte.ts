@@ -1,7 +1,7 @@
 // The page's side of training: owns the one LabBridge, routes worker events to the live run, the view
 // and the run list, and keeps the backend report for the badge. A trainer that is gone or stuck is
 // replaced by a new one, its run marked interrupted (or stopped, on Stop). Not the config (ConfigState).
-import { totalSteps, type RunConfig } from '../../experiment/config';
+import { totalSteps, type RunConfig } from '../../experiment/run-config';
 import type { BackendReport, MetricRow, RunStatus } from '../../store/types';
 import { LabBridge, STOP_ANSWER_MS } from '../../worker/client';
 import { patchRun } from '../../store/runs';

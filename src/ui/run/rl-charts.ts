@@ -3,7 +3,7 @@
 // drawing from Chart.svelte.
 import { metricLabel } from '../../analysis/metric-names';
 import { DASH, OKABE_ITO } from '../shared/palette';
-import type { AxisSpec, SeriesFill, SeriesSpec } from '../shared/series';
+import type { AxisSpec, SeriesFill, SeriesSpec } from '../shared/chart-columns';
 
 export const ACC_AXIS: AxisSpec[] = [{ scale: 'y', label: 'share (0–1)', side: 'left', range: [0, 1] }];
 

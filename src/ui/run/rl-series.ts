@@ -4,9 +4,9 @@
 import { countKeyOf } from '../../analysis/heldout-trend';
 import { emaSmooth } from '../../analysis/smoothing';
 import { wilsonInterval } from '../../analysis/stats';
-import type { RunConfig, StageName } from '../../experiment/config';
+import type { RunConfig, StageName } from '../../experiment/run-config';
 import type { MetricRow } from '../../store/types';
-import type { Columns } from '../shared/series';
+import type { Columns } from '../shared/chart-columns';
 
 /** The main chart's accuracies, each with a confidence band: held-out pass@1 (sampled) and greedy, training prompts and OOD greedy. */
 export const RL_BAND_KEYS = [

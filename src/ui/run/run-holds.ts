@@ -2,7 +2,7 @@
 // get completions or rollouts it lacks (runs kept with the findings hold their metric curves only), so its
 // panels say so instead of "appear at each evaluation". Also the settings of a shown run, read-only. Pure.
 import { configDiff } from '../../analysis/compare';
-import { DEFAULT_RUN_CONFIG, type RunConfig } from '../../experiment/config';
+import { DEFAULT_RUN_CONFIG, type RunConfig } from '../../experiment/run-config';
 import { settingLabel, valueText } from '../config/config-text';
 
 /** What IndexedDB holds of the shown run. */

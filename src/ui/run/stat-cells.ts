@@ -5,7 +5,7 @@
 import { formatMetric, metricLabel } from '../../analysis/metric-names';
 import type { MetricRow } from '../../store/types';
 import { fmtCount, fmtNum } from '../shared/format';
-import { latestStats } from '../shared/series';
+import { latestStats } from '../shared/chart-columns';
 
 export interface StatCell {
   label: string;

@@ -2,13 +2,13 @@
 // training worker, read back from IndexedDB, or carried by a result link (read-only, no run stored).
 // Stale loads are dropped by a request id.
 import { getRun } from '../../store/runs';
-import { checkpointSteps, readMetrics, readRollouts, readSamples } from '../../store/series';
+import { checkpointSteps, readMetrics, readRollouts, readSamples } from '../../store/step-rows';
 import type { MetricRow, RolloutRow, RunRecord, SampleRow } from '../../store/types';
 import type { SharedResult } from '../../experiment/result-link';
-import { STAGES, type RunConfig, type StageName } from '../../experiment/config';
+import { STAGES, type RunConfig, type StageName } from '../../experiment/run-config';
 import { pageDb } from '../shared/page-db';
 import { withReported } from './reported-status';
-import { mergeRows } from '../shared/series';
+import { mergeRows } from '../shared/chart-columns';
 import type { Damaged, Holdings } from './run-holds';
 import { errorMessage } from '../../util/errors';
 

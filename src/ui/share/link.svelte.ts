@@ -2,7 +2,7 @@
 // a result link shows its curves read-only, and a broken link leaves the default lab with a message.
 // Follows hash changes (a pasted link in the same tab). Decoding is experiment/links.ts.
 import { readLink, type OpenedLink } from '../../experiment/links';
-import type { ConfigState } from '../config/config.svelte';
+import type { ConfigState } from '../config/config-state.svelte';
 import type { ViewState } from '../run/view.svelte';
 
 export class LinkState {

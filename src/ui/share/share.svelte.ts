@@ -1,6 +1,6 @@
 // Share links for the page: the experiment (config link) or what a run showed (result link), copied to
 // the clipboard and shown so it can be copied by hand. The link formats live in experiment/.
-import type { RunConfig } from '../../experiment/config';
+import type { RunConfig } from '../../experiment/run-config';
 import { encodeConfigLink } from '../../experiment/config-link';
 import { encodeResultLink, type SharedResult } from '../../experiment/result-link';
 import { classroomSearch, type ClassroomPart } from './classroom';

@@ -1,7 +1,7 @@
 // "Export for TRL": the zip of an experiment (the form's settings) or of a stored run, built in a worker
 // (trl-client.ts) and downloaded, with what it holds or why it failed. Not the zip's contents
 // (src/export/trl/) and not the run list.
-import type { RunConfig } from '../../experiment/config';
+import type { RunConfig } from '../../experiment/run-config';
 import { buildTrlExportInWorker } from '../../worker/trl-client';
 import { errorMessage } from '../../util/errors';
 import { fmtBytes } from '../shared/format';

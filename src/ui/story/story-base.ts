@@ -8,7 +8,7 @@ import { unpackArchive } from '../../store/archive';
 import type { LabDb } from '../../store/db';
 import { writeRuns } from '../../store/library';
 import { getRun } from '../../store/runs';
-import { getCheckpoint } from '../../store/series';
+import { getCheckpoint } from '../../store/step-rows';
 import { errorMessage } from '../../util/errors';
 import { rlStart } from './story-data';
 

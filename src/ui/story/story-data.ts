@@ -2,13 +2,13 @@
 // prefix up to a step, the story chart's columns and series, the regime in one plain sentence, and the
 // arm "Run it yourself" trains. Pure functions over plain rows; no Svelte, no DOM, no fetch.
 import type { PhaseSummary, Regime } from '../../analysis/phases';
-import { totalSteps, type RunConfig } from '../../experiment/config';
+import { totalSteps, type RunConfig } from '../../experiment/run-config';
 import { armConfig, getPreset, PRESETS, type Preset, type PresetArm } from '../../experiment/presets';
 import { keptToBundles, type KeptRunData } from '../../store/findings-runs';
 import type { MetricRow } from '../../store/types';
 import { MAIN_LINES } from '../run/rl-charts';
 import { bandColumns, metricColumns } from '../run/rl-series';
-import type { AxisSpec, Columns, SeriesFill, SeriesSpec } from '../shared/series';
+import type { AxisSpec, Columns, SeriesFill, SeriesSpec } from '../shared/chart-columns';
 
 /** The preset the page opens on; the first preset stands in while the flagship is not in PRESETS. */
 export const FLAGSHIP_ID = 'phases';

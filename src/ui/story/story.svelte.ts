@@ -3,9 +3,9 @@
 // each arm's phase analysis recomputed on the prefix it has reached. "Run it yourself" loads the
 // shortest arm into the form and starts it. Not the drawing (StoryPanel, StoryArm).
 import { analyzePhases, DEFAULT_PHASE_RULES, type PhaseSummary } from '../../analysis/phases';
-import type { RunConfig } from '../../experiment/config';
+import type { RunConfig } from '../../experiment/run-config';
 import { presetRuns, type PresetArm } from '../../experiment/presets';
-import type { Columns } from '../shared/series';
+import type { Columns } from '../shared/chart-columns';
 import { fetchKeptRuns, type KeptFetch } from '../gallery/findings.svelte';
 import { errorMessage } from '../../util/errors';
 import type { StoryBase } from './story-base';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseBackend } from '../../../src/model/backend';
 import { unpackArchive } from '../../../src/store/archive';
-import { paramShapes } from '../../../src/model/config';
+import { paramShapes } from '../../../src/model/model-config';
 import type { BackendReport, MetricRow } from '../../../src/store/types';
 import { describeMachine } from '../../../src/cli/shared/machine';
 import { RunDir } from '../../../src/cli/shared/run-dir';

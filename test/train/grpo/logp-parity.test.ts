@@ -3,7 +3,7 @@
 // the sampler drew them (left-padded prompts, KV cache, logits / T). Naive path, CPU backend; the fused
 // WebGPU path is test/webgpu/logp-parity.test.ts. Both sides' code is in ./logp-parity.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ModelConfig } from '../../../src/model/config';
+import type { ModelConfig } from '../../../src/model/model-config';
 import { disposeParams, initParams, type Params } from '../../../src/model/params';
 import { tf } from '../../../src/model/tf';
 import { roughen, TINY } from '../../model/fixtures';

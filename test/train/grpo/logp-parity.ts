@@ -5,7 +5,7 @@
 // is checked to be the Gumbel-max draw argmax(logits / T + noise) that sampleBatch made, which ties the
 // replay's logits and temperature to the sampler's. Top-k is off: under top-k the two differ by design (as in TRL).
 import { expect } from 'vitest';
-import type { ModelConfig } from '../../../src/model/config';
+import type { ModelConfig } from '../../../src/model/model-config';
 import { startDecoding } from '../../../src/model/kv-cache';
 import type { Params } from '../../../src/model/params';
 import { gumbelNoise } from '../../../src/model/sample';

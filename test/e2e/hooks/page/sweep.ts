@@ -1,7 +1,7 @@
 // The end-to-end build's src/experiment/sweep.ts (swapped in by vite.config.ts in mode e2e): the real
 // module, except that a queued run's config has every stage capped at SWEEP_STEP_CAP steps, so the
 // tests run a preset's sweep, with the preset's other settings, in seconds.
-import { validateRunConfig, type RunConfig } from '../../../../src/experiment/config';
+import { validateRunConfig, type RunConfig } from '../../../../src/experiment/run-config';
 import type { PresetRun } from '../../../../src/experiment/presets';
 import * as real from '../../../../src/experiment/sweep';
 

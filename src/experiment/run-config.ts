@@ -2,7 +2,7 @@
 // (it goes into the URL, IndexedDB and postMessage unchanged). Validation here; no training logic.
 import { ConfigError } from '../util/errors';
 import { DEFAULT_DATA_CONFIG, validateDataConfig, type DataConfig } from '../tasks/dataset';
-import { DEFAULT_MODEL_CONFIG, validateModelConfig, type ModelConfig } from '../model/config';
+import { DEFAULT_MODEL_CONFIG, validateModelConfig, type ModelConfig } from '../model/model-config';
 import { DEFAULT_CPT_CONFIG, validateCptConfig, type CptConfig } from './cpt-config';
 import { DEFAULT_RL_CONFIG, validateRlConfig, type RlConfig } from './rl-config';
 import { defaultsOf, isRecord, refuseUnknown, validateSection, type Schema } from '../util/settings';

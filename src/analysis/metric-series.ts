@@ -31,7 +31,7 @@ export function emptySeries(): Series {
 /**
  * The series `key` from `rows`, sorted by step. Rows without the key, with a non-finite value or a
  * non-finite step are skipped (metrics are sparse per key: eval_* only on evaluation steps). When a
- * step occurs twice the later row wins, as src/ui/shared/series.ts mergeRows does (a re-logged step after a
+ * step occurs twice the later row wins, as src/ui/shared/chart-columns.ts mergeRows does (a re-logged step after a
  * resume replaces the earlier copy).
  */
 export function extractSeries(rows: readonly MetricPoint[], key: string): Series {

@@ -3,7 +3,7 @@
 // The schema check is instant; building the dataset to measure its longest example grows with N and the
 // splits (0.03 s to a minute), so it runs in a worker (data-check-client.ts), cancellable, cached by
 // (data, seed). A config is remembered only once that check has passed.
-import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../../experiment/config';
+import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../../experiment/run-config';
 import { validateDataConfig, type DataConfig, type TrainItem } from '../../tasks/dataset';
 import { getTask } from '../../tasks/registry';
 import { ConfigError, errorMessage } from '../../util/errors';

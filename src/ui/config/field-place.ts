@@ -4,7 +4,7 @@
 import { allSettings, taskSettings } from '../../experiment/settings';
 import { TASK_IDS } from '../../tasks/registry';
 import { fieldMatches } from './config-fields';
-import { RL_GROUPS } from './rl-fields';
+import { RL_GROUPS } from './rl-layout';
 
 export interface FieldPlace {
   section: string;

@@ -84,7 +84,7 @@ export function checkValue(path: string, spec: SettingSpec, dflt: unknown, value
 }
 
 /** One setting's value checked: its own check when it has one, else the spec's type and bounds. */
-export function checkSetting(path: string, setting: Setting, value: unknown): unknown {
+function checkSetting(path: string, setting: Setting, value: unknown): unknown {
   return setting.check ? setting.check(path, value) : checkValue(path, setting, setting.default, value);
 }
 

@@ -24,6 +24,11 @@ function withValue(path: string, value: unknown, task?: string): Rec {
   // Another task brings its own settings (and longer examples): the default task's do not fit it.
   if (task || path === 'data.task') (raw.data as Rec).taskConfig = {};
   if ((task && task !== 'addition') || path === 'data.task') (raw.model as Rec).context = 512;
+  return setAt(raw, path, value);
+}
+
+/** `raw` with `value` at the dotted `path` (written in place). */
+function setAt(raw: Rec, path: string, value: unknown): Rec {
   const keys = path.split('.');
   let at = raw;
   for (const k of keys.slice(0, -1)) at = at[k] as Rec;
@@ -133,12 +138,7 @@ describe('the settings tables', () => {
           try {
             const raw = withValue(path, v, task);
             const partner = PARTNERS[`${task}:${path}`];
-            if (partner) {
-              const keys = partner[0].split('.');
-              let at = raw;
-              for (const k of keys.slice(0, -1)) at = at[k] as Rec;
-              at[keys.at(-1)!] = partner[1];
-            }
+            if (partner) setAt(raw, ...partner);
             return validateRunConfig(raw);
           } catch {
             return null;

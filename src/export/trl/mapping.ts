@@ -2,6 +2,7 @@
 // field is set on TRL's config, read by train_trl.py (which splits batches over the GPUs it finds), or
 // has no TRL counterpart, stated with its value and why. A field in neither is a test failure.
 // Pure data and one mapper; the files of the export are assembled in bundle.ts.
+import type { OptimizerConfig } from '../../experiment/optimizer-settings';
 import type { RunConfig, SftConfig } from '../../experiment/run-config';
 import type { RlConfig } from '../../experiment/rl-config';
 
@@ -41,17 +42,7 @@ function schedule(minLrRatio: number): Args {
 }
 
 /** The optimizer and schedule fields SFT and RL share (AdamW with decoupled weight decay in both). */
-function optimizerRules<
-  C extends {
-    lr: number;
-    warmupSteps: number;
-    minLrRatio: number;
-    weightDecay: number;
-    beta1: number;
-    beta2: number;
-    gradClip: number;
-  },
->() {
+function optimizerRules<C extends OptimizerConfig>() {
   return {
     lr: { trl: 'learning_rate', to: (c: C) => ({ learning_rate: c.lr }) },
     warmupSteps: { trl: 'warmup_steps', to: (c: C) => ({ warmup_steps: c.warmupSteps }) },

@@ -189,8 +189,9 @@ describe('the predictor page', () => {
     await page.keyboard.press('ArrowRight');
     await waitFor(async () => (await page.getByTestId('predictor-view').count()) === 1, 'the predictor page');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-predictor');
+    // The page reads the compared runs before it draws: wait for the four scatters.
     const scatters = page.getByTestId('predictor-scatter');
-    expect(await scatters.count()).toBe(4);
+    await waitFor(async () => (await scatters.count()) === 4, 'four scatters');
     // Held-out gain = 0.1, 0.5, 0.26 for faithfulness 0.3, 0.8, 0.5: exactly 0.8 x - 0.14, so R^2 = 1.
     const gain = page.locator('[data-testid="predictor-scatter"]', {
       has: page.getByTestId('predictor-faithfulness-heldoutGain'),

@@ -67,30 +67,40 @@ const WEAK: JsonObject = {
   },
 };
 
-// The flagship: one SFT model per seed (fresh clean traces, so N is RL's alone), trained until it is
-// greedily right on about 85% of held-out sums but sampled (temperature 1) on about 40%, so most GRPO
-// groups carry a signal; held-out pass@1 on 256 prompts x 2 samples is measured the way the reward is.
-// lr 2e-4: the few-prompt reward nears its ceiling within 120 steps without harming the many-prompt
-// arm. Settings and their measurement: public/findings/notes/phases.md.
+// The flagship: one SFT model per seed (fresh clean sums, so N is RL's alone) that writes the answer
+// alone ("A: 157") to 2-digit sums. SFT ends once it is greedily right on half of 256 held-out sums (at
+// most 1,000 steps), where its sampled (temperature 1) accuracy is about 0.4, so most GRPO groups carry a
+// signal; held-out pass@1 on 512 prompts x 4 samples is measured the way the reward is. Answers of a few
+// tokens make an RL step cheap enough for 64 prompts a step inside the budget. Settings and their
+// measurement: public/findings/notes/phases.md.
 const PHASES: JsonObject = {
   model: { layers: 2, dModel: 64, heads: 2, context: 96 },
   data: {
     task: 'addition',
-    taskConfig: { minDigits: 1, maxDigits: 2, oodMinDigits: 3, oodMaxDigits: 3 },
+    style: 'answer_only',
+    taskConfig: { minDigits: 2, maxDigits: 2, oodMinDigits: 3, oodMaxDigits: 3 },
     sftSource: 'fresh',
-    heldoutSize: 256,
+    heldoutSize: 512,
     oodSize: 32,
   },
-  sft: { steps: 360, batchSize: 32, evalEvery: 40, evalSize: 64, maxNewTokens: 64, checkpointEvery: 1000 },
+  sft: {
+    steps: 1000,
+    targetAccuracy: 0.5,
+    batchSize: 32,
+    evalEvery: 40,
+    evalSize: 256,
+    maxNewTokens: 8,
+    checkpointEvery: 1000,
+  },
   rl: {
     steps: 120,
-    promptsPerStep: 16,
+    promptsPerStep: 64,
     numGenerations: 8,
-    maxCompletionLength: 64,
-    lr: 2e-4,
+    maxCompletionLength: 8,
+    lr: 4e-4,
     evalEvery: 20,
-    evalSize: 256,
-    passK: 2,
+    evalSize: 512,
+    passK: 4,
     checkpointEvery: 1000,
     microBatchTokens: 0,
   },
